@@ -1,0 +1,50 @@
+# CSHub: the two commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+STATIC_STAMP := frontend/build/.built
+COLLECT_STAMP := var/static/.collected
+
+.PHONY: install demo test lint typecheck check browser clean
+
+install: $(PY_STAMP) $(NODE_STAMP) $(STATIC_STAMP) $(COLLECT_STAMP)
+
+$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STATIC_STAMP): $(NODE_STAMP) frontend/build.mjs
+	node frontend/build.mjs
+
+$(COLLECT_STAMP): $(PY_STAMP) $(STATIC_STAMP) $(shell find cshub -path '*/static/*' -type f 2>/dev/null)
+	CSHUB_DEMO=1 $(BIN)/cshub collectstatic --noinput --verbosity 0
+	touch $@
+
+demo: install
+	CSHUB_DEMO=1 $(BIN)/cshub demo
+
+test: install
+	$(BIN)/pytest -n 2 -p xdist
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy cshub
+
+check: lint typecheck test
+
+browser: install
+	node frontend/browser-check.mjs
+
+clean:
+	rm -rf $(VENV) node_modules frontend/build var/static

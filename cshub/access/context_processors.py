@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cshub.access.permissions import Perm
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The service navigation for this user's permissions (pages they may not use are not shown)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": [], "demo_mode": settings.DEMO}
+    items: list[tuple[str, str, bool]] = [
+        ("Home", reverse("home"), user.has(Perm.VIEW_CHILD) or user.has(Perm.VIEW_AGGREGATES)),  # type: ignore[union-attr]
+        ("Find a child", reverse("people:search"), user.has(Perm.VIEW_CHILD)),  # type: ignore[union-attr]
+        ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),  # type: ignore[union-attr]
+        ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),  # type: ignore[union-attr]
+        ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),  # type: ignore[union-attr]
+        ("Figures", reverse("casework:figures"), user.has(Perm.VIEW_AGGREGATES)),  # type: ignore[union-attr]
+        ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),  # type: ignore[union-attr]
+        ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),  # type: ignore[union-attr]
+    ]
+    path = request.path
+    nav = []
+    for label, href, allowed in items:
+        if allowed:
+            current = path == href if href == "/" else path.startswith(href)
+            nav.append({"label": label, "href": href, "current": current})
+    return {"nav_items": nav, "demo_mode": settings.DEMO}

@@ -1,0 +1,113 @@
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from cshub.access.permissions import Perm, RoleCode
+from cshub.core.codes import Agency
+
+
+class Role(models.Model):
+    code = models.CharField(max_length=32, unique=True, choices=RoleCode.choices)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RolePermission(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
+    permission = models.CharField(max_length=40, choices=Perm.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "permission"], name="unique_role_permission")]
+
+    def __str__(self) -> str:
+        return f"{self.role.code}: {self.permission}"
+
+
+class User(AbstractUser):
+    agency = models.CharField(max_length=32, choices=Agency.choices, default=Agency.SOCIAL_CARE)
+    job_title = models.CharField(max_length=100, blank=True)
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    is_demo = models.BooleanField(
+        default=False, help_text="Demo account: may skip the second factor while CSHUB_DEMO=1."
+    )
+    # Rotating this signs the user out of every session ("sign out everywhere").
+    session_key_salt = models.CharField(max_length=64, default=secrets.token_hex)
+
+    objects: UserManager["User"] = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "cshub.access.User.session", f"{self.password}:{self.session_key_salt}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def permission_codes(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_perm_cache", None)
+        if cached is None:
+            if not self.is_active:
+                cached = frozenset()
+            else:
+                cached = frozenset(
+                    RolePermission.objects.filter(role__users=self).values_list("permission", flat=True)
+                )
+            self._perm_cache = cached
+        return cached
+
+    def has(self, perm: Perm | str) -> bool:
+        return str(perm) in self.permission_codes
+
+    def role_codes(self) -> list[str]:
+        return sorted(self.roles.values_list("code", flat=True))
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def generate(cls, **fields: Any) -> tuple["ApiToken", str]:
+        raw = "csh_" + secrets.token_urlsafe(32)
+        token = cls(prefix=raw[4:10], digest=hash_token(raw), **fields)
+        return token, raw

@@ -1,0 +1,50 @@
+"""Every permission in CSHub, named once. Which role holds which is data (RolePermission),
+seeded by a migration from DEFAULT_ROLE_PERMISSIONS and shown on the roles page."""
+
+from django.db import models
+
+
+class Perm(models.TextChoices):
+    VIEW_CHILD = "view_child", "See children's records"
+    EDIT_CHILD = "edit_child", "Create and change people's details"
+    RECORD_REFERRAL = "record_referral", "Record referrals to the hub"
+    DECIDE_REFERRAL = "decide_referral", "Make the threshold decision on a referral"
+    OPEN_EPISODE = "open_episode", "Open and allocate hub episodes"
+    WRITE_CASE_SUMMARY = "write_case_summary", "Write case summaries and mark the chronology"
+    CLOSE_EPISODE = "close_episode", "Record an episode's closure for authorisation"
+    AUTHORISE_CLOSURE = "authorise_closure", "Authorise the closure of an episode"
+    VIEW_TEAM_CASELOAD = "view_team_caseload", "See the whole team's caseload"
+    RESTRICT_RECORD = "restrict_record", "Restrict a record and name who may see it"
+    REVIEW_ACCESS = "review_access", "See who viewed a record, and break-glass access"
+    VIEW_AGGREGATES = "view_aggregates", "See aggregate figures (no names)"
+    MANAGE_USERS = "manage_users", "Manage user accounts and roles"
+    USE_API = "use_api", "Create personal API tokens"
+
+
+class RoleCode(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    MISSING_WORKER = "missing_worker", "Missing-service worker"
+    ANALYST = "analyst", "Analyst"
+    STRATEGIC_LEAD = "strategic_lead", "Strategic lead"
+    SYSADMIN = "sysadmin", "System administrator"
+
+
+_CASE_READ = [Perm.VIEW_CHILD, Perm.USE_API]
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
+    RoleCode.PRACTITIONER: [
+        *_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL, Perm.WRITE_CASE_SUMMARY,
+        Perm.CLOSE_EPISODE,
+    ],
+    RoleCode.TEAM_MANAGER: [
+        *_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL, Perm.DECIDE_REFERRAL,
+        Perm.OPEN_EPISODE, Perm.WRITE_CASE_SUMMARY, Perm.CLOSE_EPISODE,
+        Perm.AUTHORISE_CLOSURE, Perm.VIEW_TEAM_CASELOAD, Perm.RESTRICT_RECORD,
+        Perm.REVIEW_ACCESS, Perm.VIEW_AGGREGATES,
+    ],
+    RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL],
+    RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
+    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES],
+    RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
+}

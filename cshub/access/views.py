@@ -1,0 +1,235 @@
+"""Sign-in (password, then a TOTP code), account, API tokens, users, roles, access review."""
+
+import base64
+import time
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import login as auth_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cshub.access import actions
+from cshub.access.decorators import require_perm, signed_in
+from cshub.access.forms import CodeForm, SignInForm, TokenForm, UserForm
+from cshub.access.middleware import SESSION_LAST_SEEN, SESSION_STARTED, demo_skips_second_factor
+from cshub.access.models import ApiToken, Role, User
+from cshub.access.permissions import Perm
+from cshub.audit.events import record_event
+from cshub.audit.models import Action, AuditEvent
+
+PENDING_USER = "cshub_pending_user"
+PENDING_NEXT = "cshub_pending_next"
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    form = SignInForm()
+    form.add_error(None, f"Your account is locked after too many failed sign-in attempts. Try again in {minutes} minutes, or ask a system administrator.")
+    return render(request, "access/sign_in.html", {"form": form}, status=429)
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+    target = _safe_next(request, request.session.get(PENDING_NEXT))
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if device is not None:
+        otp_login(request, device)
+    request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = time.time()
+    with transaction.atomic():
+        record_event(user, Action.SIGN_IN, user, detail={"second_factor": device is not None})
+    return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            with transaction.atomic():
+                record_event(None, Action.SIGN_IN_FAILED, detail={"username": form.cleaned_data["username"][:150]})
+            form.add_error(None, "The username or password is not right. Check them and try again.")
+        else:
+            assert isinstance(user, User)
+            request.session.cycle_key()
+            request.session[PENDING_NEXT] = request.GET.get("next", "")
+            if demo_skips_second_factor(user):
+                return _complete_sign_in(request, user, None)
+            request.session[PENDING_USER] = user.pk
+            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                return redirect("access:sign_in_code")
+            return redirect("access:set_up_code")
+    return render(request, "access/sign_in.html", {"form": form})
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pk = request.session.get(PENDING_USER)
+    return User.objects.filter(pk=pk, is_active=True).first() if pk else None
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("access:sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if device.verify_token(form.cleaned_data["code"]):
+                del request.session[PENDING_USER]
+                return _complete_sign_in(request, user, device)
+        with transaction.atomic():
+            record_event(user, Action.SIGN_IN_FAILED, user, detail={"second_factor": "wrong code"})
+        form.add_error("code", "The security code is not right, or has expired. Enter the code your app shows now.")
+    return render(request, "access/sign_in_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def set_up_code(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("access:sign_in")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                record_event(user, Action.SECOND_FACTOR_SET_UP, user)
+            del request.session[PENDING_USER]
+            return _complete_sign_in(request, user, device)
+        form.add_error("code", "The security code is not right. Check your app is set up with the key below and enter the code it shows now.")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    secret = _base32(device.bin_key)
+    return render(request, "access/set_up_code.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
+
+
+def _base32(key: bytes) -> str:
+    raw = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        with transaction.atomic():
+            record_event(request.user, Action.SIGN_OUT, request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("access:sign_in")
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and user.has(Perm.USE_API) and form.is_valid():
+        try:
+            _, new_token = actions.create_api_token(user, form.cleaned_data["name"], actor=user)
+            form = TokenForm()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "access/account.html", {
+        "form": form, "new_token": new_token, "tokens": user.api_tokens.all(),
+        "roles": user.roles.all(), "can_use_api": user.has(Perm.USE_API),
+    })
+
+
+@signed_in
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.revoke_api_token(token, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Token '{token.name}' revoked. Anything using it can no longer reach the API.")
+    return redirect("access:account")
+
+
+@signed_in
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    actions.sign_out_everywhere(request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, "You have been signed out on every device.")
+    return redirect("access:sign_in")
+
+
+@require_perm(Perm.MANAGE_USERS)
+def users(request: HttpRequest) -> HttpResponse:
+    page = Paginator(User.objects.prefetch_related("roles"), settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/users.html", {"page": page})
+
+
+def _user_from_form(form: UserForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {k: data[k] for k in ("agency", "roles", "first_name", "last_name", "email", "job_title")}
+
+
+@require_perm(Perm.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.create_user(form.cleaned_data["username"], actor=request.user, **_user_from_form(form))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in.")
+            return redirect("access:users")
+    return render(request, "access/user_form.html", {"form": form, "title": "Add a user"})
+
+
+@require_perm(Perm.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    initial = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
+               "email": user.email, "job_title": user.job_title, "agency": user.agency,
+               "roles": user.role_codes(), "is_active": user.is_active}
+    form = UserForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_user(user, actor=request.user, is_active=form.cleaned_data["is_active"], **_user_from_form(form))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Changes to {user.username} saved.")
+            return redirect("access:users")
+    return render(request, "access/user_form.html", {"form": form, "title": f"Change {user.username}", "edited": user})
+
+
+@require_perm(Perm.MANAGE_USERS, Perm.REVIEW_ACCESS)
+def roles(request: HttpRequest) -> HttpResponse:
+    all_roles = Role.objects.prefetch_related("permissions")
+    held = {r.code: {p.permission for p in r.permissions.all()} for r in all_roles}
+    return render(request, "access/roles.html", {"roles": all_roles, "perms": Perm, "held": held})
+
+
+@require_perm(Perm.REVIEW_ACCESS)
+def access_review(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.filter(action__in=[Action.BREAK_GLASS, Action.ACCESS_DENIED]).select_related("actor")
+    page = Paginator(events, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/access_review.html", {"page": page})

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from cshub.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("children", views.ChildViewSet, basename="child")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("episodes", views.EpisodeViewSet, basename="episode")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,52 @@
+"""record_event(): the one way an audit event is written. Call it inside the action's
+transaction, so the event and the change commit (or roll back) together."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from cshub.audit import context
+from cshub.audit.models import Action, AuditEvent
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def record_event(
+    actor: Any,
+    action: Action | str,
+    obj: models.Model | None = None,
+    *,
+    child_id: int | None = None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    object_type, object_id = _object_ref(obj)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_agency=getattr(actor, "agency", "") or "",
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        child_id=child_id,
+        request_id=context.request_id.get(),
+        via=context.channel.get(),
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def record_views(actor: Any, child_ids: Iterable[int], *, object_type: str = "people.person") -> None:
+    """One VIEW event per child shown (for lists of records, e.g. an API page)."""
+    rid, via = context.request_id.get(), context.channel.get()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor, actor_agency=actor.agency, action=Action.VIEW, object_type=object_type,
+            object_id=str(cid), child_id=cid, request_id=rid, via=via,
+        )
+        for cid in child_ids
+    )

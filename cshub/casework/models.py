@@ -1,0 +1,107 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.core.codes import Outcome
+from cshub.people.models import Person
+from cshub.referrals.models import Referral
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def visible_to(self, user: User) -> "EpisodeQuerySet":
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def open(self) -> "EpisodeQuerySet":
+        return self.filter(close_date__isnull=True)
+
+    def open_on(self, day: dt.date) -> "EpisodeQuerySet":
+        return self.filter(Q(close_date__isnull=True) | Q(close_date__gte=day), open_date__lte=day)
+
+    def awaiting_authorisation(self) -> "EpisodeQuerySet":
+        return self.filter(close_date__isnull=True, closure_requested_at__isnull=False)
+
+
+class Episode(models.Model):
+    """One period of hub involvement for one child. One open episode per child at a time."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
+    referral = models.OneToOneField(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="episode")
+    open_date = models.DateField()
+    close_date = models.DateField(null=True, blank=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_episodes"
+    )
+    locality_social_worker = models.CharField(max_length=120, blank=True)
+    lead_professional = models.CharField(max_length=120, blank=True)
+    lead_professional_agency = models.CharField(max_length=32, blank=True)
+
+    # Closure: recorded by the worker, authorised by a team manager.
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closure_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_close_date = models.DateField(null=True, blank=True)
+    closure_summary = models.TextField(blank=True)
+    outcome_eet = models.CharField("In education, employment or training", max_length=16, choices=Outcome.choices, blank=True)
+    outcome_stable_accommodation = models.CharField("Living in stable accommodation", max_length=16, choices=Outcome.choices, blank=True)
+    outcome_positive_relationship = models.CharField("Has a positive, trusted relationship", max_length=16, choices=Outcome.choices, blank=True)
+    feedback_child = models.BooleanField("Feedback obtained from the child", null=True, blank=True)
+    feedback_parent_carer = models.BooleanField("Feedback obtained from a parent or carer", null=True, blank=True)
+    closure_authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closure_authorised_at = models.DateTimeField(null=True, blank=True)
+
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-open_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(close_date__isnull=True), name="one_open_episode_per_child"),
+            models.CheckConstraint(condition=Q(close_date__isnull=True) | Q(close_date__gte=models.F("open_date")), name="episode_closes_after_opening"),
+        ]
+        indexes = [models.Index(fields=["open_date", "close_date"], name="episode_dates")]
+
+    def __str__(self) -> str:
+        return f"Hub episode from {self.open_date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.close_date is None
+
+    @property
+    def status(self) -> str:
+        if self.close_date:
+            return "Closed"
+        if self.closure_requested_at:
+            return "Closure awaiting authorisation"
+        if self.allocated_worker_id is None:
+            return "Awaiting allocation"
+        return "Open"
+
+
+class CaseSummary(models.Model):
+    """The child's case summary. Each edit is a new version; the latest is shown."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_summaries")
+    who_the_child_is = models.TextField("Who the child is")
+    current_risks = models.TextField("Current risks")
+    what_is_working = models.TextField("What is working well")
+    the_plan = models.TextField("What the plan is")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name_plural = "case summaries"
+
+    def __str__(self) -> str:
+        return f"Case summary of {self.written_at:%d/%m/%Y}"
+
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        age = today - timezone.localtime(self.written_at).date()
+        return age.days > settings.CSHUB_SUMMARY_MAX_AGE_DAYS

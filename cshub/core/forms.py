@@ -1,0 +1,97 @@
+"""Form helpers for the GOV.UK Design System: CSS classes, error classes, the date input."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+_INPUT_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.PasswordInput: "govuk-input",
+    forms.TextInput: "govuk-input",
+    forms.EmailInput: "govuk-input",
+    forms.NumberInput: "govuk-input govuk-input--width-5",
+}
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern)."""
+
+    template_name = "govuk/date_widget.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, *, label_name: str = "date", **kwargs: Any) -> None:
+        self.label_name = label_name
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"The {self.label_name} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(f"The {self.label_name} must be a real date, for example 27 3 2025")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"The {self.label_name} must be a real date") from None
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to widgets, and error classes to fields that failed validation."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            for widget_class, css in _INPUT_CLASSES.items():
+                if type(field.widget) is widget_class:
+                    field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            widget = field.widget
+            if isinstance(widget, GovukDateWidget):
+                for sub in widget.widgets:
+                    sub.attrs["class"] = sub.attrs.get("class", "") + " govuk-input--error"
+                continue
+            css = widget.attrs.get("class", "")
+            for base in ("govuk-input", "govuk-textarea", "govuk-select"):
+                if base in css.split():
+                    widget.attrs["class"] = f"{css} {base}--error"
+                    break
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass

@@ -1,0 +1,35 @@
+"""Template filters for GOV.UK presentation: dates, times, field widget checks."""
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from cshub.core import dates
+
+register = template.Library()
+
+
+@register.filter
+def govuk_date(value: dt.date | dt.datetime | None) -> str:
+    return dates.format_date(value)
+
+
+@register.filter
+def govuk_datetime(value: dt.datetime | None) -> str:
+    return dates.format_datetime(value)
+
+
+@register.filter
+def iso(value: dt.date | dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def widget_type(bound_field: Any) -> str:
+    return str(bound_field.field.widget.__class__.__name__).lower()
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

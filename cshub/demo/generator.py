@@ -1,0 +1,214 @@
+"""The synthetic data generator shared by the demo and the tests.
+
+A city hub over two years, shaped like the seed figures in spec/metrics.md: about 240
+referrals a year, about 60% criminal and 22% sexual exploitation, about 70% boys.
+Every record is made through the rooms' actions, so the demo exercises the same
+validation, audit and timeline as real use. Seeded: the same seed and end date give the
+same hub.
+"""
+
+import datetime as dt
+import heapq
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.casework import actions as casework
+from cshub.casework.models import CaseSummary, Episode
+from cshub.core.codes import Ethnicity, ExploitationType, Outcome, ReferralSource
+from cshub.demo import names, texts
+from cshub.demo.accounts import ensure_demo_accounts
+from cshub.people import actions as people
+from cshub.people.models import Person
+from cshub.referrals import actions as referrals
+from cshub.referrals.models import Decision, Referral
+
+ETHNICITIES = [("WBRI", 52), ("WOTH", 5), ("MWBC", 7), ("MWBA", 3), ("MOTH", 4), ("APKN", 8), ("ABAN", 2),
+               ("AIND", 1), ("AOTH", 2), ("BAFR", 7), ("BCRB", 4), ("BOTH", 2), ("CHNE", 1), ("OOTH", 1), ("WROM", 1)]
+OTHER_TYPES = [ExploitationType.SERIOUS_VIOLENCE, ExploitationType.CRIMINAL_AND_SEXUAL, ExploitationType.TRAFFICKING,
+               ExploitationType.THREAT_TO_LIFE, ExploitationType.FORCED_MARRIAGE_HBV, ExploitationType.OTHER]
+SOURCES = [("6", 45), ("2A", 15), ("5A", 15), ("3E", 5), ("3F", 5), ("5D", 5), ("1A", 5), ("8", 5)]
+
+
+@dataclass
+class Summary:
+    people: int = 0
+    referrals: int = 0
+    episodes: int = 0
+    closed: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+class HubGenerator:
+    def __init__(self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2,
+                 referrals_per_year: int = 240) -> None:
+        self.rng = random.Random(seed)
+        self.today = today or timezone.localdate()
+        self.start = self.today - dt.timedelta(days=365 * years)
+        self.count = referrals_per_year * years
+        self.summary = Summary()
+        self.used_names: set[tuple[str, str]] = set()
+
+    # People -------------------------------------------------------------------------
+    def _new_child(self, referral_date: dt.date) -> Person:
+        rng = self.rng
+        is_boy = rng.random() < 0.70
+        self_described = rng.random() < 0.02
+        forename = rng.choice(names.NEUTRAL if self_described else names.BOYS if is_boy else names.GIRLS)
+        surname = rng.choice(names.SURNAMES)
+        while (forename, surname) in self.used_names:
+            surname = rng.choice(names.SURNAMES)
+        self.used_names.add((forename, surname))
+        age = _weighted(rng, [("10", 2), ("11", 3), ("12", 5), ("13", 10), ("14", 18), ("15", 25), ("16", 24), ("17", 13)])
+        born = referral_date - dt.timedelta(days=int(age) * 365 + rng.randint(10, 355))
+        details = people.PersonDetails(
+            forename=forename, surname=surname, date_of_birth=born, dob_estimated=rng.random() < 0.03,
+            sex="U" if self_described else ("M" if is_boy else "F"),
+            gender="09" if self_described else ("01" if is_boy else "02"),
+            ethnicity=_weighted(rng, ETHNICITIES), upn=f"A{rng.randint(10**11, 10**12 - 1)}",
+        )
+        aliases = [(rng.choice(names.STREET_NAMES), "")] if rng.random() < 0.15 else []
+        person = people.create_person(details, actor=self.admin_worker, aliases=aliases)
+        decile = rng.choices(range(1, 11), weights=[22, 20, 18, 10, 8, 7, 5, 4, 3, 3])[0]
+        area = rng.choice(names.POSTCODE_AREAS)
+        people.add_address(person, actor=self.admin_worker, line=f"{rng.randint(1, 180)} {rng.choice(names._FIRST)} Street",
+                           postcode=f"{area} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+                           start_date=born + dt.timedelta(days=rng.randint(0, 3650)), imd_decile=decile)
+        self.summary.people += 1
+        return person
+
+    def _type_for(self, person: Person) -> str:
+        rng = self.rng
+        if person.sex == "M":
+            weights = [("CCE", 78), ("CSE", 6)]
+        else:
+            weights = [("CCE", 20), ("CSE", 60)]
+        rest = 100 - sum(w for _, w in weights)
+        pairs = weights + [(str(t), rest // len(OTHER_TYPES) or 1) for t in OTHER_TYPES]
+        return _weighted(rng, pairs)
+
+    # Events ---------------------------------------------------------------------------
+    def run(self, progress: Callable[[int], None] | None = None) -> Summary:
+        with transaction.atomic():
+            self.users = ensure_demo_accounts()
+            self.manager = self.users["manager"]
+            self.admin_worker = self.users["practitioner"]
+            self.workers = [u for k, u in self.users.items() if k in ("practitioner", "police", "nurse") or k.startswith("worker.")]
+            self._simulate(progress)
+            self._restrict_some()
+        return self.summary
+
+    def _simulate(self, progress: Callable[[int], None] | None) -> None:
+        rng = self.rng
+        span = (self.today - self.start).days
+        days = sorted(self.start + dt.timedelta(days=rng.randint(0, span)) for _ in range(self.count))
+        closures: list[tuple[dt.date, int]] = []
+        closed_children: list[Person] = []
+        for n, day in enumerate(days):
+            while closures and closures[0][0] < day:
+                close_day, episode_pk = heapq.heappop(closures)
+                closed_children.append(self._close(Episode.objects.get(pk=episode_pk), close_day))
+            reusable = [p for p in closed_children if not p.episodes.open().exists() and not p.referrals.pending().exists()]
+            if reusable and rng.random() < 0.18:
+                person = rng.choice(reusable)
+                closed_children.remove(person)
+            else:
+                person = self._new_child(day)
+            episode = self._refer(person, day)
+            if episode is not None:
+                length = rng.randint(60, 330)
+                heapq.heappush(closures, (episode.open_date + dt.timedelta(days=length), episode.pk))
+            if progress:
+                progress(n + 1)
+        while closures and closures[0][0] <= self.today:
+            close_day, episode_pk = heapq.heappop(closures)
+            self._close(Episode.objects.get(pk=episode_pk), close_day)
+        for episode in Episode.objects.open().select_related("person", "allocated_worker"):
+            self._summarise(episode)
+
+    def _refer(self, person: Person, day: dt.date) -> Episode | None:
+        rng = self.rng
+        kind = self._type_for(person)
+        others = [str(t) for t in rng.sample(OTHER_TYPES, k=rng.choice([0, 0, 0, 1, 1, 2])) if str(t) != kind]
+        mash = rng.random() < 0.4
+        referral = referrals.record_referral(person, referrals.ReferralDetails(
+            received_date=day, primary_type=kind, other_types=others, source_code=_weighted(rng, SOURCES),
+            referrer_name=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
+            referrer_agency=rng.choice(["POLICE", "SOCIAL_CARE", "EDUCATION", "HEALTH", "EARLY_HELP"]),
+            concerns=texts.concerns(kind, person.forename, person.sex, rng),
+            mash_consulted=mash, mash_consulted_on=day if mash else None,
+            mash_consultee=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}" if mash else "",
+            mash_advice="Refer to the Complex Safeguarding Hub; no statutory threshold met at the front door." if mash else "",
+        ), actor=rng.choice(self.workers))
+        self.summary.referrals += 1
+        self.summary.by_type[kind] = self.summary.by_type.get(kind, 0) + 1
+        if (self.today - day).days < 8 and rng.random() < 0.6:
+            return None  # still awaiting a decision
+        decided = min(self.today, day + dt.timedelta(days=rng.randint(0, 6)))
+        already_open = person.episodes.open().exists()
+        decision = Decision.NFA if already_open else _weighted(rng, [(Decision.OPEN, 56), (Decision.NFA, 24), (Decision.SIGNPOSTED, 20)])
+        referrals.decide_referral(referral, decision, texts.rationale(decision, person.forename, rng, already_open),
+                                  decision_date=decided, actor=self.manager)
+        if decision != Decision.OPEN:
+            return None
+        recent = (self.today - decided).days < 12
+        worker = None if recent and rng.random() < 0.5 else rng.choice(self.workers)
+        episode = casework.open_episode(referral, actor=self.manager, open_date=decided, allocated_worker=worker)
+        if worker is not None and rng.random() < 0.8:
+            casework.allocate_episode(episode, casework.Allocation(
+                allocated_worker=worker,
+                locality_social_worker=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
+                lead_professional=str(worker), lead_professional_agency=worker.agency,
+            ), actor=self.manager)
+        self.summary.episodes += 1
+        return episode
+
+    def _outcome(self, yes: float) -> str:
+        r = self.rng.random()
+        if r < yes:
+            return Outcome.YES
+        return Outcome.UNKNOWN if r > 0.97 else Outcome.NO
+
+    def _close(self, episode: Episode, day: dt.date) -> Person:
+        rng = self.rng
+        closure = casework.Closure(
+            close_date=day, closure_summary=texts.closure(episode.person.forename, rng),
+            outcome_eet=self._outcome(0.73), outcome_stable_accommodation=self._outcome(0.91),
+            outcome_positive_relationship=self._outcome(0.90),
+            feedback_child=rng.random() < 0.73, feedback_parent_carer=rng.random() < 0.55,
+        )
+        recent = (self.today - day).days < 14
+        actor = (episode.allocated_worker or self.admin_worker) if recent else self.manager
+        casework.record_closure(episode, closure, actor=actor)
+        if episode.is_open:
+            return episode.person
+        self.summary.closed += 1
+        return episode.person
+
+    def _summarise(self, episode: Episode) -> None:
+        author = episode.allocated_worker or self.manager
+        summary = casework.write_case_summary(episode.person, casework.CaseSummaryText(**texts.case_summary(episode.person, self.rng)), actor=author)
+        age_days = self.rng.choice([2, 5, 9, 14, 20, 26, 35, 60])
+        CaseSummary.objects.filter(pk=summary.pk).update(written_at=timezone.now() - dt.timedelta(days=age_days))
+
+    def _restrict_some(self) -> None:
+        candidates = list(Person.objects.filter(episodes__close_date__isnull=True).order_by("pk")[:40])
+        for person in self.rng.sample(candidates, k=min(2, len(candidates))):
+            people.set_restriction(person, True, "Relative of a member of staff in a partner agency", actor=self.manager)
+
+
+def generate(*, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240,
+             progress: Callable[[int], None] | None = None) -> Summary:
+    return HubGenerator(seed=seed, today=today, years=years, referrals_per_year=referrals_per_year).run(progress)
+
+
+def has_demo_data() -> bool:
+    return Referral.objects.exists() or User.objects.filter(is_demo=True).exists() and Person.objects.exists()

@@ -1,0 +1,45 @@
+"""`cshub demo`: migrate, make the synthetic city hub and the demo accounts, then serve."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from cshub.access.models import User
+from cshub.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cshub.demo.generator import HubGenerator
+from cshub.referrals.models import Referral
+
+
+class Command(BaseCommand):
+    help = "Prepare the demo database (synthetic data, one account per role) and serve it on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed of the synthetic hub")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("The demo runs only with CSHUB_DEMO=1: it creates accounts with a published password.")
+        call_command("migrate", verbosity=0, interactive=False)
+        if not (settings.STATIC_ROOT / "vendor").exists():
+            call_command("collectstatic", verbosity=0, interactive=False)
+        if Referral.objects.exists():
+            self.stdout.write("Demo data already there: reusing it (delete var/cshub.sqlite3 to start again).")
+        else:
+            generator = HubGenerator(seed=options["seed"])
+            with tqdm(total=generator.count, desc="Making a synthetic city hub", unit=" referrals", disable=None) as bar:
+                summary = generator.run(progress=lambda n: bar.update(n - bar.n))
+            self.stdout.write(f"Made {summary.people} children, {summary.referrals} referrals, "
+                              f"{summary.episodes} hub episodes ({summary.closed} closed).")
+        self.stdout.write("\nDemo accounts (password for all: " + self.style.WARNING(DEMO_PASSWORD) + "):")
+        for account in DEMO_ACCOUNTS:
+            user = User.objects.get(username=account.username)
+            self.stdout.write(f"  {account.username:<13} {', '.join(account.roles):<15} {user.get_agency_display()}")
+        self.stdout.write("Demo accounts skip the security code while CSHUB_DEMO=1.\n")
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving CSHub on http://{options['addr']}/ (Ctrl+C to stop)")
+            call_command("runserver", options["addr"], use_reloader=False)

@@ -1,0 +1,201 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.core.codes import Ethnicity, Gender, Sex
+from cshub.core.dates import age_on
+
+
+class PersonType(models.TextChoices):
+    CHILD = "CHILD", "Child"
+    ADULT = "ADULT", "Adult"
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def children(self) -> "PersonQuerySet":
+        return self.filter(person_type=PersonType.CHILD)
+
+    def visible_to(self, user: User) -> "PersonQuerySet":
+        """The records this user may open: the same rule as get_child_for_user()."""
+        if not getattr(user, "is_authenticated", False) or not user.has(Perm.VIEW_CHILD):
+            return self.none()
+        now = timezone.now()
+        granted = AccessGrant.objects.filter(person=OuterRef("pk"), user=user)
+        broke_glass = BreakGlass.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=now)
+        return self.filter(Q(restricted=False) | Exists(granted) | Exists(broke_glass))
+
+
+class Person(models.Model):
+    person_type = models.CharField(max_length=8, choices=PersonType.choices, default=PersonType.CHILD)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    dob_estimated = models.BooleanField(default=False)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    gender = models.CharField(max_length=2, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    restricted = models.BooleanField(default=False)
+    restricted_reason = models.TextField(blank=True)
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["surname", "forename", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    def age(self, on: dt.date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return age_on(self.date_of_birth, on or timezone.localdate())
+
+    @property
+    def reporting_gender(self) -> str:
+        """`male`, `female`, `self_described` or `not_known` (interchange.md)."""
+        by_gender = {Gender.MALE: "male", Gender.FEMALE: "female", Gender.SELF_DESCRIBED: "self_described", Gender.NOT_KNOWN: "not_known"}
+        if self.gender:
+            return by_gender[Gender(self.gender)]
+        return {Sex.M: "male", Sex.F: "female"}.get(Sex(self.sex), "not_known") if self.sex else "not_known"
+
+
+class NameKind(models.TextChoices):
+    PRIMARY = "PRIMARY", "Name"
+    ALIAS = "ALIAS", "Also known as"
+
+
+class PersonName(models.Model):
+    """Every name a person is known by, with phonetic keys for typo-tolerant search."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=8, choices=NameKind.choices)
+    forename = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    normalised = models.CharField(max_length=201, db_index=True)
+    forename_key = models.CharField(max_length=20, db_index=True, blank=True)
+    surname_key = models.CharField(max_length=20, db_index=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "surname", "forename"]
+
+    def __str__(self) -> str:
+        return f"{self.forename} {self.surname}".strip()
+
+
+class Address(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    line = models.CharField("Address", max_length=200, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD decile", null=True, blank=True, help_text="1 = most deprived 10% of areas"
+    )
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return self.postcode or self.line
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+class AccessGrant(models.Model):
+    """A user named on a restricted record: they may see it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"], name="unique_access_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.person_id}"
+
+
+class BreakGlass(models.Model):
+    """Emergency access to a restricted record, with a typed reason, for a limited time."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "break-glass accesses"
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.person_id} at {self.at}"
+
+
+class TimelineKind(models.TextChoices):
+    PERSON_CREATED = "PERSON_CREATED", "Record created"
+    DETAILS_CHANGED = "DETAILS_CHANGED", "Details changed"
+    RESTRICTED = "RESTRICTED", "Record restricted"
+    REFERRAL = "REFERRAL", "Referral received"
+    DECISION = "DECISION", "Threshold decision"
+    EPISODE_OPENED = "EPISODE_OPENED", "Hub episode opened"
+    ALLOCATED = "ALLOCATED", "Allocated"
+    CASE_SUMMARY = "CASE_SUMMARY", "Case summary"
+    CLOSURE_REQUESTED = "CLOSURE_REQUESTED", "Closure recorded"
+    EPISODE_CLOSED = "EPISODE_CLOSED", "Hub episode closed"
+
+
+class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):
+    def significant(self) -> "TimelineEntryQuerySet":
+        return self.filter(significant=True)
+
+
+class TimelineEntry(models.Model):
+    """One row per thing that happened to a child, written by the rooms' actions."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
+    occurred_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=32, choices=TimelineKind.choices)
+    summary = models.TextField()
+    link = models.CharField(max_length=200, blank=True)
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    significant = models.BooleanField(default=False)
+    significant_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = TimelineEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "timeline entries"
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="timeline_person_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.kind}"

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cshub.access.decorators import require_perm
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.audit.events import record_event
+from cshub.audit.models import Action, AuditEvent
+from cshub.people import actions
+from cshub.people.access import get_child_for_user, may_see
+from cshub.people.forms import AddressForm, AliasForm, BreakGlassForm, GrantForm, PersonForm, RestrictForm, SearchForm
+from cshub.people.models import AccessGrant, Person, TimelineEntry
+from cshub.people.search import likely_duplicates, search_people
+
+PENDING_PERSON = "cshub_new_person"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_perm(Perm.VIEW_CHILD)
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Search is a POST, so that no name ever appears in a URL or a server log."""
+    form = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        user = _user(request)
+        results = search_people(Person.objects.all(), form.cleaned_data["name"],
+                                date_of_birth=form.cleaned_data["date_of_birth"], age=form.cleaned_data["age"])
+        visible = set(Person.objects.visible_to(user).filter(pk__in=[m.person.pk for m in results]).values_list("pk", flat=True))
+        results = [(m, m.person.pk in visible) for m in results]
+        with transaction.atomic():
+            record_event(user, Action.SEARCH, detail={"results": len(results)})
+    return render(request, "people/search.html", {"form": form, "results": results})
+
+
+def _details_from(form: PersonForm) -> actions.PersonDetails:
+    d = form.cleaned_data
+    return actions.PersonDetails(
+        forename=d["forename"].strip(), surname=d["surname"].strip(), person_type=d["person_type"],
+        date_of_birth=d["date_of_birth"], dob_estimated=d["dob_estimated"], sex=d["sex"], gender=d["gender"],
+        ethnicity=d["ethnicity"], upn=d["upn"].strip(), nhs_number=d["nhs_number"],
+    )
+
+
+@require_perm(Perm.EDIT_CHILD)
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """Add a person. Likely existing records are shown first: duplicates are a safeguarding risk."""
+    user = _user(request)
+    form = PersonForm(request.POST or None)
+    matches = None
+    if request.method == "POST" and form.is_valid():
+        details = _details_from(form)
+        if request.POST.get("confirmed") != "yes":
+            matches = likely_duplicates(Person.objects.all(), details.forename, details.surname, details.date_of_birth)
+        if not matches:
+            try:
+                person = actions.create_person(details, actor=user, aliases=form.alias_pairs())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Record created for {person.full_name}.")
+                return redirect("casework:child", person.pk)
+        else:
+            matches = [(m, may_see(user, m.person)) for m in matches]
+    return render(request, "people/create.html", {"form": form, "matches": matches})
+
+
+@require_perm(Perm.VIEW_CHILD)
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_child_for_user(_user(request), pk, part="details")
+    return render(request, "people/details.html", {"person": person, "names": person.names.all(), "addresses": person.addresses.all(), "tab": "details"})
+
+
+@require_perm(Perm.EDIT_CHILD)
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, part="details")
+    initial = {f: getattr(person, f) for f in actions.PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    del form.fields["aliases"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_person(person, _details_from(form), actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("people:details", person.pk)
+    return render(request, "people/edit.html", {"form": form, "person": person, "tab": "details"})
+
+
+@require_perm(Perm.EDIT_CHILD)
+@require_http_methods(["GET", "POST"])
+def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, part="details")
+    form = AliasForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_alias(person, form.cleaned_data["forename"], form.cleaned_data["surname"], actor=user)
+        messages.success(request, "Name added.")
+        return redirect("people:details", person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "person": person, "title": "Add a name they are known by", "tab": "details"})
+
+
+@require_perm(Perm.EDIT_CHILD)
+@require_http_methods(["GET", "POST"])
+def add_address(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, part="details")
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_address(person, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Address added.")
+            return redirect("people:details", person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "person": person, "title": "Add an address", "tab": "details"})
+
+
+@require_perm(Perm.VIEW_CHILD)
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_child_for_user(_user(request), pk, part="timeline")
+    entries = person.timeline.select_related("recorded_by")
+    only_significant = request.GET.get("show") == "significant"
+    if only_significant:
+        entries = entries.significant()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "people/timeline.html", {"person": person, "page": page, "only_significant": only_significant, "tab": "timeline"})
+
+
+@require_perm(Perm.VIEW_CHILD)
+def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """The impact chronology: significant entries, oldest first, for printing."""
+    person = get_child_for_user(_user(request), pk, part="chronology")
+    entries = person.timeline.significant().select_related("recorded_by").order_by("occurred_at", "id")
+    return render(request, "people/chronology.html", {"person": person, "entries": entries})
+
+
+@require_perm(Perm.WRITE_CASE_SUMMARY)
+@require_POST
+def mark_significant(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, audit=False)
+    entry = get_object_or_404(TimelineEntry, pk=entry_pk, person=person)
+    significant = request.POST.get("significant") == "yes"
+    actions.mark_significant(entry, significant, actor=user)
+    messages.success(request, "Marked as significant: it is in the chronology." if significant else "No longer marked as significant.")
+    return redirect(f"{reverse('people:timeline', args=[person.pk])}#entry-{entry.pk}")
+
+
+@require_perm(Perm.VIEW_CHILD)
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_object_or_404(Person, pk=pk, restricted=True)
+    if may_see(user, person):
+        return redirect("casework:child", person.pk)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.break_glass(person, form.cleaned_data["reason"], actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.warning(request, f"You have broken glass. You can see this record for {settings.CSHUB_BREAK_GLASS_MINUTES} minutes; managers can see your reason.")
+            return redirect("casework:child", person.pk)
+    return render(request, "people/break_glass.html", {"form": form, "person_id": person.pk})
+
+
+@require_perm(Perm.REVIEW_ACCESS)
+@require_http_methods(["GET", "POST"])
+def access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who may see this record and who has: restriction, named people, the view trail."""
+    user = _user(request)
+    person = get_child_for_user(user, pk, part="access")
+    restrict_form = RestrictForm(initial={"restricted": "yes" if person.restricted else "no", "reason": person.restricted_reason}, prefix="r")
+    grant_form = GrantForm(prefix="g")
+    if request.method == "POST" and user.has(Perm.RESTRICT_RECORD):
+        if "r-restricted" in request.POST:
+            restrict_form = RestrictForm(request.POST, prefix="r")
+            if restrict_form.is_valid():
+                try:
+                    actions.set_restriction(person, restrict_form.cleaned_data["restricted"] == "yes", restrict_form.cleaned_data["reason"], actor=user)
+                except ValidationError as exc:
+                    restrict_form.add_error(None, exc)
+                else:
+                    messages.success(request, "Restriction saved.")
+                    return redirect("people:access", person.pk)
+        else:
+            grant_form = GrantForm(request.POST, prefix="g")
+            if grant_form.is_valid():
+                actions.grant_access(person, grant_form.cleaned_data["user"], actor=user)
+                messages.success(request, f"{grant_form.cleaned_data['user']} may now see this record.")
+                return redirect("people:access", person.pk)
+    views = AuditEvent.objects.for_child(person.pk).views().select_related("actor")
+    page = Paginator(views, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/access.html", {
+        "person": person, "restrict_form": restrict_form, "grant_form": grant_form, "page": page,
+        "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"), "tab": "access",
+    })
+
+
+@require_perm(Perm.RESTRICT_RECORD)
+@require_POST
+def revoke_grant(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, audit=False)
+    grant = get_object_or_404(AccessGrant, pk=grant_pk, person=person)
+    actions.revoke_access(grant, actor=user)
+    messages.success(request, f"{grant.user} is no longer named on this record.")
+    return redirect("people:access", person.pk)

@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import include, path
+
+from cshub.casework.views import home
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("cshub.access.urls")),
+    path("children/", include("cshub.people.urls")),
+    path("", include("cshub.referrals.urls")),
+    path("", include("cshub.casework.urls")),
+    path("api/v1/", include("cshub.api.urls")),
+    path("accessibility/", accessibility, name="accessibility"),
+    path("healthz/", healthz, name="healthz"),
+]
+
+handler403 = "cshub.core.errors.forbidden"
+handler404 = "cshub.core.errors.not_found"
+handler500 = "cshub.core.errors.server_error"
