@@ -16,3 +16,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+STATIC_ROOT = BASE_DIR / "frontend" / "build"  # no collectstatic needed for tests

@@ -72,7 +72,7 @@ class User(AbstractUser):
         return cached
 
     def has(self, perm: Perm | str) -> bool:
-        return str(perm) in self.permission_codes
+        return self.is_active and str(perm) in self.permission_codes
 
     def role_codes(self) -> list[str]:
         return sorted(self.roles.values_list("code", flat=True))

@@ -34,9 +34,9 @@ PENDING_NEXT = "cshub_pending_next"
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
-    form = SignInForm()
-    form.add_error(None, f"Your account is locked after too many failed sign-in attempts. Try again in {minutes} minutes, or ask a system administrator.")
-    return render(request, "access/sign_in.html", {"form": form}, status=429)
+    message = (f"Your account is locked after too many failed sign-in attempts. "
+               f"Try again in {minutes} minutes, or ask a system administrator.")
+    return render(request, "access/sign_in.html", {"form": SignInForm(), "locked_out": message}, status=429)
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:

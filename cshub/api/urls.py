@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cshub.api import views
 
-router = DefaultRouter(trailing_slash=True)
+router = DefaultRouter(trailing_slash=True, use_regex_path=False)
 router.include_root_view = False
 router.register("children", views.ChildViewSet, basename="child")
 router.register("referrals", views.ReferralViewSet, basename="referral")

@@ -40,6 +40,7 @@ class AuditedListMixin:
 @extend_schema(tags=["children"])
 class ChildViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Person]):
     serializer_class = ChildSerializer
+    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD)]
 
     def get_queryset(self) -> QuerySet[Person]:
@@ -65,6 +66,7 @@ def _int(value: str) -> int:
 @extend_schema(tags=["referrals"])
 class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Referral]):
     serializer_class = ReferralSerializer
+    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_REFERRAL)]
 
     def get_queryset(self) -> QuerySet[Referral]:
@@ -98,6 +100,7 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
 @extend_schema(tags=["episodes"])
 class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Episode]):
     serializer_class = EpisodeSerializer
+    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD)]
 
     def get_queryset(self) -> QuerySet[Episode]:

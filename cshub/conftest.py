@@ -1,0 +1,81 @@
+"""Persona fixtures: one user per role, and a small hub of records made through the actions."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cshub.access.actions import create_api_token, create_user
+from cshub.access.models import User
+from cshub.casework import actions as casework
+from cshub.people import actions as people
+from cshub.referrals import actions as referrals
+
+ROLES = ["practitioner", "team_manager", "missing_worker", "analyst", "strategic_lead", "sysadmin"]
+AGENCY = {"practitioner": "SOCIAL_CARE", "team_manager": "SOCIAL_CARE", "missing_worker": "MISSING_SERVICE",
+          "analyst": "SOCIAL_CARE", "strategic_lead": "SOCIAL_CARE", "sysadmin": "SOCIAL_CARE"}
+TODAY = dt.date.today()  # noqa: DTZ011
+
+
+@pytest.fixture
+def personas(db: Any) -> dict[str, User]:
+    return {role: create_user(f"{role}.user", agency=AGENCY[role], roles=[role], actor=None,
+                              first_name=role.replace("_", " ").title(), last_name="Persona",
+                              password="a-long-test-password-1")
+            for role in ROLES}
+
+
+def sign_in_verified(client: Client, user: User) -> Client:
+    """A session that has passed both sign-in steps (password and TOTP)."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(personas: dict[str, User]) -> Callable[[str], Client]:
+    def make(role: str) -> Client:
+        return sign_in_verified(Client(), personas[role])
+    return make
+
+
+def make_child(actor: User, forename: str = "Kofi", surname: str = "Ashcombe", born: dt.date | None = None, **extra: Any) -> Any:
+    return people.create_person(people.PersonDetails(
+        forename=forename, surname=surname, date_of_birth=born or TODAY - dt.timedelta(days=15 * 365), sex="M", **extra
+    ), actor=actor)
+
+
+def make_referral(child: Any, actor: User, days_ago: int = 30, kind: str = "CCE") -> Any:
+    return referrals.record_referral(child, referrals.ReferralDetails(
+        received_date=TODAY - dt.timedelta(days=days_ago), primary_type=kind,
+        concerns="Adults are using the child to carry drugs to another town."), actor=actor)
+
+
+@pytest.fixture
+def hub(personas: dict[str, User]) -> dict[str, Any]:
+    """A child with a referral, an open allocated episode and a case summary; a second child
+    with a referral opened but no episode yet; a restricted child."""
+    manager, worker = personas["team_manager"], personas["practitioner"]
+    child = make_child(worker)
+    referral = make_referral(child, worker)
+    referrals.decide_referral(referral, "OPEN", "Meets threshold: specific indicators of CCE.", actor=manager,
+                              decision_date=TODAY - dt.timedelta(days=28))
+    episode = casework.open_episode(referral, actor=manager, open_date=TODAY - dt.timedelta(days=28), allocated_worker=worker)
+    casework.write_case_summary(child, casework.CaseSummaryText("Who", "Risks", "Working", "Plan"), actor=worker)
+    second = make_child(worker, "Amara", "Brambleford")
+    open_referral = make_referral(second, worker, days_ago=3, kind="CSE")
+    referrals.decide_referral(open_referral, "OPEN", "Meets threshold.", actor=manager)
+    restricted = make_child(worker, "Tia", "Cinderwick")
+    people.set_restriction(restricted, True, "Relative of staff", actor=manager)
+    token, _ = create_api_token(worker, "test", actor=worker)
+    grant = restricted.access_grants.get()
+    return {"child": child, "referral": referral, "episode": episode, "second": second,
+            "open_referral": open_referral, "restricted": restricted, "token": token,
+            "entry": child.timeline.first(), "grant": grant, "worker": worker, "manager": manager}

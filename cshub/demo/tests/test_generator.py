@@ -1,0 +1,35 @@
+import datetime as dt
+
+from django.db.models import Count
+
+from cshub.audit.models import AuditEvent
+from cshub.casework.models import Episode
+from cshub.demo.generator import generate
+from cshub.people.models import Person
+from cshub.referrals.models import Referral
+
+
+def test_generator_makes_a_living_hub_through_the_actions(db):
+    summary = generate(seed=7, today=dt.date(2026, 11, 23), years=1, referrals_per_year=120)
+    assert Referral.objects.count() == summary.referrals == 120
+    by_type = dict(Referral.objects.values_list("primary_type").annotate(n=Count("id")))
+    assert 0.45 < by_type["CCE"] / 120 < 0.75
+    assert 0.10 < by_type["CSE"] / 120 < 0.35
+    boys = Person.objects.filter(sex="M").count() / Person.objects.count()
+    assert 0.55 < boys < 0.85
+    assert Episode.objects.open().exists() and Episode.objects.exclude(close_date=None).exists()
+    assert Referral.objects.pending().exists()
+    assert Person.objects.filter(restricted=True).count() == 2
+    # Every record went through an action: each child has a timeline and an audit trail.
+    child = Person.objects.filter(referrals__isnull=False).first()
+    assert child.timeline.exists() and AuditEvent.objects.filter(child_id=child.pk).exists()
+    for episode in Episode.objects.exclude(close_date=None):
+        assert episode.closure_authorised_by is not None
+        assert episode.outcome_eet
+
+
+def test_same_seed_same_hub(db):
+    first = generate(seed=3, today=dt.date(2026, 11, 23), years=1, referrals_per_year=20)
+    names = list(Person.objects.order_by("pk").values_list("forename", "surname", "date_of_birth"))
+    assert first.referrals == 20
+    assert names[0][1].endswith(("combe", "thwaite", "wick", "hollow", "stead", "field", "brook", "ridge", "worth", "dale", "ford", "holme"))

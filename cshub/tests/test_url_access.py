@@ -1,0 +1,117 @@
+"""The authorisation matrix: for every URL pattern, what each role gets.
+
+Generated from the URL configuration: a new view without a row here fails the suite."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cshub.conftest import ROLES
+
+P, M, MW, A, SL, SA = ROLES
+CASE = {P: 200, M: 200, MW: 200, A: 403, SL: 403, SA: 403}
+ALL_OK = dict.fromkeys(ROLES, 200)
+
+
+def only(*roles: str, ok: int = 200, other: int = 403) -> dict[str, int]:
+    return {r: ok if r in roles else other for r in ROLES}
+
+
+# url name -> (kwargs from the hub fixture, {role: status}, status for a signed-out visitor)
+EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
+    "home": ({}, {**ALL_OK, SA: 302}, 302),
+    "accessibility": ({}, ALL_OK, 200),
+    "healthz": ({}, ALL_OK, 200),
+    "access:sign_in": ({}, dict.fromkeys(ROLES, 302), 200),
+    "access:sign_in_code": ({}, dict.fromkeys(ROLES, 302), 302),
+    "access:set_up_code": ({}, dict.fromkeys(ROLES, 302), 302),
+    "access:sign_out": ({}, dict.fromkeys(ROLES, 405), 405),
+    "access:account": ({}, ALL_OK, 302),
+    "access:revoke_token": ({"pk": "token"}, dict.fromkeys(ROLES, 405), 302),
+    "access:sign_out_everywhere": ({}, dict.fromkeys(ROLES, 405), 302),
+    "access:users": ({}, only(SA), 302),
+    "access:user_create": ({}, only(SA), 302),
+    "access:user_edit": ({"pk": "worker"}, only(SA), 302),
+    "access:roles": ({}, only(SA, M), 302),
+    "access:review": ({}, only(M), 302),
+    "people:search": ({}, CASE, 302),
+    "people:create": ({}, CASE, 302),
+    "people:details": ({"pk": "child"}, CASE, 302),
+    "people:edit": ({"pk": "child"}, CASE, 302),
+    "people:add_alias": ({"pk": "child"}, CASE, 302),
+    "people:add_address": ({"pk": "child"}, CASE, 302),
+    "people:timeline": ({"pk": "child"}, CASE, 302),
+    "people:chronology": ({"pk": "child"}, CASE, 302),
+    "people:mark_significant": ({"pk": "child", "entry_pk": "entry"}, only(P, M, ok=405), 302),
+    # The manager who restricted the record is named on it, so goes straight to it.
+    "people:break_glass": ({"pk": "restricted"}, {**CASE, M: 302}, 302),
+    "people:access": ({"pk": "child"}, only(M), 302),
+    "people:revoke_grant": ({"pk": "restricted", "grant_pk": "grant"}, only(M, ok=405), 302),
+    "referrals:list": ({}, only(M), 302),
+    "referrals:detail": ({"pk": "referral"}, CASE, 302),
+    "referrals:decide": ({"pk": "referral"}, only(M), 302),
+    "referrals:create": ({"pk": "child"}, CASE, 302),
+    "casework:child": ({"pk": "child"}, CASE, 302),
+    "casework:edit_summary": ({"pk": "child"}, only(P, M), 302),
+    "casework:open_episode": ({"referral_pk": "open_referral"}, only(M), 302),
+    "casework:episode": ({"pk": "episode"}, CASE, 302),
+    "casework:allocate": ({"pk": "episode"}, only(M), 302),
+    "casework:close": ({"pk": "episode"}, only(P, M), 302),
+    "casework:authorise": ({"pk": "episode"}, only(M, ok=405), 302),
+    "casework:my_caseload": ({}, only(P, M), 302),
+    "casework:team_caseload": ({}, only(M), 302),
+    "casework:figures": ({}, only(M, A, SL), 302),
+    "api:schema": ({}, ALL_OK, 401),
+    "api:docs": ({}, ALL_OK, 401),
+    "api:child-list": ({}, CASE, 401),
+    "api:child-detail": ({"pk": "child"}, CASE, 401),
+    "api:referral-list": ({}, CASE, 401),
+    "api:referral-detail": ({"pk": "referral"}, CASE, 401),
+    "api:episode-list": ({}, CASE, 401),
+    "api:episode-detail": ({"pk": "episode"}, CASE, 401),
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            found |= _names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name and "format" not in pattern.pattern.regex.groupindex:
+            found.add(prefix + pattern.name)
+    return found
+
+
+URL_NAMES = sorted(_names(get_resolver()))
+
+
+def test_every_url_has_an_access_rule() -> None:
+    missing = [n for n in URL_NAMES if n not in EXPECTED]
+    assert not missing, f"URL patterns with no row in the access matrix: {missing}"
+    stale = [n for n in EXPECTED if n not in URL_NAMES]
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+
+
+def _url(name: str, hub: dict[str, Any]) -> str:
+    kwargs, _, _ = EXPECTED[name]
+    return reverse(name, kwargs={k: hub[v].pk for k, v in kwargs.items()})
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_expected_status(name: str, role: str, hub: dict[str, Any], client_for: Any) -> None:
+    expected = EXPECTED[name][1][role]
+    response = client_for(role).get(_url(name, hub))
+    assert response.status_code == expected, f"{role} on {name}: {response.status_code}, expected {expected}"
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_signed_out_visitor(name: str, hub: dict[str, Any]) -> None:
+    response = Client().get(_url(name, hub))
+    expected = EXPECTED[name][2]
+    assert response.status_code == expected, f"signed out on {name}: {response.status_code}, expected {expected}"
+    if expected == 302 and not name.startswith("access:sign_in") and name != "access:set_up_code":
+        assert response["Location"].startswith("/sign-in/")
