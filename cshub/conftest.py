@@ -16,17 +16,31 @@ from cshub.people import actions as people
 from cshub.referrals import actions as referrals
 
 ROLES = ["practitioner", "team_manager", "missing_worker", "analyst", "strategic_lead", "sysadmin"]
-AGENCY = {"practitioner": "SOCIAL_CARE", "team_manager": "SOCIAL_CARE", "missing_worker": "MISSING_SERVICE",
-          "analyst": "SOCIAL_CARE", "strategic_lead": "SOCIAL_CARE", "sysadmin": "SOCIAL_CARE"}
+AGENCY = {
+    "practitioner": "SOCIAL_CARE",
+    "team_manager": "SOCIAL_CARE",
+    "missing_worker": "MISSING_SERVICE",
+    "analyst": "SOCIAL_CARE",
+    "strategic_lead": "SOCIAL_CARE",
+    "sysadmin": "SOCIAL_CARE",
+}
 TODAY = dt.date.today()  # noqa: DTZ011
 
 
 @pytest.fixture
 def personas(db: Any) -> dict[str, User]:
-    return {role: create_user(f"{role}.user", agency=AGENCY[role], roles=[role], actor=None,
-                              first_name=role.replace("_", " ").title(), last_name="Persona",
-                              password="a-long-test-password-1")
-            for role in ROLES}
+    return {
+        role: create_user(
+            f"{role}.user",
+            agency=AGENCY[role],
+            roles=[role],
+            actor=None,
+            first_name=role.replace("_", " ").title(),
+            last_name="Persona",
+            password="a-long-test-password-1",
+        )
+        for role in ROLES
+    }
 
 
 def sign_in_verified(client: Client, user: User) -> Client:
@@ -43,19 +57,35 @@ def sign_in_verified(client: Client, user: User) -> Client:
 def client_for(personas: dict[str, User]) -> Callable[[str], Client]:
     def make(role: str) -> Client:
         return sign_in_verified(Client(), personas[role])
+
     return make
 
 
-def make_child(actor: User, forename: str = "Kofi", surname: str = "Ashcombe", born: dt.date | None = None, **extra: Any) -> Any:
-    return people.create_person(people.PersonDetails(
-        forename=forename, surname=surname, date_of_birth=born or TODAY - dt.timedelta(days=15 * 365), sex="M", **extra
-    ), actor=actor)
+def make_child(
+    actor: User, forename: str = "Kofi", surname: str = "Ashcombe", born: dt.date | None = None, **extra: Any
+) -> Any:
+    return people.create_person(
+        people.PersonDetails(
+            forename=forename,
+            surname=surname,
+            date_of_birth=born or TODAY - dt.timedelta(days=15 * 365),
+            sex="M",
+            **extra,
+        ),
+        actor=actor,
+    )
 
 
 def make_referral(child: Any, actor: User, days_ago: int = 30, kind: str = "CCE") -> Any:
-    return referrals.record_referral(child, referrals.ReferralDetails(
-        received_date=TODAY - dt.timedelta(days=days_ago), primary_type=kind,
-        concerns="Adults are using the child to carry drugs to another town."), actor=actor)
+    return referrals.record_referral(
+        child,
+        referrals.ReferralDetails(
+            received_date=TODAY - dt.timedelta(days=days_ago),
+            primary_type=kind,
+            concerns="Adults are using the child to carry drugs to another town.",
+        ),
+        actor=actor,
+    )
 
 
 @pytest.fixture
@@ -65,10 +95,19 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     manager, worker = personas["team_manager"], personas["practitioner"]
     child = make_child(worker)
     referral = make_referral(child, worker)
-    referrals.decide_referral(referral, "OPEN", "Meets threshold: specific indicators of CCE.", actor=manager,
-                              decision_date=TODAY - dt.timedelta(days=28))
-    episode = casework.open_episode(referral, actor=manager, open_date=TODAY - dt.timedelta(days=28), allocated_worker=worker)
-    casework.write_case_summary(child, casework.CaseSummaryText("Who", "Risks", "Working", "Plan"), actor=worker)
+    referrals.decide_referral(
+        referral,
+        "OPEN",
+        "Meets threshold: specific indicators of CCE.",
+        actor=manager,
+        decision_date=TODAY - dt.timedelta(days=28),
+    )
+    episode = casework.open_episode(
+        referral, actor=manager, open_date=TODAY - dt.timedelta(days=28), allocated_worker=worker
+    )
+    casework.write_case_summary(
+        child, casework.CaseSummaryText("Who", "Risks", "Working", "Plan"), actor=worker
+    )
     second = make_child(worker, "Amara", "Brambleford")
     open_referral = make_referral(second, worker, days_ago=3, kind="CSE")
     referrals.decide_referral(open_referral, "OPEN", "Meets threshold.", actor=manager)
@@ -76,6 +115,16 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     people.set_restriction(restricted, True, "Relative of staff", actor=manager)
     token, _ = create_api_token(worker, "test", actor=worker)
     grant = restricted.access_grants.get()
-    return {"child": child, "referral": referral, "episode": episode, "second": second,
-            "open_referral": open_referral, "restricted": restricted, "token": token,
-            "entry": child.timeline.first(), "grant": grant, "worker": worker, "manager": manager}
+    return {
+        "child": child,
+        "referral": referral,
+        "episode": episode,
+        "second": second,
+        "open_referral": open_referral,
+        "restricted": restricted,
+        "token": token,
+        "entry": child.timeline.first(),
+        "grant": grant,
+        "worker": worker,
+        "manager": manager,
+    }

@@ -23,9 +23,17 @@ def _require_admin(actor: User | None) -> None:
 
 @transaction.atomic
 def create_user(
-    username: str, *, agency: str, roles: Iterable[str], actor: User | None,
-    first_name: str = "", last_name: str = "", email: str = "", password: str | None = None,
-    job_title: str = "", is_demo: bool = False,
+    username: str,
+    *,
+    agency: str,
+    roles: Iterable[str],
+    actor: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    job_title: str = "",
+    is_demo: bool = False,
 ) -> User:
     _require_admin(actor)
     errors: dict[str, str] = {}
@@ -46,21 +54,43 @@ def create_user(
             errors["password"] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user = User(username=username.strip(), agency=agency, first_name=first_name, last_name=last_name,
-                email=email, job_title=job_title, is_demo=is_demo)
+    user = User(
+        username=username.strip(),
+        agency=agency,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        job_title=job_title,
+        is_demo=is_demo,
+    )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
     user.roles.set(role_objs)
-    record_event(actor, Action.USER_CREATED, user, detail={"roles": sorted(r.code for r in role_objs), "agency": agency})
+    record_event(
+        actor,
+        Action.USER_CREATED,
+        user,
+        detail={"roles": sorted(r.code for r in role_objs), "agency": agency},
+    )
     return user
 
 
 @transaction.atomic
-def update_user(user: User, *, actor: User, agency: str, roles: Iterable[str], first_name: str,
-                last_name: str, email: str, job_title: str, is_active: bool) -> User:
+def update_user(
+    user: User,
+    *,
+    actor: User,
+    agency: str,
+    roles: Iterable[str],
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str,
+    is_active: bool,
+) -> User:
     _require_admin(actor)
     if user == actor and not is_active:
         raise ValidationError({"is_active": "You cannot disable your own account"})
@@ -71,8 +101,12 @@ def update_user(user: User, *, actor: User, agency: str, roles: Iterable[str], f
         user.session_key_salt = secrets.token_hex(32)
     user.save()
     user.roles.set(role_objs)
-    record_event(actor, Action.USER_UPDATED, user,
-                 detail={"roles": sorted(r.code for r in role_objs), "agency": agency, "active": is_active})
+    record_event(
+        actor,
+        Action.USER_UPDATED,
+        user,
+        detail={"roles": sorted(r.code for r in role_objs), "agency": agency, "active": is_active},
+    )
     return user
 
 

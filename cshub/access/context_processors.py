@@ -13,14 +13,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": [], "demo_mode": settings.DEMO}
     items: list[tuple[str, str, bool]] = [
-        ("Home", reverse("home"), user.has(Perm.VIEW_CHILD) or user.has(Perm.VIEW_AGGREGATES)),  # type: ignore[union-attr]
-        ("Find a child", reverse("people:search"), user.has(Perm.VIEW_CHILD)),  # type: ignore[union-attr]
-        ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),  # type: ignore[union-attr]
-        ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),  # type: ignore[union-attr]
-        ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),  # type: ignore[union-attr]
-        ("Figures", reverse("casework:figures"), user.has(Perm.VIEW_AGGREGATES)),  # type: ignore[union-attr]
-        ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),  # type: ignore[union-attr]
-        ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),  # type: ignore[union-attr]
+        ("Home", reverse("home"), user.has(Perm.VIEW_CHILD) or user.has(Perm.VIEW_AGGREGATES)),
+        ("Find a child", reverse("people:search"), user.has(Perm.VIEW_CHILD)),
+        ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),
+        ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
+        ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
+        ("Figures", reverse("casework:figures"), user.has(Perm.VIEW_AGGREGATES)),
+        ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),
+        ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
     ]
     path = request.path
     nav = []

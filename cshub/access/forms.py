@@ -8,18 +8,35 @@ from cshub.core.forms import GovukForm
 
 
 class SignInForm(GovukForm):
-    username = forms.CharField(max_length=150, error_messages={"required": "Enter your username"},
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}))
-    password = forms.CharField(error_messages={"required": "Enter your password"},
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        max_length=150,
+        error_messages={"required": "Enter your username"},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class CodeForm(GovukForm):
     code = forms.CharField(
-        label="Security code", max_length=6, min_length=6,
+        label="Security code",
+        max_length=6,
+        min_length=6,
         help_text="The 6-digit code from your authenticator app",
-        error_messages={"required": "Enter the 6-digit security code", "min_length": "Enter the 6-digit security code"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the 6-digit security code",
+            "min_length": "Enter the 6-digit security code",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_code(self) -> str:
@@ -30,8 +47,12 @@ class CodeForm(GovukForm):
 
 
 class TokenForm(GovukForm):
-    name = forms.CharField(label="Name of the token", max_length=100, help_text="What will use it, for example 'police missing reports feed'",
-                           error_messages={"required": "Enter a name for the token"})
+    name = forms.CharField(
+        label="Name of the token",
+        max_length=100,
+        help_text="What will use it, for example 'police missing reports feed'",
+        error_messages={"required": "Enter a name for the token"},
+    )
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -42,10 +63,17 @@ class UserForm(GovukForm):
     username = forms.CharField(max_length=150, error_messages={"required": "Enter a username"})
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
-    email = forms.EmailField(required=False, error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
     job_title = forms.CharField(max_length=100, required=False)
     agency = forms.ChoiceField(choices=Agency.choices, widget=forms.RadioSelect)
-    roles = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple, error_messages={"required": "Select at least one role"})
+    roles = forms.MultipleChoiceField(
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one role"},
+    )
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:

@@ -33,9 +33,13 @@ class SessionLimitsMiddleware:
             too_old = now - started > settings.CSHUB_SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
-                messages.info(request, "You were signed out because you were inactive for "
-                              f"{settings.CSHUB_IDLE_TIMEOUT_MINUTES} minutes." if idle else
-                              f"You were signed out because sessions last at most {settings.CSHUB_SESSION_MAX_HOURS} hours.")
+                messages.info(
+                    request,
+                    "You were signed out because you were inactive for "
+                    f"{settings.CSHUB_IDLE_TIMEOUT_MINUTES} minutes."
+                    if idle
+                    else f"You were signed out because sessions last at most {settings.CSHUB_SESSION_MAX_HOURS} hours.",
+                )
                 return redirect(settings.LOGIN_URL)
             request.session[SESSION_STARTED] = started
             request.session[SESSION_LAST_SEEN] = now
@@ -53,7 +57,7 @@ class SecondFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
-            and not (user.is_verified() or demo_skips_second_factor(user))  # type: ignore[union-attr]
+            and not (user.is_verified() or demo_skips_second_factor(user))  # type: ignore[attr-defined]  # is_verified() is added by OTPMiddleware
         ):
             logout(request)
             return redirect(settings.LOGIN_URL)

@@ -2,7 +2,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -44,8 +44,6 @@ class User(AbstractUser):
     # Rotating this signs the user out of every session ("sign out everywhere").
     session_key_salt = models.CharField(max_length=64, default=secrets.token_hex)
 
-    objects: UserManager["User"] = UserManager()
-
     class Meta:
         ordering = ["first_name", "last_name", "username"]
 
@@ -54,7 +52,8 @@ class User(AbstractUser):
 
     def get_session_auth_hash(self) -> str:
         return salted_hmac(
-            "cshub.access.User.session", f"{self.password}:{self.session_key_salt}",
+            "cshub.access.User.session",
+            f"{self.password}:{self.session_key_salt}",
             algorithm="sha256",
         ).hexdigest()
 

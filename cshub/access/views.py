@@ -29,18 +29,29 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action, AuditEvent
 
 PENDING_USER = "cshub_pending_user"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
 PENDING_NEXT = "cshub_pending_next"
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
-    message = (f"Your account is locked after too many failed sign-in attempts. "
-               f"Try again in {minutes} minutes, or ask a system administrator.")
+    message = (
+        f"Your account is locked after too many failed sign-in attempts. "
+        f"Try again in {minutes} minutes, or ask a system administrator."
+    )
     return render(request, "access/sign_in.html", {"form": SignInForm(), "locked_out": message}, status=429)
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -62,12 +73,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
             with transaction.atomic():
-                record_event(None, Action.SIGN_IN_FAILED, detail={"username": form.cleaned_data["username"][:150]})
+                record_event(
+                    None, Action.SIGN_IN_FAILED, detail={"username": form.cleaned_data["username"][:150]}
+                )
             form.add_error(None, "The username or password is not right. Check them and try again.")
         else:
             assert isinstance(user, User)
@@ -100,7 +115,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 return _complete_sign_in(request, user, device)
         with transaction.atomic():
             record_event(user, Action.SIGN_IN_FAILED, user, detail={"second_factor": "wrong code"})
-        form.add_error("code", "The security code is not right, or has expired. Enter the code your app shows now.")
+        form.add_error(
+            "code", "The security code is not right, or has expired. Enter the code your app shows now."
+        )
     return render(request, "access/sign_in_code.html", {"form": form})
 
 
@@ -109,7 +126,9 @@ def set_up_code(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("access:sign_in")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -119,8 +138,13 @@ def set_up_code(request: HttpRequest) -> HttpResponse:
                 record_event(user, Action.SECOND_FACTOR_SET_UP, user)
             del request.session[PENDING_USER]
             return _complete_sign_in(request, user, device)
-        form.add_error("code", "The security code is not right. Check your app is set up with the key below and enter the code it shows now.")
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+        form.add_error(
+            "code",
+            "The security code is not right. Check your app is set up with the key below and enter the code it shows now.",
+        )
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title="QR code for your authenticator app"
+    )
     secret = _base32(device.bin_key)
     return render(request, "access/set_up_code.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
 
@@ -134,7 +158,7 @@ def _base32(key: bytes) -> str:
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         with transaction.atomic():
-            record_event(request.user, Action.SIGN_OUT, request.user)  # type: ignore[arg-type]
+            record_event(_user(request), Action.SIGN_OUT, _user(request))
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("access:sign_in")
@@ -143,7 +167,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and user.has(Perm.USE_API) and form.is_valid():
@@ -152,17 +176,24 @@ def account(request: HttpRequest) -> HttpResponse:
             form = TokenForm()
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(request, "access/account.html", {
-        "form": form, "new_token": new_token, "tokens": user.api_tokens.all(),
-        "roles": user.roles.all(), "can_use_api": user.has(Perm.USE_API),
-    })
+    return render(
+        request,
+        "access/account.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": user.api_tokens.all(),
+            "roles": user.roles.all(),
+            "can_use_api": user.has(Perm.USE_API),
+        },
+    )
 
 
 @signed_in
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    actions.revoke_api_token(token, actor=request.user)  # type: ignore[arg-type]
+    actions.revoke_api_token(token, actor=_user(request))
     messages.success(request, f"Token '{token.name}' revoked. Anything using it can no longer reach the API.")
     return redirect("access:account")
 
@@ -170,7 +201,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 @require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    actions.sign_out_everywhere(request.user)  # type: ignore[arg-type]
+    actions.sign_out_everywhere(_user(request))
     logout(request)
     messages.success(request, "You have been signed out on every device.")
     return redirect("access:sign_in")
@@ -178,7 +209,9 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_USERS)
 def users(request: HttpRequest) -> HttpResponse:
-    page = Paginator(User.objects.prefetch_related("roles"), settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(User.objects.prefetch_related("roles"), settings.CSHUB_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "access/users.html", {"page": page})
 
 
@@ -193,11 +226,16 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = actions.create_user(form.cleaned_data["username"], actor=request.user, **_user_from_form(form))  # type: ignore[arg-type]
+            user = actions.create_user(
+                form.cleaned_data["username"], actor=_user(request), **_user_from_form(form)
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in.")
+            messages.success(
+                request,
+                f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in.",
+            )
             return redirect("access:users")
     return render(request, "access/user_form.html", {"form": form, "title": "Add a user"})
 
@@ -206,19 +244,30 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
-    initial = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-               "email": user.email, "job_title": user.job_title, "agency": user.agency,
-               "roles": user.role_codes(), "is_active": user.is_active}
+    initial = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "agency": user.agency,
+        "roles": user.role_codes(),
+        "is_active": user.is_active,
+    }
     form = UserForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_user(user, actor=request.user, is_active=form.cleaned_data["is_active"], **_user_from_form(form))  # type: ignore[arg-type]
+            actions.update_user(
+                user, actor=_user(request), is_active=form.cleaned_data["is_active"], **_user_from_form(form)
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Changes to {user.username} saved.")
             return redirect("access:users")
-    return render(request, "access/user_form.html", {"form": form, "title": f"Change {user.username}", "edited": user})
+    return render(
+        request, "access/user_form.html", {"form": form, "title": f"Change {user.username}", "edited": user}
+    )
 
 
 @require_perm(Perm.MANAGE_USERS, Perm.REVIEW_ACCESS)
@@ -230,6 +279,8 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REVIEW_ACCESS)
 def access_review(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.filter(action__in=[Action.BREAK_GLASS, Action.ACCESS_DENIED]).select_related("actor")
+    events = AuditEvent.objects.filter(action__in=[Action.BREAK_GLASS, Action.ACCESS_DENIED]).select_related(
+        "actor"
+    )
     page = Paginator(events, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "access/access_review.html", {"page": page})

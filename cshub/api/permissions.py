@@ -16,7 +16,9 @@ def has_perm(perm: Perm, *, write: Perm | None = None) -> type[BasePermission]:
             user = request.user
             if not (user and user.is_authenticated):
                 return False
-            needed = write if (write is not None and request.method not in ("GET", "HEAD", "OPTIONS")) else perm
+            needed = (
+                write if (write is not None and request.method not in ("GET", "HEAD", "OPTIONS")) else perm
+            )
             return bool(user.has(needed))
 
     HasPerm.__name__ = f"Has_{perm.value}"

@@ -14,8 +14,22 @@ class ChildSerializer(serializers.ModelSerializer[Person]):
 
     class Meta:
         model = Person
-        fields = ["id", "person_type", "forename", "surname", "aliases", "date_of_birth", "dob_estimated",
-                  "sex", "gender", "gender_for_reporting", "ethnicity", "upn", "nhs_number", "restricted"]
+        fields = [
+            "id",
+            "person_type",
+            "forename",
+            "surname",
+            "aliases",
+            "date_of_birth",
+            "dob_estimated",
+            "sex",
+            "gender",
+            "gender_for_reporting",
+            "ethnicity",
+            "upn",
+            "nhs_number",
+            "restricted",
+        ]
 
     def get_aliases(self, obj: Person) -> list[str]:
         return [str(n) for n in obj.names.all() if n.kind == "ALIAS"]
@@ -23,14 +37,31 @@ class ChildSerializer(serializers.ModelSerializer[Person]):
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     child = serializers.PrimaryKeyRelatedField(source="person", queryset=Person.objects.all())
-    other_types = serializers.ListField(child=serializers.ChoiceField(choices=ExploitationType.choices), required=False)
+    other_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
+    )
     source_code = serializers.ChoiceField(choices=ReferralSource.choices, required=False, allow_blank=True)
 
     class Meta:
         model = Referral
-        fields = ["id", "child", "received_date", "source_code", "referrer_name", "referrer_agency", "primary_type",
-                  "other_types", "concerns", "decision", "decision_date", "decision_rationale",
-                  "mash_consulted", "mash_consulted_on", "mash_consultee", "mash_advice"]
+        fields = [
+            "id",
+            "child",
+            "received_date",
+            "source_code",
+            "referrer_name",
+            "referrer_agency",
+            "primary_type",
+            "other_types",
+            "concerns",
+            "decision",
+            "decision_date",
+            "decision_rationale",
+            "mash_consulted",
+            "mash_consulted_on",
+            "mash_consultee",
+            "mash_advice",
+        ]
         read_only_fields = ["decision", "decision_date", "decision_rationale"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -38,13 +69,28 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 
 class EpisodeSerializer(serializers.ModelSerializer[Episode]):
-    child = serializers.PrimaryKeyRelatedField(source="person", read_only=True)
-    allocated_worker = serializers.StringRelatedField()
+    child: serializers.PrimaryKeyRelatedField[Person] = serializers.PrimaryKeyRelatedField(
+        source="person", read_only=True
+    )
+    allocated_worker: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Episode
-        fields = ["id", "child", "referral", "open_date", "close_date", "status", "allocated_worker",
-                  "locality_social_worker", "lead_professional", "lead_professional_agency",
-                  "outcome_eet", "outcome_stable_accommodation", "outcome_positive_relationship",
-                  "feedback_child", "feedback_parent_carer"]
+        fields = [
+            "id",
+            "child",
+            "referral",
+            "open_date",
+            "close_date",
+            "status",
+            "allocated_worker",
+            "locality_social_worker",
+            "lead_professional",
+            "lead_professional_agency",
+            "outcome_eet",
+            "outcome_stable_accommodation",
+            "outcome_positive_relationship",
+            "feedback_child",
+            "feedback_parent_carer",
+        ]

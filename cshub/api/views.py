@@ -91,7 +91,9 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data = dict(serializer.validated_data)
         person = get_child_for_user(_user(request), data.pop("person").pk, part="api")
         try:
-            referral = referral_actions.record_referral(person, referral_actions.ReferralDetails(**data), actor=_user(request))
+            referral = referral_actions.record_referral(
+                person, referral_actions.ReferralDetails(**data), actor=_user(request)
+            )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
@@ -104,7 +106,9 @@ class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Episode]):
     permission_classes = [has_perm(Perm.VIEW_CHILD)]
 
     def get_queryset(self) -> QuerySet[Episode]:
-        return Episode.objects.visible_to(_user(self.request)).select_related("allocated_worker").order_by("id")
+        return (
+            Episode.objects.visible_to(_user(self.request)).select_related("allocated_worker").order_by("id")
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())

@@ -45,8 +45,14 @@ def record_views(actor: Any, child_ids: Iterable[int], *, object_type: str = "pe
     rid, via = context.request_id.get(), context.channel.get()
     AuditEvent.objects.bulk_create(
         AuditEvent(
-            actor=actor, actor_agency=actor.agency, action=Action.VIEW, object_type=object_type,
-            object_id=str(cid), child_id=cid, request_id=rid, via=via,
+            actor=actor,
+            actor_agency=actor.agency,
+            action=Action.VIEW,
+            object_type=object_type,
+            object_id=str(cid),
+            child_id=cid,
+            request_id=rid,
+            via=via,
         )
         for cid in child_ids
     )

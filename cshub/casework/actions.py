@@ -27,8 +27,12 @@ def _link(episode: Episode) -> str:
 
 @transaction.atomic
 def open_episode(
-    referral: Referral, *, actor: User, open_date: dt.date | None = None,
-    allocated_worker: User | None = None, source_id: str | None = None,
+    referral: Referral,
+    *,
+    actor: User,
+    open_date: dt.date | None = None,
+    allocated_worker: User | None = None,
+    source_id: str | None = None,
 ) -> Episode:
     """Open a hub episode from a referral whose threshold decision is OPEN."""
     require(actor, Perm.OPEN_EPISODE)
@@ -36,7 +40,9 @@ def open_episode(
     person = Person.objects.select_for_update().get(pk=referral.person_id)
     errors: dict[str, str] = {}
     if referral.decision != Decision.OPEN:
-        errors["referral"] = "An episode can only be opened from a referral whose decision is to open to the hub"
+        errors["referral"] = (
+            "An episode can only be opened from a referral whose decision is to open to the hub"
+        )
     if Episode.objects.filter(referral=referral).exists():
         errors["referral"] = "An episode has already been opened from this referral"
     if person.episodes.open().exists():
@@ -45,19 +51,39 @@ def open_episode(
         errors["open_date"] = "The episode cannot open before the referral was received"
     last = person.episodes.exclude(close_date__isnull=True).order_by("-close_date").first()
     if last and last.close_date and open_date <= last.close_date:
-        errors["open_date"] = f"The episode must open after the last one closed ({format_date(last.close_date)})"
+        errors["open_date"] = (
+            f"The episode must open after the last one closed ({format_date(last.close_date)})"
+        )
     if errors:
         raise ValidationError(errors)
     episode = Episode.objects.create(
-        person=person, referral=referral, open_date=open_date, opened_by=actor,
-        allocated_worker=allocated_worker, source_id=source_id,
+        person=person,
+        referral=referral,
+        open_date=open_date,
+        opened_by=actor,
+        allocated_worker=allocated_worker,
+        source_id=source_id,
     )
     record_event(actor, Action.CREATE, episode, child_id=person.pk)
-    add_entry(person, TimelineKind.EPISODE_OPENED, "Hub episode opened", actor=actor,
-              occurred_at=open_date, source=episode, link=_link(episode))
+    add_entry(
+        person,
+        TimelineKind.EPISODE_OPENED,
+        "Hub episode opened",
+        actor=actor,
+        occurred_at=open_date,
+        source=episode,
+        link=_link(episode),
+    )
     if allocated_worker:
-        add_entry(person, TimelineKind.ALLOCATED, f"Allocated to {allocated_worker}", actor=actor,
-                  occurred_at=open_date, source=episode, link=_link(episode))
+        add_entry(
+            person,
+            TimelineKind.ALLOCATED,
+            f"Allocated to {allocated_worker}",
+            actor=actor,
+            occurred_at=open_date,
+            source=episode,
+            link=_link(episode),
+        )
     return episode
 
 
@@ -74,7 +100,9 @@ def allocate_episode(episode: Episode, allocation: Allocation, *, actor: User) -
     require(actor, Perm.OPEN_EPISODE)
     if not episode.is_open:
         raise ValidationError({"allocated_worker": "A closed episode cannot be allocated"})
-    if allocation.allocated_worker is not None and not allocation.allocated_worker.has(Perm.WRITE_CASE_SUMMARY):
+    if allocation.allocated_worker is not None and not allocation.allocated_worker.has(
+        Perm.WRITE_CASE_SUMMARY
+    ):
         raise ValidationError({"allocated_worker": "Allocate to a hub worker who can hold cases"})
     changed = []
     for name, value in allocation.__dict__.items():
@@ -92,8 +120,14 @@ def allocate_episode(episode: Episode, allocation: Allocation, *, actor: User) -
         parts.append(f"Locality social worker: {allocation.locality_social_worker or 'none'}")
     if {"lead_professional", "lead_professional_agency"} & set(changed):
         parts.append(f"Lead professional: {allocation.lead_professional or 'none'}")
-    add_entry(episode.person, TimelineKind.ALLOCATED, "; ".join(parts), actor=actor,
-              source=episode, link=_link(episode))
+    add_entry(
+        episode.person,
+        TimelineKind.ALLOCATED,
+        "; ".join(parts),
+        actor=actor,
+        source=episode,
+        link=_link(episode),
+    )
     return episode
 
 
@@ -108,13 +142,25 @@ class CaseSummaryText:
 @transaction.atomic
 def write_case_summary(person: Person, text: CaseSummaryText, *, actor: User) -> CaseSummary:
     require(actor, Perm.WRITE_CASE_SUMMARY)
-    errors = {name: "This part of the summary cannot be empty" for name, value in text.__dict__.items() if not value.strip()}
+    errors = {
+        name: "This part of the summary cannot be empty"
+        for name, value in text.__dict__.items()
+        if not value.strip()
+    }
     if errors:
         raise ValidationError(errors)
-    summary = CaseSummary.objects.create(person=person, written_by=actor, **{k: v.strip() for k, v in text.__dict__.items()})
+    summary = CaseSummary.objects.create(
+        person=person, written_by=actor, **{k: v.strip() for k, v in text.__dict__.items()}
+    )
     record_event(actor, Action.CREATE, summary, child_id=person.pk)
-    add_entry(person, TimelineKind.CASE_SUMMARY, "Case summary updated", actor=actor, source=summary,
-              link=reverse("casework:child", args=[person.pk]))
+    add_entry(
+        person,
+        TimelineKind.CASE_SUMMARY,
+        "Case summary updated",
+        actor=actor,
+        source=summary,
+        link=reverse("casework:child", args=[person.pk]),
+    )
     return summary
 
 
@@ -134,11 +180,15 @@ def _validate_closure(episode: Episode, closure: Closure) -> None:
     if not episode.is_open:
         errors["close_date"] = "This episode is already closed"
     elif closure.close_date < episode.open_date:
-        errors["close_date"] = f"The closing date must be on or after the opening date ({format_date(episode.open_date)})"
+        errors["close_date"] = (
+            f"The closing date must be on or after the opening date ({format_date(episode.open_date)})"
+        )
     elif closure.close_date > timezone.localdate():
         errors["close_date"] = "The closing date must be today or in the past"
     if not closure.closure_summary.strip():
-        errors["closure_summary"] = "Enter a closure summary: what changed for the child, and why the hub is ending its work"
+        errors["closure_summary"] = (
+            "Enter a closure summary: what changed for the child, and why the hub is ending its work"
+        )
     for name in ("outcome_eet", "outcome_stable_accommodation", "outcome_positive_relationship"):
         if getattr(closure, name) not in Outcome.values:
             errors[name] = "Select an answer"
@@ -161,9 +211,14 @@ def record_closure(episode: Episode, closure: Closure, *, actor: User) -> Episod
     episode.closure_requested_by = actor
     episode.save()
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "recorded"})
-    add_entry(episode.person, TimelineKind.CLOSURE_REQUESTED,
-              f"Closure recorded for {format_date(closure.close_date)}: {episode.closure_summary}",
-              actor=actor, source=episode, link=_link(episode))
+    add_entry(
+        episode.person,
+        TimelineKind.CLOSURE_REQUESTED,
+        f"Closure recorded for {format_date(closure.close_date)}: {episode.closure_summary}",
+        actor=actor,
+        source=episode,
+        link=_link(episode),
+    )
     if actor.has(Perm.AUTHORISE_CLOSURE):
         authorise_closure(episode, actor=actor)
     return episode
@@ -179,8 +234,15 @@ def authorise_closure(episode: Episode, *, actor: User) -> Episode:
     episode.closure_authorised_at = timezone.now()
     episode.save()
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "authorised"})
-    add_entry(episode.person, TimelineKind.EPISODE_CLOSED, f"Hub episode closed, authorised by {actor}",
-              actor=actor, occurred_at=episode.close_date, source=episode, link=_link(episode))
+    add_entry(
+        episode.person,
+        TimelineKind.EPISODE_CLOSED,
+        f"Hub episode closed, authorised by {actor}",
+        actor=actor,
+        occurred_at=episode.close_date,
+        source=episode,
+        link=_link(episode),
+    )
     return episode
 
 
@@ -193,8 +255,20 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
     episode.closure_requested_at = None
     episode.proposed_close_date = None
     episode.save()
-    record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, reason=reason,
-                 detail={"closure": "returned"})
-    add_entry(episode.person, TimelineKind.CLOSURE_REQUESTED, f"Closure not authorised: {reason.strip()}",
-              actor=actor, source=episode, link=_link(episode))
+    record_event(
+        actor,
+        Action.UPDATE,
+        episode,
+        child_id=episode.person_id,
+        reason=reason,
+        detail={"closure": "returned"},
+    )
+    add_entry(
+        episode.person,
+        TimelineKind.CLOSURE_REQUESTED,
+        f"Closure not authorised: {reason.strip()}",
+        actor=actor,
+        source=episode,
+        link=_link(episode),
+    )
     return episode

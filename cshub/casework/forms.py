@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
@@ -8,8 +9,12 @@ from cshub.core.codes import Agency, Outcome
 from cshub.core.forms import GovukDateField, GovukForm
 
 
-def hub_workers() -> "forms.models.QuerySet[User]":
-    ids = [u.pk for u in User.objects.filter(is_active=True).prefetch_related("roles") if u.has(Perm.WRITE_CASE_SUMMARY)]
+def hub_workers() -> "QuerySet[User]":
+    ids = [
+        u.pk
+        for u in User.objects.filter(is_active=True).prefetch_related("roles")
+        if u.has(Perm.WRITE_CASE_SUMMARY)
+    ]
     return User.objects.filter(pk__in=ids).order_by("first_name", "last_name")
 
 
@@ -19,8 +24,17 @@ class WorkerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class OpenEpisodeForm(GovukForm):
-    open_date = GovukDateField(label="Date the episode opens", label_name="opening date", error_messages={"required": "Enter the date the episode opens"})
-    allocated_worker = WorkerChoiceField(label="Allocate to (optional)", queryset=User.objects.none(), required=False, empty_label="Not allocated yet")
+    open_date = GovukDateField(
+        label="Date the episode opens",
+        label_name="opening date",
+        error_messages={"required": "Enter the date the episode opens"},
+    )
+    allocated_worker = WorkerChoiceField(
+        label="Allocate to (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not allocated yet",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -28,10 +42,24 @@ class OpenEpisodeForm(GovukForm):
 
 
 class AllocationForm(GovukForm):
-    allocated_worker = WorkerChoiceField(label="Hub worker", queryset=User.objects.none(), required=False, empty_label="Not allocated")
-    locality_social_worker = forms.CharField(label="Locality social worker", max_length=120, required=False, help_text="The child's social worker in their area team, if they have one")
-    lead_professional = forms.CharField(label="Lead professional", max_length=120, required=False, help_text="The one person who coordinates the work around the child")
-    lead_professional_agency = forms.ChoiceField(label="Lead professional's agency", choices=[("", "Not recorded"), *Agency.choices], required=False)
+    allocated_worker = WorkerChoiceField(
+        label="Hub worker", queryset=User.objects.none(), required=False, empty_label="Not allocated"
+    )
+    locality_social_worker = forms.CharField(
+        label="Locality social worker",
+        max_length=120,
+        required=False,
+        help_text="The child's social worker in their area team, if they have one",
+    )
+    lead_professional = forms.CharField(
+        label="Lead professional",
+        max_length=120,
+        required=False,
+        help_text="The one person who coordinates the work around the child",
+    )
+    lead_professional_agency = forms.ChoiceField(
+        label="Lead professional's agency", choices=[("", "Not recorded"), *Agency.choices], required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,14 +67,26 @@ class AllocationForm(GovukForm):
 
 
 class CaseSummaryForm(GovukForm):
-    who_the_child_is = forms.CharField(label="Who the child is", widget=forms.Textarea(attrs={"rows": 5}),
-                                       help_text="Their story, what matters to them, who is important to them, in plain words")
-    current_risks = forms.CharField(label="Current risks", widget=forms.Textarea(attrs={"rows": 5}),
-                                    help_text="Who or what is harming or exploiting the child, where and how; be specific, not 'associating with unsuitable peers'")
-    what_is_working = forms.CharField(label="What is working well", widget=forms.Textarea(attrs={"rows": 4}),
-                                      help_text="Strengths, safe people and places, what has made a difference")
-    the_plan = forms.CharField(label="What the plan is", widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text="What will happen next, who will do it and by when")
+    who_the_child_is = forms.CharField(
+        label="Who the child is",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Their story, what matters to them, who is important to them, in plain words",
+    )
+    current_risks = forms.CharField(
+        label="Current risks",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Who or what is harming or exploiting the child, where and how; be specific, not 'associating with unsuitable peers'",
+    )
+    what_is_working = forms.CharField(
+        label="What is working well",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Strengths, safe people and places, what has made a difference",
+    )
+    the_plan = forms.CharField(
+        label="What the plan is",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What will happen next, who will do it and by when",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,17 +98,44 @@ _OUTCOME = [(o.value, o.label) for o in Outcome]
 
 
 class ClosureForm(GovukForm):
-    close_date = GovukDateField(label="Date the episode closes", label_name="closing date", error_messages={"required": "Enter the date the episode closes"})
-    closure_summary = forms.CharField(label="Closure summary", widget=forms.Textarea(attrs={"rows": 6}),
-                                      help_text="What changed for the child, what support continues and from whom, and why the hub is ending its work",
-                                      error_messages={"required": "Enter a closure summary"})
-    outcome_eet = forms.ChoiceField(label="Is the child in, or re-engaged with, education, employment or training?", choices=_OUTCOME, widget=forms.RadioSelect, error_messages={"required": "Select whether the child is in education, employment or training"})
-    outcome_stable_accommodation = forms.ChoiceField(label="Is the child living in stable accommodation?", choices=_OUTCOME, widget=forms.RadioSelect, error_messages={"required": "Select whether the child is living in stable accommodation"})
-    outcome_positive_relationship = forms.ChoiceField(label="Has the child formed at least one positive, trusted relationship?", choices=_OUTCOME, widget=forms.RadioSelect, error_messages={"required": "Select whether the child has a positive, trusted relationship"})
+    close_date = GovukDateField(
+        label="Date the episode closes",
+        label_name="closing date",
+        error_messages={"required": "Enter the date the episode closes"},
+    )
+    closure_summary = forms.CharField(
+        label="Closure summary",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What changed for the child, what support continues and from whom, and why the hub is ending its work",
+        error_messages={"required": "Enter a closure summary"},
+    )
+    outcome_eet = forms.ChoiceField(
+        label="Is the child in, or re-engaged with, education, employment or training?",
+        choices=_OUTCOME,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child is in education, employment or training"},
+    )
+    outcome_stable_accommodation = forms.ChoiceField(
+        label="Is the child living in stable accommodation?",
+        choices=_OUTCOME,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child is living in stable accommodation"},
+    )
+    outcome_positive_relationship = forms.ChoiceField(
+        label="Has the child formed at least one positive, trusted relationship?",
+        choices=_OUTCOME,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child has a positive, trusted relationship"},
+    )
     feedback_child = forms.BooleanField(label="Feedback was obtained from the child", required=False)
-    feedback_parent_carer = forms.BooleanField(label="Feedback was obtained from a parent or carer", required=False)
+    feedback_parent_carer = forms.BooleanField(
+        label="Feedback was obtained from a parent or carer", required=False
+    )
 
 
 class ReturnClosureForm(GovukForm):
-    reason = forms.CharField(label="What needs to change before you can authorise the closure?", widget=forms.Textarea(attrs={"rows": 4}),
-                             error_messages={"required": "Enter what needs to change"})
+    reason = forms.CharField(
+        label="What needs to change before you can authorise the closure?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what needs to change"},
+    )

@@ -29,11 +29,17 @@ class Episode(models.Model):
     """One period of hub involvement for one child. One open episode per child at a time."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
-    referral = models.OneToOneField(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="episode")
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="episode"
+    )
     open_date = models.DateField()
     close_date = models.DateField(null=True, blank=True)
     allocated_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_episodes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_episodes",
     )
     locality_social_worker = models.CharField(max_length=120, blank=True)
     lead_professional = models.CharField(max_length=120, blank=True)
@@ -41,27 +47,46 @@ class Episode(models.Model):
 
     # Closure: recorded by the worker, authorised by a team manager.
     closure_requested_at = models.DateTimeField(null=True, blank=True)
-    closure_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     proposed_close_date = models.DateField(null=True, blank=True)
     closure_summary = models.TextField(blank=True)
-    outcome_eet = models.CharField("In education, employment or training", max_length=16, choices=Outcome.choices, blank=True)
-    outcome_stable_accommodation = models.CharField("Living in stable accommodation", max_length=16, choices=Outcome.choices, blank=True)
-    outcome_positive_relationship = models.CharField("Has a positive, trusted relationship", max_length=16, choices=Outcome.choices, blank=True)
+    outcome_eet = models.CharField(
+        "In education, employment or training", max_length=16, choices=Outcome.choices, blank=True
+    )
+    outcome_stable_accommodation = models.CharField(
+        "Living in stable accommodation", max_length=16, choices=Outcome.choices, blank=True
+    )
+    outcome_positive_relationship = models.CharField(
+        "Has a positive, trusted relationship", max_length=16, choices=Outcome.choices, blank=True
+    )
     feedback_child = models.BooleanField("Feedback obtained from the child", null=True, blank=True)
-    feedback_parent_carer = models.BooleanField("Feedback obtained from a parent or carer", null=True, blank=True)
-    closure_authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    feedback_parent_carer = models.BooleanField(
+        "Feedback obtained from a parent or carer", null=True, blank=True
+    )
+    closure_authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closure_authorised_at = models.DateTimeField(null=True, blank=True)
 
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-open_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(close_date__isnull=True), name="one_open_episode_per_child"),
-            models.CheckConstraint(condition=Q(close_date__isnull=True) | Q(close_date__gte=models.F("open_date")), name="episode_closes_after_opening"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(close_date__isnull=True), name="one_open_episode_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(close_date__isnull=True) | Q(close_date__gte=models.F("open_date")),
+                name="episode_closes_after_opening",
+            ),
         ]
         indexes = [models.Index(fields=["open_date", "close_date"], name="episode_dates")]
 

@@ -3,21 +3,30 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from cshub.access.models import User
-from cshub.casework.models import Episode
+from cshub.casework.models import Episode, EpisodeQuerySet
 from cshub.people.models import Person
 from cshub.referrals.models import Decision, Referral
 
 
-def caseload(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
-    return episodes.open().select_related("person", "allocated_worker", "referral").order_by("person__surname", "person__forename")
+def caseload(episodes: EpisodeQuerySet) -> EpisodeQuerySet:
+    return (
+        episodes.open()
+        .select_related("person", "allocated_worker", "referral")
+        .order_by("person__surname", "person__forename")
+    )
 
 
-def team_counts(episodes: QuerySet[Episode]) -> list[dict[str, object]]:
+def team_counts(episodes: EpisodeQuerySet) -> list[dict[str, object]]:
     """Open episodes per allocated worker (None = awaiting allocation)."""
-    rows = episodes.open().values("allocated_worker", "allocated_worker__first_name", "allocated_worker__last_name").annotate(n=Count("id")).order_by("-n")
+    rows = (
+        episodes.open()
+        .values("allocated_worker", "allocated_worker__first_name", "allocated_worker__last_name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
     return list(rows)
 
 
@@ -47,10 +56,19 @@ def hub_at_a_glance(today: dt.date) -> HubAtAGlance:
         pending=Count("id", filter=Q(decision=Decision.PENDING)),
         year=Count("id", filter=Q(received_date__gte=year_start, received_date__lte=today)),
     )
-    return HubAtAGlance(ep["open"], ep["unallocated"], ep["awaiting"], ref["pending"], ref["year"], ep["opened"], ep["closed"], year_start)
+    return HubAtAGlance(
+        ep["open"],
+        ep["unallocated"],
+        ep["awaiting"],
+        ref["pending"],
+        ref["year"],
+        ep["opened"],
+        ep["closed"],
+        year_start,
+    )
 
 
-def my_children(user: User) -> QuerySet[Episode]:
+def my_children(user: User) -> EpisodeQuerySet:
     return caseload(Episode.objects.visible_to(user).filter(allocated_worker=user))
 
 

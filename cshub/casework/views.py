@@ -11,7 +11,14 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.casework import actions, queries
-from cshub.casework.forms import AllocationForm, CaseSummaryForm, ClosureForm, OpenEpisodeForm, ReturnClosureForm, hub_workers
+from cshub.casework.forms import (
+    AllocationForm,
+    CaseSummaryForm,
+    ClosureForm,
+    OpenEpisodeForm,
+    ReturnClosureForm,
+    hub_workers,
+)
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
 from cshub.people.access import get_child_for_user
@@ -24,7 +31,9 @@ def _user(request: HttpRequest) -> User:
 
 
 def _episode_for(user: User, pk: int) -> Episode:
-    episode = get_object_or_404(Episode.objects.select_related("person", "allocated_worker", "referral"), pk=pk)
+    episode = get_object_or_404(
+        Episode.objects.select_related("person", "allocated_worker", "referral"), pk=pk
+    )
     get_child_for_user(user, episode.person_id, part=f"episode {pk}")
     return episode
 
@@ -40,8 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has(Perm.WRITE_CASE_SUMMARY):
         context["mine"] = queries.my_children(user)[:10]
     if user.has(Perm.DECIDE_REFERRAL):
-        context["pending"] = Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date")[:5]
-        context["awaiting_authorisation"] = Episode.objects.visible_to(user).awaiting_authorisation().select_related("person")[:10]
+        context["pending"] = (
+            Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date")[:5]
+        )
+        context["awaiting_authorisation"] = (
+            Episode.objects.visible_to(user).awaiting_authorisation().select_related("person")[:10]
+        )
     if user.has(Perm.MANAGE_USERS) and not context:
         return redirect("access:users")
     return render(request, "casework/home.html", context)
@@ -51,21 +64,31 @@ def home(request: HttpRequest) -> HttpResponse:
 def child(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_child_for_user(_user(request), pk, part="overview")
     summary = person.case_summaries.select_related("written_by").first()
-    return render(request, "casework/child.html", {
-        "person": person, "summary": summary, "episode": queries.open_episode_of(person),
-        "episodes": person.episodes.select_related("allocated_worker"),
-        "referrals": person.referrals.all()[:10],
-        "recent": person.timeline.select_related("recorded_by")[:5],
-        "stale": summary.is_stale() if summary else False, "tab": "overview",
-        "summary_max_age": settings.CSHUB_SUMMARY_MAX_AGE_DAYS,
-    })
+    return render(
+        request,
+        "casework/child.html",
+        {
+            "person": person,
+            "summary": summary,
+            "episode": queries.open_episode_of(person),
+            "episodes": person.episodes.select_related("allocated_worker"),
+            "referrals": person.referrals.all()[:10],
+            "recent": person.timeline.select_related("recorded_by")[:5],
+            "stale": summary.is_stale() if summary else False,
+            "tab": "overview",
+            "summary_max_age": settings.CSHUB_SUMMARY_MAX_AGE_DAYS,
+        },
+    )
 
 
 @require_perm(Perm.VIEW_CHILD)
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode_for(_user(request), pk)
-    return render(request, "casework/episode.html", {"episode": episode, "person": episode.person, "tab": "overview",
-                                                     "return_form": ReturnClosureForm()})
+    return render(
+        request,
+        "casework/episode.html",
+        {"episode": episode, "person": episode.person, "tab": "overview", "return_form": ReturnClosureForm()},
+    )
 
 
 @require_perm(Perm.OPEN_EPISODE)
@@ -77,17 +100,27 @@ def open_episode(request: HttpRequest, referral_pk: int) -> HttpResponse:
     if referral.decision != Decision.OPEN:
         messages.error(request, "Record a decision to open to the hub before opening an episode.")
         return redirect("referrals:detail", referral.pk)
-    form = OpenEpisodeForm(request.POST or None, initial={"open_date": referral.decision_date or timezone.localdate()})
+    form = OpenEpisodeForm(
+        request.POST or None, initial={"open_date": referral.decision_date or timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            episode = actions.open_episode(referral, actor=user, open_date=form.cleaned_data["open_date"],
-                                           allocated_worker=form.cleaned_data["allocated_worker"])
+            episode = actions.open_episode(
+                referral,
+                actor=user,
+                open_date=form.cleaned_data["open_date"],
+                allocated_worker=form.cleaned_data["allocated_worker"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Hub episode opened.")
             return redirect("casework:episode", episode.pk)
-    return render(request, "casework/open_episode.html", {"form": form, "referral": referral, "person": person, "tab": "referrals"})
+    return render(
+        request,
+        "casework/open_episode.html",
+        {"form": form, "referral": referral, "person": person, "tab": "referrals"},
+    )
 
 
 @require_perm(Perm.OPEN_EPISODE)
@@ -95,8 +128,12 @@ def open_episode(request: HttpRequest, referral_pk: int) -> HttpResponse:
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     episode = _episode_for(user, pk)
-    initial = {"allocated_worker": episode.allocated_worker, "locality_social_worker": episode.locality_social_worker,
-               "lead_professional": episode.lead_professional, "lead_professional_agency": episode.lead_professional_agency}
+    initial = {
+        "allocated_worker": episode.allocated_worker,
+        "locality_social_worker": episode.locality_social_worker,
+        "lead_professional": episode.lead_professional,
+        "lead_professional_agency": episode.lead_professional_agency,
+    }
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +143,11 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Allocation saved.")
             return redirect("casework:episode", episode.pk)
-    return render(request, "casework/allocate.html", {"form": form, "episode": episode, "person": episode.person, "tab": "overview"})
+    return render(
+        request,
+        "casework/allocate.html",
+        {"form": form, "episode": episode, "person": episode.person, "tab": "overview"},
+    )
 
 
 @require_perm(Perm.WRITE_CASE_SUMMARY)
@@ -115,7 +156,11 @@ def edit_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = get_child_for_user(user, pk, part="case summary")
     current = person.case_summaries.first()
-    initial = {f: getattr(current, f) for f in ("who_the_child_is", "current_risks", "what_is_working", "the_plan")} if current else {}
+    initial = (
+        {f: getattr(current, f) for f in ("who_the_child_is", "current_risks", "what_is_working", "the_plan")}
+        if current
+        else {}
+    )
     form = CaseSummaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +170,11 @@ def edit_summary(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Case summary saved.")
             return redirect("casework:child", person.pk)
-    return render(request, "casework/summary_form.html", {"form": form, "person": person, "current": current, "tab": "overview"})
+    return render(
+        request,
+        "casework/summary_form.html",
+        {"form": form, "person": person, "current": current, "tab": "overview"},
+    )
 
 
 @require_perm(Perm.CLOSE_EPISODE)
@@ -148,7 +197,11 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Episode closed.")
             return redirect("casework:episode", episode.pk)
-    return render(request, "casework/close.html", {"form": form, "episode": episode, "person": episode.person, "tab": "overview"})
+    return render(
+        request,
+        "casework/close.html",
+        {"form": form, "episode": episode, "person": episode.person, "tab": "overview"},
+    )
 
 
 @require_perm(Perm.AUTHORISE_CLOSURE)
@@ -159,7 +212,12 @@ def authorise(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("decision") == "return":
         form = ReturnClosureForm(request.POST)
         if not form.is_valid():
-            return render(request, "casework/episode.html", {"episode": episode, "person": episode.person, "return_form": form, "tab": "overview"}, status=400)
+            return render(
+                request,
+                "casework/episode.html",
+                {"episode": episode, "person": episode.person, "return_form": form, "tab": "overview"},
+                status=400,
+            )
         actions.return_closure(episode, form.cleaned_data["reason"], actor=user)
         messages.success(request, "Closure returned to the worker.")
     else:
@@ -192,10 +250,19 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if kind in ExploitationType.values:
         episodes = episodes.filter(referral__primary_type=kind)
     page = Paginator(episodes, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "casework/team_caseload.html", {
-        "page": page, "counts": queries.team_counts(visible), "workers": hub_workers(),
-        "types": ExploitationType.choices, "worker": worker, "kind": kind, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "casework/team_caseload.html",
+        {
+            "page": page,
+            "counts": queries.team_counts(visible),
+            "workers": hub_workers(),
+            "types": ExploitationType.choices,
+            "worker": worker,
+            "kind": kind,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_perm(Perm.VIEW_AGGREGATES)

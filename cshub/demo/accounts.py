@@ -25,15 +25,30 @@ DEMO_ACCOUNTS = [
     DemoAccount("police", "Gethin", "Marshcombe", "POLICE", ("practitioner",), "Detective constable, hub"),
     DemoAccount("nurse", "Rhian", "Fernhollow", "HEALTH", ("practitioner",), "Complex safeguarding nurse"),
     DemoAccount("manager", "Owain", "Thistledale", "SOCIAL_CARE", ("team_manager",), "Hub team manager"),
-    DemoAccount("missing", "Nia", "Ivystead", "MISSING_SERVICE", ("missing_worker",), "Missing from home worker"),
+    DemoAccount(
+        "missing", "Nia", "Ivystead", "MISSING_SERVICE", ("missing_worker",), "Missing from home worker"
+    ),
     DemoAccount("analyst", "Iolo", "Quillworth", "SOCIAL_CARE", ("analyst",), "Performance analyst"),
-    DemoAccount("lead", "Cerys", "Oakridge", "SOCIAL_CARE", ("strategic_lead",), "Strategic lead, complex safeguarding"),
+    DemoAccount(
+        "lead",
+        "Cerys",
+        "Oakridge",
+        "SOCIAL_CARE",
+        ("strategic_lead",),
+        "Strategic lead, complex safeguarding",
+    ),
     DemoAccount("admin", "Dewi", "Pebblefield", "SOCIAL_CARE", ("sysadmin",), "System administrator"),
 ]
 EXTRA_WORKERS = [
-    DemoAccount("worker.lowri", "Lowri", "Sorrelbrook", "SOCIAL_CARE", ("practitioner",), "Hub social worker"),
-    DemoAccount("worker.macsen", "Macsen", "Hazelford", "SOCIAL_CARE", ("practitioner",), "Hub social worker"),
-    DemoAccount("worker.tegan", "Tegan", "Yarrowdale", "EARLY_HELP", ("practitioner",), "Early help practitioner"),
+    DemoAccount(
+        "worker.lowri", "Lowri", "Sorrelbrook", "SOCIAL_CARE", ("practitioner",), "Hub social worker"
+    ),
+    DemoAccount(
+        "worker.macsen", "Macsen", "Hazelford", "SOCIAL_CARE", ("practitioner",), "Hub social worker"
+    ),
+    DemoAccount(
+        "worker.tegan", "Tegan", "Yarrowdale", "EARLY_HELP", ("practitioner",), "Early help practitioner"
+    ),
     DemoAccount("worker.wyn", "Wyn", "Linden", "YOUTH_JUSTICE", ("practitioner",), "Youth justice worker"),
 ]
 
@@ -44,8 +59,16 @@ def ensure_demo_accounts() -> dict[str, User]:
     for account in DEMO_ACCOUNTS + EXTRA_WORKERS:
         user = User.objects.filter(username=account.username).first()
         if user is None:
-            user = create_user(account.username, agency=account.agency, roles=account.roles, actor=None,
-                               first_name=account.first_name, last_name=account.last_name,
-                               password=DEMO_PASSWORD, job_title=account.job_title, is_demo=True)
+            user = create_user(
+                account.username,
+                agency=account.agency,
+                roles=account.roles,
+                actor=None,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                password=DEMO_PASSWORD,
+                job_title=account.job_title,
+                is_demo=True,
+            )
         users[account.username] = user
     return users

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.casework import actions as casework
 from cshub.casework.models import CaseSummary, Episode
-from cshub.core.codes import Ethnicity, ExploitationType, Outcome, ReferralSource
+from cshub.core.codes import ExploitationType, Outcome
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.people import actions as people
@@ -27,10 +27,31 @@ from cshub.people.models import Person
 from cshub.referrals import actions as referrals
 from cshub.referrals.models import Decision, Referral
 
-ETHNICITIES = [("WBRI", 52), ("WOTH", 5), ("MWBC", 7), ("MWBA", 3), ("MOTH", 4), ("APKN", 8), ("ABAN", 2),
-               ("AIND", 1), ("AOTH", 2), ("BAFR", 7), ("BCRB", 4), ("BOTH", 2), ("CHNE", 1), ("OOTH", 1), ("WROM", 1)]
-OTHER_TYPES = [ExploitationType.SERIOUS_VIOLENCE, ExploitationType.CRIMINAL_AND_SEXUAL, ExploitationType.TRAFFICKING,
-               ExploitationType.THREAT_TO_LIFE, ExploitationType.FORCED_MARRIAGE_HBV, ExploitationType.OTHER]
+ETHNICITIES = [
+    ("WBRI", 52),
+    ("WOTH", 5),
+    ("MWBC", 7),
+    ("MWBA", 3),
+    ("MOTH", 4),
+    ("APKN", 8),
+    ("ABAN", 2),
+    ("AIND", 1),
+    ("AOTH", 2),
+    ("BAFR", 7),
+    ("BCRB", 4),
+    ("BOTH", 2),
+    ("CHNE", 1),
+    ("OOTH", 1),
+    ("WROM", 1),
+]
+OTHER_TYPES = [
+    ExploitationType.SERIOUS_VIOLENCE,
+    ExploitationType.CRIMINAL_AND_SEXUAL,
+    ExploitationType.TRAFFICKING,
+    ExploitationType.THREAT_TO_LIFE,
+    ExploitationType.FORCED_MARRIAGE_HBV,
+    ExploitationType.OTHER,
+]
 SOURCES = [("6", 45), ("2A", 15), ("5A", 15), ("3E", 5), ("3F", 5), ("5D", 5), ("1A", 5), ("8", 5)]
 
 
@@ -48,8 +69,9 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
 
 
 class HubGenerator:
-    def __init__(self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2,
-                 referrals_per_year: int = 240) -> None:
+    def __init__(
+        self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
+    ) -> None:
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
@@ -67,30 +89,38 @@ class HubGenerator:
         while (forename, surname) in self.used_names:
             surname = rng.choice(names.SURNAMES)
         self.used_names.add((forename, surname))
-        age = _weighted(rng, [("10", 2), ("11", 3), ("12", 5), ("13", 10), ("14", 18), ("15", 25), ("16", 24), ("17", 13)])
+        age = _weighted(
+            rng, [("10", 2), ("11", 3), ("12", 5), ("13", 10), ("14", 18), ("15", 25), ("16", 24), ("17", 13)]
+        )
         born = referral_date - dt.timedelta(days=int(age) * 365 + rng.randint(10, 355))
         details = people.PersonDetails(
-            forename=forename, surname=surname, date_of_birth=born, dob_estimated=rng.random() < 0.03,
+            forename=forename,
+            surname=surname,
+            date_of_birth=born,
+            dob_estimated=rng.random() < 0.03,
             sex="U" if self_described else ("M" if is_boy else "F"),
             gender="09" if self_described else ("01" if is_boy else "02"),
-            ethnicity=_weighted(rng, ETHNICITIES), upn=f"A{rng.randint(10**11, 10**12 - 1)}",
+            ethnicity=_weighted(rng, ETHNICITIES),
+            upn=f"A{rng.randint(10**11, 10**12 - 1)}",
         )
         aliases = [(rng.choice(names.STREET_NAMES), "")] if rng.random() < 0.15 else []
         person = people.create_person(details, actor=self.admin_worker, aliases=aliases)
         decile = rng.choices(range(1, 11), weights=[22, 20, 18, 10, 8, 7, 5, 4, 3, 3])[0]
         area = rng.choice(names.POSTCODE_AREAS)
-        people.add_address(person, actor=self.admin_worker, line=f"{rng.randint(1, 180)} {rng.choice(names._FIRST)} Street",
-                           postcode=f"{area} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-                           start_date=born + dt.timedelta(days=rng.randint(0, 3650)), imd_decile=decile)
+        people.add_address(
+            person,
+            actor=self.admin_worker,
+            line=f"{rng.randint(1, 180)} {rng.choice(names._FIRST)} Street",
+            postcode=f"{area} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            start_date=born + dt.timedelta(days=rng.randint(0, 3650)),
+            imd_decile=decile,
+        )
         self.summary.people += 1
         return person
 
     def _type_for(self, person: Person) -> str:
         rng = self.rng
-        if person.sex == "M":
-            weights = [("CCE", 78), ("CSE", 6)]
-        else:
-            weights = [("CCE", 20), ("CSE", 60)]
+        weights = [("CCE", 78), ("CSE", 6)] if person.sex == "M" else [("CCE", 20), ("CSE", 60)]
         rest = 100 - sum(w for _, w in weights)
         pairs = weights + [(str(t), rest // len(OTHER_TYPES) or 1) for t in OTHER_TYPES]
         return _weighted(rng, pairs)
@@ -101,7 +131,11 @@ class HubGenerator:
             self.users = ensure_demo_accounts()
             self.manager = self.users["manager"]
             self.admin_worker = self.users["practitioner"]
-            self.workers = [u for k, u in self.users.items() if k in ("practitioner", "police", "nurse") or k.startswith("worker.")]
+            self.workers = [
+                u
+                for k, u in self.users.items()
+                if k in ("practitioner", "police", "nurse") or k.startswith("worker.")
+            ]
             self._simulate(progress)
             self._restrict_some()
         return self.summary
@@ -116,7 +150,11 @@ class HubGenerator:
             while closures and closures[0][0] < day:
                 close_day, episode_pk = heapq.heappop(closures)
                 closed_children.append(self._close(Episode.objects.get(pk=episode_pk), close_day))
-            reusable = [p for p in closed_children if not p.episodes.open().exists() and not p.referrals.pending().exists()]
+            reusable = [
+                p
+                for p in closed_children
+                if not p.episodes.open().exists() and not p.referrals.pending().exists()
+            ]
             if reusable and rng.random() < 0.18:
                 person = rng.choice(reusable)
                 closed_children.remove(person)
@@ -139,35 +177,63 @@ class HubGenerator:
         kind = self._type_for(person)
         others = [str(t) for t in rng.sample(OTHER_TYPES, k=rng.choice([0, 0, 0, 1, 1, 2])) if str(t) != kind]
         mash = rng.random() < 0.4
-        referral = referrals.record_referral(person, referrals.ReferralDetails(
-            received_date=day, primary_type=kind, other_types=others, source_code=_weighted(rng, SOURCES),
-            referrer_name=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
-            referrer_agency=rng.choice(["POLICE", "SOCIAL_CARE", "EDUCATION", "HEALTH", "EARLY_HELP"]),
-            concerns=texts.concerns(kind, person.forename, person.sex, rng),
-            mash_consulted=mash, mash_consulted_on=day if mash else None,
-            mash_consultee=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}" if mash else "",
-            mash_advice="Refer to the Complex Safeguarding Hub; no statutory threshold met at the front door." if mash else "",
-        ), actor=rng.choice(self.workers))
+        referral = referrals.record_referral(
+            person,
+            referrals.ReferralDetails(
+                received_date=day,
+                primary_type=kind,
+                other_types=others,
+                source_code=_weighted(rng, SOURCES),
+                referrer_name=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
+                referrer_agency=rng.choice(["POLICE", "SOCIAL_CARE", "EDUCATION", "HEALTH", "EARLY_HELP"]),
+                concerns=texts.concerns(kind, person.forename, person.sex, rng),
+                mash_consulted=mash,
+                mash_consulted_on=day if mash else None,
+                mash_consultee=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}"
+                if mash
+                else "",
+                mash_advice="Refer to the Complex Safeguarding Hub; no statutory threshold met at the front door."
+                if mash
+                else "",
+            ),
+            actor=rng.choice(self.workers),
+        )
         self.summary.referrals += 1
         self.summary.by_type[kind] = self.summary.by_type.get(kind, 0) + 1
         if (self.today - day).days < 8 and rng.random() < 0.6:
             return None  # still awaiting a decision
         decided = min(self.today, day + dt.timedelta(days=rng.randint(0, 6)))
         already_open = person.episodes.open().exists()
-        decision = Decision.NFA if already_open else _weighted(rng, [(Decision.OPEN, 56), (Decision.NFA, 24), (Decision.SIGNPOSTED, 20)])
-        referrals.decide_referral(referral, decision, texts.rationale(decision, person.forename, rng, already_open),
-                                  decision_date=decided, actor=self.manager)
+        decision = (
+            Decision.NFA
+            if already_open
+            else _weighted(rng, [(Decision.OPEN, 56), (Decision.NFA, 24), (Decision.SIGNPOSTED, 20)])
+        )
+        referrals.decide_referral(
+            referral,
+            decision,
+            texts.rationale(decision, person.forename, rng, already_open),
+            decision_date=decided,
+            actor=self.manager,
+        )
         if decision != Decision.OPEN:
             return None
         recent = (self.today - decided).days < 12
         worker = None if recent and rng.random() < 0.5 else rng.choice(self.workers)
-        episode = casework.open_episode(referral, actor=self.manager, open_date=decided, allocated_worker=worker)
+        episode = casework.open_episode(
+            referral, actor=self.manager, open_date=decided, allocated_worker=worker
+        )
         if worker is not None and rng.random() < 0.8:
-            casework.allocate_episode(episode, casework.Allocation(
-                allocated_worker=worker,
-                locality_social_worker=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
-                lead_professional=str(worker), lead_professional_agency=worker.agency,
-            ), actor=self.manager)
+            casework.allocate_episode(
+                episode,
+                casework.Allocation(
+                    allocated_worker=worker,
+                    locality_social_worker=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
+                    lead_professional=str(worker),
+                    lead_professional_agency=worker.agency,
+                ),
+                actor=self.manager,
+            )
         self.summary.episodes += 1
         return episode
 
@@ -180,10 +246,13 @@ class HubGenerator:
     def _close(self, episode: Episode, day: dt.date) -> Person:
         rng = self.rng
         closure = casework.Closure(
-            close_date=day, closure_summary=texts.closure(episode.person.forename, rng),
-            outcome_eet=self._outcome(0.73), outcome_stable_accommodation=self._outcome(0.91),
+            close_date=day,
+            closure_summary=texts.closure(episode.person.forename, rng),
+            outcome_eet=self._outcome(0.73),
+            outcome_stable_accommodation=self._outcome(0.91),
             outcome_positive_relationship=self._outcome(0.90),
-            feedback_child=rng.random() < 0.73, feedback_parent_carer=rng.random() < 0.55,
+            feedback_child=rng.random() < 0.73,
+            feedback_parent_carer=rng.random() < 0.55,
         )
         recent = (self.today - day).days < 14
         actor = (episode.allocated_worker or self.admin_worker) if recent else self.manager
@@ -195,20 +264,38 @@ class HubGenerator:
 
     def _summarise(self, episode: Episode) -> None:
         author = episode.allocated_worker or self.manager
-        summary = casework.write_case_summary(episode.person, casework.CaseSummaryText(**texts.case_summary(episode.person, self.rng)), actor=author)
+        summary = casework.write_case_summary(
+            episode.person,
+            casework.CaseSummaryText(**texts.case_summary(episode.person, self.rng)),
+            actor=author,
+        )
         age_days = self.rng.choice([2, 5, 9, 14, 20, 26, 35, 60])
-        CaseSummary.objects.filter(pk=summary.pk).update(written_at=timezone.now() - dt.timedelta(days=age_days))
+        CaseSummary.objects.filter(pk=summary.pk).update(
+            written_at=timezone.now() - dt.timedelta(days=age_days)
+        )
 
     def _restrict_some(self) -> None:
         candidates = list(Person.objects.filter(episodes__close_date__isnull=True).order_by("pk")[:40])
         for person in self.rng.sample(candidates, k=min(2, len(candidates))):
-            people.set_restriction(person, True, "Relative of a member of staff in a partner agency", actor=self.manager)
+            people.set_restriction(
+                person, True, "Relative of a member of staff in a partner agency", actor=self.manager
+            )
 
 
-def generate(*, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240,
-             progress: Callable[[int], None] | None = None) -> Summary:
-    return HubGenerator(seed=seed, today=today, years=years, referrals_per_year=referrals_per_year).run(progress)
+def generate(
+    *,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    years: int = 2,
+    referrals_per_year: int = 240,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    return HubGenerator(seed=seed, today=today, years=years, referrals_per_year=referrals_per_year).run(
+        progress
+    )
 
 
 def has_demo_data() -> bool:
-    return Referral.objects.exists() or User.objects.filter(is_demo=True).exists() and Person.objects.exists()
+    return Referral.objects.exists() or (
+        User.objects.filter(is_demo=True).exists() and Person.objects.exists()
+    )

@@ -42,7 +42,12 @@ def concerns(kind: str, name: str, sex: str, rng: random.Random) -> str:
     options = _CONCERNS.get(kind, _CONCERNS["OTHER"])
     text = rng.choice(options).format(name=name, **_pronouns(sex))
     if sex not in ("M", "F"):
-        text = text.replace("they was", "they were").replace("they has", "they have").replace("They was", "They were").replace("they is", "they are")
+        text = (
+            text.replace("they was", "they were")
+            .replace("they has", "they have")
+            .replace("They was", "They were")
+            .replace("they is", "they are")
+        )
     return text
 
 
@@ -53,21 +58,25 @@ def rationale(decision: str, name: str, rng: random.Random, already_open: bool =
 
 
 def closure(name: str, rng: random.Random) -> str:
-    return rng.choice([
-        f"{name} has not been reported missing for three months and is attending college. The adults who were exploiting {name} have been charged. Support continues from the locality social worker.",
-        f"{name} now has a trusted relationship with the hub worker's early help colleague, who will continue to see them. Risk reduced to low at the last assessment, agreed in joint supervision.",
-        f"{name} has moved to a stable placement out of the area with a new school place. Safety plan shared with the new authority; hub work ends by agreement.",
-    ])
+    return rng.choice(
+        [
+            f"{name} has not been reported missing for three months and is attending college. The adults who were exploiting {name} have been charged. Support continues from the locality social worker.",
+            f"{name} now has a trusted relationship with the hub worker's early help colleague, who will continue to see them. Risk reduced to low at the last assessment, agreed in joint supervision.",
+            f"{name} has moved to a stable placement out of the area with a new school place. Safety plan shared with the new authority; hub work ends by agreement.",
+        ]
+    )
 
 
 def case_summary(person: Person, rng: random.Random) -> dict[str, str]:
     name = person.forename
     return {
         "who_the_child_is": f"{name} is {person.age()} and lives with their family. {name} loves football and music, and is close to an older sister.",
-        "current_risks": rng.choice([
-            f"Older males linked to a drug line are contacting {name} by phone and collecting them by car; {name} has been found in two other towns.",
-            f"An adult met online is grooming {name}: gifts, alcohol, and requests for images. {name} has been missing overnight twice.",
-        ]),
+        "current_risks": rng.choice(
+            [
+                f"Older males linked to a drug line are contacting {name} by phone and collecting them by car; {name} has been found in two other towns.",
+                f"An adult met online is grooming {name}: gifts, alcohol, and requests for images. {name} has been missing overnight twice.",
+            ]
+        ),
         "what_is_working": f"{name} trusts the hub worker and has kept every appointment this month. School have arranged a mentor.",
         "the_plan": "Disruption by police of the adults involved; weekly direct work; trigger plan shared with carers; review at the risk management meeting.",
     }

@@ -29,8 +29,16 @@ from cshub.people.search import normalise, phonetic
 from cshub.people.timeline import add_entry
 
 PERSON_FIELDS = (
-    "person_type", "forename", "surname", "date_of_birth", "dob_estimated", "sex", "gender",
-    "ethnicity", "upn", "nhs_number",
+    "person_type",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "dob_estimated",
+    "sex",
+    "gender",
+    "ethnicity",
+    "upn",
+    "nhs_number",
 )
 
 
@@ -55,9 +63,13 @@ class PersonDetails:
 
 def _index_name(person: Person, kind: NameKind, forename: str, surname: str) -> PersonName:
     return PersonName.objects.create(
-        person=person, kind=kind, forename=forename, surname=surname,
+        person=person,
+        kind=kind,
+        forename=forename,
+        surname=surname,
         normalised=normalise(f"{forename} {surname}"),
-        forename_key=phonetic(forename), surname_key=phonetic(surname),
+        forename_key=phonetic(forename),
+        surname_key=phonetic(surname),
     )
 
 
@@ -68,7 +80,9 @@ def _validate(details: PersonDetails) -> None:
     if not details.surname.strip():
         errors["surname"] = "Enter a last name"
     if details.person_type == "CHILD" and details.date_of_birth is None:
-        errors["date_of_birth"] = "Enter the child's date of birth (tick 'estimated' if it is not known exactly)"
+        errors["date_of_birth"] = (
+            "Enter the child's date of birth (tick 'estimated' if it is not known exactly)"
+        )
     if details.date_of_birth and details.date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "Date of birth must be today or in the past"
     if errors:
@@ -77,7 +91,11 @@ def _validate(details: PersonDetails) -> None:
 
 @transaction.atomic
 def create_person(
-    details: PersonDetails, *, actor: User, aliases: Sequence[tuple[str, str]] = (), source_id: str | None = None
+    details: PersonDetails,
+    *,
+    actor: User,
+    aliases: Sequence[tuple[str, str]] = (),
+    source_id: str | None = None,
 ) -> Person:
     require(actor, Perm.EDIT_CHILD)
     _validate(details)
@@ -104,7 +122,7 @@ def update_person(person: Person, details: PersonDetails, *, actor: User) -> Per
         person.names.filter(kind=NameKind.PRIMARY).delete()
         _index_name(person, NameKind.PRIMARY, person.forename, person.surname)
     record_event(actor, Action.UPDATE, person, child_id=person.pk, detail={"fields": changed})
-    labels = ", ".join(str(Person._meta.get_field(f).verbose_name) for f in changed)
+    labels = ", ".join(str(getattr(Person._meta.get_field(f), "verbose_name", f)) for f in changed)
     add_entry(person, TimelineKind.DETAILS_CHANGED, f"Changed: {labels}", actor=actor, source=person)
     return person
 
@@ -144,11 +162,16 @@ def set_restriction(person: Person, restricted: bool, reason: str, *, actor: Use
     if restricted:
         # The manager restricting a record keeps sight of it.
         AccessGrant.objects.get_or_create(person=person, user=actor, defaults={"granted_by": actor})
-    record_event(actor, Action.UPDATE, person, child_id=person.pk, reason=reason,
-                 detail={"restricted": restricted})
-    add_entry(person, TimelineKind.RESTRICTED,
-              "Record restricted to named people" if restricted else "Restriction lifted",
-              actor=actor, source=person)
+    record_event(
+        actor, Action.UPDATE, person, child_id=person.pk, reason=reason, detail={"restricted": restricted}
+    )
+    add_entry(
+        person,
+        TimelineKind.RESTRICTED,
+        "Record restricted to named people" if restricted else "Restriction lifted",
+        actor=actor,
+        source=person,
+    )
     return person
 
 
@@ -163,7 +186,9 @@ def grant_access(person: Person, user: User, *, actor: User) -> AccessGrant:
 @transaction.atomic
 def revoke_access(grant: AccessGrant, *, actor: User) -> None:
     require(actor, Perm.RESTRICT_RECORD)
-    record_event(actor, Action.UPDATE, grant, child_id=grant.person_id, detail={"revoked_from": grant.user_id})
+    record_event(
+        actor, Action.UPDATE, grant, child_id=grant.person_id, detail={"revoked_from": grant.user_id}
+    )
     grant.delete()
 
 
@@ -174,7 +199,10 @@ def break_glass(person: Person, reason: str, *, actor: User) -> BreakGlass:
         raise ValidationError({"reason": "Explain why you need to see this record (at least 10 characters)"})
     now = timezone.now()
     access = BreakGlass.objects.create(
-        person=person, user=actor, reason=reason.strip(), at=now,
+        person=person,
+        user=actor,
+        reason=reason.strip(),
+        at=now,
         expires_at=now + dt.timedelta(minutes=settings.CSHUB_BREAK_GLASS_MINUTES),
     )
     record_event(actor, Action.BREAK_GLASS, person, child_id=person.pk, reason=access.reason)

@@ -10,26 +10,75 @@ from cshub.people.models import PersonType
 
 
 class SearchForm(GovukForm):
-    name = forms.CharField(label="Name", max_length=200, help_text="First name, last name or a name they are known by. Spelling does not need to be exact.",
-                           error_messages={"required": "Enter a name to search for"})
-    date_of_birth = GovukDateField(label="Date of birth (optional)", label_name="date of birth", required=False, help_text="For example, 27 3 2010")
-    age = forms.IntegerField(label="Age (optional)", required=False, min_value=0, max_value=30,
-                             error_messages={"min_value": "Age must be 0 or more", "max_value": "Age must be 30 or less", "invalid": "Age must be a whole number"})
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="First name, last name or a name they are known by. Spelling does not need to be exact.",
+        error_messages={"required": "Enter a name to search for"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth (optional)",
+        label_name="date of birth",
+        required=False,
+        help_text="For example, 27 3 2010",
+    )
+    age = forms.IntegerField(
+        label="Age (optional)",
+        required=False,
+        min_value=0,
+        max_value=30,
+        error_messages={
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 30 or less",
+            "invalid": "Age must be a whole number",
+        },
+    )
 
 
 class PersonForm(GovukForm):
-    forename = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter a first name"})
-    surname = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter a last name"})
-    person_type = forms.ChoiceField(label="Is this a child or an adult?", choices=PersonType.choices, widget=forms.RadioSelect, initial=PersonType.CHILD)
-    date_of_birth = GovukDateField(label="Date of birth", label_name="date of birth", required=False, help_text="For example, 27 3 2010")
+    forename = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter a first name"}
+    )
+    surname = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter a last name"}
+    )
+    person_type = forms.ChoiceField(
+        label="Is this a child or an adult?",
+        choices=PersonType.choices,
+        widget=forms.RadioSelect,
+        initial=PersonType.CHILD,
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", label_name="date of birth", required=False, help_text="For example, 27 3 2010"
+    )
     dob_estimated = forms.BooleanField(label="The date of birth is estimated", required=False)
     sex = forms.ChoiceField(label="Sex", choices=[("", "Not recorded"), *Sex.choices], required=False)
-    gender = forms.ChoiceField(label="Gender", choices=[("", "Not recorded"), *Gender.choices], required=False)
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=[("", "Not recorded"), *Ethnicity.choices], required=False)
-    upn = forms.CharField(label="Unique pupil number (optional)", max_length=13, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}))
-    nhs_number = forms.CharField(label="NHS number (optional)", max_length=12, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "spellcheck": "false"}))
-    aliases = forms.CharField(label="Other names they are known by (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="One name per line, for example a street name or a name used online")
+    gender = forms.ChoiceField(
+        label="Gender", choices=[("", "Not recorded"), *Gender.choices], required=False
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity", choices=[("", "Not recorded"), *Ethnicity.choices], required=False
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        max_length=13,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+    aliases = forms.CharField(
+        label="Other names they are known by (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One name per line, for example a street name or a name used online",
+    )
 
     def clean_nhs_number(self) -> str:
         value: str = self.cleaned_data["nhs_number"].replace(" ", "")
@@ -59,31 +108,64 @@ class AliasForm(GovukForm):
 
 class AddressForm(GovukForm):
     line = forms.CharField(label="Address", max_length=200, required=False)
-    postcode = forms.CharField(max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    start_date = GovukDateField(label="Lived here from", label_name="start date", error_messages={"required": "Enter the date they started living here"})
+    postcode = forms.CharField(
+        max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
+    )
+    start_date = GovukDateField(
+        label="Lived here from",
+        label_name="start date",
+        error_messages={"required": "Enter the date they started living here"},
+    )
     end_date = GovukDateField(label="Lived here until (optional)", label_name="end date", required=False)
-    imd_decile = forms.IntegerField(label="IMD decile (optional)", required=False, min_value=1, max_value=10,
-                                    help_text="Index of multiple deprivation of the area: 1 is the most deprived 10%",
-                                    error_messages={"min_value": "The IMD decile must be from 1 to 10", "max_value": "The IMD decile must be from 1 to 10"})
+    imd_decile = forms.IntegerField(
+        label="IMD decile (optional)",
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text="Index of multiple deprivation of the area: 1 is the most deprived 10%",
+        error_messages={
+            "min_value": "The IMD decile must be from 1 to 10",
+            "max_value": "The IMD decile must be from 1 to 10",
+        },
+    )
 
 
 class RestrictForm(GovukForm):
-    restricted = forms.ChoiceField(label="Restrict this record?", choices=[("yes", "Yes, only named people may see it"), ("no", "No, every hub worker may see it")], widget=forms.RadioSelect)
-    reason = forms.CharField(label="Why (required to restrict)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="For example, the child is a relative of a member of staff")
+    restricted = forms.ChoiceField(
+        label="Restrict this record?",
+        choices=[("yes", "Yes, only named people may see it"), ("no", "No, every hub worker may see it")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why (required to restrict)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the child is a relative of a member of staff",
+    )
 
 
 class GrantForm(GovukForm):
-    user = forms.ModelChoiceField(label="Person to name on the record", queryset=User.objects.none(), empty_label="Choose a user",
-                                  error_messages={"required": "Choose who may see this record"})
+    user = forms.ModelChoiceField(
+        label="Person to name on the record",
+        queryset=User.objects.none(),
+        empty_label="Choose a user",
+        error_messages={"required": "Choose who may see this record"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = [u.pk for u in User.objects.filter(is_active=True).prefetch_related("roles") if u.has(Perm.VIEW_CHILD)]
+        ids = [
+            u.pk
+            for u in User.objects.filter(is_active=True).prefetch_related("roles")
+            if u.has(Perm.VIEW_CHILD)
+        ]
         self.fields["user"].queryset = User.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
 
 
 class BreakGlassForm(GovukForm):
-    reason = forms.CharField(label="Why do you need to see this record now?", widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text="Your reason is recorded and shown to managers. Access lasts a limited time.",
-                             error_messages={"required": "Enter why you need to see this record"})
+    reason = forms.CharField(
+        label="Why do you need to see this record now?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Your reason is recorded and shown to managers. Access lasts a limited time.",
+        error_messages={"required": "Enter why you need to see this record"},
+    )

@@ -68,7 +68,12 @@ class Person(models.Model):
     @property
     def reporting_gender(self) -> str:
         """`male`, `female`, `self_described` or `not_known` (interchange.md)."""
-        by_gender = {Gender.MALE: "male", Gender.FEMALE: "female", Gender.SELF_DESCRIBED: "self_described", Gender.NOT_KNOWN: "not_known"}
+        by_gender = {
+            Gender.MALE: "male",
+            Gender.FEMALE: "female",
+            Gender.SELF_DESCRIBED: "self_described",
+            Gender.NOT_KNOWN: "not_known",
+        }
         if self.gender:
             return by_gender[Gender(self.gender)]
         return {Sex.M: "male", Sex.F: "female"}.get(Sex(self.sex), "not_known") if self.sex else "not_known"

@@ -14,7 +14,7 @@ import jellyfish
 from django.db.models import Q
 from rapidfuzz import fuzz
 
-from cshub.core.dates import age_on
+from cshub.core.dates import age_on, local_today
 from cshub.people.models import Person, PersonName, PersonQuerySet
 
 MIN_SCORE = 72.0
@@ -73,7 +73,9 @@ def search_people(
         if score < MIN_SCORE:
             continue
         person = name.person
-        if age is not None and (person.date_of_birth is None or age_on(person.date_of_birth, on or dt.date.today()) != age):  # noqa: DTZ011
+        if age is not None and (
+            person.date_of_birth is None or age_on(person.date_of_birth, on or local_today()) != age
+        ):
             continue
         current = best.get(person.pk)
         if current is None or score > current.score:

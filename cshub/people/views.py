@@ -15,9 +15,17 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action, AuditEvent
 from cshub.people import actions
 from cshub.people.access import get_child_for_user, may_see
-from cshub.people.forms import AddressForm, AliasForm, BreakGlassForm, GrantForm, PersonForm, RestrictForm, SearchForm
+from cshub.people.forms import (
+    AddressForm,
+    AliasForm,
+    BreakGlassForm,
+    GrantForm,
+    PersonForm,
+    RestrictForm,
+    SearchForm,
+)
 from cshub.people.models import AccessGrant, Person, TimelineEntry
-from cshub.people.search import likely_duplicates, search_people
+from cshub.people.search import Match, likely_duplicates, search_people
 
 PENDING_PERSON = "cshub_new_person"
 
@@ -32,13 +40,21 @@ def _user(request: HttpRequest) -> User:
 def search(request: HttpRequest) -> HttpResponse:
     """Search is a POST, so that no name ever appears in a URL or a server log."""
     form = SearchForm(request.POST or None)
-    results = None
+    results: list[tuple[Match, bool]] | None = None
     if request.method == "POST" and form.is_valid():
         user = _user(request)
-        results = search_people(Person.objects.all(), form.cleaned_data["name"],
-                                date_of_birth=form.cleaned_data["date_of_birth"], age=form.cleaned_data["age"])
-        visible = set(Person.objects.visible_to(user).filter(pk__in=[m.person.pk for m in results]).values_list("pk", flat=True))
-        results = [(m, m.person.pk in visible) for m in results]
+        found = search_people(
+            Person.objects.all(),
+            form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            age=form.cleaned_data["age"],
+        )
+        visible = set(
+            Person.objects.visible_to(user)
+            .filter(pk__in=[m.person.pk for m in found])
+            .values_list("pk", flat=True)
+        )
+        results = [(m, m.person.pk in visible) for m in found]
         with transaction.atomic():
             record_event(user, Action.SEARCH, detail={"results": len(results)})
     return render(request, "people/search.html", {"form": form, "results": results})
@@ -47,9 +63,16 @@ def search(request: HttpRequest) -> HttpResponse:
 def _details_from(form: PersonForm) -> actions.PersonDetails:
     d = form.cleaned_data
     return actions.PersonDetails(
-        forename=d["forename"].strip(), surname=d["surname"].strip(), person_type=d["person_type"],
-        date_of_birth=d["date_of_birth"], dob_estimated=d["dob_estimated"], sex=d["sex"], gender=d["gender"],
-        ethnicity=d["ethnicity"], upn=d["upn"].strip(), nhs_number=d["nhs_number"],
+        forename=d["forename"].strip(),
+        surname=d["surname"].strip(),
+        person_type=d["person_type"],
+        date_of_birth=d["date_of_birth"],
+        dob_estimated=d["dob_estimated"],
+        sex=d["sex"],
+        gender=d["gender"],
+        ethnicity=d["ethnicity"],
+        upn=d["upn"].strip(),
+        nhs_number=d["nhs_number"],
     )
 
 
@@ -59,11 +82,14 @@ def create(request: HttpRequest) -> HttpResponse:
     """Add a person. Likely existing records are shown first: duplicates are a safeguarding risk."""
     user = _user(request)
     form = PersonForm(request.POST or None)
-    matches = None
+    shown: list[tuple[Match, bool]] | None = None
     if request.method == "POST" and form.is_valid():
         details = _details_from(form)
+        matches: list[Match] = []
         if request.POST.get("confirmed") != "yes":
-            matches = likely_duplicates(Person.objects.all(), details.forename, details.surname, details.date_of_birth)
+            matches = likely_duplicates(
+                Person.objects.all(), details.forename, details.surname, details.date_of_birth
+            )
         if not matches:
             try:
                 person = actions.create_person(details, actor=user, aliases=form.alias_pairs())
@@ -73,14 +99,23 @@ def create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Record created for {person.full_name}.")
                 return redirect("casework:child", person.pk)
         else:
-            matches = [(m, may_see(user, m.person)) for m in matches]
-    return render(request, "people/create.html", {"form": form, "matches": matches})
+            shown = [(m, may_see(user, m.person)) for m in matches]
+    return render(request, "people/create.html", {"form": form, "matches": shown})
 
 
 @require_perm(Perm.VIEW_CHILD)
 def details(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_child_for_user(_user(request), pk, part="details")
-    return render(request, "people/details.html", {"person": person, "names": person.names.all(), "addresses": person.addresses.all(), "tab": "details"})
+    return render(
+        request,
+        "people/details.html",
+        {
+            "person": person,
+            "names": person.names.all(),
+            "addresses": person.addresses.all(),
+            "tab": "details",
+        },
+    )
 
 
 @require_perm(Perm.EDIT_CHILD)
@@ -112,7 +147,11 @@ def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
         actions.add_alias(person, form.cleaned_data["forename"], form.cleaned_data["surname"], actor=user)
         messages.success(request, "Name added.")
         return redirect("people:details", person.pk)
-    return render(request, "people/simple_form.html", {"form": form, "person": person, "title": "Add a name they are known by", "tab": "details"})
+    return render(
+        request,
+        "people/simple_form.html",
+        {"form": form, "person": person, "title": "Add a name they are known by", "tab": "details"},
+    )
 
 
 @require_perm(Perm.EDIT_CHILD)
@@ -129,7 +168,11 @@ def add_address(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Address added.")
             return redirect("people:details", person.pk)
-    return render(request, "people/simple_form.html", {"form": form, "person": person, "title": "Add an address", "tab": "details"})
+    return render(
+        request,
+        "people/simple_form.html",
+        {"form": form, "person": person, "title": "Add an address", "tab": "details"},
+    )
 
 
 @require_perm(Perm.VIEW_CHILD)
@@ -140,7 +183,11 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     if only_significant:
         entries = entries.significant()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "people/timeline.html", {"person": person, "page": page, "only_significant": only_significant, "tab": "timeline"})
+    return render(
+        request,
+        "people/timeline.html",
+        {"person": person, "page": page, "only_significant": only_significant, "tab": "timeline"},
+    )
 
 
 @require_perm(Perm.VIEW_CHILD)
@@ -159,7 +206,12 @@ def mark_significant(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
     entry = get_object_or_404(TimelineEntry, pk=entry_pk, person=person)
     significant = request.POST.get("significant") == "yes"
     actions.mark_significant(entry, significant, actor=user)
-    messages.success(request, "Marked as significant: it is in the chronology." if significant else "No longer marked as significant.")
+    messages.success(
+        request,
+        "Marked as significant: it is in the chronology."
+        if significant
+        else "No longer marked as significant.",
+    )
     return redirect(f"{reverse('people:timeline', args=[person.pk])}#entry-{entry.pk}")
 
 
@@ -177,7 +229,10 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.warning(request, f"You have broken glass. You can see this record for {settings.CSHUB_BREAK_GLASS_MINUTES} minutes; managers can see your reason.")
+            messages.warning(
+                request,
+                f"You have broken glass. You can see this record for {settings.CSHUB_BREAK_GLASS_MINUTES} minutes; managers can see your reason.",
+            )
             return redirect("casework:child", person.pk)
     return render(request, "people/break_glass.html", {"form": form, "person_id": person.pk})
 
@@ -188,14 +243,22 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
     """Who may see this record and who has: restriction, named people, the view trail."""
     user = _user(request)
     person = get_child_for_user(user, pk, part="access")
-    restrict_form = RestrictForm(initial={"restricted": "yes" if person.restricted else "no", "reason": person.restricted_reason}, prefix="r")
+    restrict_form = RestrictForm(
+        initial={"restricted": "yes" if person.restricted else "no", "reason": person.restricted_reason},
+        prefix="r",
+    )
     grant_form = GrantForm(prefix="g")
     if request.method == "POST" and user.has(Perm.RESTRICT_RECORD):
         if "r-restricted" in request.POST:
             restrict_form = RestrictForm(request.POST, prefix="r")
             if restrict_form.is_valid():
                 try:
-                    actions.set_restriction(person, restrict_form.cleaned_data["restricted"] == "yes", restrict_form.cleaned_data["reason"], actor=user)
+                    actions.set_restriction(
+                        person,
+                        restrict_form.cleaned_data["restricted"] == "yes",
+                        restrict_form.cleaned_data["reason"],
+                        actor=user,
+                    )
                 except ValidationError as exc:
                     restrict_form.add_error(None, exc)
                 else:
@@ -209,10 +272,18 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("people:access", person.pk)
     views = AuditEvent.objects.for_child(person.pk).views().select_related("actor")
     page = Paginator(views, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "people/access.html", {
-        "person": person, "restrict_form": restrict_form, "grant_form": grant_form, "page": page,
-        "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"), "tab": "access",
-    })
+    return render(
+        request,
+        "people/access.html",
+        {
+            "person": person,
+            "restrict_form": restrict_form,
+            "grant_form": grant_form,
+            "page": page,
+            "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"),
+            "tab": "access",
+        },
+    )
 
 
 @require_perm(Perm.RESTRICT_RECORD)

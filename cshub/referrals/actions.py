@@ -49,15 +49,22 @@ def _validate(details: ReferralDetails) -> None:
 
 
 @transaction.atomic
-def record_referral(person: Person, details: ReferralDetails, *, actor: User, source_id: str | None = None) -> Referral:
+def record_referral(
+    person: Person, details: ReferralDetails, *, actor: User, source_id: str | None = None
+) -> Referral:
     require(actor, Perm.RECORD_REFERRAL)
     _validate(details)
-    referral = Referral.objects.create(person=person, recorded_by=actor, source_id=source_id, **details.__dict__)
+    referral = Referral.objects.create(
+        person=person, recorded_by=actor, source_id=source_id, **details.__dict__
+    )
     record_event(actor, Action.CREATE, referral, child_id=person.pk)
     add_entry(
-        person, TimelineKind.REFERRAL,
+        person,
+        TimelineKind.REFERRAL,
         f"Referral received: {referral.get_primary_type_display()}",
-        actor=actor, occurred_at=referral.received_date, source=referral,
+        actor=actor,
+        occurred_at=referral.received_date,
+        source=referral,
         link=reverse("referrals:detail", args=[referral.pk]),
     )
     return referral
@@ -86,12 +93,20 @@ def decide_referral(
     referral.decision_date = decision_date
     referral.decided_by = actor
     referral.save()
-    record_event(actor, Action.UPDATE, referral, child_id=referral.person_id,
-                 detail={"decision": decision, "before": before})
+    record_event(
+        actor,
+        Action.UPDATE,
+        referral,
+        child_id=referral.person_id,
+        detail={"decision": decision, "before": before},
+    )
     add_entry(
-        referral.person, TimelineKind.DECISION,
+        referral.person,
+        TimelineKind.DECISION,
         f"Threshold decision: {referral.get_decision_display()}. {referral.decision_rationale}",
-        actor=actor, occurred_at=decision_date, source=referral,
+        actor=actor,
+        occurred_at=decision_date,
+        source=referral,
         link=reverse("referrals:detail", args=[referral.pk]),
     )
     return referral

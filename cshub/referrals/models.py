@@ -25,17 +25,23 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 class Referral(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     received_date = models.DateField()
-    source_code = models.CharField("Referral source", max_length=2, choices=ReferralSource.choices, blank=True)
+    source_code = models.CharField(
+        "Referral source", max_length=2, choices=ReferralSource.choices, blank=True
+    )
     referrer_name = models.CharField(max_length=120, blank=True)
     referrer_agency = models.CharField(max_length=32, choices=Agency.choices, blank=True)
-    primary_type = models.CharField("Main type of exploitation", max_length=24, choices=ExploitationType.choices)
+    primary_type = models.CharField(
+        "Main type of exploitation", max_length=24, choices=ExploitationType.choices
+    )
     other_types = models.JSONField("Other types of exploitation", default=list, blank=True)
     concerns = models.TextField("What the concerns are", blank=True)
 
     decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.PENDING)
     decision_date = models.DateField(null=True, blank=True)
     decision_rationale = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     mash_consulted = models.BooleanField("MASH consulted", default=False)
     mash_consulted_on = models.DateField("MASH consultation date", null=True, blank=True)
@@ -43,7 +49,9 @@ class Referral(models.Model):
     mash_advice = models.TextField("MASH advice", blank=True)
 
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     objects = ReferralQuerySet.as_manager()

@@ -23,7 +23,9 @@ def _user(request: HttpRequest) -> User:
 
 def _referral_for(user: User, pk: int, part: str) -> Referral:
     """A referral through the access helper of its child (404 when the child is hidden)."""
-    referral = get_object_or_404(Referral.objects.select_related("person", "decided_by", "recorded_by"), pk=pk)
+    referral = get_object_or_404(
+        Referral.objects.select_related("person", "decided_by", "recorded_by"), pk=pk
+    )
     get_child_for_user(user, referral.person_id, part=f"{part} {pk}")
     return referral
 
@@ -36,7 +38,9 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, initial={"received_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            referral = actions.record_referral(person, actions.ReferralDetails(**form.cleaned_data), actor=user)
+            referral = actions.record_referral(
+                person, actions.ReferralDetails(**form.cleaned_data), actor=user
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -50,7 +54,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral_for(_user(request), pk, "referral")
     previous = referral.person.episodes.filter(close_date__lt=referral.received_date).order_by("-close_date")
     episode = getattr(referral, "episode", None)
-    return render(request, "referrals/detail.html", {"referral": referral, "person": referral.person, "previous": previous, "episode": episode, "tab": "referrals"})
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "person": referral.person,
+            "previous": previous,
+            "episode": episode,
+            "tab": "referrals",
+        },
+    )
 
 
 @require_perm(Perm.DECIDE_REFERRAL)
@@ -61,8 +75,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, initial={"decision_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decide_referral(referral, form.cleaned_data["decision"], form.cleaned_data["rationale"],
-                                    decision_date=form.cleaned_data["decision_date"], actor=user)
+            actions.decide_referral(
+                referral,
+                form.cleaned_data["decision"],
+                form.cleaned_data["rationale"],
+                decision_date=form.cleaned_data["decision_date"],
+                actor=user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -71,14 +90,27 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("casework:open_episode", referral.pk)
             messages.success(request, "Decision recorded.")
             return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/decide.html", {"form": form, "referral": referral, "person": referral.person, "tab": "referrals"})
+    return render(
+        request,
+        "referrals/decide.html",
+        {"form": form, "referral": referral, "person": referral.person, "tab": "referrals"},
+    )
 
 
 @require_perm(Perm.DECIDE_REFERRAL)
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Referrals awaiting a threshold decision, oldest first, then recent decisions."""
     user = _user(request)
-    pending = Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date", "id")
+    pending = (
+        Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date", "id")
+    )
     page = Paginator(pending, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    decided = Referral.objects.visible_to(user).exclude(decision=Decision.PENDING).select_related("person", "decided_by").order_by("-decision_date", "-id")[:10]
-    return render(request, "referrals/list.html", {"page": page, "decided": decided, "today": timezone.localdate()})
+    decided = (
+        Referral.objects.visible_to(user)
+        .exclude(decision=Decision.PENDING)
+        .select_related("person", "decided_by")
+        .order_by("-decision_date", "-id")[:10]
+    )
+    return render(
+        request, "referrals/list.html", {"page": page, "decided": decided, "today": timezone.localdate()}
+    )

@@ -80,7 +80,11 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
         if isinstance(pattern, URLResolver):
             ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
             found |= _names(pattern, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name and "format" not in pattern.pattern.regex.groupindex:
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and "format" not in pattern.pattern.regex.groupindex
+        ):
             found.add(prefix + pattern.name)
     return found
 
@@ -112,6 +116,8 @@ def test_role_gets_expected_status(name: str, role: str, hub: dict[str, Any], cl
 def test_signed_out_visitor(name: str, hub: dict[str, Any]) -> None:
     response = Client().get(_url(name, hub))
     expected = EXPECTED[name][2]
-    assert response.status_code == expected, f"signed out on {name}: {response.status_code}, expected {expected}"
+    assert response.status_code == expected, (
+        f"signed out on {name}: {response.status_code}, expected {expected}"
+    )
     if expected == 302 and not name.startswith("access:sign_in") and name != "access:set_up_code":
         assert response["Location"].startswith("/sign-in/")

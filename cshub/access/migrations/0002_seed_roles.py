@@ -3,8 +3,14 @@
 from django.db import migrations
 
 ROLES = {
-    "practitioner": ("Practitioner", "Hub social workers, police officers, nurses and other workers who hold cases."),
-    "team_manager": ("Team manager", "Threshold decisions, allocation, oversight, closure authorisation, access review."),
+    "practitioner": (
+        "Practitioner",
+        "Hub social workers, police officers, nurses and other workers who hold cases.",
+    ),
+    "team_manager": (
+        "Team manager",
+        "Threshold decisions, allocation, oversight, closure authorisation, access review.",
+    ),
     "missing_worker": ("Missing-service worker", "Return interviews and missing-from-home work."),
     "analyst": ("Analyst", "Aggregate figures only: no names."),
     "strategic_lead": ("Strategic lead", "Reports and figures, read-only."),
@@ -12,10 +18,29 @@ ROLES = {
 }
 
 PERMISSIONS = {
-    "practitioner": ["view_child", "use_api", "edit_child", "record_referral", "write_case_summary", "close_episode"],
-    "team_manager": ["view_child", "use_api", "edit_child", "record_referral", "decide_referral", "open_episode",
-                     "write_case_summary", "close_episode", "authorise_closure", "view_team_caseload",
-                     "restrict_record", "review_access", "view_aggregates"],
+    "practitioner": [
+        "view_child",
+        "use_api",
+        "edit_child",
+        "record_referral",
+        "write_case_summary",
+        "close_episode",
+    ],
+    "team_manager": [
+        "view_child",
+        "use_api",
+        "edit_child",
+        "record_referral",
+        "decide_referral",
+        "open_episode",
+        "write_case_summary",
+        "close_episode",
+        "authorise_closure",
+        "view_team_caseload",
+        "restrict_record",
+        "review_access",
+        "view_aggregates",
+    ],
     "missing_worker": ["view_child", "use_api", "edit_child", "record_referral"],
     "analyst": ["view_aggregates", "use_api"],
     "strategic_lead": ["view_aggregates"],
@@ -27,7 +52,9 @@ def seed(apps, schema_editor):
     Role = apps.get_model("access", "Role")
     RolePermission = apps.get_model("access", "RolePermission")
     for code, (name, description) in ROLES.items():
-        role, _ = Role.objects.update_or_create(code=code, defaults={"name": name, "description": description})
+        role, _ = Role.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description}
+        )
         for perm in PERMISSIONS[code]:
             RolePermission.objects.get_or_create(role=role, permission=perm)
 

@@ -24,7 +24,12 @@ def test_first_sign_in_sets_up_the_second_factor(personas):
     page = client.get("/sign-in/set-up-code/")
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=personas["practitioner"], confirmed=False)
-    assert b"not right" in client.post("/sign-in/set-up-code/", {"code": "000000" if _code(device) != "000000" else "111111"}).content
+    assert (
+        b"not right"
+        in client.post(
+            "/sign-in/set-up-code/", {"code": "000000" if _code(device) != "000000" else "111111"}
+        ).content
+    )
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # a wrong code slows the next attempt
     device.throttle_reset()
@@ -44,14 +49,18 @@ def test_later_sign_ins_ask_for_the_code(personas):
 
 
 def test_demo_accounts_must_use_a_code_outside_demo_mode(db):
-    create_user("demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True)
+    create_user(
+        "demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True
+    )
     response = Client().post("/sign-in/", {"username": "demo.user", "password": PASSWORD})
     assert response["Location"] == "/sign-in/set-up-code/"
 
 
 def test_demo_accounts_skip_the_code_in_demo_mode(db, settings):
     settings.DEMO = True
-    create_user("demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True)
+    create_user(
+        "demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True
+    )
     client = Client()
     assert client.post("/sign-in/", {"username": "demo.user", "password": PASSWORD})["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -91,8 +100,12 @@ def test_sign_out_everywhere_ends_other_sessions(personas):
 
 def test_open_redirect_after_sign_in_is_refused(db, settings):
     settings.DEMO = True
-    create_user("demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True)
-    response = Client().post("/sign-in/?next=https://evil.example/", {"username": "demo.user", "password": PASSWORD})
+    create_user(
+        "demo.user", agency="POLICE", roles=["practitioner"], actor=None, password=PASSWORD, is_demo=True
+    )
+    response = Client().post(
+        "/sign-in/?next=https://evil.example/", {"username": "demo.user", "password": PASSWORD}
+    )
     assert response["Location"] == "/"
 
 

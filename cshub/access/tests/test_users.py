@@ -27,7 +27,9 @@ def test_user_add_refuses_a_duplicate(db):
 
 def test_admin_creates_a_user_in_the_ui(client_for):
     admin = client_for("sysadmin")
-    response = admin.post("/users/new/", {"username": "nurse.ali", "agency": "HEALTH", "roles": ["practitioner"]})
+    response = admin.post(
+        "/users/new/", {"username": "nurse.ali", "agency": "HEALTH", "roles": ["practitioner"]}
+    )
     assert response.status_code == 302
     assert User.objects.get(username="nurse.ali").agency == "HEALTH"
     response = admin.post("/users/new/", {"username": "", "agency": "HEALTH"})
@@ -39,8 +41,17 @@ def test_admin_cannot_disable_themself(personas):
 
     admin = personas["sysadmin"]
     with pytest.raises(ValidationError):
-        update_user(admin, actor=admin, agency="SOCIAL_CARE", roles=["sysadmin"], first_name="", last_name="",
-                    email="", job_title="", is_active=False)
+        update_user(
+            admin,
+            actor=admin,
+            agency="SOCIAL_CARE",
+            roles=["sysadmin"],
+            first_name="",
+            last_name="",
+            email="",
+            job_title="",
+            is_active=False,
+        )
 
 
 def test_roles_page_shows_the_permission_map(client_for):

@@ -39,20 +39,36 @@ def test_analyst_gets_no_children(hub, personas):
 
 def test_post_a_referral(hub, personas):
     headers = _bearer(personas["practitioner"])
-    response = Client().post("/api/v1/referrals/", {"child": hub["second"].pk, "received_date": "2026-01-05",
-                                                    "primary_type": "CSE", "concerns": "Gifts from an adult."},
-                             content_type="application/json", **headers)
+    response = Client().post(
+        "/api/v1/referrals/",
+        {
+            "child": hub["second"].pk,
+            "received_date": "2026-01-05",
+            "primary_type": "CSE",
+            "concerns": "Gifts from an adult.",
+        },
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 201, response.content
     assert response.json()["decision"] == "PENDING"
     assert hub["second"].timeline.filter(kind="REFERRAL").count() == 2
-    bad = Client().post("/api/v1/referrals/", {"child": hub["second"].pk, "received_date": "2999-01-01", "primary_type": "CSE"},
-                        content_type="application/json", **headers)
+    bad = Client().post(
+        "/api/v1/referrals/",
+        {"child": hub["second"].pk, "received_date": "2999-01-01", "primary_type": "CSE"},
+        content_type="application/json",
+        **headers,
+    )
     assert bad.status_code == 400 and "received_date" in bad.json()
 
 
 def test_post_for_a_hidden_child_is_not_found(hub, personas):
-    response = Client().post("/api/v1/referrals/", {"child": hub["restricted"].pk, "received_date": "2026-01-05", "primary_type": "CSE"},
-                             content_type="application/json", **_bearer(personas["practitioner"]))
+    response = Client().post(
+        "/api/v1/referrals/",
+        {"child": hub["restricted"].pk, "received_date": "2026-01-05", "primary_type": "CSE"},
+        content_type="application/json",
+        **_bearer(personas["practitioner"]),
+    )
     assert response.status_code == 404
 
 

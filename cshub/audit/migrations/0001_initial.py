@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,24 +15,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor_agency', models.CharField(blank=True, max_length=32)),
-                ('action', models.CharField(choices=[('VIEW', 'Viewed'), ('SEARCH', 'Searched'), ('CREATE', 'Created'), ('UPDATE', 'Changed'), ('EXPORT', 'Exported'), ('BREAK_GLASS', 'Broke glass'), ('ACCESS_DENIED', 'Access denied'), ('SIGN_IN', 'Signed in'), ('SIGN_IN_FAILED', 'Failed sign-in'), ('SIGN_OUT', 'Signed out'), ('SIGN_OUT_EVERYWHERE', 'Signed out everywhere'), ('SECOND_FACTOR_SET_UP', 'Set up second factor'), ('TOKEN_CREATED', 'Created API token'), ('TOKEN_REVOKED', 'Revoked API token'), ('USER_CREATED', 'Created user'), ('USER_UPDATED', 'Changed user'), ('USER_DISABLED', 'Disabled user')], db_index=True, max_length=32)),
-                ('object_type', models.CharField(blank=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('child_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('request_id', models.CharField(blank=True, max_length=36)),
-                ('via', models.CharField(blank=True, help_text='page, api, command or import', max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("actor_agency", models.CharField(blank=True, max_length=32)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("VIEW", "Viewed"),
+                            ("SEARCH", "Searched"),
+                            ("CREATE", "Created"),
+                            ("UPDATE", "Changed"),
+                            ("EXPORT", "Exported"),
+                            ("BREAK_GLASS", "Broke glass"),
+                            ("ACCESS_DENIED", "Access denied"),
+                            ("SIGN_IN", "Signed in"),
+                            ("SIGN_IN_FAILED", "Failed sign-in"),
+                            ("SIGN_OUT", "Signed out"),
+                            ("SIGN_OUT_EVERYWHERE", "Signed out everywhere"),
+                            ("SECOND_FACTOR_SET_UP", "Set up second factor"),
+                            ("TOKEN_CREATED", "Created API token"),
+                            ("TOKEN_REVOKED", "Revoked API token"),
+                            ("USER_CREATED", "Created user"),
+                            ("USER_UPDATED", "Changed user"),
+                            ("USER_DISABLED", "Disabled user"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("child_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("request_id", models.CharField(blank=True, max_length=36)),
+                (
+                    "via",
+                    models.CharField(blank=True, help_text="page, api, command or import", max_length=16),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['child_id', 'action', '-at'], name='audit_child_action')],
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["child_id", "action", "-at"], name="audit_child_action")],
             },
         ),
     ]

@@ -7,63 +7,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ("people", "0001_initial"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseSummary',
+            name="CaseSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('who_the_child_is', models.TextField(verbose_name='Who the child is')),
-                ('current_risks', models.TextField(verbose_name='Current risks')),
-                ('what_is_working', models.TextField(verbose_name='What is working well')),
-                ('the_plan', models.TextField(verbose_name='What the plan is')),
-                ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_summaries', to='people.person')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("who_the_child_is", models.TextField(verbose_name="Who the child is")),
+                ("current_risks", models.TextField(verbose_name="Current risks")),
+                ("what_is_working", models.TextField(verbose_name="What is working well")),
+                ("the_plan", models.TextField(verbose_name="What the plan is")),
+                ("written_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_summaries",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'case summaries',
-                'ordering': ['-written_at', '-id'],
+                "verbose_name_plural": "case summaries",
+                "ordering": ["-written_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('open_date', models.DateField()),
-                ('close_date', models.DateField(blank=True, null=True)),
-                ('locality_social_worker', models.CharField(blank=True, max_length=120)),
-                ('lead_professional', models.CharField(blank=True, max_length=120)),
-                ('lead_professional_agency', models.CharField(blank=True, max_length=32)),
-                ('closure_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('proposed_close_date', models.DateField(blank=True, null=True)),
-                ('closure_summary', models.TextField(blank=True)),
-                ('outcome_eet', models.CharField(blank=True, choices=[('YES', 'Yes'), ('NO', 'No'), ('UNKNOWN', 'Not known'), ('NOT_APPLICABLE', 'Not applicable')], max_length=16, verbose_name='In education, employment or training')),
-                ('outcome_stable_accommodation', models.CharField(blank=True, choices=[('YES', 'Yes'), ('NO', 'No'), ('UNKNOWN', 'Not known'), ('NOT_APPLICABLE', 'Not applicable')], max_length=16, verbose_name='Living in stable accommodation')),
-                ('outcome_positive_relationship', models.CharField(blank=True, choices=[('YES', 'Yes'), ('NO', 'No'), ('UNKNOWN', 'Not known'), ('NOT_APPLICABLE', 'Not applicable')], max_length=16, verbose_name='Has a positive, trusted relationship')),
-                ('feedback_child', models.BooleanField(blank=True, null=True, verbose_name='Feedback obtained from the child')),
-                ('feedback_parent_carer', models.BooleanField(blank=True, null=True, verbose_name='Feedback obtained from a parent or carer')),
-                ('closure_authorised_at', models.DateTimeField(blank=True, null=True)),
-                ('source_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('allocated_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocated_episodes', to=settings.AUTH_USER_MODEL)),
-                ('closure_authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closure_requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='people.person')),
-                ('referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='episode', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("open_date", models.DateField()),
+                ("close_date", models.DateField(blank=True, null=True)),
+                ("locality_social_worker", models.CharField(blank=True, max_length=120)),
+                ("lead_professional", models.CharField(blank=True, max_length=120)),
+                ("lead_professional_agency", models.CharField(blank=True, max_length=32)),
+                ("closure_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("proposed_close_date", models.DateField(blank=True, null=True)),
+                ("closure_summary", models.TextField(blank=True)),
+                (
+                    "outcome_eet",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("YES", "Yes"),
+                            ("NO", "No"),
+                            ("UNKNOWN", "Not known"),
+                            ("NOT_APPLICABLE", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="In education, employment or training",
+                    ),
+                ),
+                (
+                    "outcome_stable_accommodation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("YES", "Yes"),
+                            ("NO", "No"),
+                            ("UNKNOWN", "Not known"),
+                            ("NOT_APPLICABLE", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="Living in stable accommodation",
+                    ),
+                ),
+                (
+                    "outcome_positive_relationship",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("YES", "Yes"),
+                            ("NO", "No"),
+                            ("UNKNOWN", "Not known"),
+                            ("NOT_APPLICABLE", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="Has a positive, trusted relationship",
+                    ),
+                ),
+                (
+                    "feedback_child",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Feedback obtained from the child"
+                    ),
+                ),
+                (
+                    "feedback_parent_carer",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Feedback obtained from a parent or carer"
+                    ),
+                ),
+                ("closure_authorised_at", models.DateTimeField(blank=True, null=True)),
+                ("source_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "allocated_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocated_episodes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closure_authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closure_requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episode",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-open_date', '-id'],
-                'indexes': [models.Index(fields=['open_date', 'close_date'], name='episode_dates')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('close_date__isnull', True)), fields=('person',), name='one_open_episode_per_child'), models.CheckConstraint(condition=models.Q(('close_date__isnull', True), ('close_date__gte', models.F('open_date')), _connector='OR'), name='episode_closes_after_opening')],
+                "ordering": ["-open_date", "-id"],
+                "indexes": [models.Index(fields=["open_date", "close_date"], name="episode_dates")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("close_date__isnull", True)),
+                        fields=("person",),
+                        name="one_open_episode_per_child",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("close_date__isnull", True),
+                            ("close_date__gte", models.F("open_date")),
+                            _connector="OR",
+                        ),
+                        name="episode_closes_after_opening",
+                    ),
+                ],
             },
         ),
     ]

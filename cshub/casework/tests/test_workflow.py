@@ -8,12 +8,19 @@ from cshub.casework.models import Episode
 from cshub.conftest import TODAY, make_child, make_referral
 from cshub.people.models import TimelineKind
 from cshub.referrals import actions as referrals
+from cshub.referrals.models import Referral
 
 
 def _closure(**overrides):
-    values = {"close_date": TODAY, "closure_summary": "Not missing for three months; in college.",
-              "outcome_eet": "YES", "outcome_stable_accommodation": "YES", "outcome_positive_relationship": "UNKNOWN",
-              "feedback_child": True, "feedback_parent_carer": False}
+    values = {
+        "close_date": TODAY,
+        "closure_summary": "Not missing for three months; in college.",
+        "outcome_eet": "YES",
+        "outcome_stable_accommodation": "YES",
+        "outcome_positive_relationship": "UNKNOWN",
+        "feedback_child": True,
+        "feedback_parent_carer": False,
+    }
     return actions.Closure(**{**values, **overrides})
 
 
@@ -22,35 +29,79 @@ def test_whole_journey_from_referral_to_closure_through_the_pages(personas, clie
     child = make_child(worker)
     practitioner, manager = client_for("practitioner"), client_for("team_manager")
     day = TODAY - dt.timedelta(days=40)
-    response = practitioner.post(f"/children/{child.pk}/referrals/new/", {
-        "received_date_day": day.day, "received_date_month": day.month, "received_date_year": day.year,
-        "primary_type": "CCE", "other_types": ["SERIOUS_VIOLENCE"], "concerns": "Found in a flat in another town."})
+    response = practitioner.post(
+        f"/children/{child.pk}/referrals/new/",
+        {
+            "received_date_day": day.day,
+            "received_date_month": day.month,
+            "received_date_year": day.year,
+            "primary_type": "CCE",
+            "other_types": ["SERIOUS_VIOLENCE"],
+            "concerns": "Found in a flat in another town.",
+        },
+    )
     assert response.status_code == 302
     referral = child.referrals.get()
-    assert manager.post(f"/referrals/{referral.pk}/decision/", {"decision": "OPEN"}).status_code == 200  # errors shown
-    response = manager.post(f"/referrals/{referral.pk}/decision/", {
-        "decision": "OPEN", "rationale": "Specific indicators from police and school.",
-        "decision_date_day": day.day, "decision_date_month": day.month, "decision_date_year": day.year})
+    assert (
+        manager.post(f"/referrals/{referral.pk}/decision/", {"decision": "OPEN"}).status_code == 200
+    )  # errors shown
+    response = manager.post(
+        f"/referrals/{referral.pk}/decision/",
+        {
+            "decision": "OPEN",
+            "rationale": "Specific indicators from police and school.",
+            "decision_date_day": day.day,
+            "decision_date_month": day.month,
+            "decision_date_year": day.year,
+        },
+    )
     assert response["Location"] == f"/referrals/{referral.pk}/open-episode/"
-    response = manager.post(response["Location"], {"open_date_day": day.day, "open_date_month": day.month,
-                                                   "open_date_year": day.year, "allocated_worker": worker.pk})
+    response = manager.post(
+        response["Location"],
+        {
+            "open_date_day": day.day,
+            "open_date_month": day.month,
+            "open_date_year": day.year,
+            "allocated_worker": worker.pk,
+        },
+    )
     episode = Episode.objects.get(person=child)
     assert response["Location"] == f"/episodes/{episode.pk}/"
     assert episode.allocated_worker == worker
-    summary = {"who_the_child_is": "Kofi is 15.", "current_risks": "Adults from a drug line.", "what_is_working": "School mentor.", "the_plan": "Disruption."}
+    summary = {
+        "who_the_child_is": "Kofi is 15.",
+        "current_risks": "Adults from a drug line.",
+        "what_is_working": "School mentor.",
+        "the_plan": "Disruption.",
+    }
     assert practitioner.post(f"/children/{child.pk}/summary/", summary).status_code == 302
-    response = practitioner.post(f"/episodes/{episode.pk}/close/", {
-        "close_date_day": TODAY.day, "close_date_month": TODAY.month, "close_date_year": TODAY.year,
-        "closure_summary": "Safer now.", "outcome_eet": "YES", "outcome_stable_accommodation": "YES",
-        "outcome_positive_relationship": "YES", "feedback_child": "on"})
+    response = practitioner.post(
+        f"/episodes/{episode.pk}/close/",
+        {
+            "close_date_day": TODAY.day,
+            "close_date_month": TODAY.month,
+            "close_date_year": TODAY.year,
+            "closure_summary": "Safer now.",
+            "outcome_eet": "YES",
+            "outcome_stable_accommodation": "YES",
+            "outcome_positive_relationship": "YES",
+            "feedback_child": "on",
+        },
+    )
     episode.refresh_from_db()
     assert episode.is_open and episode.closure_requested_by == worker  # waits for a manager
     manager.post(f"/episodes/{episode.pk}/authorise-closure/", {"decision": "authorise"})
     episode.refresh_from_db()
     assert episode.close_date == TODAY and episode.closure_authorised_by == personas["team_manager"]
     kinds = list(child.timeline.order_by("occurred_at", "id").values_list("kind", flat=True))
-    for kind in (TimelineKind.REFERRAL, TimelineKind.DECISION, TimelineKind.EPISODE_OPENED, TimelineKind.CASE_SUMMARY,
-                 TimelineKind.CLOSURE_REQUESTED, TimelineKind.EPISODE_CLOSED):
+    for kind in (
+        TimelineKind.REFERRAL,
+        TimelineKind.DECISION,
+        TimelineKind.EPISODE_OPENED,
+        TimelineKind.CASE_SUMMARY,
+        TimelineKind.CLOSURE_REQUESTED,
+        TimelineKind.EPISODE_CLOSED,
+    ):
         assert kind in kinds
     page = practitioner.get(f"/children/{child.pk}/timeline/")
     assert f"{day.day} {day:%B %Y}".encode() in page.content
@@ -83,19 +134,25 @@ def test_episode_cannot_open_before_the_last_one_closed(hub, personas):
     manager, episode = personas["team_manager"], hub["episode"]
     actions.record_closure(episode, _closure(close_date=TODAY - dt.timedelta(days=5)), actor=manager)
     again = make_referral(hub["child"], personas["practitioner"], days_ago=10)
-    referrals.decide_referral(again, "OPEN", "New concerns", actor=manager, decision_date=TODAY - dt.timedelta(days=9))
+    referrals.decide_referral(
+        again, "OPEN", "New concerns", actor=manager, decision_date=TODAY - dt.timedelta(days=9)
+    )
     with pytest.raises(ValidationError, match="after the last one closed"):
         actions.open_episode(again, actor=manager, open_date=TODAY - dt.timedelta(days=9))
     reopened = actions.open_episode(again, actor=manager, open_date=TODAY)
     assert reopened.is_open
-    detail = referrals.Referral.objects.get(pk=again.pk)
+    detail = Referral.objects.get(pk=again.pk)
     assert detail.person.episodes.filter(close_date__lt=detail.received_date + dt.timedelta(days=10)).exists()
 
 
 def test_closure_validates_dates_and_outcomes(hub, personas):
     episode, worker = hub["episode"], personas["practitioner"]
     with pytest.raises(ValidationError) as err:
-        actions.record_closure(episode, _closure(close_date=episode.open_date - dt.timedelta(days=1), outcome_eet="MAYBE"), actor=worker)
+        actions.record_closure(
+            episode,
+            _closure(close_date=episode.open_date - dt.timedelta(days=1), outcome_eet="MAYBE"),
+            actor=worker,
+        )
     assert set(err.value.message_dict) == {"close_date", "outcome_eet"}
 
 

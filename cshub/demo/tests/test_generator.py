@@ -22,6 +22,7 @@ def test_generator_makes_a_living_hub_through_the_actions(db):
     assert Person.objects.filter(restricted=True).count() == 2
     # Every record went through an action: each child has a timeline and an audit trail.
     child = Person.objects.filter(referrals__isnull=False).first()
+    assert child is not None
     assert child.timeline.exists() and AuditEvent.objects.filter(child_id=child.pk).exists()
     for episode in Episode.objects.exclude(close_date=None):
         assert episode.closure_authorised_by is not None
@@ -32,4 +33,19 @@ def test_same_seed_same_hub(db):
     first = generate(seed=3, today=dt.date(2026, 11, 23), years=1, referrals_per_year=20)
     names = list(Person.objects.order_by("pk").values_list("forename", "surname", "date_of_birth"))
     assert first.referrals == 20
-    assert names[0][1].endswith(("combe", "thwaite", "wick", "hollow", "stead", "field", "brook", "ridge", "worth", "dale", "ford", "holme"))
+    assert names[0][1].endswith(
+        (
+            "combe",
+            "thwaite",
+            "wick",
+            "hollow",
+            "stead",
+            "field",
+            "brook",
+            "ridge",
+            "worth",
+            "dale",
+            "ford",
+            "holme",
+        )
+    )

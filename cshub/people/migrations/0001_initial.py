@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,111 +15,293 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_type', models.CharField(choices=[('CHILD', 'Child'), ('ADULT', 'Adult')], default='CHILD', max_length=8)),
-                ('forename', models.CharField(max_length=100)),
-                ('surname', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('dob_estimated', models.BooleanField(default=False)),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], max_length=1)),
-                ('gender', models.CharField(blank=True, choices=[('00', 'Not known'), ('01', 'Male'), ('02', 'Female'), ('09', 'Self-described')], max_length=2)),
-                ('ethnicity', models.CharField(blank=True, choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WIRT', 'Traveller of Irish heritage'), ('WOTH', 'Any other White background'), ('WROM', 'Gypsy or Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Black Caribbean'), ('BAFR', 'Black African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], max_length=4)),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='Unique pupil number')),
-                ('nhs_number', models.CharField(blank=True, max_length=10, verbose_name='NHS number')),
-                ('restricted', models.BooleanField(default=False)),
-                ('restricted_reason', models.TextField(blank=True)),
-                ('source_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_type",
+                    models.CharField(
+                        choices=[("CHILD", "Child"), ("ADULT", "Adult")], default="CHILD", max_length=8
+                    ),
+                ),
+                ("forename", models.CharField(max_length=100)),
+                ("surname", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("dob_estimated", models.BooleanField(default=False)),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True, choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")], max_length=1
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("00", "Not known"),
+                            ("01", "Male"),
+                            ("02", "Female"),
+                            ("09", "Self-described"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("WBRI", "White British"),
+                            ("WIRI", "White Irish"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WOTH", "Any other White background"),
+                            ("WROM", "Gypsy or Roma"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Black Caribbean"),
+                            ("BAFR", "Black African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("upn", models.CharField(blank=True, max_length=13, verbose_name="Unique pupil number")),
+                ("nhs_number", models.CharField(blank=True, max_length=10, verbose_name="NHS number")),
+                ("restricted", models.BooleanField(default=False)),
+                ("restricted_reason", models.TextField(blank=True)),
+                ("source_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['surname', 'forename', 'id'],
+                "verbose_name_plural": "people",
+                "ordering": ["surname", "forename", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlass',
+            name="BreakGlass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="break_glass",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'break-glass accesses',
-                'ordering': ['-at'],
+                "verbose_name_plural": "break-glass accesses",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.CharField(blank=True, max_length=200, verbose_name='Address')),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('imd_decile', models.PositiveSmallIntegerField(blank=True, help_text='1 = most deprived 10% of areas', null=True, verbose_name='IMD decile')),
-                ('source_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line", models.CharField(blank=True, max_length=200, verbose_name="Address")),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "imd_decile",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="1 = most deprived 10% of areas",
+                        null=True,
+                        verbose_name="IMD decile",
+                    ),
+                ),
+                ("source_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name_plural": "addresses",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('PRIMARY', 'Name'), ('ALIAS', 'Also known as')], max_length=8)),
-                ('forename', models.CharField(blank=True, max_length=100)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('normalised', models.CharField(db_index=True, max_length=201)),
-                ('forename_key', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('surname_key', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("PRIMARY", "Name"), ("ALIAS", "Also known as")], max_length=8),
+                ),
+                ("forename", models.CharField(blank=True, max_length=100)),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("normalised", models.CharField(db_index=True, max_length=201)),
+                ("forename_key", models.CharField(blank=True, db_index=True, max_length=20)),
+                ("surname_key", models.CharField(blank=True, db_index=True, max_length=20)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="names", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'surname', 'forename'],
+                "ordering": ["kind", "surname", "forename"],
             },
         ),
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_grants', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_grants",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'user'), name='unique_access_grant')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "user"), name="unique_access_grant")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('kind', models.CharField(choices=[('PERSON_CREATED', 'Record created'), ('DETAILS_CHANGED', 'Details changed'), ('RESTRICTED', 'Record restricted'), ('REFERRAL', 'Referral received'), ('DECISION', 'Threshold decision'), ('EPISODE_OPENED', 'Hub episode opened'), ('ALLOCATED', 'Allocated'), ('CASE_SUMMARY', 'Case summary'), ('CLOSURE_REQUESTED', 'Closure recorded'), ('EPISODE_CLOSED', 'Hub episode closed')], max_length=32)),
-                ('summary', models.TextField()),
-                ('link', models.CharField(blank=True, max_length=200)),
-                ('source_type', models.CharField(blank=True, max_length=60)),
-                ('source_id', models.CharField(blank=True, max_length=64)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('significant', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('significant_marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PERSON_CREATED", "Record created"),
+                            ("DETAILS_CHANGED", "Details changed"),
+                            ("RESTRICTED", "Record restricted"),
+                            ("REFERRAL", "Referral received"),
+                            ("DECISION", "Threshold decision"),
+                            ("EPISODE_OPENED", "Hub episode opened"),
+                            ("ALLOCATED", "Allocated"),
+                            ("CASE_SUMMARY", "Case summary"),
+                            ("CLOSURE_REQUESTED", "Closure recorded"),
+                            ("EPISODE_CLOSED", "Hub episode closed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("summary", models.TextField()),
+                ("link", models.CharField(blank=True, max_length=200)),
+                ("source_type", models.CharField(blank=True, max_length=60)),
+                ("source_id", models.CharField(blank=True, max_length=64)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("significant", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "significant_marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'timeline entries',
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['person', '-occurred_at'], name='timeline_person_time')],
+                "verbose_name_plural": "timeline entries",
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [models.Index(fields=["person", "-occurred_at"], name="timeline_person_time")],
             },
         ),
     ]

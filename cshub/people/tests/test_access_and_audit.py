@@ -14,6 +14,7 @@ def test_viewing_a_child_writes_a_view_event(hub, client_for, personas):
     response = client_for("practitioner").get(f"/children/{child.pk}/")
     assert response.status_code == 200
     event = AuditEvent.objects.filter(action=Action.VIEW, child_id=child.pk).first()
+    assert event is not None
     assert AuditEvent.objects.filter(action=Action.VIEW, child_id=child.pk).count() == before + 1
     assert event.actor == personas["practitioner"]
     assert event.actor_agency == "SOCIAL_CARE"
@@ -23,21 +24,29 @@ def test_viewing_a_child_writes_a_view_event(hub, client_for, personas):
 
 def test_changing_a_child_writes_an_update_event_with_the_fields(hub, personas):
     child = hub["child"]
-    details = actions.PersonDetails(forename="Kofi", surname="Ashcombe", date_of_birth=child.date_of_birth, sex="M", ethnicity="BAFR")
+    details = actions.PersonDetails(
+        forename="Kofi", surname="Ashcombe", date_of_birth=child.date_of_birth, sex="M", ethnicity="BAFR"
+    )
     actions.update_person(child, details, actor=personas["practitioner"])
     event = AuditEvent.objects.filter(action=Action.UPDATE, child_id=child.pk).first()
+    assert event is not None
     assert event.detail == {"fields": ["ethnicity"]}
     assert child.timeline.filter(kind="DETAILS_CHANGED").exists()
 
 
 def test_audit_events_cannot_be_changed_or_deleted(hub):
     event = AuditEvent.objects.first()
+    assert event is not None
     with pytest.raises(ValueError, match="append-only"):
         event.save()
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
     for sql in ("UPDATE audit_auditevent SET reason = 'x'", "DELETE FROM audit_auditevent"):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)
 
 
@@ -46,14 +55,19 @@ def test_restricted_record_is_hidden_until_glass_is_broken(hub, personas, client
     assert restricted not in Person.objects.visible_to(worker)
     with pytest.raises(RestrictedRecord):
         get_child_for_user(worker, restricted.pk)
-    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, child_id=restricted.pk, actor=worker).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, child_id=restricted.pk, actor=worker
+    ).exists()
 
     client = client_for("practitioner")
     response = client.get(f"/children/{restricted.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/children/{restricted.pk}/break-glass/"
     response = client.post(f"/children/{restricted.pk}/break-glass/", {"reason": "short"})
     assert b"at least 10 characters" in response.content
-    response = client.post(f"/children/{restricted.pk}/break-glass/", {"reason": "Child found in crisis at A&E tonight, need the safety plan"})
+    response = client.post(
+        f"/children/{restricted.pk}/break-glass/",
+        {"reason": "Child found in crisis at A&E tonight, need the safety plan"},
+    )
     assert response.status_code == 302
     assert client.get(f"/children/{restricted.pk}/").status_code == 200
     event = AuditEvent.objects.get(action=Action.BREAK_GLASS, child_id=restricted.pk)

@@ -7,42 +7,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_date', models.DateField()),
-                ('source_code', models.CharField(blank=True, choices=[('1A', 'Individual: family member or relative or carer'), ('1B', 'Individual: acquaintance (including neighbours and child minders)'), ('1C', 'Individual: self'), ('1D', 'Individual: other'), ('2A', 'Schools'), ('2B', 'Education services'), ('3A', 'Health services: GP'), ('3B', 'Health services: health visitor'), ('3C', 'Health services: school nurse'), ('3D', 'Health services: other primary health services'), ('3E', 'Health services: A&E (emergency department)'), ('3F', 'Health services: other'), ('4', 'Housing'), ('5A', 'Local authority services: social care'), ('5B', 'Local authority services: other internal'), ('5C', 'Local authority services: external'), ('5D', 'Early help'), ('6', 'Police'), ('7', 'Other legal agency'), ('8', 'Other'), ('9', 'Anonymous'), ('10', 'Unknown')], max_length=2, verbose_name='Referral source')),
-                ('referrer_name', models.CharField(blank=True, max_length=120)),
-                ('referrer_agency', models.CharField(blank=True, choices=[('SOCIAL_CARE', "Children's social care"), ('POLICE', 'Police'), ('HEALTH', 'Health'), ('EARLY_HELP', 'Early help'), ('MISSING_SERVICE', 'Missing from home service'), ('EDUCATION', 'Education'), ('YOUTH_JUSTICE', 'Youth justice'), ('VOLUNTARY_SECTOR', 'Voluntary sector'), ('ADULT_SOCIAL_CARE', 'Adult social care')], max_length=32)),
-                ('primary_type', models.CharField(choices=[('CCE', 'Child criminal exploitation'), ('CSE', 'Child sexual exploitation'), ('CRIMINAL_AND_SEXUAL', 'Criminal and sexual exploitation'), ('TRAFFICKING', 'Trafficking'), ('SERIOUS_VIOLENCE', 'Serious violence'), ('THREAT_TO_LIFE', 'Threat to life'), ('FORCED_MARRIAGE_HBV', 'Forced marriage or honour-based abuse'), ('OTHER', 'Other exploitation')], max_length=24, verbose_name='Main type of exploitation')),
-                ('other_types', models.JSONField(blank=True, default=list, verbose_name='Other types of exploitation')),
-                ('concerns', models.TextField(blank=True, verbose_name='What the concerns are')),
-                ('decision', models.CharField(choices=[('PENDING', 'Awaiting decision'), ('OPEN', 'Open to the hub'), ('NFA', 'No further action'), ('SIGNPOSTED', 'Signposted to another service')], default='PENDING', max_length=12)),
-                ('decision_date', models.DateField(blank=True, null=True)),
-                ('decision_rationale', models.TextField(blank=True)),
-                ('mash_consulted', models.BooleanField(default=False, verbose_name='MASH consulted')),
-                ('mash_consulted_on', models.DateField(blank=True, null=True, verbose_name='MASH consultation date')),
-                ('mash_consultee', models.CharField(blank=True, max_length=120, verbose_name='Who in the MASH')),
-                ('mash_advice', models.TextField(blank=True, verbose_name='MASH advice')),
-                ('source_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_date", models.DateField()),
+                (
+                    "source_code",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1A", "Individual: family member or relative or carer"),
+                            ("1B", "Individual: acquaintance (including neighbours and child minders)"),
+                            ("1C", "Individual: self"),
+                            ("1D", "Individual: other"),
+                            ("2A", "Schools"),
+                            ("2B", "Education services"),
+                            ("3A", "Health services: GP"),
+                            ("3B", "Health services: health visitor"),
+                            ("3C", "Health services: school nurse"),
+                            ("3D", "Health services: other primary health services"),
+                            ("3E", "Health services: A&E (emergency department)"),
+                            ("3F", "Health services: other"),
+                            ("4", "Housing"),
+                            ("5A", "Local authority services: social care"),
+                            ("5B", "Local authority services: other internal"),
+                            ("5C", "Local authority services: external"),
+                            ("5D", "Early help"),
+                            ("6", "Police"),
+                            ("7", "Other legal agency"),
+                            ("8", "Other"),
+                            ("9", "Anonymous"),
+                            ("10", "Unknown"),
+                        ],
+                        max_length=2,
+                        verbose_name="Referral source",
+                    ),
+                ),
+                ("referrer_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "referrer_agency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SOCIAL_CARE", "Children's social care"),
+                            ("POLICE", "Police"),
+                            ("HEALTH", "Health"),
+                            ("EARLY_HELP", "Early help"),
+                            ("MISSING_SERVICE", "Missing from home service"),
+                            ("EDUCATION", "Education"),
+                            ("YOUTH_JUSTICE", "Youth justice"),
+                            ("VOLUNTARY_SECTOR", "Voluntary sector"),
+                            ("ADULT_SOCIAL_CARE", "Adult social care"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "primary_type",
+                    models.CharField(
+                        choices=[
+                            ("CCE", "Child criminal exploitation"),
+                            ("CSE", "Child sexual exploitation"),
+                            ("CRIMINAL_AND_SEXUAL", "Criminal and sexual exploitation"),
+                            ("TRAFFICKING", "Trafficking"),
+                            ("SERIOUS_VIOLENCE", "Serious violence"),
+                            ("THREAT_TO_LIFE", "Threat to life"),
+                            ("FORCED_MARRIAGE_HBV", "Forced marriage or honour-based abuse"),
+                            ("OTHER", "Other exploitation"),
+                        ],
+                        max_length=24,
+                        verbose_name="Main type of exploitation",
+                    ),
+                ),
+                (
+                    "other_types",
+                    models.JSONField(blank=True, default=list, verbose_name="Other types of exploitation"),
+                ),
+                ("concerns", models.TextField(blank=True, verbose_name="What the concerns are")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Awaiting decision"),
+                            ("OPEN", "Open to the hub"),
+                            ("NFA", "No further action"),
+                            ("SIGNPOSTED", "Signposted to another service"),
+                        ],
+                        default="PENDING",
+                        max_length=12,
+                    ),
+                ),
+                ("decision_date", models.DateField(blank=True, null=True)),
+                ("decision_rationale", models.TextField(blank=True)),
+                ("mash_consulted", models.BooleanField(default=False, verbose_name="MASH consulted")),
+                (
+                    "mash_consulted_on",
+                    models.DateField(blank=True, null=True, verbose_name="MASH consultation date"),
+                ),
+                (
+                    "mash_consultee",
+                    models.CharField(blank=True, max_length=120, verbose_name="Who in the MASH"),
+                ),
+                ("mash_advice", models.TextField(blank=True, verbose_name="MASH advice")),
+                ("source_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_date', '-id'],
-                'indexes': [models.Index(fields=['received_date'], name='referral_received')],
+                "ordering": ["-received_date", "-id"],
+                "indexes": [models.Index(fields=["received_date"], name="referral_received")],
             },
         ),
     ]

@@ -11,6 +11,9 @@ from cshub.access.models import User
 from cshub.access.permissions import RoleCode
 from cshub.core.codes import Agency
 
+# `--password -` asks at a prompt, so the password stays out of shell history.
+ASK_FOR_PASSWORD = "-"  # noqa: S105  (a sentinel, not a password)
+
 
 class Command(BaseCommand):
     help = "Add or disable a user, or give them an API token."
@@ -20,8 +23,13 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="add a user")
         add.add_argument("username")
         add.add_argument("--agency", required=True, choices=Agency.values)
-        add.add_argument("--role", action="append", required=True, choices=RoleCode.values,
-                         help="a role code; repeat for more than one")
+        add.add_argument(
+            "--role",
+            action="append",
+            required=True,
+            choices=RoleCode.values,
+            help="a role code; repeat for more than one",
+        )
         add.add_argument("--first-name", default="")
         add.add_argument("--last-name", default="")
         add.add_argument("--email", default="")
@@ -39,7 +47,11 @@ class Command(BaseCommand):
                 actions.disable_user(user, actor=None)
                 self.stdout.write(f"Disabled {user.username}: signed out everywhere, API tokens revoked.")
         except ValidationError as exc:
-            messages = [f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms] if hasattr(exc, "error_dict") else exc.messages
+            messages = (
+                [f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
             raise CommandError("; ".join(messages)) from None
 
     def _get(self, username: str) -> User:
@@ -50,14 +62,21 @@ class Command(BaseCommand):
 
     def _add(self, options: dict[str, Any]) -> None:
         password = options["password"]
-        if password == "-":
+        if password == ASK_FOR_PASSWORD:
             password = getpass.getpass("Password: ")
         user = actions.create_user(
-            options["username"], agency=options["agency"], roles=options["role"], actor=None,
-            first_name=options["first_name"], last_name=options["last_name"], email=options["email"],
+            options["username"],
+            agency=options["agency"],
+            roles=options["role"],
+            actor=None,
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            email=options["email"],
             password=password,
         )
-        self.stdout.write(f"Added {user.username} ({user.get_agency_display()}; {', '.join(user.role_codes())}).")
+        self.stdout.write(
+            f"Added {user.username} ({user.get_agency_display()}; {', '.join(user.role_codes())})."
+        )
         if options["api_token"]:
             _, raw = actions.create_api_token(user, "created by cshub user add", actor=None)
             self.stdout.write(f"API token (shown once, keep it safe): {raw}")

@@ -23,22 +23,32 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
-            raise CommandError("The demo runs only with CSHUB_DEMO=1: it creates accounts with a published password.")
+            raise CommandError(
+                "The demo runs only with CSHUB_DEMO=1: it creates accounts with a published password."
+            )
         call_command("migrate", verbosity=0, interactive=False)
         if not (settings.STATIC_ROOT / "vendor").exists():
             call_command("collectstatic", verbosity=0, interactive=False)
         if Referral.objects.exists():
-            self.stdout.write("Demo data already there: reusing it (delete var/cshub.sqlite3 to start again).")
+            self.stdout.write(
+                "Demo data already there: reusing it (delete var/cshub.sqlite3 to start again)."
+            )
         else:
             generator = HubGenerator(seed=options["seed"])
-            with tqdm(total=generator.count, desc="Making a synthetic city hub", unit=" referrals", disable=None) as bar:
+            with tqdm(
+                total=generator.count, desc="Making a synthetic city hub", unit=" referrals", disable=None
+            ) as bar:
                 summary = generator.run(progress=lambda n: bar.update(n - bar.n))
-            self.stdout.write(f"Made {summary.people} children, {summary.referrals} referrals, "
-                              f"{summary.episodes} hub episodes ({summary.closed} closed).")
+            self.stdout.write(
+                f"Made {summary.people} children, {summary.referrals} referrals, "
+                f"{summary.episodes} hub episodes ({summary.closed} closed)."
+            )
         self.stdout.write("\nDemo accounts (password for all: " + self.style.WARNING(DEMO_PASSWORD) + "):")
         for account in DEMO_ACCOUNTS:
             user = User.objects.get(username=account.username)
-            self.stdout.write(f"  {account.username:<13} {', '.join(account.roles):<15} {user.get_agency_display()}")
+            self.stdout.write(
+                f"  {account.username:<13} {', '.join(account.roles):<15} {user.get_agency_display()}"
+            )
         self.stdout.write("Demo accounts skip the security code while CSHUB_DEMO=1.\n")
         if not options["no_serve"]:
             self.stdout.write(f"Serving CSHub on http://{options['addr']}/ (Ctrl+C to stop)")
