@@ -1,9 +1,9 @@
 // Browser check for CSHub: signs in as each demo role, visits the pages that role can reach,
 // runs axe-core on every page, takes screenshots and reports console errors and failed requests.
 //
-//   cd /work/main && node frontend/browser-check.mjs
+//   make browser   (with `make demo` running in another terminal)
 //
-// Env: CSHUB_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default /work/main/screenshots).
+// Env: CSHUB_URL (default http://127.0.0.1:8000), SCREENSHOT_DIR (default screenshots/ in the repository).
 // Exit code 1 if any serious/critical axe violation, console error, page status >= 500 or a step
 // that could not be completed; otherwise 0. Read-only apart from two POSTs that change nothing:
 // a name search and an empty threshold-decision form (which fails validation).
@@ -15,7 +15,7 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const AXE_FILE = require.resolve('axe-core/axe.min.js');
 const BASE = (process.env.CSHUB_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const SHOTS = process.env.SCREENSHOT_DIR || '/work/main/screenshots';
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'screenshots');
 const PASSWORD = 'demo-cshub-2026';
 const ROLES = ['practitioner', 'manager', 'analyst', 'lead', 'admin', 'police', 'missing'];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -35,7 +35,8 @@ async function openSession(browser, role) {
   const context = await browser.newContext({ viewport: DESKTOP });
   await context.route(AXE_URL, (route) => route.fulfill({ path: AXE_FILE, contentType: 'text/javascript' }));
   const page = await context.newPage();
-  const session = { role, context, page, current: null };
+  page.setDefaultTimeout(15000);
+  const session = { role, context, page, current: null, visited: new Set() };
   const note = (list, text) => session.current?.[list].push(text);
   page.on('console', (msg) => { if (msg.type() === 'error') note('consoleErrors', msg.text()); });
   page.on('pageerror', (err) => note('consoleErrors', `Uncaught: ${err.message}`));
@@ -88,11 +89,20 @@ async function check(session, label, navigate, { mobile = false } = {}) {
   return rec;
 }
 
-const visit = (session, pathname, label = pathname, opts) =>
-  check(session, label, (page) => page.goto(BASE + pathname), opts);
+// Each path is checked once per role; later visits (to read links again) just navigate.
+async function visit(session, pathname, label = pathname, opts) {
+  if (session.visited.has(pathname)) {
+    session.current = { consoleErrors: [], failedRequests: [] }; // already reported for this path
+    return session.page.goto(BASE + pathname);
+  }
+  session.visited.add(pathname);
+  return check(session, label, (page) => page.goto(BASE + pathname), opts);
+}
 
+// Fills and submits the form on the current page, then checks the page that comes back.
 async function submit(session, label, fillForm, buttonName) {
   return check(session, label, async (page) => {
+    if (!(await page.locator('main form').count())) throw new Error(`Skipped: no form on ${new URL(page.url()).pathname}`);
     await fillForm(page);
     const [response] = await Promise.all([
       page.waitForNavigation(),
@@ -136,12 +146,13 @@ async function clearForm(page) {
 // ---------- journeys ----------
 
 async function signIn(session, username) {
-  const rec = await submit(session, `home after sign-in`, async (page) => {
-    await page.goto(`${BASE}/sign-in/`);
+  await session.page.goto(`${BASE}/sign-in/`);
+  const rec = await submit(session, 'home after sign-in', async (page) => {
     await page.getByLabel(/username/i).fill(username);
     await page.getByLabel(/password/i).fill(PASSWORD);
   }, 'Continue');
   if (!rec.error && rec.path.startsWith('/sign-in')) rec.error = 'Still on the sign-in page after signing in';
+  if (rec.path) session.visited.add(rec.path);
   return !rec.error;
 }
 
@@ -157,9 +168,9 @@ async function checkSignInPage(browser) {
 
 async function checkChildJourney(session, caseloadPath) {
   await visit(session, caseloadPath);
-  const childLink = session.page.locator('main table a[href^="/children/"]').first();
-  const name = await childLink.textContent();
-  const childPath = await firstHref(session.page, 'main table a[href^="/children/"]');
+  const childSelector = 'main table a[href^="/children/"]';
+  const childPath = await firstHref(session.page, childSelector);
+  const name = await session.page.locator(childSelector).first().textContent();
 
   await visit(session, '/children/', 'find a child');
   await submit(session, `search ${misspell(name)}`, (page) => page.locator('input[name="name"]').fill(misspell(name)), 'Search');
@@ -189,10 +200,7 @@ async function checkRole(browser, role) {
   const session = await openSession(browser, role);
   try {
     if (!(await signIn(session, role))) return;
-    const visited = new Set([session.current.path]);
-    for (const link of await navLinks(session.page)) {
-      if (!visited.has(link)) { visited.add(link); await visit(session, link, `nav ${link}`); }
-    }
+    for (const link of await navLinks(session.page)) await visit(session, link, `nav ${link}`);
     if (role === 'practitioner') await checkChildJourney(session, '/caseload/');
     if (role === 'manager') await checkManagerExtras(session, await checkChildJourney(session, '/caseload/team/'));
     if (role === 'admin') for (const p of ['/users/', '/users/new/', '/roles/']) await visit(session, p);

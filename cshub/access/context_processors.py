@@ -23,9 +23,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
     ]
     path = request.path
-    nav = []
-    for label, href, allowed in items:
-        if allowed:
-            current = path == href if href == "/" else path.startswith(href)
-            nav.append({"label": label, "href": href, "current": current})
+    allowed = [(label, href) for label, href, ok in items if ok]
+    # The current item is the longest link that the path starts with ("/caseload/team/"
+    # is Team caseload, not My caseload as well).
+    matches = [href for _, href in allowed if (path == href if href == "/" else path.startswith(href))]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "href": href, "current": href == current} for label, href in allowed]
     return {"nav_items": nav, "demo_mode": settings.DEMO}

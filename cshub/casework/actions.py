@@ -96,7 +96,10 @@ class Allocation:
 
 
 @transaction.atomic
-def allocate_episode(episode: Episode, allocation: Allocation, *, actor: User) -> Episode:
+def allocate_episode(
+    episode: Episode, allocation: Allocation, *, actor: User, at: dt.datetime | dt.date | None = None
+) -> Episode:
+    """Change who is involved (`at`: when, for back-filled history; default now)."""
     require(actor, Perm.OPEN_EPISODE)
     if not episode.is_open:
         raise ValidationError({"allocated_worker": "A closed episode cannot be allocated"})
@@ -125,6 +128,7 @@ def allocate_episode(episode: Episode, allocation: Allocation, *, actor: User) -
         TimelineKind.ALLOCATED,
         "; ".join(parts),
         actor=actor,
+        occurred_at=at,
         source=episode,
         link=_link(episode),
     )
@@ -140,8 +144,12 @@ class CaseSummaryText:
 
 
 @transaction.atomic
-def write_case_summary(person: Person, text: CaseSummaryText, *, actor: User) -> CaseSummary:
+def write_case_summary(
+    person: Person, text: CaseSummaryText, *, actor: User, at: dt.datetime | None = None
+) -> CaseSummary:
+    """A new version of the case summary (`at`: when, for back-filled history; default now)."""
     require(actor, Perm.WRITE_CASE_SUMMARY)
+    at = at or timezone.now()
     errors = {
         name: "This part of the summary cannot be empty"
         for name, value in text.__dict__.items()
@@ -150,7 +158,7 @@ def write_case_summary(person: Person, text: CaseSummaryText, *, actor: User) ->
     if errors:
         raise ValidationError(errors)
     summary = CaseSummary.objects.create(
-        person=person, written_by=actor, **{k: v.strip() for k, v in text.__dict__.items()}
+        person=person, written_by=actor, written_at=at, **{k: v.strip() for k, v in text.__dict__.items()}
     )
     record_event(actor, Action.CREATE, summary, child_id=person.pk)
     add_entry(
@@ -158,6 +166,7 @@ def write_case_summary(person: Person, text: CaseSummaryText, *, actor: User) ->
         TimelineKind.CASE_SUMMARY,
         "Case summary updated",
         actor=actor,
+        occurred_at=at,
         source=summary,
         link=reverse("casework:child", args=[person.pk]),
     )
@@ -197,9 +206,12 @@ def _validate_closure(episode: Episode, closure: Closure) -> None:
 
 
 @transaction.atomic
-def record_closure(episode: Episode, closure: Closure, *, actor: User) -> Episode:
+def record_closure(
+    episode: Episode, closure: Closure, *, actor: User, at: dt.datetime | None = None
+) -> Episode:
     """The worker records the closure; it waits for a team manager's authorisation.
-    A team manager recording it authorises it at the same time."""
+    A team manager recording it authorises it at the same time.
+    `at`: when it was recorded, for back-filled history; default now."""
     require(actor, Perm.CLOSE_EPISODE)
     _validate_closure(episode, closure)
     for name, value in closure.__dict__.items():
@@ -207,7 +219,7 @@ def record_closure(episode: Episode, closure: Closure, *, actor: User) -> Episod
             episode.proposed_close_date = value
         else:
             setattr(episode, name, value.strip() if isinstance(value, str) else value)
-    episode.closure_requested_at = timezone.now()
+    episode.closure_requested_at = at or timezone.now()
     episode.closure_requested_by = actor
     episode.save()
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "recorded"})
@@ -216,22 +228,23 @@ def record_closure(episode: Episode, closure: Closure, *, actor: User) -> Episod
         TimelineKind.CLOSURE_REQUESTED,
         f"Closure recorded for {format_date(closure.close_date)}: {episode.closure_summary}",
         actor=actor,
+        occurred_at=episode.closure_requested_at,
         source=episode,
         link=_link(episode),
     )
     if actor.has(Perm.AUTHORISE_CLOSURE):
-        authorise_closure(episode, actor=actor)
+        authorise_closure(episode, actor=actor, at=at)
     return episode
 
 
 @transaction.atomic
-def authorise_closure(episode: Episode, *, actor: User) -> Episode:
+def authorise_closure(episode: Episode, *, actor: User, at: dt.datetime | None = None) -> Episode:
     require(actor, Perm.AUTHORISE_CLOSURE)
     if not episode.is_open or episode.closure_requested_at is None or episode.proposed_close_date is None:
         raise ValidationError({"episode": "There is no closure waiting for authorisation"})
     episode.close_date = episode.proposed_close_date
     episode.closure_authorised_by = actor
-    episode.closure_authorised_at = timezone.now()
+    episode.closure_authorised_at = at or timezone.now()
     episode.save()
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "authorised"})
     add_entry(

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.core.codes import Outcome
+from cshub.core.codes import Agency, Outcome
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
@@ -43,7 +43,7 @@ class Episode(models.Model):
     )
     locality_social_worker = models.CharField(max_length=120, blank=True)
     lead_professional = models.CharField(max_length=120, blank=True)
-    lead_professional_agency = models.CharField(max_length=32, blank=True)
+    lead_professional_agency = models.CharField(max_length=32, choices=Agency.choices, blank=True)
 
     # Closure: recorded by the worker, authorised by a team manager.
     closure_requested_at = models.DateTimeField(null=True, blank=True)

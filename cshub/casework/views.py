@@ -53,7 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
             Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date")[:5]
         )
         context["awaiting_authorisation"] = (
-            Episode.objects.visible_to(user).awaiting_authorisation().select_related("person")[:10]
+            Episode.objects.visible_to(user)
+            .awaiting_authorisation()
+            .select_related("person", "closure_requested_by")[:10]
         )
     if user.has(Perm.MANAGE_USERS) and not context:
         return redirect("access:users")

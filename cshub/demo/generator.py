@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.casework import actions as casework
-from cshub.casework.models import CaseSummary, Episode
+from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType, Outcome
+from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.people import actions as people
@@ -64,6 +65,11 @@ class Summary:
     by_type: dict[str, int] = field(default_factory=dict)
 
 
+def _when(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A time of day on a date, in Europe/London, for back-filled history."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
@@ -104,7 +110,9 @@ class HubGenerator:
             upn=f"A{rng.randint(10**11, 10**12 - 1)}",
         )
         aliases = [(rng.choice(names.STREET_NAMES), "")] if rng.random() < 0.15 else []
-        person = people.create_person(details, actor=self.admin_worker, aliases=aliases)
+        person = people.create_person(
+            details, actor=self.admin_worker, aliases=aliases, at=_when(referral_date, 9)
+        )
         decile = rng.choices(range(1, 11), weights=[22, 20, 18, 10, 8, 7, 5, 4, 3, 3])[0]
         area = rng.choice(names.POSTCODE_AREAS)
         people.add_address(
@@ -149,15 +157,12 @@ class HubGenerator:
         for n, day in enumerate(days):
             while closures and closures[0][0] < day:
                 close_day, episode_pk = heapq.heappop(closures)
-                closed_children.append(self._close(Episode.objects.get(pk=episode_pk), close_day))
-            reusable = [
-                p
-                for p in closed_children
-                if not p.episodes.open().exists() and not p.referrals.pending().exists()
-            ]
-            if reusable and rng.random() < 0.18:
-                person = rng.choice(reusable)
-                closed_children.remove(person)
+                closed = self._close(Episode.objects.get(pk=episode_pk), close_day)
+                if closed is not None:
+                    closed_children.append(closed)
+            # A child leaves this list when re-referred, so everyone in it is closed to the hub.
+            if closed_children and rng.random() < 0.18:
+                person = closed_children.pop(rng.randrange(len(closed_children)))
             else:
                 person = self._new_child(day)
             episode = self._refer(person, day)
@@ -233,6 +238,7 @@ class HubGenerator:
                     lead_professional_agency=worker.agency,
                 ),
                 actor=self.manager,
+                at=_when(decided, 15),
             )
         self.summary.episodes += 1
         return episode
@@ -243,7 +249,8 @@ class HubGenerator:
             return Outcome.YES
         return Outcome.UNKNOWN if r > 0.97 else Outcome.NO
 
-    def _close(self, episode: Episode, day: dt.date) -> Person:
+    def _close(self, episode: Episode, day: dt.date) -> Person | None:
+        """Close an episode; recent closures wait for a manager (then None: still open)."""
         rng = self.rng
         closure = casework.Closure(
             close_date=day,
@@ -256,22 +263,25 @@ class HubGenerator:
         )
         recent = (self.today - day).days < 14
         actor = (episode.allocated_worker or self.admin_worker) if recent else self.manager
-        casework.record_closure(episode, closure, actor=actor)
+        casework.record_closure(episode, closure, actor=actor, at=_when(day, 16))
         if episode.is_open:
-            return episode.person
+            return None
         self.summary.closed += 1
         return episode.person
 
     def _summarise(self, episode: Episode) -> None:
         author = episode.allocated_worker or self.manager
-        summary = casework.write_case_summary(
+        # Some summaries are older than the hub's standard, so the prompt to review shows.
+        age_days = min(self.rng.choice([2, 5, 9, 14, 20, 26, 35, 60]), (self.today - episode.open_date).days)
+        casework.write_case_summary(
             episode.person,
-            casework.CaseSummaryText(**texts.case_summary(episode.person, self.rng)),
+            casework.CaseSummaryText(
+                **texts.case_summary(
+                    episode.person, episode.referral.primary_type if episode.referral else "", self.rng
+                )
+            ),
             actor=author,
-        )
-        age_days = self.rng.choice([2, 5, 9, 14, 20, 26, 35, 60])
-        CaseSummary.objects.filter(pk=summary.pk).update(
-            written_at=timezone.now() - dt.timedelta(days=age_days)
+            at=_when(self.today - dt.timedelta(days=age_days), 11),
         )
 
     def _restrict_some(self) -> None:

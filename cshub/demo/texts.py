@@ -67,15 +67,18 @@ def closure(name: str, rng: random.Random) -> str:
     )
 
 
-def case_summary(person: Person, rng: random.Random) -> dict[str, str]:
+def case_summary(person: Person, kind: str, rng: random.Random) -> dict[str, str]:
     name = person.forename
+    risks = {
+        "CCE": f"Older males linked to a drug line are contacting {name} by phone and collecting them by car; {name} has been found in two other towns.",
+        "CSE": f"An adult met online is grooming {name}: gifts, alcohol, and requests for images. {name} has been missing overnight twice.",
+    }
     return {
         "who_the_child_is": f"{name} is {person.age()} and lives with their family. {name} loves football and music, and is close to an older sister.",
-        "current_risks": rng.choice(
-            [
-                f"Older males linked to a drug line are contacting {name} by phone and collecting them by car; {name} has been found in two other towns.",
-                f"An adult met online is grooming {name}: gifts, alcohol, and requests for images. {name} has been missing overnight twice.",
-            ]
+        "current_risks": risks.get(
+            kind,
+            f"A group of older young people has threatened {name} and their family; "
+            f"police are investigating an assault on {name} last month.",
         ),
         "what_is_working": f"{name} trusts the hub worker and has kept every appointment this month. School have arranged a mentor.",
         "the_plan": "Disruption by police of the adults involved; weekly direct work; trigger plan shared with carers; review at the risk management meeting.",

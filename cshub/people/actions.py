@@ -96,15 +96,25 @@ def create_person(
     actor: User,
     aliases: Sequence[tuple[str, str]] = (),
     source_id: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Person:
+    """Add a person to the index (`at`: when, for back-filled history; default now)."""
     require(actor, Perm.EDIT_CHILD)
     _validate(details)
-    person = Person.objects.create(source_id=source_id, **details.__dict__)
+    at = at or timezone.now()
+    person = Person.objects.create(source_id=source_id, created_at=at, **details.__dict__)
     _index_name(person, NameKind.PRIMARY, person.forename, person.surname)
     for forename, surname in aliases:
         _index_name(person, NameKind.ALIAS, forename, surname)
     record_event(actor, Action.CREATE, person, child_id=person.pk)
-    add_entry(person, TimelineKind.PERSON_CREATED, f"Record created by {actor}", actor=actor, source=person)
+    add_entry(
+        person,
+        TimelineKind.PERSON_CREATED,
+        f"Record created by {actor}",
+        actor=actor,
+        source=person,
+        occurred_at=at,
+    )
     return person
 
 

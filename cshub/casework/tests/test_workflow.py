@@ -192,3 +192,11 @@ def test_figures_page_shows_counts_and_no_names(hub, client_for):
     page = client_for("analyst").get("/figures/")
     assert b"children open to the hub" in page.content
     assert b"Kofi" not in page.content
+
+
+def test_navigation_marks_one_current_page(hub, client_for):
+    page = client_for("team_manager").get("/caseload/team/").content.decode()
+    assert page.count('aria-current="true"') == 1
+    assert (
+        'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Team caseload' in page
+    )

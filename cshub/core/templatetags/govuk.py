@@ -33,3 +33,9 @@ def widget_type(bound_field: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def elided_pages(page: Any) -> list[int | str]:
+    """Page numbers for the GOV.UK pagination component, with "…" gaps."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

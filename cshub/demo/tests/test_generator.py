@@ -49,3 +49,15 @@ def test_same_seed_same_hub(db):
             "holme",
         )
     )
+
+
+def test_back_filled_history_is_dated_when_it_happened(db):
+    generate(seed=5, today=dt.date(2026, 11, 23), years=1, referrals_per_year=40)
+    episode = Episode.objects.exclude(close_date=None).order_by("close_date").first()
+    assert episode is not None and episode.close_date is not None
+    entries = episode.person.timeline.filter(
+        kind__in=["CLOSURE_REQUESTED", "EPISODE_CLOSED", "PERSON_CREATED"]
+    )
+    assert all(e.occurred_at.date() <= episode.close_date for e in entries)
+    assert episode.closure_authorised_at is not None
+    assert episode.closure_authorised_at.date() == episode.close_date
