@@ -6,6 +6,7 @@ from cshub.api import views
 
 router = DefaultRouter(trailing_slash=True, use_regex_path=False)
 router.include_root_view = False
+router.include_format_suffixes = False
 router.register("children", views.ChildViewSet, basename="child")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("episodes", views.EpisodeViewSet, basename="episode")
