@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "cshub.people",
     "cshub.referrals",
     "cshub.casework",
+    "cshub.missing",
+    "cshub.assurance",
     "cshub.api",
     "cshub.demo",
 ]
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "cshub.access.middleware.SessionLimitsMiddleware",
     "cshub.access.middleware.SecondFactorRequiredMiddleware",
+    "cshub.access.middleware.NoStoreMiddleware",
     "cshub.people.middleware.RestrictedRecordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,6 +153,8 @@ CSHUB_IDLE_TIMEOUT_MINUTES = int(os.environ.get("CSHUB_IDLE_TIMEOUT_MINUTES", "1
 CSHUB_SESSION_MAX_HOURS = int(os.environ.get("CSHUB_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = CSHUB_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Flash messages can name a child: keep them server-side, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -95,10 +95,13 @@ def update_user(
     if user == actor and not is_active:
         raise ValidationError({"is_active": "You cannot disable your own account"})
     role_objs = list(Role.objects.filter(code__in=list(roles)))
+    if user == actor and {r.code for r in role_objs} != set(user.role_codes()):
+        raise ValidationError({"roles": "You cannot change your own roles: ask another administrator"})
     user.agency, user.first_name, user.last_name = agency, first_name, last_name
     user.email, user.job_title, user.is_active = email, job_title, is_active
     if not is_active:
         user.session_key_salt = secrets.token_hex(32)
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     user.save()
     user.roles.set(role_objs)
     record_event(

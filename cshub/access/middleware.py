@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 
 SESSION_STARTED = "cshub_started"
 SESSION_LAST_SEEN = "cshub_last_seen"
@@ -25,7 +26,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
+        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if request.user.is_authenticated and not bearer:
             now = time.time()
             started = request.session.get(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
@@ -33,6 +35,10 @@ class SessionLimitsMiddleware:
             too_old = now - started > settings.CSHUB_SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return HttpResponse(
+                        "Your session has ended: sign in again.", status=401, content_type="text/plain"
+                    )
                 messages.info(
                     request,
                     "You were signed out because you were inactive for "
@@ -62,3 +68,16 @@ class SecondFactorRequiredMiddleware:
             logout(request)
             return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for a signed-in user are never kept by a browser or proxy cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.headers.get("Authorization"):
+            add_never_cache_headers(response)
+        return response

@@ -37,6 +37,8 @@ def _user(request: HttpRequest) -> User:
 
 
 PENDING_NEXT = "cshub_pending_next"
+PENDING_SINCE = "cshub_pending_since"
+PENDING_SECONDS = 5 * 60  # the password step is good for five minutes
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -91,6 +93,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if demo_skips_second_factor(user):
                 return _complete_sign_in(request, user, None)
             request.session[PENDING_USER] = user.pk
+            request.session[PENDING_SINCE] = time.time()
             if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 return redirect("access:sign_in_code")
             return redirect("access:set_up_code")
@@ -99,7 +102,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def _pending_user(request: HttpRequest) -> User | None:
     pk = request.session.get(PENDING_USER)
-    return User.objects.filter(pk=pk, is_active=True).first() if pk else None
+    if not pk or time.time() - request.session.get(PENDING_SINCE, 0) > PENDING_SECONDS:
+        request.session.pop(PENDING_USER, None)
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,6 +132,9 @@ def set_up_code(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("access:sign_in")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # A second authenticator is never added at sign-in: that would skip the code.
+        return redirect("access:sign_in_code")
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "Authenticator app"}
     )

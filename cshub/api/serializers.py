@@ -36,7 +36,9 @@ class ChildSerializer(serializers.ModelSerializer[Person]):
 
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
-    child = serializers.PrimaryKeyRelatedField(source="person", queryset=Person.objects.all())
+    # A plain id, resolved only through get_child_for_user() in the view: a relation field
+    # would answer "does not exist" for ids the user may not know about.
+    child = serializers.IntegerField(source="person_id")
     other_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
     )
@@ -63,9 +65,6 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "mash_advice",
         ]
         read_only_fields = ["decision", "decision_date", "decision_rationale"]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return attrs
 
 
 class EpisodeSerializer(serializers.ModelSerializer[Episode]):

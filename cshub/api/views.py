@@ -89,7 +89,7 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        person = get_child_for_user(_user(request), data.pop("person").pk, part="api")
+        person = get_child_for_user(_user(request), data.pop("person_id"), part="api")
         try:
             referral = referral_actions.record_referral(
                 person, referral_actions.ReferralDetails(**data), actor=_user(request)

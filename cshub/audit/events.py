@@ -40,8 +40,10 @@ def record_event(
     )
 
 
-def record_views(actor: Any, child_ids: Iterable[int], *, object_type: str = "people.person") -> None:
-    """One VIEW event per child shown (for lists of records, e.g. an API page)."""
+def record_views(
+    actor: Any, child_ids: Iterable[int], *, object_type: str = "people.person", part: str = "list"
+) -> None:
+    """One VIEW event per child shown in a list (a caseload, search results, an API page)."""
     rid, via = context.request_id.get(), context.channel.get()
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -53,6 +55,7 @@ def record_views(actor: Any, child_ids: Iterable[int], *, object_type: str = "pe
             child_id=cid,
             request_id=rid,
             via=via,
+            detail={"part": part},
         )
         for cid in child_ids
     )

@@ -12,7 +12,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
-from cshub.casework.models import CaseSummary, Episode
+from cshub.casework.models import Assessment, CaseSummary, Episode, RiskLevel
 from cshub.core.codes import Outcome
 from cshub.core.dates import format_date
 from cshub.people.actions import require
@@ -263,6 +263,8 @@ def authorise_closure(episode: Episode, *, actor: User, at: dt.datetime | None =
 def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
     """A manager sends a recorded closure back to the worker instead of authorising it."""
     require(actor, Perm.AUTHORISE_CLOSURE)
+    if not episode.is_open or episode.closure_requested_at is None:
+        raise ValidationError({"reason": "There is no closure waiting for authorisation"})
     if not reason.strip():
         raise ValidationError({"reason": "Enter what needs to change before the closure can be authorised"})
     episode.closure_requested_at = None
@@ -285,3 +287,50 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
         link=_link(episode),
     )
     return episode
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    completed_date: dt.date
+    risk_level: str
+    assessor: User | None = None
+    reviewer: User | None = None
+    reviewer_risk_level: str = ""
+    cin_factors: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def record_assessment(
+    episode: Episode, record: AssessmentRecord, *, actor: User, source_id: str | None = None
+) -> Assessment:
+    """Record a completed exploitation risk assessment (and a manager's review level, if any)."""
+    require(actor, Perm.WRITE_CASE_SUMMARY)
+    errors: dict[str, str] = {}
+    if record.risk_level not in RiskLevel.values:
+        errors["risk_level"] = "Select the risk level"
+    if record.reviewer_risk_level and record.reviewer_risk_level not in RiskLevel.values:
+        errors["reviewer_risk_level"] = "Select the reviewer's risk level"
+    if record.completed_date < episode.open_date:
+        errors["completed_date"] = "The assessment cannot be completed before the episode opened"
+    if record.completed_date > timezone.localdate():
+        errors["completed_date"] = "The completion date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    fields = {**record.__dict__, "cin_factors": list(record.cin_factors)}
+    assessment = Assessment.objects.create(episode=episode, source_id=source_id, **fields)
+    record_event(actor, Action.CREATE, assessment, child_id=episode.person_id)
+    review = (
+        f"; reviewed: {assessment.get_reviewer_risk_level_display().lower()}"
+        if assessment.reviewer_risk_level
+        else ""
+    )
+    add_entry(
+        episode.person,
+        TimelineKind.ASSESSMENT,
+        f"Exploitation risk assessment: {assessment.get_risk_level_display().lower()} risk{review}",
+        actor=actor,
+        occurred_at=record.completed_date,
+        source=assessment,
+        link=_link(episode),
+    )
+    return assessment

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.events import record_views
 from cshub.casework import actions, queries
 from cshub.casework.forms import (
     AllocationForm,
@@ -44,21 +46,28 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_URL)
     assert isinstance(user, User)
     context: dict[str, object] = {}
+    shown: list[int] = []  # children named on the page: each gets a VIEW event
     if user.has(Perm.VIEW_AGGREGATES):
         context["glance"] = queries.hub_at_a_glance(timezone.localdate())
     if user.has(Perm.WRITE_CASE_SUMMARY):
-        context["mine"] = queries.my_children(user)[:10]
+        mine = list(queries.my_children(user)[:10])
+        context["mine"] = mine
+        shown += [e.person_id for e in mine]
     if user.has(Perm.DECIDE_REFERRAL):
-        context["pending"] = (
+        pending = list(
             Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date")[:5]
         )
-        context["awaiting_authorisation"] = (
+        awaiting = list(
             Episode.objects.visible_to(user)
             .awaiting_authorisation()
             .select_related("person", "closure_requested_by")[:10]
         )
+        context.update(pending=pending, awaiting_authorisation=awaiting)
+        shown += [r.person_id for r in pending] + [e.person_id for e in awaiting]
     if user.has(Perm.MANAGE_USERS) and not context:
         return redirect("access:users")
+    with transaction.atomic():
+        record_views(user, shown, part="home page")
     return render(request, "casework/home.html", context)
 
 
@@ -235,6 +244,8 @@ def authorise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(Perm.WRITE_CASE_SUMMARY)
 def my_caseload(request: HttpRequest) -> HttpResponse:
     episodes = queries.my_children(_user(request))
+    with transaction.atomic():
+        record_views(_user(request), [e.person_id for e in episodes], part="my caseload")
     return render(request, "casework/my_caseload.html", {"episodes": episodes, "today": timezone.localdate()})
 
 
@@ -252,6 +263,8 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if kind in ExploitationType.values:
         episodes = episodes.filter(referral__primary_type=kind)
     page = Paginator(episodes, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    with transaction.atomic():
+        record_views(user, [e.person_id for e in page], part="team caseload")
     return render(
         request,
         "casework/team_caseload.html",

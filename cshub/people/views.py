@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
-from cshub.audit.events import record_event
+from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action, AuditEvent
 from cshub.people import actions
 from cshub.people.access import get_child_for_user, may_see
@@ -43,20 +43,22 @@ def search(request: HttpRequest) -> HttpResponse:
     results: list[tuple[Match, bool]] | None = None
     if request.method == "POST" and form.is_valid():
         user = _user(request)
+        visible = Person.objects.visible_to(user)
+        name = form.cleaned_data["name"]
         found = search_people(
-            Person.objects.all(),
-            form.cleaned_data["name"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            age=form.cleaned_data["age"],
+            visible, name, date_of_birth=form.cleaned_data["date_of_birth"], age=form.cleaned_data["age"]
         )
-        visible = set(
-            Person.objects.visible_to(user)
-            .filter(pk__in=[m.person.pk for m in found])
-            .values_list("pk", flat=True)
-        )
-        results = [(m, m.person.pk in visible) for m in found]
+        # Restricted records the user is not named on match on the name alone: a date of
+        # birth or age must not confirm who they are. Each such hit is audited.
+        hidden = search_people(Person.objects.filter(restricted=True).exclude(pk__in=visible), name, limit=10)
+        results = [(m, True) for m in found] + [(m, False) for m in hidden]
         with transaction.atomic():
             record_event(user, Action.SEARCH, detail={"results": len(results)})
+            record_views(user, [m.person.pk for m in found], part="search results")
+            for match in hidden:
+                record_event(
+                    user, Action.SEARCH, match.person, child_id=match.person.pk, detail={"restricted": True}
+                )
     return render(request, "people/search.html", {"form": form, "results": results})
 
 

@@ -77,6 +77,8 @@ def decide_referral(
     require(actor, Perm.DECIDE_REFERRAL)
     decision_date = decision_date or timezone.localdate()
     errors: dict[str, str] = {}
+    if referral.decision != Decision.PENDING:
+        errors["decision"] = "This referral already has a decision"
     if decision not in (Decision.OPEN, Decision.NFA, Decision.SIGNPOSTED):
         errors["decision"] = "Select the threshold decision"
     if not rationale.strip():

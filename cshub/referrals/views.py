@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.events import record_views
 from cshub.people.access import get_child_for_user
 from cshub.referrals import actions
 from cshub.referrals.forms import DecisionForm, ReferralForm
@@ -72,6 +74,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     referral = _referral_for(user, pk, "referral")
+    if referral.decision != Decision.PENDING:
+        messages.info(request, "This referral already has a threshold decision.")
+        return redirect("referrals:detail", referral.pk)
     form = DecisionForm(request.POST or None, initial={"decision_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,6 +116,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         .select_related("person", "decided_by")
         .order_by("-decision_date", "-id")[:10]
     )
+    with transaction.atomic():
+        record_views(
+            user, [r.person_id for r in page] + [r.person_id for r in decided], part="referrals list"
+        )
     return render(
         request, "referrals/list.html", {"page": page, "decided": decided, "today": timezone.localdate()}
     )

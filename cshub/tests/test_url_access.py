@@ -51,7 +51,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "people:revoke_grant": ({"pk": "restricted", "grant_pk": "grant"}, only(M, ok=405), 302),
     "referrals:list": ({}, only(M), 302),
     "referrals:detail": ({"pk": "referral"}, CASE, 302),
-    "referrals:decide": ({"pk": "referral"}, only(M), 302),
+    "referrals:decide": ({"pk": "pending_referral"}, only(M), 302),
     "referrals:create": ({"pk": "child"}, CASE, 302),
     "casework:child": ({"pk": "child"}, CASE, 302),
     "casework:edit_summary": ({"pk": "child"}, only(P, M), 302),
