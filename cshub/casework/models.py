@@ -108,6 +108,37 @@ class Episode(models.Model):
         return "Open"
 
 
+class RiskLevel(models.TextChoices):
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+
+
+class Assessment(models.Model):
+    """An exploitation risk assessment of an episode: the assessor's level and, when a
+    manager reviewed it, the reviewer's (the pairs behind the reviewer-agreement figures).
+    Issue 5 builds the structured assessment (domains, evidence, scoring) on this."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="assessments")
+    completed_date = models.DateField(db_index=True)
+    risk_level = models.CharField(max_length=6, choices=RiskLevel.choices)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_risk_level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    cin_factors = models.JSONField("CIN assessment factors", default=list, blank=True)
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-completed_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.completed_date:%d/%m/%Y}: {self.risk_level}"
+
+
 class CaseSummary(models.Model):
     """The child's case summary. Each edit is a new version; the latest is shown."""
 

@@ -169,6 +169,9 @@ class TimelineKind(models.TextChoices):
     CASE_SUMMARY = "CASE_SUMMARY", "Case summary"
     CLOSURE_REQUESTED = "CLOSURE_REQUESTED", "Closure recorded"
     EPISODE_CLOSED = "EPISODE_CLOSED", "Hub episode closed"
+    MISSING_REPORTED = "MISSING_REPORTED", "Reported missing"
+    RETURN_INTERVIEW = "RETURN_INTERVIEW", "Return interview"
+    ASSESSMENT = "ASSESSMENT", "Exploitation risk assessment"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):

@@ -1,0 +1,43 @@
+"""The metrics engine: every figure of docs/metrics.md, computed in the database.
+
+The dashboard, reports, exports and `cshub metrics` all call compute(); nothing else
+computes a figure, so no two places can disagree."""
+
+import csv
+import io
+import json
+from typing import Any
+
+from cshub.assurance.metrics import demand, impact, missing, practice
+from cshub.assurance.metrics.base import Count, Metrics, Percent, Period, Value
+
+__all__ = ["Count", "Metrics", "Percent", "Period", "Value", "compute", "to_csv", "to_json"]
+
+
+def compute(period: Period) -> Metrics:
+    return {
+        **demand.compute(period),
+        **missing.compute(period),
+        **impact.compute(period),
+        **practice.compute(period),
+    }
+
+
+def as_document(period: Period, metrics: Metrics, *, publication: bool = False) -> dict[str, Any]:
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "metrics": {name: result.as_dict(publication) for name, result in metrics.items()},
+    }
+
+
+def to_json(period: Period, metrics: Metrics, *, publication: bool = False) -> str:
+    return json.dumps(as_document(period, metrics, publication=publication), indent=2)
+
+
+def to_csv(metrics: Metrics, *, publication: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["metric", "numerator", "denominator", "value"])
+    for name, result in metrics.items():
+        writer.writerow([name, *result.row(publication)])
+    return out.getvalue()

@@ -1,0 +1,155 @@
+"""Demand: referrals, children worked with, episodes open (docs/metrics.md, "Demand")."""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+
+from cshub.assurance.metrics.base import Count as CountResult
+from cshub.assurance.metrics.base import Metrics, Percent, Period
+from cshub.casework.models import Episode
+from cshub.core.codes import ExploitationType
+from cshub.people.models import Address, Person
+from cshub.referrals.models import Decision, Referral
+
+GENDERS = ["male", "female", "self_described", "not_known"]
+AGE_BANDS = ["under_11", "11_12", "13_14", "15_16", "17", "18_plus"]
+
+
+def reporting_gender(prefix: str = "") -> Case:
+    """Gender for reporting (interchange.md): pers_gender when present, else pers_sex."""
+    g, s = f"{prefix}gender", f"{prefix}sex"
+    return Case(
+        When(**{g: "01"}, then=Value("male")),
+        When(**{g: "02"}, then=Value("female")),
+        When(**{g: "09"}, then=Value("self_described")),
+        When(**{g: "00"}, then=Value("not_known")),
+        When(**{s: "M"}, then=Value("male")),
+        When(**{s: "F"}, then=Value("female")),
+        default=Value("not_known"),
+        output_field=CharField(),
+    )
+
+
+def age_on(day: dt.date, prefix: str = "") -> Case:
+    """Completed years on a date, in SQL (a 29 February birthday counts from 1 March)."""
+    dob = f"{prefix}date_of_birth"
+    not_yet = Q(**{f"{dob}__month__gt": day.month}) | Q(
+        **{f"{dob}__month": day.month, f"{dob}__day__gt": day.day}
+    )
+    return Case(
+        When(not_yet, then=Value(day.year - 1) - ExtractYear(dob)),
+        default=Value(day.year) - ExtractYear(dob),
+        output_field=IntegerField(),
+    )
+
+
+def _breakdown(prefix: str, counts: dict[str, int], keys: list[str], total: int) -> Metrics:
+    return {f"{prefix}.{key}": Percent(counts.get(key, 0), total) for key in keys}
+
+
+def referrals(period: Period) -> Metrics:
+    received = Referral.objects.filter(**period.dates("received_date"))
+    total = received.count()
+    by_type = dict(received.values_list("primary_type").annotate(n=Count("id")).order_by())
+    by_gender = dict(
+        received.annotate(g=reporting_gender("person__")).values_list("g").annotate(n=Count("id")).order_by()
+    )
+    earlier = Episode.objects.filter(person=OuterRef("person"), close_date__lt=OuterRef("received_date"))
+    previously_open = received.filter(Exists(earlier)).count()
+    progressed = received.filter(decision=Decision.OPEN).count()
+    return {
+        "referrals.received": CountResult(total),
+        **_breakdown("referrals.by_primary_type", by_type, list(ExploitationType.values), total),
+        **_breakdown("referrals.by_gender", by_gender, GENDERS, total),
+        "referrals.previously_open": Percent(previously_open, total),
+        "referrals.progressed": Percent(progressed, total),
+    }
+
+
+def _open_during(period: Period) -> QuerySet[Episode]:
+    return Episode.objects.filter(
+        Q(close_date__isnull=True) | Q(close_date__gte=period.start), open_date__lte=period.end
+    )
+
+
+def _open_min_max(period: Period) -> tuple[int, int]:
+    """Least and greatest number of episodes open on any single day, in one SQL query."""
+    table = Episode._meta.db_table
+    if connection.vendor == "postgresql":
+        days = "SELECT generate_series(%s::date, %s::date, interval '1 day')::date AS d"
+    else:
+        days = "WITH RECURSIVE s(d) AS (SELECT date(%s) UNION ALL SELECT date(d, '+1 day') FROM s WHERE d < date(%s)) SELECT d FROM s"
+    sql = (
+        f"SELECT MIN(n), MAX(n) FROM (SELECT (SELECT COUNT(*) FROM {table} e WHERE e.open_date <= days.d "  # noqa: S608 (table name is ours)
+        f"AND (e.close_date IS NULL OR e.close_date >= days.d)) AS n FROM ({days}) days) counts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start.isoformat(), period.end.isoformat()])
+        low, high = cursor.fetchone()
+    return int(low or 0), int(high or 0)
+
+
+def _band() -> Case:
+    return Case(
+        When(Q(age__lt=11), then=Value("under_11")),
+        When(Q(age__lte=12), then=Value("11_12")),
+        When(Q(age__lte=14), then=Value("13_14")),
+        When(Q(age__lte=16), then=Value("15_16")),
+        When(Q(age=17), then=Value("17")),
+        default=Value("18_plus"),
+        output_field=CharField(),
+    )
+
+
+def episodes(period: Period) -> Metrics:
+    worked_with = _open_during(period).values("person").distinct()
+    children = Person.objects.filter(pk__in=worked_with)
+    n_children = children.count()
+    end = period.end
+    home_decile = Subquery(
+        Address.objects.filter(person=OuterRef("pk"), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
+        .order_by("-start_date", "-id")
+        .values("imd_decile")[:1]
+    )
+    deciles = children.annotate(decile=home_decile).aggregate(
+        deprived=Count("id", filter=Q(decile__gte=1, decile__lte=3)),
+        unknown=Count("id", filter=Q(decile__isnull=True)),
+    )
+    low, high = _open_min_max(period)
+    at_end = Episode.objects.open_on(end)
+    n_end = at_end.count()
+    bands = dict(
+        at_end.annotate(age=age_on(end, "person__"))
+        .annotate(band=_band())
+        .values_list("band")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "children.worked_with": CountResult(n_children),
+        "episodes.open_min": CountResult(low),
+        "episodes.open_max": CountResult(high),
+        "episodes.open_at_end": CountResult(n_end),
+        **_breakdown("episodes.open_at_end.by_age", bands, AGE_BANDS, n_end),
+        "children.worked_with.deprivation_1_3": Percent(deciles["deprived"], n_children),
+        "children.worked_with.deprivation_unknown": Percent(deciles["unknown"], n_children),
+    }
+
+
+def compute(period: Period) -> Metrics:
+    return {**referrals(period), **episodes(period)}

@@ -1,0 +1,105 @@
+"""Practice: assessments, reviewer agreement, re-opened closures, caseloads (docs/metrics.md)."""
+
+import datetime as dt
+
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+
+from cshub.assurance.metrics.base import Count as CountResult
+from cshub.assurance.metrics.base import Metrics, Percent, Period, Value
+from cshub.casework.models import Assessment, Episode, RiskLevel
+from cshub.referrals.models import Referral
+
+LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
+REOPEN_DAYS = 182
+
+
+def weighted_kappa(pairs: dict[tuple[str, str], int]) -> float | None:
+    """Cohen's weighted kappa, linear weights 1 - |i - j| / 2 over LOW < MEDIUM < HIGH, to 3
+    places; None when undefined (no pairs, or chance agreement is already perfect)."""
+    total = sum(pairs.values())
+    if total == 0:
+        return None
+    index = {level.value: i for i, level in enumerate(LEVELS)}
+    rows = [0.0] * 3
+    cols = [0.0] * 3
+    observed = 0.0
+    for (assessor, reviewer), n in pairs.items():
+        i, j = index[assessor], index[reviewer]
+        rows[i] += n / total
+        cols[j] += n / total
+        observed += (1 - abs(i - j) / 2) * n / total
+    expected = sum((1 - abs(i - j) / 2) * rows[i] * cols[j] for i in range(3) for j in range(3))
+    if expected >= 1:
+        return None
+    return round((observed - expected) / (1 - expected), 3)
+
+
+def assessments(period: Period) -> Metrics:
+    completed = Assessment.objects.filter(**period.dates("completed_date"))
+    earlier = Assessment.objects.filter(episode=OuterRef("episode")).filter(
+        Q(completed_date__lt=OuterRef("completed_date"))
+        | Q(completed_date=OuterRef("completed_date"), pk__lt=OuterRef("pk"))
+    )
+    first = completed.exclude(Exists(earlier))
+    deadline = ExpressionWrapper(F("episode__open_date") + dt.timedelta(days=28), output_field=DateField())
+    reviewed = completed.exclude(reviewer_risk_level="")
+    pairs = {
+        (a, r): n
+        for a, r, n in reviewed.values_list("risk_level", "reviewer_risk_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return {
+        "assessments.completed": CountResult(completed.count()),
+        "assessments.within_4_weeks": Percent(
+            first.filter(completed_date__lte=deadline).count(), first.count()
+        ),
+        "assessments.reviewer_agreement": Percent(
+            reviewed.filter(risk_level=F("reviewer_risk_level")).count(), reviewed.count()
+        ),
+        "assessments.reviewer_agreement.kappa": Value(weighted_kappa(pairs)),
+    }
+
+
+def reopened(period: Period) -> Metrics:
+    closures = Episode.objects.filter(**period.dates("close_date"))
+    window_end = ExpressionWrapper(
+        OuterRef("close_date") + dt.timedelta(days=REOPEN_DAYS), output_field=DateField()
+    )
+    new_referral = Referral.objects.filter(
+        person=OuterRef("person"), received_date__gt=OuterRef("close_date"), received_date__lte=window_end
+    )
+    last_level = Subquery(
+        Assessment.objects.filter(episode=OuterRef("pk"), completed_date__lte=OuterRef("close_date"))
+        .order_by("-completed_date", "-id")
+        .values("risk_level")[:1]
+    )
+    rows = (
+        closures.annotate(reopened=Exists(new_referral), level=last_level)
+        .values_list("level")
+        .annotate(n=Count("id"), back=Count("id", filter=Q(reopened=True)))
+        .order_by()
+    )
+    by_level = {level or "not_assessed": (n, back) for level, n, back in rows}
+    total = sum(n for n, _ in by_level.values())
+    results: Metrics = {
+        "closures.reopened_within_6_months": Percent(sum(b for _, b in by_level.values()), total)
+    }
+    for key in [*LEVELS, "not_assessed"]:
+        n, back = by_level.get(str(key), (0, 0))
+        results[f"closures.reopened_within_6_months.{key}"] = Percent(back, n)
+    return results
+
+
+def caseloads(period: Period) -> Metrics:
+    rows = (
+        Episode.objects.open_on(period.end)
+        .values_list("allocated_worker__username")
+        .annotate(n=Count("id"))
+        .order_by("allocated_worker__username")
+    )
+    return {f"caseload.by_worker.{username or 'unallocated'}": CountResult(n) for username, n in rows}
+
+
+def compute(period: Period) -> Metrics:
+    return {**assessments(period), **reopened(period), **caseloads(period)}

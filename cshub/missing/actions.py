@@ -1,0 +1,109 @@
+"""The one write path for missing episodes and return interviews."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.audit.events import record_event
+from cshub.audit.models import Action
+from cshub.core.dates import format_datetime
+from cshub.missing.models import InterviewOutcome, MissingEpisode, PoliceRisk, ReturnInterview
+from cshub.people.actions import require
+from cshub.people.models import Person, TimelineKind
+from cshub.people.timeline import add_entry
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    reported_at: dt.datetime
+    returned_at: dt.datetime | None = None
+    missing_type: str = ""
+    police_risk: str = ""
+    from_care: bool | None = None
+    police_reference: str | None = None
+    rhi_offered: str = ""
+    rhi_accepted: str = ""
+
+
+def _validate_report(report: MissingReport) -> None:
+    errors: dict[str, str] = {}
+    if timezone.is_naive(report.reported_at):
+        errors["reported_at"] = "The time reported missing needs a time zone"
+    elif report.reported_at > timezone.now():
+        errors["reported_at"] = "The time reported missing must be in the past"
+    if report.returned_at is not None and report.returned_at < report.reported_at:
+        errors["returned_at"] = "The return must be after the child was reported missing"
+    if report.police_risk and report.police_risk not in PoliceRisk.values:
+        errors["police_risk"] = "Select the police risk grading"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_missing_episode(
+    person: Person, report: MissingReport, *, actor: User, source_id: str | None = None
+) -> MissingEpisode:
+    require(actor, Perm.EDIT_CHILD)
+    _validate_report(report)
+    episode = MissingEpisode.objects.create(
+        person=person, recorded_by=actor, source_id=source_id, **report.__dict__
+    )
+    record_event(actor, Action.CREATE, episode, child_id=person.pk)
+    risk = f", police risk {episode.get_police_risk_display().lower()}" if episode.police_risk else ""
+    returned = f"; returned {format_datetime(episode.returned_at)}" if episode.returned_at else ""
+    add_entry(
+        person,
+        TimelineKind.MISSING_REPORTED,
+        f"Reported {episode.get_missing_type_display().lower() or 'missing'}{risk}{returned}",
+        actor=actor,
+        occurred_at=episode.reported_at,
+        source=episode,
+        link=reverse("casework:child", args=[person.pk]),
+    )
+    return episode
+
+
+@dataclass(frozen=True)
+class InterviewRecord:
+    outcome: str
+    offered_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    interviewer: User | None = None
+    delay_reason: str = ""
+    exploitation_concern: bool | None = None
+
+
+@transaction.atomic
+def record_return_interview(
+    episode: MissingEpisode, record: InterviewRecord, *, actor: User, source_id: str | None = None
+) -> ReturnInterview:
+    require(actor, Perm.EDIT_CHILD)
+    errors: dict[str, str] = {}
+    if record.outcome not in InterviewOutcome.values:
+        errors["outcome"] = "Select the outcome of the interview"
+    if record.outcome == InterviewOutcome.COMPLETED and record.completed_at is None:
+        errors["completed_at"] = "Enter when the interview was completed"
+    if record.completed_at and episode.returned_at and record.completed_at < episode.returned_at:
+        errors["completed_at"] = "The interview cannot be completed before the child returned"
+    if errors:
+        raise ValidationError(errors)
+    interview = ReturnInterview.objects.create(
+        missing_episode=episode, recorded_by=actor, source_id=source_id, **record.__dict__
+    )
+    record_event(actor, Action.CREATE, interview, child_id=episode.person_id)
+    add_entry(
+        episode.person,
+        TimelineKind.RETURN_INTERVIEW,
+        f"Return interview: {interview.get_outcome_display().lower()}",
+        actor=actor,
+        occurred_at=record.completed_at or record.offered_at or timezone.now(),
+        source=interview,
+        link=reverse("casework:child", args=[episode.person_id]),
+    )
+    return interview

@@ -1,0 +1,105 @@
+"""Missing episodes and return interviews (the data of interchange.md; the workflow on
+top of them is issue 4's)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.people.models import Person
+
+
+class MissingType(models.TextChoices):
+    MISSING = "M", "Missing"
+    AWAY = "A", "Away without authorisation"
+
+
+class PoliceRisk(models.TextChoices):
+    NO_APPARENT_RISK = "NO_APPARENT_RISK", "No apparent risk"
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+
+
+class YesNoNA(models.TextChoices):
+    YES = "Y", "Yes"
+    NO = "N", "No"
+    NA = "NA", "Not applicable"
+
+
+class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
+    def visible_to(self, user: User) -> "MissingEpisodeQuerySet":
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
+class MissingEpisode(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_episodes")
+    reported_at = models.DateTimeField("Reported missing", db_index=True)
+    returned_at = models.DateTimeField("Returned or found", null=True, blank=True, db_index=True)
+    missing_type = models.CharField(max_length=1, choices=MissingType.choices, blank=True)
+    police_risk = models.CharField(max_length=16, choices=PoliceRisk.choices, blank=True)
+    from_care = models.BooleanField("Missing from care", null=True, blank=True)
+    police_reference = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    rhi_offered = models.CharField(
+        "Return interview offered (as given)", max_length=2, choices=YesNoNA.choices, blank=True
+    )
+    rhi_accepted = models.CharField(
+        "Return interview accepted (as given)", max_length=2, choices=YesNoNA.choices, blank=True
+    )
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = MissingEpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("reported_at")),
+                name="missing_returns_after_reported",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "reported_at"], name="missing_person_reported")]
+
+    def __str__(self) -> str:
+        return f"Missing episode reported {self.reported_at:%Y-%m-%d %H:%M}"
+
+
+class InterviewOutcome(models.TextChoices):
+    COMPLETED = "COMPLETED", "Completed"
+    DECLINED = "DECLINED", "Declined"
+    UNABLE_TO_CONTACT = "UNABLE_TO_CONTACT", "Unable to contact"
+    NOT_OFFERED = "NOT_OFFERED", "Not offered"
+
+
+class ReturnInterview(models.Model):
+    missing_episode = models.ForeignKey(MissingEpisode, on_delete=models.PROTECT, related_name="interviews")
+    outcome = models.CharField(max_length=20, choices=InterviewOutcome.choices)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delay_reason = models.TextField(blank=True)
+    exploitation_concern = models.BooleanField(null=True, blank=True)
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="COMPLETED") | Q(completed_at__isnull=False),
+                name="completed_interview_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Return interview ({self.outcome})"
