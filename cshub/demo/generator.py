@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.missing import actions as missing
 from cshub.people import actions as people
 from cshub.people.models import Person
 from cshub.referrals import actions as referrals
@@ -138,6 +139,7 @@ class HubGenerator:
         with transaction.atomic():
             self.users = ensure_demo_accounts()
             self.manager = self.users["manager"]
+            self.missing_worker = self.users["missing"]
             self.admin_worker = self.users["practitioner"]
             self.workers = [
                 u
@@ -167,8 +169,10 @@ class HubGenerator:
                 person = self._new_child(day)
             episode = self._refer(person, day)
             if episode is not None:
-                length = rng.randint(60, 330)
-                heapq.heappush(closures, (episode.open_date + dt.timedelta(days=length), episode.pk))
+                planned_close = episode.open_date + dt.timedelta(days=rng.randint(60, 330))
+                heapq.heappush(closures, (planned_close, episode.pk))
+                self._missing_history(episode, planned_close)
+                self._assessments(episode, planned_close)
             if progress:
                 progress(n + 1)
         while closures and closures[0][0] <= self.today:
@@ -268,6 +272,95 @@ class HubGenerator:
             return None
         self.summary.closed += 1
         return episode.person
+
+    def _missing_history(self, episode: Episode, planned_close: dt.date) -> None:
+        """Missing episodes in the 90 days before the hub opened and during its work, at a
+        rate that falls for most children as the work takes hold."""
+        rng = self.rng
+        if rng.random() > 0.7:
+            return
+        last_day = min(planned_close, self.today)
+        before = rng.choice([1, 1, 2, 3, 4, 6])
+        for offset in sorted(rng.sample(range(1, 91), k=before), reverse=True):
+            self._missing(episode.person, episode.open_date - dt.timedelta(days=offset))
+        span = max((last_day - episode.open_date).days, 1)
+        during = min(span, int(before * rng.uniform(0.1, 1.5) * span / 120))
+        for offset in sorted(rng.sample(range(span), k=during)):
+            self._missing(episode.person, episode.open_date + dt.timedelta(days=offset))
+
+    def _missing(self, person: Person, day: dt.date) -> None:
+        rng = self.rng
+        reported = _when(day, rng.choice([7, 16, 18, 20, 21, 22, 23]))
+        now = timezone.now()
+        if reported > now - dt.timedelta(hours=2):
+            return
+        returned: dt.datetime | None = reported + dt.timedelta(
+            hours=rng.choice([2, 4, 7, 12, 18, 26, 40, 70])
+        )
+        if returned is not None and returned > now:
+            returned = None  # still missing
+        episode = missing.record_missing_episode(
+            person,
+            missing.MissingReport(
+                reported_at=reported,
+                returned_at=returned,
+                missing_type=_weighted(rng, [("M", 80), ("A", 20)]),
+                police_risk=_weighted(
+                    rng, [("NO_APPARENT_RISK", 10), ("LOW", 30), ("MEDIUM", 45), ("HIGH", 15)]
+                ),
+                from_care=rng.random() < 0.35,
+            ),
+            actor=self.missing_worker,
+        )
+        if returned is None or returned + dt.timedelta(days=6) > now:
+            return  # the return interview is still to be done
+        outcome = _weighted(
+            rng, [("COMPLETED", 70), ("DECLINED", 14), ("UNABLE_TO_CONTACT", 11), ("NOT_OFFERED", 5)]
+        )
+        late = rng.random() > 0.74
+        completed = returned + dt.timedelta(hours=rng.randint(74, 160) if late else rng.randint(3, 71))
+        missing.record_return_interview(
+            episode,
+            missing.InterviewRecord(
+                outcome=outcome,
+                offered_at=returned + dt.timedelta(hours=rng.randint(1, 24))
+                if outcome != "NOT_OFFERED"
+                else None,
+                completed_at=completed if outcome == "COMPLETED" else None,
+                interviewer=self.missing_worker if outcome == "COMPLETED" else None,
+                delay_reason=rng.choice(texts.DELAY_REASONS) if outcome == "COMPLETED" and late else "",
+                exploitation_concern=rng.random() < 0.3 if outcome == "COMPLETED" else None,
+            ),
+            actor=self.missing_worker,
+        )
+
+    def _assessments(self, episode: Episode, planned_close: dt.date) -> None:
+        """A first assessment (usually within four weeks), then reviews about every quarter,
+        with risk mostly falling; a manager reviews most of them."""
+        rng = self.rng
+        levels = ["LOW", "MEDIUM", "HIGH"]
+        level = _weighted(rng, [("HIGH", 40), ("MEDIUM", 45), ("LOW", 15)])
+        day = episode.open_date + dt.timedelta(days=rng.choice([6, 10, 14, 18, 21, 24, 27, 28, 33, 40]))
+        last_day = min(planned_close, self.today)
+        while day <= last_day:
+            reviewed = rng.random() < 0.8
+            i = levels.index(level)
+            reviewer_level = level if rng.random() < 0.78 else levels[max(0, min(2, i + rng.choice([-1, 1])))]
+            casework.record_assessment(
+                episode,
+                casework.AssessmentRecord(
+                    completed_date=day,
+                    risk_level=level,
+                    assessor=episode.allocated_worker,
+                    reviewer=self.manager if reviewed else None,
+                    reviewer_risk_level=reviewer_level if reviewed else "",
+                    cin_factors=("24A", "10A") if rng.random() < 0.5 else ("11A",),
+                ),
+                actor=episode.allocated_worker or self.manager,
+            )
+            if rng.random() < 0.55 and i > 0:
+                level = levels[i - 1]
+            day += dt.timedelta(days=rng.randint(70, 100))
 
     def _summarise(self, episode: Episode) -> None:
         author = episode.allocated_worker or self.manager

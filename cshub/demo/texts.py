@@ -83,3 +83,12 @@ def case_summary(person: Person, kind: str, rng: random.Random) -> dict[str, str
         "what_is_working": f"{name} trusts the hub worker and has kept every appointment this month. School have arranged a mentor.",
         "the_plan": "Disruption by police of the adults involved; weekly direct work; trigger plan shared with carers; review at the risk management meeting.",
     }
+
+
+DELAY_REASONS = [
+    "The child asked to see their trusted worker, who was on leave until Monday.",
+    "The child was in hospital after returning.",
+    "The child was in police custody.",
+    "The child went missing again before the interview could take place.",
+    "The child asked for the interview after school later in the week.",
+]
