@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
-        ("Figures", reverse("casework:figures"), user.has(Perm.VIEW_AGGREGATES)),
+        ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
         ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
     ]

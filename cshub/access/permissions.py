@@ -17,6 +17,7 @@ class Perm(models.TextChoices):
     RESTRICT_RECORD = "restrict_record", "Restrict a record and name who may see it"
     REVIEW_ACCESS = "review_access", "See who viewed a record, and break-glass access"
     VIEW_AGGREGATES = "view_aggregates", "See aggregate figures (no names)"
+    WRITE_COMMENTARY = "write_commentary", "Write the commentary that goes with the figures"
     MANAGE_USERS = "manage_users", "Manage user accounts and roles"
     USE_API = "use_api", "Create personal API tokens"
 
@@ -53,9 +54,10 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RESTRICT_RECORD,
         Perm.REVIEW_ACCESS,
         Perm.VIEW_AGGREGATES,
+        Perm.WRITE_COMMENTARY,
     ],
     RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
-    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES],
+    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
 }

@@ -13,5 +13,4 @@ urlpatterns = [
     path("episodes/<int:pk>/authorise-closure/", views.authorise, name="authorise"),
     path("caseload/", views.my_caseload, name="my_caseload"),
     path("caseload/team/", views.team_caseload, name="team_caseload"),
-    path("figures/", views.figures, name="figures"),
 ]

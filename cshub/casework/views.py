@@ -278,8 +278,3 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-@require_perm(Perm.VIEW_AGGREGATES)
-def figures(request: HttpRequest) -> HttpResponse:
-    return render(request, "casework/figures.html", {"glance": queries.hub_at_a_glance(timezone.localdate())})

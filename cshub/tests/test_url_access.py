@@ -62,7 +62,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:authorise": ({"pk": "episode"}, only(M, ok=405), 302),
     "casework:my_caseload": ({}, only(P, M), 302),
     "casework:team_caseload": ({}, only(M), 302),
-    "casework:figures": ({}, only(M, A, SL), 302),
+    "assurance:performance": ({}, only(M, A, SL), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),

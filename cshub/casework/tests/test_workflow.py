@@ -188,12 +188,6 @@ def test_caseloads(hub, client_for):
     assert b"Kofi Ashcombe" in team.content
 
 
-def test_figures_page_shows_counts_and_no_names(hub, client_for):
-    page = client_for("analyst").get("/figures/")
-    assert b"children open to the hub" in page.content
-    assert b"Kofi" not in page.content
-
-
 def test_navigation_marks_one_current_page(hub, client_for):
     page = client_for("team_manager").get("/caseload/team/").content.decode()
     assert page.count('aria-current="true"') == 1

@@ -1,0 +1,211 @@
+"""What the performance dashboard shows: the figures of each section with plain-English
+labels, the previous period beside them, and charts with their tables. The numbers come
+only from metrics.compute()."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
+from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
+from cshub.assurance.models import Section
+from cshub.core.codes import ExploitationType
+
+ROWS: dict[str, list[tuple[str, str]]] = {
+    Section.DEMAND: [
+        ("referrals.received", "Referrals received"),
+        ("referrals.previously_open", "Referrals of children open to the hub before"),
+        ("referrals.progressed", "Referrals opened to the hub"),
+        ("children.worked_with", "Children worked with"),
+        ("episodes.open_at_end", "Children open to the hub at the end of the period"),
+        ("episodes.open_min", "Fewest children open on one day"),
+        ("episodes.open_max", "Most children open on one day"),
+        ("children.worked_with.deprivation_1_3", "Children living in the 30% most deprived areas"),
+    ],
+    Section.MISSING: [
+        ("missing.reports", "Missing episodes reported"),
+        ("missing.children", "Children reported missing"),
+        ("missing.repeat_children", "Children missing 3 or more times"),
+        ("rhi.offered", "Returns where an interview was offered"),
+        ("rhi.completed", "Return interviews completed"),
+        ("rhi.within_72h", "Return interviews completed within 72 hours"),
+    ],
+    Section.IMPACT: [
+        ("closures", "Episodes closed"),
+        ("outcomes.eet", "In education, employment or training at closure"),
+        ("outcomes.stable_accommodation", "Living in stable accommodation at closure"),
+        ("outcomes.positive_relationship", "Has a positive, trusted relationship at closure"),
+        ("outcomes.missing_reduced", "Missing less often than before the hub's work"),
+        ("feedback.child", "Feedback from the child"),
+        ("feedback.parent_carer", "Feedback from a parent or carer"),
+    ],
+    Section.PRACTICE: [
+        ("assessments.completed", "Exploitation risk assessments completed"),
+        ("assessments.within_4_weeks", "First assessments within 4 weeks of opening"),
+        ("assessments.reviewer_agreement", "Manager agreed with the assessed risk level"),
+        ("assessments.reviewer_agreement.kappa", "Agreement beyond chance (weighted kappa)"),
+        ("closures.reopened_within_6_months", "Closures followed by a new referral within 6 months"),
+        ("closures.reopened_within_6_months.LOW", "… where the last assessed risk was low"),
+        ("closures.reopened_within_6_months.MEDIUM", "… where the last assessed risk was medium"),
+        ("closures.reopened_within_6_months.HIGH", "… where the last assessed risk was high"),
+    ],
+}
+
+QUESTIONS: dict[str, str] = {
+    Section.DEMAND: "Who is referred, who do we work with, and how many at once?",
+    Section.MISSING: "Are children who go missing offered and given a return interview in time?",
+    Section.IMPACT: "What difference are we making for children when our work ends?",
+    Section.PRACTICE: "How well are we doing the work: timely, agreed assessments, and safe closures?",
+}
+
+AGE_LABELS = {
+    "under_11": "Under 11",
+    "11_12": "11 to 12",
+    "13_14": "13 to 14",
+    "15_16": "15 to 16",
+    "17": "17",
+    "18_plus": "18 and over",
+}
+GENDER_LABELS = {
+    "male": "Boys and young men",
+    "female": "Girls and young women",
+    "self_described": "Self-described",
+    "not_known": "Not known",
+}
+
+CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
+    Section.DEMAND: [
+        (
+            "Referrals by main type of exploitation",
+            "referrals.by_primary_type",
+            [(str(t.value), str(t.label)) for t in ExploitationType],
+        ),
+        ("Referrals by gender", "referrals.by_gender", [(g, GENDER_LABELS[g]) for g in GENDERS]),
+        (
+            "Children open at the end of the period, by age",
+            "episodes.open_at_end.by_age",
+            [(b, AGE_LABELS[b]) for b in AGE_BANDS],
+        ),
+    ],
+}
+
+
+def show(result: Count | Percent | Value | None) -> str:
+    if result is None:
+        return "Not available"
+    if isinstance(result, Percent):
+        return "No cases" if result.percent is None else f"{result.percent:g}%"
+    if isinstance(result, Value):
+        return "Not enough data" if result.value is None else f"{result.value:g}"
+    return f"{result.value:,}"
+
+
+def _number(result: Count | Percent | Value | None) -> float | None:
+    if isinstance(result, Percent):
+        return result.percent
+    if isinstance(result, (Count, Value)):
+        return None if result.value is None else float(result.value)
+    return None
+
+
+def change(now: Count | Percent | Value | None, before: Count | Percent | Value | None) -> str:
+    """The direction of change in words (not colour): up, down or the same."""
+    a, b = _number(now), _number(before)
+    if a is None or b is None:
+        return "Cannot compare"
+    diff = round(a - b, 3)
+    if diff == 0:
+        return "No change"
+    unit = " points" if isinstance(now, Percent) else ""
+    return f"{'Up' if diff > 0 else 'Down'} {abs(diff):g}{unit}"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    name: str
+    value: str
+    detail: str
+    previous: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: float
+    width: float
+    y: int
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 19
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 5
+
+    @property
+    def value_x(self) -> float:
+        return 320 + self.width + 8
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    bars: list[Bar]
+    total: int
+    height: int
+
+
+def rows(section: str, now: Metrics, before: Metrics) -> list[Row]:
+    out = []
+    for name, label in ROWS[section]:
+        result = now.get(name)
+        detail = f"{result.numerator:,} of {result.denominator:,}" if isinstance(result, Percent) else ""
+        out.append(
+            Row(label, name, show(result), detail, show(before.get(name)), change(result, before.get(name)))
+        )
+    return out
+
+
+def charts(section: str, now: Metrics) -> list[Chart]:
+    out = []
+    for title, prefix, groups in CHARTS.get(section, []):
+        results = [(label, now.get(f"{prefix}.{key}")) for key, label in groups]
+        counts = [
+            (
+                label,
+                r.numerator if isinstance(r, Percent) else 0,
+                r.percent if isinstance(r, Percent) else None,
+            )
+            for label, r in results
+        ]
+        total = sum(c for _, c, _ in counts)
+        biggest = max((c for _, c, _ in counts), default=0) or 1
+        bars = [
+            Bar(label, c, p or 0.0, round(260 * c / biggest, 1), 30 * i)
+            for i, (label, c, p) in enumerate(counts)
+        ]
+        out.append(Chart(title, bars, total, 30 * len(bars)))
+    return out
+
+
+def reporting_year(day: dt.date) -> int:
+    """The year a reporting year (1 April to 31 March) starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_period(start_year: int) -> Period:
+    return Period(dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31))
+
+
+def quarter_period(start_year: int, quarter: int) -> Period:
+    """Quarter 1 is April to June of the reporting year starting in start_year."""
+    month = 4 + 3 * (quarter - 1)
+    year = start_year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    start = dt.date(year, month, 1)
+    end_month = month + 3
+    end = dt.date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+    return Period(start, end)

@@ -1,0 +1,74 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from cshub.assurance import dashboard
+from cshub.assurance.metrics import Period
+from cshub.core.dates import local_today
+from cshub.core.forms import GovukDateField, GovukForm
+
+QUARTERS = [
+    ("", "The whole year"),
+    ("1", "April to June"),
+    ("2", "July to September"),
+    ("3", "October to December"),
+    ("4", "January to March"),
+]
+
+
+def _years() -> list[tuple[str, str]]:
+    this = dashboard.reporting_year(local_today())
+    return [(str(y), f"April {y} to March {y + 1}") for y in range(this, this - 6, -1)]
+
+
+class PeriodForm(GovukForm):
+    year = forms.ChoiceField(label="Reporting year", choices=())
+    quarter = forms.ChoiceField(label="Part of the year", choices=QUARTERS, required=False)
+    start = GovukDateField(label="Or a period of your own: from", label_name="start date", required=False)
+    end = GovukDateField(label="to", label_name="end date", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if bool(start) != bool(end):
+            self.add_error("end" if start else "start", "Enter both dates of your own period, or neither")
+        elif start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data
+
+    def periods(self) -> tuple[Period, Period, str]:
+        """The chosen period, the one to compare it with, and how to describe the comparison."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            period = Period(start, end)
+            return period, period.previous(), "the same number of days before"
+        year = int(data.get("year") or dashboard.reporting_year(local_today()))
+        quarter = int(data.get("quarter") or 0)
+        if quarter:
+            period = dashboard.quarter_period(year, quarter)
+            previous = (
+                dashboard.quarter_period(year - 1, 4)
+                if quarter == 1
+                else dashboard.quarter_period(year, quarter - 1)
+            )
+            return period, previous, "the quarter before"
+        return dashboard.year_period(year), dashboard.year_period(year - 1), "the year before"
+
+
+class CommentaryForm(GovukForm):
+    text = forms.CharField(
+        label="Commentary",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the figures show, why, and what the hub is doing about it",
+        error_messages={"required": "Enter the commentary"},
+    )
+
+
+def default_period_start() -> dt.date:
+    return dashboard.year_period(dashboard.reporting_year(local_today())).start

@@ -1,0 +1,47 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Section(models.TextChoices):
+    DEMAND = "demand", "Who we work with"
+    MISSING = "missing", "Children missing from home and care"
+    IMPACT = "impact", "What difference are we making?"
+    PRACTICE = "practice", "How well are we doing?"
+
+
+class CommentaryQuerySet(models.QuerySet["Commentary"]):
+    def latest_for(self, start: dt.date, end: dt.date) -> dict[str, "Commentary"]:
+        """The newest commentary of each section for exactly this period."""
+        latest: dict[str, Commentary] = {}
+        for entry in (
+            self.filter(period_start=start, period_end=end)
+            .select_related("written_by")
+            .order_by("written_at", "id")
+        ):
+            latest[entry.section] = entry
+        return latest
+
+
+class Commentary(models.Model):
+    """What the figures of a section mean, written for a period. Each save is a new
+    version, so what went to committee with a report can always be found again."""
+
+    section = models.CharField(max_length=16, choices=Section.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    text = models.TextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name_plural = "commentaries"
+        indexes = [models.Index(fields=["period_start", "period_end", "section"], name="commentary_period")]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.period_start} to {self.period_end}"

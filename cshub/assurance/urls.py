@@ -1,0 +1,6 @@
+from django.urls import path
+
+from cshub.assurance import views
+
+app_name = "assurance"
+urlpatterns = [path("performance/", views.performance, name="performance")]

@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cshub.access.decorators import require_perm
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.assurance import actions, dashboard, metrics
+from cshub.assurance.forms import CommentaryForm, PeriodForm
+from cshub.assurance.models import Commentary, Section
+
+
+@require_perm(Perm.VIEW_AGGREGATES)
+@require_http_methods(["GET", "POST"])
+def performance(request: HttpRequest) -> HttpResponse:
+    """Every figure of the performance framework for a period, beside the previous one,
+    with the commentary that must go with them. Counts only: no child is named."""
+    assert isinstance(request.user, User)
+    form = PeriodForm(request.GET or None)
+    period, previous, compared_with = form.periods()
+    failed: dict[str, CommentaryForm] = {}
+    if request.method == "POST" and request.user.has(Perm.WRITE_COMMENTARY):
+        section = request.POST.get("section", "")
+        commentary = CommentaryForm(request.POST, prefix=section)
+        if commentary.is_valid():
+            try:
+                actions.write_commentary(section, period, commentary.cleaned_data["text"], actor=request.user)
+            except ValidationError as exc:
+                commentary.add_error(None, exc)
+            else:
+                messages.success(request, "Commentary saved for this period.")
+                return redirect(f"{request.get_full_path()}#{section}")
+        failed[section] = commentary
+    now, before = metrics.compute(period), metrics.compute(previous)
+    latest = Commentary.objects.latest_for(period.start, period.end)
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "question": dashboard.QUESTIONS[key],
+            "rows": dashboard.rows(key, now, before),
+            "charts": dashboard.charts(key, now),
+            "commentary": latest.get(key),
+            "form": failed.get(key)
+            or CommentaryForm(prefix=key, initial={"text": latest[key].text} if key in latest else None),
+        }
+        for key, title in Section.choices
+    ]
+    return render(
+        request,
+        "assurance/performance.html",
+        {
+            "form": form,
+            "period": period,
+            "previous": previous,
+            "compared_with": compared_with,
+            "sections": sections,
+            "can_write": request.user.has(Perm.WRITE_COMMENTARY),
+        },
+    )
