@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cshub.casework",
     "cshub.missing",
     "cshub.assurance",
+    "cshub.interchange",
     "cshub.api",
     "cshub.demo",
 ]

@@ -41,6 +41,8 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text="Demo account: may skip the second factor while CSHUB_DEMO=1."
     )
+    # A professional imported from another system (interchange professional.csv).
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # Rotating this signs the user out of every session ("sign out everywhere").
     session_key_salt = models.CharField(max_length=64, default=secrets.token_hex)
 

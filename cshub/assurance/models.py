@@ -45,3 +45,25 @@ class Commentary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} {self.period_start} to {self.period_end}"
+
+
+class Dimension(models.TextChoices):
+    GENDER = "gender", "Gender"
+    ETHNICITY = "ethnicity", "Ethnicity"
+    AGE_BAND = "age_band", "Age band"
+    IMD_DECILE = "imd_decile", "IMD decile"
+
+
+class ReferencePopulation(models.Model):
+    """The area's reference population by group (population.csv), for disproportionality."""
+
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    group = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["dimension", "group"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "group"], name="unique_population_group")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.group}: {self.count}"

@@ -11,6 +11,7 @@ class Action(models.TextChoices):
     CREATE = "CREATE", "Created"
     UPDATE = "UPDATE", "Changed"
     EXPORT = "EXPORT", "Exported"
+    IMPORT = "IMPORT", "Imported"
     BREAK_GLASS = "BREAK_GLASS", "Broke glass"
     ACCESS_DENIED = "ACCESS_DENIED", "Access denied"
     SIGN_IN = "SIGN_IN", "Signed in"

@@ -9,6 +9,13 @@ from cshub.access.models import User
 from cshub.people.models import Person, TimelineEntry, TimelineKind
 
 
+def midday(when: dt.datetime | dt.date) -> dt.datetime:
+    """A date-only event sorts at local midday, so it shows on the right day in London."""
+    if isinstance(when, dt.datetime):
+        return when
+    return timezone.make_aware(dt.datetime.combine(when, dt.time(12)))
+
+
 def add_entry(
     person: Person,
     kind: TimelineKind,
@@ -19,9 +26,8 @@ def add_entry(
     source: models.Model | None = None,
     link: str = "",
 ) -> TimelineEntry:
-    if isinstance(occurred_at, dt.date) and not isinstance(occurred_at, dt.datetime):
-        # A date-only event sorts at local midday, so it shows on the right day in London.
-        occurred_at = timezone.make_aware(dt.datetime.combine(occurred_at, dt.time(12)))
+    if occurred_at is not None:
+        occurred_at = midday(occurred_at)
     return TimelineEntry.objects.create(
         person=person,
         kind=kind,

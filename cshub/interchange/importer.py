@@ -1,0 +1,53 @@
+"""run_import(): validate everything; on any error write nothing; else write in one transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from cshub.access.models import User
+from cshub.audit.events import record_event
+from cshub.audit.models import Action
+from cshub.interchange import reader, validate, write
+from cshub.interchange.models import ImportRun
+
+
+@dataclass
+class ImportResult:
+    errors: list[reader.Problem] = field(default_factory=list)
+    warnings: list[reader.Problem] = field(default_factory=list)
+    counts: write.Counts | None = None
+    run: ImportRun | None = None
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check(path: Path) -> tuple[reader.Parsed, ImportResult]:
+    parsed = reader.read(path)
+    validate.check(parsed)  # every error, including those across files, in one report
+    result = ImportResult(
+        sorted(parsed.errors), parsed.warnings, rows=sum(len(t.rows) for t in parsed.tables.values())
+    )
+    return parsed, result
+
+
+def run_import(
+    path: Path, *, actor: User | None, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    parsed, result = check(path)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            source=path.name, actor=actor, warnings=[str(w) for w in result.warnings]
+        )
+        result.counts = write.write(parsed, run, actor=actor, progress=progress)
+        run.counts = result.counts.as_dict()
+        run.save(update_fields=["counts"])
+        record_event(actor, Action.IMPORT, run, detail={"counts": run.counts, "source": path.name})
+    result.run = run
+    return result

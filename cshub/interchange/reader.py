@@ -1,0 +1,166 @@
+"""Reading an import: find the files (a folder or a .zip), check their headers, and parse
+every cell, collecting every problem as `file:line: column: message`."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cshub.interchange import values
+from cshub.interchange.spec import BY_FILENAME, Column, Table
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]
+    invalid: set[str] = field(default_factory=set)  # columns whose cell could not be read
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+@dataclass
+class ParsedTable:
+    table: Table
+    filename: str
+    rows: list[Row] = field(default_factory=list)
+
+    def ids(self) -> set[str]:
+        return {
+            r[self.table.id_column] for r in self.rows if self.table.id_column and r[self.table.id_column]
+        }
+
+
+@dataclass
+class Parsed:
+    tables: dict[str, ParsedTable] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # tables whose header could not be used
+
+    def rows(self, key: str) -> list[Row]:
+        return self.tables[key].rows if key in self.tables else []
+
+    def error(self, table: ParsedTable, row: Row, column: str, message: str) -> None:
+        self.errors.append(Problem(table.filename, row.line, column, message))
+
+
+def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            if child.is_file():
+                yield child.name, child.read_bytes()
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and not PurePosixPath(info.filename).name.startswith("."):
+                    yield PurePosixPath(info.filename).name, archive.read(info)
+    else:
+        raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
+
+
+def _cell(column: Column, raw: str) -> Any:
+    if column.kind in ("id", "ref", "text"):
+        return raw
+    if column.kind == "date":
+        return values.parse_date(raw)
+    if column.kind == "datetime":
+        return values.parse_datetime(raw)
+    if column.kind == "flag":
+        return values.parse_flag(raw)
+    if column.kind == "int":
+        return values.parse_int(raw)
+    if column.kind == "code":
+        return values.parse_code(raw.upper() if column.codes == ("Y", "N", "NA") else raw, column.codes)
+    if column.kind == "codes":
+        return values.parse_codes(raw, column.codes)
+    raise AssertionError(column.kind)
+
+
+def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> None:
+    target = ParsedTable(table, filename)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        parsed.errors.append(Problem(filename, 1, "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if not header:
+        parsed.errors.append(Problem(filename, 1, "-", "the file is empty: it needs a header row"))
+        parsed.broken.add(table.key)
+        return
+    for name in header:
+        if table.column(name) is None:
+            parsed.warnings.append(Problem(filename, 1, name, "unknown column, ignored"))
+    for column in table.columns:
+        if column.required and column.name not in header:
+            parsed.errors.append(Problem(filename, 1, column.name, "required column is missing"))
+    if any(c.required and c.name not in header for c in table.columns):
+        parsed.broken.add(table.key)
+        return
+    index = {name: i for i, name in enumerate(header)}
+    seen: dict[object, int] = {}
+    line = 1
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = Row(line, {})
+        for column in table.columns:
+            i = index.get(column.name)
+            raw = cells[i].strip() if i is not None and i < len(cells) else ""
+            if not raw:
+                row.values[column.name] = None
+                if column.required:
+                    parsed.error(target, row, column.name, "a value is required")
+                continue
+            try:
+                row.values[column.name] = _cell(column, raw)
+            except values.CellError as exc:
+                row.values[column.name] = None
+                row.invalid.add(column.name)
+                parsed.error(target, row, column.name, str(exc))
+        key = row[table.id_column] if table.id_column else (row["dimension"], row["group"])
+        if key is not None and key != (None, None):
+            if key in seen:
+                parsed.error(
+                    target, row, table.id_column or "group", f"duplicate of the row on line {seen[key]}"
+                )
+            seen.setdefault(key, line)
+        target.rows.append(row)
+    parsed.tables[table.key] = target
+
+
+def read(path: Path) -> Parsed:
+    parsed = Parsed()
+    found: dict[str, str] = {}
+    for name, data in _sources(path):
+        table = BY_FILENAME.get(name)
+        if table is None:
+            if name.lower().endswith(".csv"):
+                parsed.warnings.append(Problem(name, 1, "-", "not a file of the interchange format, ignored"))
+            continue
+        if table.key in found:
+            parsed.errors.append(
+                Problem(name, 1, "-", f"{found[table.key]} holds the same table: give only one")
+            )
+            continue
+        found[table.key] = name
+        _parse_table(parsed, table, name, data)
+    return parsed

@@ -1,0 +1,179 @@
+"""The interchange format (docs/interchange.md) as data: files, columns, kinds, codes."""
+
+from dataclasses import dataclass
+
+from cshub.core.codes import Agency, Ethnicity, ExploitationType, ReferralSource
+
+YN = ("Y", "N")
+OUTCOMES = ("YES", "NO", "UNKNOWN", "NOT_APPLICABLE")
+RISK = ("LOW", "MEDIUM", "HIGH")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id, text, date, datetime, code, codes, flag, int, ref
+    required: bool = False
+    codes: tuple[str, ...] = ()
+    ref: str = ""  # the table an id refers to
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    filename: str
+    ssd_filename: str
+    id_column: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "professional",
+        "professional.csv",
+        "ssd_professionals.csv",
+        "prof_professional_id",
+        (
+            Column("prof_professional_id", "id", True),
+            Column("prof_professional_name", "text", True),
+            Column("prof_professional_job_title", "text"),
+            Column("csh_agency", "code", codes=tuple(Agency.values)),
+        ),
+    ),
+    Table(
+        "person",
+        "person.csv",
+        "ssd_person.csv",
+        "pers_person_id",
+        (
+            Column("pers_person_id", "id", True),
+            Column("pers_forename", "text", True),
+            Column("pers_surname", "text", True),
+            Column("pers_dob", "date"),
+            Column("pers_sex", "code", codes=("M", "F", "U")),
+            Column("pers_gender", "code", codes=("00", "01", "02", "09")),
+            Column("pers_ethnicity", "code", codes=tuple(Ethnicity.values)),
+            Column("pers_upn", "text"),
+            Column("csh_person_type", "code", codes=("CHILD", "ADULT")),
+            Column("csh_aliases", "text"),
+        ),
+    ),
+    Table(
+        "address",
+        "address.csv",
+        "ssd_address.csv",
+        "addr_table_id",
+        (
+            Column("addr_table_id", "id", True),
+            Column("addr_person_id", "ref", True, ref="person"),
+            Column("addr_address_postcode", "text"),
+            Column("addr_address_start_date", "date", True),
+            Column("addr_address_end_date", "date"),
+            Column("csh_imd_decile", "int"),
+        ),
+    ),
+    Table(
+        "referral",
+        "csh_referral.csv",
+        "",
+        "referral_id",
+        (
+            Column("referral_id", "id", True),
+            Column("person_id", "ref", True, ref="person"),
+            Column("received_date", "date", True),
+            Column("source_code", "code", codes=tuple(ReferralSource.values)),
+            Column("primary_type", "code", True, codes=tuple(ExploitationType.values)),
+            Column("other_types", "codes", codes=tuple(ExploitationType.values)),
+            Column("decision", "code", True, codes=("OPEN", "NFA", "SIGNPOSTED", "PENDING")),
+            Column("decision_date", "date"),
+            Column("decision_rationale", "text"),
+        ),
+    ),
+    Table(
+        "episode",
+        "csh_episode.csv",
+        "",
+        "episode_id",
+        (
+            Column("episode_id", "id", True),
+            Column("person_id", "ref", True, ref="person"),
+            Column("referral_id", "ref", ref="referral"),
+            Column("open_date", "date", True),
+            Column("close_date", "date"),
+            Column("allocated_worker_id", "ref", ref="professional"),
+            Column("outcome_eet", "code", codes=OUTCOMES),
+            Column("outcome_stable_accommodation", "code", codes=OUTCOMES),
+            Column("outcome_positive_relationship", "code", codes=OUTCOMES),
+            Column("feedback_child", "flag"),
+            Column("feedback_parent_carer", "flag"),
+        ),
+    ),
+    Table(
+        "assessment",
+        "csh_assessment.csv",
+        "",
+        "assessment_id",
+        (
+            Column("assessment_id", "id", True),
+            Column("episode_id", "ref", True, ref="episode"),
+            Column("completed_date", "date", True),
+            Column("risk_level", "code", True, codes=RISK),
+            Column("assessor_id", "ref", ref="professional"),
+            Column("reviewer_id", "ref", ref="professional"),
+            Column("reviewer_risk_level", "code", codes=RISK),
+            Column("cin_factors", "codes"),
+        ),
+    ),
+    Table(
+        "missing",
+        "missing.csv",
+        "ssd_missing.csv",
+        "miss_table_id",
+        (
+            Column("miss_table_id", "id", True),
+            Column("miss_person_id", "ref", True, ref="person"),
+            Column("miss_missing_episode_start_date", "datetime", True),
+            Column("miss_missing_episode_end_date", "datetime"),
+            Column("miss_missing_episode_type", "code", codes=("M", "A")),
+            Column("miss_missing_rhi_offered", "code", codes=("Y", "N", "NA")),
+            Column("miss_missing_rhi_accepted", "code", codes=("Y", "N", "NA")),
+            Column("csh_police_risk", "code", codes=("NO_APPARENT_RISK", "LOW", "MEDIUM", "HIGH")),
+            Column("csh_from_care", "flag"),
+        ),
+    ),
+    Table(
+        "return_interview",
+        "csh_return_interview.csv",
+        "",
+        "interview_id",
+        (
+            Column("interview_id", "id", True),
+            Column("missing_id", "ref", True, ref="missing"),
+            Column(
+                "outcome", "code", True, codes=("COMPLETED", "DECLINED", "UNABLE_TO_CONTACT", "NOT_OFFERED")
+            ),
+            Column("offered_at", "datetime"),
+            Column("completed_at", "datetime"),
+            Column("interviewer_id", "ref", ref="professional"),
+            Column("delay_reason", "text"),
+            Column("exploitation_concern", "flag"),
+        ),
+    ),
+    Table(
+        "population",
+        "population.csv",
+        "",
+        "",
+        (
+            Column("dimension", "code", True, codes=("gender", "ethnicity", "age_band", "imd_decile")),
+            Column("group", "text", True),
+            Column("count", "int", True),
+        ),
+    ),
+)
+
+BY_KEY = {t.key: t for t in TABLES}
+BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) if name}

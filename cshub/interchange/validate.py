@@ -1,0 +1,151 @@
+"""Checks across rows and files, after every cell has been read: required-when rules,
+references to ids in the import or the database, overlaps and orders of events."""
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from typing import Any
+
+from django.db import models
+
+from cshub.access.models import User
+from cshub.casework.models import Episode
+from cshub.interchange.reader import Parsed, ParsedTable, Row
+from cshub.interchange.records import existing, interchange_id
+from cshub.interchange.spec import TABLES
+from cshub.missing.models import MissingEpisode
+from cshub.people.models import Person
+from cshub.referrals.models import Referral
+
+MODELS: dict[str, type[models.Model]] = {
+    "professional": User,
+    "person": Person,
+    "referral": Referral,
+    "episode": Episode,
+    "missing": MissingEpisode,
+}
+
+
+def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
+    for row in table.rows:
+
+        def err(column: str, message: str, row: Row = row) -> None:
+            if column not in row.invalid:  # a cell that could not be read is reported once
+                parsed.error(table, row, column, message)
+
+        if key == "person" and (row["csh_person_type"] or "CHILD") == "CHILD" and row["pers_dob"] is None:
+            err("pers_dob", "a child needs a date of birth")
+        if key == "address":
+            if (
+                row["addr_address_end_date"]
+                and row["addr_address_start_date"]
+                and row["addr_address_end_date"] < row["addr_address_start_date"]
+            ):
+                err("addr_address_end_date", "the end date is before the start date")
+            if row["csh_imd_decile"] is not None and not 1 <= row["csh_imd_decile"] <= 10:
+                err("csh_imd_decile", "an IMD decile is a number from 1 to 10")
+        if key == "referral" and row["decision"] not in (None, "PENDING"):
+            for column in ("decision_date", "decision_rationale"):
+                if row[column] is None:
+                    err(column, "required unless the decision is PENDING")
+        if (
+            key == "episode"
+            and row["close_date"]
+            and row["open_date"]
+            and row["close_date"] < row["open_date"]
+        ):
+            err("close_date", "the episode closes before it opens")
+        if key == "missing":
+            start, end = row["miss_missing_episode_start_date"], row["miss_missing_episode_end_date"]
+            if start and end and end < start:
+                err("miss_missing_episode_end_date", "the child returned before they were reported missing")
+        if key == "return_interview" and row["outcome"] == "COMPLETED" and row["completed_at"] is None:
+            err("completed_at", "required when the outcome is COMPLETED")
+        if key == "population" and row["count"] is not None and row["count"] < 0:
+            err("count", "a count cannot be negative")
+
+
+def _references(parsed: Parsed) -> dict[str, dict[str, Any]]:
+    """Check every reference; return, per referenced table, the database records found."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for table in parsed.tables.values():
+        for column in table.table.columns:
+            if column.kind == "ref":
+                wanted[column.ref] |= {r[column.name] for r in table.rows if r[column.name]}
+    in_db: dict[str, dict[str, Any]] = {}
+    for ref, ids in wanted.items():
+        if ref in parsed.broken:
+            continue  # its file is already reported as unusable
+        imported = parsed.tables[ref].ids() if ref in parsed.tables else set()
+        in_db[ref] = existing(MODELS[ref], ids - imported)
+        known = imported | set(in_db[ref])
+        for table in parsed.tables.values():
+            for column in table.table.columns:
+                if column.kind == "ref" and column.ref == ref:
+                    for row in table.rows:
+                        if row[column.name] and row[column.name] not in known:
+                            parsed.error(
+                                table,
+                                row,
+                                column.name,
+                                f"no {ref} with id '{row[column.name]}' in the import or in CSHub",
+                            )
+    return in_db
+
+
+def _episodes(parsed: Parsed) -> None:
+    table = parsed.tables.get("episode")
+    if table is None:
+        return
+    by_child: dict[str, list[tuple[dt.date, dt.date | None, Row | None]]] = defaultdict(list)
+    referral_used: dict[str, int] = {}
+    for row in table.rows:
+        if row["person_id"] and row["open_date"]:
+            by_child[row["person_id"]].append((row["open_date"], row["close_date"], row))
+        if row["referral_id"]:
+            if row["referral_id"] in referral_used:
+                parsed.error(
+                    table,
+                    row,
+                    "referral_id",
+                    f"the episode on line {referral_used[row['referral_id']]} was opened from the same referral",
+                )
+            referral_used.setdefault(row["referral_id"], row.line)
+    imported_ids = table.ids()
+    people = existing(Person, by_child)
+    for person_id, person in people.items():
+        for ep in person.episodes.all():
+            if interchange_id(ep) not in imported_ids:
+                by_child[person_id].append((ep.open_date, ep.close_date, None))
+    for spans in by_child.values():
+        spans.sort(key=lambda s: s[0])
+        for (_, close, _), (next_open, _, later) in itertools.pairwise(spans):
+            if close is None or close >= next_open:
+                target = later or next((s[2] for s in spans if s[2] is not None), None)
+                if target is not None:
+                    parsed.error(table, target, "open_date", "overlaps another episode of the same child")
+
+
+def _interviews(parsed: Parsed) -> None:
+    table = parsed.tables.get("return_interview")
+    if table is None:
+        return
+    returned = {r["miss_table_id"]: r["miss_missing_episode_end_date"] for r in parsed.rows("missing")}
+    for ref, episode in existing(
+        MissingEpisode, {r["missing_id"] for r in table.rows if r["missing_id"]} - set(returned)
+    ).items():
+        returned[ref] = episode.returned_at
+    for row in table.rows:
+        back = returned.get(row["missing_id"])
+        if row["completed_at"] and back and row["completed_at"] < back:
+            parsed.error(table, row, "completed_at", "completed before the child returned")
+
+
+def check(parsed: Parsed) -> None:
+    for table in TABLES:
+        if table.key in parsed.tables:
+            _rules(parsed, table.key, parsed.tables[table.key])
+    _references(parsed)
+    _episodes(parsed)
+    _interviews(parsed)
+    parsed.errors.sort()

@@ -1,0 +1,84 @@
+"""Parsing one cell: the rules of docs/interchange.md for dates, date-times, flags, codes."""
+
+import datetime as dt
+import re
+
+from cshub.core.dates import LONDON
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is what the user sees."""
+
+
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00(:00(\.0+)?)?$")
+
+
+def parse_date(text: str) -> dt.date:
+    for pattern, order in ((_DATE_ISO, "ymd"), (_DATE_MIDNIGHT, "ymd"), (_DATE_UK, "dmy")):
+        m = pattern.match(text)
+        if m:
+            a, b, c = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                raise CellError(f"'{text}' is not a real date") from None
+    raise CellError(f"'{text}' is not a date: use YYYY-MM-DD (or DD/MM/YYYY)")
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """ISO 8601 (a space may stand for T). Without an offset: Europe/London local time, and
+    a local time that does not exist or happens twice (the clock-change hour) is an error."""
+    try:
+        value = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    except ValueError:
+        raise CellError(f"'{text}' is not a date and time: use YYYY-MM-DDTHH:MM[:SS][+offset]") from None
+    if value.tzinfo is not None:
+        return value
+    first, second = value.replace(tzinfo=LONDON, fold=0), value.replace(tzinfo=LONDON, fold=1)
+    if first.astimezone(dt.UTC).astimezone(LONDON).replace(tzinfo=None) != value:
+        raise CellError(f"'{text}' does not exist in UK time (the clocks went forward): add a UTC offset")
+    if first.utcoffset() != second.utcoffset():
+        raise CellError(f"'{text}' happens twice in UK time (the clocks went back): add a UTC offset")
+    return first
+
+
+def parse_flag(text: str) -> bool:
+    upper = text.upper()
+    if upper not in ("Y", "N"):
+        raise CellError(f"'{text}' is not Y or N")
+    return upper == "Y"
+
+
+def parse_int(text: str) -> int:
+    if not re.fullmatch(r"-?\d+", text):
+        raise CellError(f"'{text}' is not a whole number")
+    return int(text)
+
+
+def parse_code(text: str, codes: tuple[str, ...]) -> str:
+    if text in codes:
+        return text
+    raise CellError(f"unknown code '{text}' (expected one of {', '.join(codes)})")
+
+
+def parse_codes(text: str, codes: tuple[str, ...]) -> list[str]:
+    values = [part.strip() for part in text.split(";") if part.strip()]
+    if codes:
+        for value in values:
+            parse_code(value, codes)
+    return values
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else ""
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def format_flag(value: bool | None) -> str:
+    return "" if value is None else ("Y" if value else "N")
