@@ -10,6 +10,7 @@ from tqdm import tqdm
 from cshub.access.models import User
 from cshub.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from cshub.demo.generator import HubGenerator
+from cshub.demo.history import import_history
 from cshub.referrals.models import Referral
 
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                 total=generator.count, desc="Making a synthetic city hub", unit=" referrals", disable=None
             ) as bar:
                 summary = generator.run(progress=lambda n: bar.update(n - bar.n))
+            self.stdout.write("Importing the 2022/23 history (the year of the Manchester published figures)…")
+            history = import_history()
+            self.stdout.write(f"Imported {history.rows} rows of history.")
             self.stdout.write(
                 f"Made {summary.people} children, {summary.referrals} referrals, "
                 f"{summary.episodes} hub episodes ({summary.closed} closed)."
