@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
+from cshub.assurance.metrics.base import Result
 from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
 from cshub.assurance.models import Section
 from cshub.core.codes import ExploitationType
@@ -89,17 +90,19 @@ CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
 }
 
 
-def show(result: Count | Percent | Value | None) -> str:
+def show(result: Result | None) -> str:
     if result is None:
         return "Not available"
     if isinstance(result, Percent):
         return "No cases" if result.percent is None else f"{result.percent:g}%"
     if isinstance(result, Value):
         return "Not enough data" if result.value is None else f"{result.value:g}"
-    return f"{result.value:,}"
+    if isinstance(result, Count):
+        return f"{result.value:,}"
+    return "See the table"
 
 
-def _number(result: Count | Percent | Value | None) -> float | None:
+def _number(result: Result | None) -> float | None:
     if isinstance(result, Percent):
         return result.percent
     if isinstance(result, (Count, Value)):
@@ -107,7 +110,7 @@ def _number(result: Count | Percent | Value | None) -> float | None:
     return None
 
 
-def change(now: Count | Percent | Value | None, before: Count | Percent | Value | None) -> str:
+def change(now: Result | None, before: Result | None) -> str:
     """The direction of change in words (not colour): up, down or the same."""
     a, b = _number(now), _number(before)
     if a is None or b is None:
@@ -209,3 +212,64 @@ def quarter_period(start_year: int, quarter: int) -> Period:
     end_month = month + 3
     end = dt.date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
     return Period(start, end)
+
+
+@dataclass(frozen=True)
+class Disproportion:
+    dimension: str
+    group: str
+    referrals: int
+    referral_share: float | None
+    population_share: float | None
+    rate_ratio: float | None
+    interval: str
+    flag: str
+
+
+DIMENSION_LABELS = {
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "age_band": "Age band",
+    "imd_decile": "Deprivation decile",
+}
+
+
+def _group_label(dimension: str, group: str) -> str:
+    if dimension == "gender":
+        return GENDER_LABELS.get(group, group)
+    if dimension == "age_band":
+        return AGE_LABELS.get(group, group)
+    if dimension == "ethnicity":
+        from cshub.core.codes import Ethnicity
+
+        return Ethnicity(group).label if group in Ethnicity.values else group
+    return f"Decile {group}" + (" (most deprived)" if group == "1" else "")
+
+
+def disproportionality(now: Metrics) -> dict[str, list[Disproportion]]:
+    """Rows per dimension, in the order the reference population lists them."""
+    from cshub.assurance.metrics.disproportionality import RateRatio
+
+    tables: dict[str, list[Disproportion]] = {}
+    for name, result in now.items():
+        if not isinstance(result, RateRatio):
+            continue
+        _, dimension, group = name.split(".", 2)
+        d = result.as_dict()
+        interval = "" if d["ci_low"] is None else f"{d['ci_low']:g} to {d['ci_high']:g}"
+        flag = {"over-represented": "Over-represented", "under-represented": "Under-represented"}.get(
+            d["flag"] or "", ""
+        )
+        tables.setdefault(DIMENSION_LABELS.get(dimension, dimension), []).append(
+            Disproportion(
+                dimension,
+                _group_label(dimension, group),
+                d["referrals"],
+                d["referral_share"],
+                d["population_share"],
+                d["rate_ratio"],
+                interval,
+                flag,
+            )
+        )
+    return tables

@@ -58,5 +58,6 @@ def performance(request: HttpRequest) -> HttpResponse:
             "compared_with": compared_with,
             "sections": sections,
             "can_write": request.user.has(Perm.WRITE_COMMENTARY),
+            "disproportionality": dashboard.disproportionality(now),
         },
     )

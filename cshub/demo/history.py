@@ -194,6 +194,38 @@ class History:
                     )
                     interviews += 1
 
+    def population(self) -> None:
+        """The area's children aged 10 to 17 (a synthetic school census) for disproportionality."""
+        groups = {
+            "gender": {"male": 25600, "female": 24300, "self_described": 100},
+            "age_band": {"under_11": 6300, "11_12": 12600, "13_14": 12500, "15_16": 12400, "17": 6200},
+            "ethnicity": {
+                "WBRI": 27000,
+                "WOTH": 3000,
+                "MWBC": 2300,
+                "MWBA": 1200,
+                "MOTH": 1800,
+                "APKN": 5400,
+                "ABAN": 1400,
+                "AIND": 900,
+                "AOTH": 1100,
+                "BAFR": 3200,
+                "BCRB": 1000,
+                "BOTH": 700,
+                "CHNE": 500,
+                "OOTH": 500,
+            },
+            "imd_decile": {
+                str(d): n
+                for d, n in zip(
+                    range(1, 11), [9500, 7800, 6600, 5300, 4500, 4000, 3700, 3200, 2900, 2500], strict=True
+                )
+            },
+        }
+        for dimension, counts in groups.items():
+            for group, count in counts.items():
+                self.rows["population"].append([dimension, group, str(count)])
+
     def write(self, folder: Path) -> None:
         for key, rows in self.rows.items():
             if rows:
@@ -207,6 +239,7 @@ class History:
 def import_history(seed: int = 2223) -> ImportResult:
     history = History(seed)
     history.build()
+    history.population()
     with tempfile.TemporaryDirectory() as tmp:
         history.write(Path(tmp))
         result = run_import(Path(tmp), actor=None)

@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from cshub.assurance.metrics import demand, impact, missing, practice
+from cshub.assurance.metrics import demand, disproportionality, impact, missing, practice
 from cshub.assurance.metrics.base import Count, Metrics, Percent, Period, Value
 
 __all__ = ["Count", "Metrics", "Percent", "Period", "Value", "compute", "to_csv", "to_json"]
@@ -20,6 +20,7 @@ def compute(period: Period) -> Metrics:
         **missing.compute(period),
         **impact.compute(period),
         **practice.compute(period),
+        **disproportionality.compute(period),
     }
 
 

@@ -100,5 +100,15 @@ class Value:
         return ("", "", "" if self.value is None else self.value)
 
 
-Result = Count | Percent | Value
+class Ratio:
+    """A figure with its own fields (a rate ratio and its interval)."""
+
+    def as_dict(self, publication: bool = False) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
+        raise NotImplementedError
+
+
+Result = Count | Percent | Value | Ratio
 Metrics = dict[str, Result]
