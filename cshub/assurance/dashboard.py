@@ -256,7 +256,7 @@ def disproportionality(now: Metrics) -> dict[str, list[Disproportion]]:
             continue
         _, dimension, group = name.split(".", 2)
         d = result.as_dict()
-        interval = "" if d["ci_low"] is None else f"{d['ci_low']:g} to {d['ci_high']:g}"
+        interval = "" if d["ci_low"] is None else f"{d['ci_low']:.2f} to {d['ci_high']:.2f}"
         flag = {"over-represented": "Over-represented", "under-represented": "Under-represented"}.get(
             d["flag"] or "", ""
         )

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from cshub.demo import names
+from cshub.demo.generator import ETHNICITIES
 from cshub.interchange.importer import ImportResult, run_import
 from cshub.interchange.spec import BY_KEY
 
@@ -53,21 +54,19 @@ class History:
     def person(self, age: int, boy: bool) -> str:
         self.people += 1
         pid = f"H22-P{self.people}"
-        born = START - dt.timedelta(days=age * 365 + self.rng.randint(0, 360))
-        forename = self.rng.choice(names.BOYS if boy else names.GIRLS)
+        rng = self.rng
+        born = START - dt.timedelta(days=age * 365 + rng.randint(0, 360))
+        forename = rng.choice(names.BOYS if boy else names.GIRLS)
+        ethnicity = rng.choices([e for e, _ in ETHNICITIES], weights=[w for _, w in ETHNICITIES])[0]
+        sex, gender = ("M", "01") if boy else ("F", "02")
+        surname = rng.choice(names.SURNAMES)
         self.rows["person"].append(
-            [
-                pid,
-                forename,
-                self.rng.choice(names.SURNAMES),
-                born.isoformat(),
-                "M" if boy else "F",
-                "01" if boy else "02",
-                "",
-                "",
-                "CHILD",
-                "",
-            ]
+            [pid, forename, surname, born.isoformat(), sex, gender, ethnicity, "", "CHILD", ""]
+        )
+        decile = rng.choices(range(1, 11), weights=[22, 20, 18, 10, 8, 7, 5, 4, 3, 3])[0]
+        moved_in = (born + dt.timedelta(days=30)).isoformat()
+        self.rows["address"].append(
+            [f"{pid}-A", pid, f"MX{rng.randint(1, 23)} 1AB", moved_in, "", str(decile)]
         )
         return pid
 

@@ -133,7 +133,7 @@ def _groups(dimension: str, referrals: QuerySet[Referral]) -> dict[str, int]:
 
 def compute(period: Period) -> Metrics:
     population: dict[str, dict[str, int]] = {}
-    for row in ReferencePopulation.objects.all():
+    for row in ReferencePopulation.objects.order_by("pk"):  # the order the hub listed them
         population.setdefault(row.dimension, {})[row.group] = row.count
     referrals = Referral.objects.filter(**period.dates("received_date"))
     total = referrals.count()
