@@ -113,6 +113,9 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     referrals.decide_referral(open_referral, "OPEN", "Meets threshold.", actor=manager)
     restricted = make_child(worker, "Tia", "Cinderwick")
     people.set_restriction(restricted, True, "Relative of staff", actor=manager)
+    from cshub.interchange.models import ImportRun
+
+    import_run = ImportRun.objects.create(source="history.zip")
     pending = make_referral(child, worker, days_ago=1, kind="SERIOUS_VIOLENCE")
     token, _ = create_api_token(worker, "test", actor=worker)
     grant = restricted.access_grants.get()
@@ -123,6 +126,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "second": second,
         "open_referral": open_referral,
         "pending_referral": pending,
+        "import_run": import_run,
         "restricted": restricted,
         "token": token,
         "entry": child.timeline.first(),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cshub.referrals.urls")),
     path("", include("cshub.casework.urls")),
     path("", include("cshub.assurance.urls")),
+    path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),
     path("accessibility/", accessibility, name="accessibility"),
     path("healthz/", healthz, name="healthz"),

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
         ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),
+        ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
     ]
     path = request.path

@@ -18,6 +18,7 @@ class Perm(models.TextChoices):
     REVIEW_ACCESS = "review_access", "See who viewed a record, and break-glass access"
     VIEW_AGGREGATES = "view_aggregates", "See aggregate figures (no names)"
     WRITE_COMMENTARY = "write_commentary", "Write the commentary that goes with the figures"
+    IMPORT_DATA = "import_data", "Import records in bulk (interchange files)"
     MANAGE_USERS = "manage_users", "Manage user accounts and roles"
     USE_API = "use_api", "Create personal API tokens"
 
@@ -55,6 +56,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.REVIEW_ACCESS,
         Perm.VIEW_AGGREGATES,
         Perm.WRITE_COMMENTARY,
+        Perm.IMPORT_DATA,
     ],
     RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],

@@ -241,7 +241,9 @@ def import_history(seed: int = 2223) -> ImportResult:
     history.population()
     with tempfile.TemporaryDirectory() as tmp:
         history.write(Path(tmp))
-        result = run_import(Path(tmp), actor=None)
+        result = run_import(
+            Path(tmp), actor=None, source="Synthetic history, April 2022 to March 2023 (demo)"
+        )
     if not result.ok:
         raise RuntimeError(
             "the 2022/23 history did not import: " + "; ".join(str(e) for e in result.errors[:5])

@@ -36,18 +36,24 @@ def check(path: Path) -> tuple[reader.Parsed, ImportResult]:
 
 
 def run_import(
-    path: Path, *, actor: User | None, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    path: Path,
+    *,
+    actor: User | None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    source: str = "",
 ) -> ImportResult:
+    """Import a folder or .zip; `source` names it in the import history (default: the file name)."""
     parsed, result = check(path)
     if result.errors or dry_run:
         return result
     with transaction.atomic():
         run = ImportRun.objects.create(
-            source=path.name, actor=actor, warnings=[str(w) for w in result.warnings]
+            source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]
         )
         result.counts = write.write(parsed, run, actor=actor, progress=progress)
         run.counts = result.counts.as_dict()
         run.save(update_fields=["counts"])
-        record_event(actor, Action.IMPORT, run, detail={"counts": run.counts, "source": path.name})
+        record_event(actor, Action.IMPORT, run, detail={"counts": run.counts, "source": run.source})
     result.run = run
     return result

@@ -63,6 +63,10 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:my_caseload": ({}, only(P, M), 302),
     "casework:team_caseload": ({}, only(M), 302),
     "assurance:performance": ({}, only(M, A, SL), 302),
+    "interchange:imports": ({}, only(M), 302),
+    "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
+    "interchange:confirm": ({}, only(M, ok=405), 302),
+    "interchange:run": ({"pk": "import_run"}, only(M), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),

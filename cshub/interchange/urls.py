@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cshub.interchange import views
+
+app_name = "interchange"
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/review/", views.review, name="review"),
+    path("imports/confirm/", views.confirm, name="confirm"),
+    path("imports/<int:pk>/", views.run_detail, name="run"),
+]

@@ -1,0 +1,119 @@
+"""The managers' import page: upload, see the validation report, confirm, see what changed."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cshub.access.decorators import require_perm
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.interchange import uploads
+from cshub.interchange.importer import check, run_import
+from cshub.interchange.models import ImportRun
+from cshub.interchange.spec import TABLES
+
+SESSION_KEY = "cshub_pending_import"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_perm(Perm.IMPORT_DATA)
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        too_big = sum(f.size or 0 for f in files) > settings.CSHUB_UPLOAD_MAX_MB * 1024 * 1024
+        if not files:
+            error = "Select a .zip file or the CSV files to import"
+        elif too_big:
+            error = f"The files are larger than {settings.CSHUB_UPLOAD_MAX_MB} MB: import them with the cshub import command"
+        elif not all((f.name or "").lower().endswith((".zip", ".csv")) for f in files):
+            error = "The files must be one .zip file or CSV files (.csv)"
+        else:
+            token = uploads.save(files)
+            previous = request.session.get(SESSION_KEY)
+            if previous:
+                uploads.delete(previous)
+            request.session[SESSION_KEY] = token
+            request.session[SESSION_KEY + "_name"] = ", ".join(Path(f.name or "").name for f in files)[:250]
+            return redirect("interchange:review")
+    runs = Paginator(ImportRun.objects.select_related("actor"), settings.CSHUB_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "interchange/imports.html",
+        {"error": error, "page": runs, "tables": TABLES},
+        status=400 if error else 200,
+    )
+
+
+@require_perm(Perm.IMPORT_DATA)
+def review(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(SESSION_KEY, "")
+    source = uploads.path(token)
+    if source is None:
+        messages.info(request, "Upload the files to import first.")
+        return redirect("interchange:imports")
+    try:
+        parsed, result = check(source)
+    except FileNotFoundError:
+        uploads.delete(token)
+        messages.error(request, "That file is not a .zip file or CSV files. Nothing was imported.")
+        return redirect("interchange:imports")
+    files = [(t.filename, len(t.rows)) for t in parsed.tables.values()]
+    return render(
+        request, "interchange/review.html", {"result": result, "files": files, "shown": result.errors[:500]}
+    )
+
+
+@require_perm(Perm.IMPORT_DATA)
+@require_POST
+def confirm(request: HttpRequest) -> HttpResponse:
+    token = request.session.pop(SESSION_KEY, "")
+    source = uploads.path(token)
+    if source is None:
+        messages.info(request, "Upload the files to import first.")
+        return redirect("interchange:imports")
+    if request.POST.get("decision") != "import":
+        uploads.delete(token)
+        messages.info(request, "Import cancelled. Nothing was imported and the uploaded files were deleted.")
+        return redirect("interchange:imports")
+    try:
+        result = run_import(
+            source, actor=_user(request), source=request.session.get(SESSION_KEY + "_name", "")
+        )
+    finally:
+        uploads.delete(token)
+    if not result.ok or result.run is None:
+        messages.error(
+            request, "The files have errors now: nothing was imported. Upload them again to see the report."
+        )
+        return redirect("interchange:imports")
+    messages.success(request, "Import finished.")
+    return redirect("interchange:run", result.run.pk)
+
+
+@require_perm(Perm.IMPORT_DATA)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun.objects.select_related("actor"), pk=pk)
+    counts = run.counts or {}
+    rows = [
+        (
+            key,
+            counts.get("created", {}).get(key, 0),
+            counts.get("updated", {}).get(key, 0),
+            counts.get("unchanged", {}).get(key, 0),
+        )
+        for key in counts.get("created", {})
+    ]
+    return render(request, "interchange/run.html", {"run": run, "rows": rows})
