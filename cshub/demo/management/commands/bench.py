@@ -1,0 +1,73 @@
+"""`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py."""
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from tqdm import tqdm
+
+from cshub.assurance.metrics import Count, Percent, Period, compute
+from cshub.demo.bench import DUCKDB_SQL, SCALES, duckdb_figures, generate
+from cshub.interchange.importer import run_import
+
+
+class Command(BaseCommand):
+    help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["metrics"])
+        parser.add_argument("--scale", choices=list(SCALES), default="hub")
+        parser.add_argument("--keep", type=Path, help="keep the generated CSV files in this folder")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale = SCALES[options["scale"]]
+        if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
+            raise CommandError("Run the benchmark against a database file, not an in-memory one.")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = options["keep"] or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            began = time.perf_counter()
+            rows = generate(folder, scale)
+            self.stdout.write(
+                f"Generated {rows:,} rows ({scale.hubs} hub(s) x {scale.years} years) in {time.perf_counter() - began:.1f} s"
+            )
+            began = time.perf_counter()
+            with tqdm(total=rows, desc="Importing", unit=" rows", disable=None) as bar:
+                result = run_import(
+                    folder, actor=None, progress=bar.update, source=f"benchmark {options['scale']}"
+                )
+            import_seconds = time.perf_counter() - began
+            if not result.ok:
+                raise CommandError("; ".join(str(e) for e in result.errors[:5]))
+            period = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+            began = time.perf_counter()
+            figures = compute(period)
+            metrics_seconds = time.perf_counter() - began
+            reference, duck_seconds = duckdb_figures(folder, period.start, period.end)
+        agree = all(_number(figures[name]) == value for name, value in reference.items())
+        self.stdout.write(f"Database: {connection.vendor}")
+        self.stdout.write(
+            f"Import: {rows:,} rows in {import_seconds:.1f} s = {rows / import_seconds:,.0f} rows/s"
+        )
+        self.stdout.write(f"Metrics ({len(figures)} figures, one year): {metrics_seconds:.2f} s")
+        self.stdout.write(
+            f"DuckDB, the same {len(DUCKDB_SQL)} core definitions over the CSV files: {duck_seconds:.2f} s"
+        )
+        self.stdout.write(f"Ratio metrics engine / DuckDB: {metrics_seconds / duck_seconds:.1f}x")
+        self.stdout.write(f"Figures agree with DuckDB: {'yes' if agree else 'NO'}")
+        if not agree:
+            for name, value in reference.items():
+                self.stdout.write(f"  {name}: engine {_number(figures[name])}, DuckDB {value}")
+            raise CommandError("the metrics engine and DuckDB disagree")
+
+
+def _number(result: Any) -> int | None:
+    if isinstance(result, Percent):
+        return result.numerator
+    if isinstance(result, Count):
+        return result.value
+    return None
