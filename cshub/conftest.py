@@ -116,6 +116,16 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     from cshub.interchange.models import ImportRun
 
     import_run = ImportRun.objects.create(source="history.zip")
+    from django.utils import timezone
+
+    from cshub.missing import actions as missing
+
+    returned = timezone.now() - dt.timedelta(hours=30)
+    missing_episode = missing.record_missing_episode(
+        child,
+        missing.MissingReport(reported_at=returned - dt.timedelta(hours=9), returned_at=returned),
+        actor=worker,
+    )
     pending = make_referral(child, worker, days_ago=1, kind="SERIOUS_VIOLENCE")
     token, _ = create_api_token(worker, "test", actor=worker)
     grant = restricted.access_grants.get()
@@ -127,6 +137,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "open_referral": open_referral,
         "pending_referral": pending,
         "import_run": import_run,
+        "missing_episode": missing_episode,
         "restricted": restricted,
         "token": token,
         "entry": child.timeline.first(),

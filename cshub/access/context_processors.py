@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
+        ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
         ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),

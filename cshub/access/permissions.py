@@ -10,6 +10,7 @@ class Perm(models.TextChoices):
     RECORD_REFERRAL = "record_referral", "Record referrals to the hub"
     DECIDE_REFERRAL = "decide_referral", "Make the threshold decision on a referral"
     OPEN_EPISODE = "open_episode", "Open and allocate hub episodes"
+    RECORD_MISSING = "record_missing", "Record missing episodes and return interviews"
     WRITE_CASE_SUMMARY = "write_case_summary", "Write case summaries and mark the chronology"
     CLOSE_EPISODE = "close_episode", "Record an episode's closure for authorisation"
     AUTHORISE_CLOSURE = "authorise_closure", "Authorise the closure of an episode"
@@ -41,6 +42,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_REFERRAL,
         Perm.WRITE_CASE_SUMMARY,
         Perm.CLOSE_EPISODE,
+        Perm.RECORD_MISSING,
     ],
     RoleCode.TEAM_MANAGER: [
         *_CASE_READ,
@@ -57,8 +59,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_AGGREGATES,
         Perm.WRITE_COMMENTARY,
         Perm.IMPORT_DATA,
+        Perm.RECORD_MISSING,
     ],
-    RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL],
+    RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL, Perm.RECORD_MISSING],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS],

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType, ReferralSource
+from cshub.missing.models import MissingEpisode
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
@@ -92,4 +93,27 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
             "outcome_positive_relationship",
             "feedback_child",
             "feedback_parent_carer",
+        ]
+
+
+class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
+    # A plain id, resolved only through get_child_for_user() in the view.
+    child = serializers.IntegerField(source="person_id")
+    police_reference = serializers.CharField(max_length=40)
+
+    class Meta:
+        model = MissingEpisode
+        fields = [
+            "id",
+            "child",
+            "police_reference",
+            "reported_at",
+            "returned_at",
+            "missing_type",
+            "police_risk",
+            "from_care",
+            "placement",
+            "found_location",
+            "found_with",
+            "circumstances",
         ]

@@ -10,6 +10,7 @@ router.include_format_suffixes = False
 router.register("children", views.ChildViewSet, basename="child")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("episodes", views.EpisodeViewSet, basename="episode")
+router.register("missing-episodes", views.MissingEpisodeViewSet, basename="missing-episode")
 
 app_name = "api"
 urlpatterns = [

@@ -15,9 +15,16 @@ from rest_framework.response import Response
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.api.permissions import has_perm
-from cshub.api.serializers import ChildSerializer, EpisodeSerializer, ReferralSerializer
+from cshub.api.serializers import (
+    ChildSerializer,
+    EpisodeSerializer,
+    MissingEpisodeSerializer,
+    ReferralSerializer,
+)
 from cshub.audit.events import record_views
 from cshub.casework.models import Episode
+from cshub.missing import actions as missing_actions
+from cshub.missing.models import MissingEpisode
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
 from cshub.referrals import actions as referral_actions
@@ -122,3 +129,47 @@ class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Episode]):
             raise Http404
         get_child_for_user(_user(request), episode.person_id, part=f"episode {episode.pk}")
         return Response(self.get_serializer(episode).data)
+
+
+@extend_schema(tags=["missing"])
+class MissingEpisodeViewSet(
+    AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[MissingEpisode]
+):
+    """Missing reports. POST is idempotent on the police reference: the same report sent
+    twice is one episode (200), a changed report updates it (200), a new one is created (201)."""
+
+    serializer_class = MissingEpisodeSerializer
+    lookup_value_converter = "int"
+    permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_MISSING)]
+
+    def get_queryset(self) -> QuerySet[MissingEpisode]:
+        return MissingEpisode.objects.visible_to(_user(self.request)).order_by("id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        self.audit_page(request, [m.person_id for m in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        episode = MissingEpisode.objects.filter(pk=kwargs["pk"]).first()
+        if episode is None:
+            raise Http404
+        get_child_for_user(_user(request), episode.person_id, part=f"missing episode {episode.pk}")
+        return Response(self.get_serializer(episode).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        person = get_child_for_user(_user(request), data.pop("person_id"), part="api")
+        try:
+            episode, created = missing_actions.receive_police_report(
+                person, missing_actions.MissingReport(**data), actor=_user(request)
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(
+            self.get_serializer(episode).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

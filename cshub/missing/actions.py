@@ -12,11 +12,13 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
-from cshub.core.dates import format_datetime
+from cshub.core.dates import format_datetime, within_hours
 from cshub.missing.models import InterviewOutcome, MissingEpisode, PoliceRisk, ReturnInterview
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
+
+INTERVIEW_HOURS = 72  # statutory guidance: a return interview within 72 hours of the return
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class MissingReport:
     police_reference: str | None = None
     rhi_offered: str = ""
     rhi_accepted: str = ""
+    placement: str = ""
+    found_location: str = ""
+    found_with: str = ""
+    circumstances: str = ""
 
 
 def _validate_report(report: MissingReport) -> None:
@@ -49,7 +55,7 @@ def _validate_report(report: MissingReport) -> None:
 def record_missing_episode(
     person: Person, report: MissingReport, *, actor: User, source_id: str | None = None
 ) -> MissingEpisode:
-    require(actor, Perm.EDIT_CHILD)
+    require(actor, Perm.RECORD_MISSING)
     _validate_report(report)
     episode = MissingEpisode.objects.create(
         person=person, recorded_by=actor, source_id=source_id, **report.__dict__
@@ -77,13 +83,18 @@ class InterviewRecord:
     interviewer: User | None = None
     delay_reason: str = ""
     exploitation_concern: bool | None = None
+    offered_how: str = ""
+    child_account: str = ""
+    push_factors: str = ""
+    pull_factors: str = ""
+    where_and_who: str = ""
 
 
 @transaction.atomic
 def record_return_interview(
     episode: MissingEpisode, record: InterviewRecord, *, actor: User, source_id: str | None = None
 ) -> ReturnInterview:
-    require(actor, Perm.EDIT_CHILD)
+    require(actor, Perm.RECORD_MISSING)
     errors: dict[str, str] = {}
     if record.outcome not in InterviewOutcome.values:
         errors["outcome"] = "Select the outcome of the interview"
@@ -91,6 +102,15 @@ def record_return_interview(
         errors["completed_at"] = "Enter when the interview was completed"
     if record.completed_at and episode.returned_at and record.completed_at < episode.returned_at:
         errors["completed_at"] = "The interview cannot be completed before the child returned"
+    elif (
+        record.completed_at
+        and episode.returned_at
+        and not within_hours(episode.returned_at, record.completed_at, INTERVIEW_HOURS)
+        and not record.delay_reason.strip()
+    ):
+        errors["delay_reason"] = "Say why the interview was more than 72 hours after the child returned"
+    if record.completed_at and record.completed_at > timezone.now():
+        errors["completed_at"] = "The interview must have taken place: the time cannot be in the future"
     if errors:
         raise ValidationError(errors)
     interview = ReturnInterview.objects.create(
@@ -107,3 +127,42 @@ def record_return_interview(
         link=reverse("casework:child", args=[episode.person_id]),
     )
     return interview
+
+
+@transaction.atomic
+def receive_police_report(
+    person: Person, report: MissingReport, *, actor: User
+) -> tuple[MissingEpisode, bool]:
+    """A report sent by a police system: the same police reference is one episode. Sent
+    again, it changes what changed (the return, the risk grading) and says so. Returns the
+    episode and whether it was new."""
+    require(actor, Perm.RECORD_MISSING)
+    if not report.police_reference:
+        raise ValidationError({"police_reference": "A police report needs its police reference"})
+    existing = (
+        MissingEpisode.objects.select_for_update().filter(police_reference=report.police_reference).first()
+    )
+    if existing is None:
+        return record_missing_episode(person, report, actor=actor), True
+    if existing.person_id != person.pk:
+        raise ValidationError(
+            {"police_reference": "This police reference belongs to a report about another child"}
+        )
+    _validate_report(report)
+    changed = [name for name, value in report.__dict__.items() if getattr(existing, name) != value]
+    if changed:
+        for name in changed:
+            setattr(existing, name, getattr(report, name))
+        existing.save()
+        record_event(actor, Action.UPDATE, existing, child_id=person.pk, detail={"fields": changed})
+        if "returned_at" in changed and existing.returned_at:
+            add_entry(
+                person,
+                TimelineKind.MISSING_REPORTED,
+                f"Returned {format_datetime(existing.returned_at)}",
+                actor=actor,
+                occurred_at=existing.returned_at,
+                source=existing,
+                link=reverse("casework:child", args=[person.pk]),
+            )
+    return existing, False

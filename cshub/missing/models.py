@@ -32,6 +32,10 @@ class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
     def visible_to(self, user: User) -> "MissingEpisodeQuerySet":
         return self.filter(person__in=Person.objects.visible_to(user))
 
+    def awaiting_interview(self) -> "MissingEpisodeQuerySet":
+        """Returned, and no return interview recorded yet (whatever its outcome)."""
+        return self.filter(returned_at__isnull=False, interviews__isnull=True)
+
 
 class MissingEpisode(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_episodes")
@@ -41,6 +45,10 @@ class MissingEpisode(models.Model):
     police_risk = models.CharField(max_length=16, choices=PoliceRisk.choices, blank=True)
     from_care = models.BooleanField("Missing from care", null=True, blank=True)
     police_reference = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    placement = models.CharField("Placement (missing from care)", max_length=200, blank=True)
+    found_location = models.CharField("Where the child was found", max_length=200, blank=True)
+    found_with = models.CharField("Who the child was found with", max_length=200, blank=True)
+    circumstances = models.TextField(blank=True)
     rhi_offered = models.CharField(
         "Return interview offered (as given)", max_length=2, choices=YesNoNA.choices, blank=True
     )
@@ -85,6 +93,11 @@ class ReturnInterview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     delay_reason = models.TextField(blank=True)
+    offered_how = models.CharField("How it was offered", max_length=100, blank=True)
+    child_account = models.TextField("The child's account, in their words", blank=True)
+    push_factors = models.TextField("What made the child leave (push factors)", blank=True)
+    pull_factors = models.TextField("What drew the child away (pull factors)", blank=True)
+    where_and_who = models.TextField("Where they were and who with", blank=True)
     exploitation_concern = models.BooleanField(null=True, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(

@@ -64,6 +64,9 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:team_caseload": ({}, only(M), 302),
     "assurance:performance": ({}, only(M, A, SL), 302),
     "interchange:imports": ({}, only(M), 302),
+    "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
+    "missing:queue": ({}, only(P, M, MW), 302),
+    "missing:interview": ({"pk": "missing_episode"}, only(P, M, MW), 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
     "interchange:run": ({"pk": "import_run"}, only(M), 302),
@@ -75,6 +78,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:referral-detail": ({"pk": "referral"}, CASE, 401),
     "api:episode-list": ({}, CASE, 401),
     "api:episode-detail": ({"pk": "episode"}, CASE, 401),
+    "api:missing-episode-list": ({}, CASE, 401),
+    "api:missing-episode-detail": ({"pk": "missing_episode"}, CASE, 401),
 }
 
 

@@ -62,7 +62,9 @@ def report(child, actor, reported, returned=None):
 
 def interview(ep, actor, outcome="COMPLETED", completed=None):
     return missing.record_return_interview(
-        ep, missing.InterviewRecord(outcome=outcome, completed_at=completed), actor=actor
+        ep,
+        missing.InterviewRecord(outcome=outcome, completed_at=completed, delay_reason="In hospital"),
+        actor=actor,
     )
 
 

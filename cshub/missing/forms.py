@@ -1,0 +1,169 @@
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+
+from cshub.core.dates import LONDON
+from cshub.core.forms import GovukDateField, GovukForm
+from cshub.missing.models import InterviewOutcome, MissingType, PoliceRisk
+
+TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+TIME_HELP = "In UK time, 24-hour clock, for example 21:30"
+
+
+def combine(day: dt.date | None, time_text: str, label: str) -> dt.datetime | None:
+    """A date and an HH:MM time in UK time, as an aware date-time."""
+    if day is None and not time_text:
+        return None
+    if day is None:
+        raise forms.ValidationError(f"Enter the date {label}")
+    m = TIME.match(time_text.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise forms.ValidationError(f"Enter the time {label} as hours and minutes, for example 21:30")
+    return dt.datetime.combine(day, dt.time(int(m.group(1)), int(m.group(2))), tzinfo=LONDON)
+
+
+class MissingEpisodeForm(GovukForm):
+    reported_date = GovukDateField(
+        label="Date reported missing",
+        label_name="date reported missing",
+        error_messages={"required": "Enter the date the child was reported missing"},
+    )
+    reported_time = forms.CharField(
+        label="Time reported missing",
+        help_text=TIME_HELP,
+        max_length=5,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time the child was reported missing"},
+    )
+    returned_date = GovukDateField(
+        label="Date returned or found (leave empty if still missing)",
+        label_name="date returned",
+        required=False,
+    )
+    returned_time = forms.CharField(
+        label="Time returned or found",
+        help_text=TIME_HELP,
+        max_length=5,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    missing_type = forms.ChoiceField(
+        label="Missing or away?", choices=MissingType.choices, widget=forms.RadioSelect, initial="M"
+    )
+    police_risk = forms.ChoiceField(
+        label="Police risk grading", choices=[("", "Not known"), *PoliceRisk.choices], required=False
+    )
+    police_reference = forms.CharField(
+        label="Police reference (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+    from_care = forms.ChoiceField(
+        label="Missing from", choices=[("N", "Home"), ("Y", "Care")], widget=forms.RadioSelect, initial="N"
+    )
+    placement = forms.CharField(label="Placement (if missing from care)", max_length=200, required=False)
+    found_location = forms.CharField(
+        label="Where the child was found (optional)", max_length=200, required=False
+    )
+    found_with = forms.CharField(
+        label="Who the child was found with (optional)", max_length=200, required=False
+    )
+    circumstances = forms.CharField(
+        label="Circumstances (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            data["reported_at"] = combine(
+                data.get("reported_date"), data.get("reported_time", ""), "reported missing"
+            )
+        except forms.ValidationError as exc:
+            self.add_error("reported_time", exc)
+        try:
+            data["returned_at"] = combine(
+                data.get("returned_date"), data.get("returned_time", ""), "returned"
+            )
+        except forms.ValidationError as exc:
+            self.add_error("returned_time", exc)
+        return data
+
+
+class InterviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=InterviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the interview"},
+    )
+    offered_date = GovukDateField(
+        label="Date the interview was offered", label_name="date offered", required=False
+    )
+    offered_time = forms.CharField(
+        label="Time offered",
+        help_text=TIME_HELP,
+        max_length=5,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    offered_how = forms.CharField(
+        label="How it was offered (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example by phone to the child, at the home, through the carer",
+    )
+    completed_date = GovukDateField(
+        label="Date the interview took place", label_name="date of the interview", required=False
+    )
+    completed_time = forms.CharField(
+        label="Time of the interview",
+        help_text=TIME_HELP,
+        max_length=5,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    child_account = forms.CharField(
+        label="The child's account, in their own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    push_factors = forms.CharField(
+        label="What made the child leave (push factors)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    pull_factors = forms.CharField(
+        label="What drew the child away (pull factors)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    where_and_who = forms.CharField(
+        label="Where they were and who with",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Places, people named, vehicles, phone numbers: what the child and others said",
+    )
+    exploitation_concern = forms.ChoiceField(
+        label="Did the interview find a risk of exploitation?",
+        choices=[("", "Not assessed"), ("Y", "Yes"), ("N", "No")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    delay_reason = forms.CharField(
+        label="Why it was more than 72 hours after the return (if it was)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: in hospital, in custody, missing again, the child asked for a later day or a particular worker",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, label in (("offered", "offered"), ("completed", "of the interview")):
+            try:
+                data[f"{field}_at"] = combine(data.get(f"{field}_date"), data.get(f"{field}_time", ""), label)
+            except forms.ValidationError as exc:
+                self.add_error(f"{field}_time", exc)
+        return data

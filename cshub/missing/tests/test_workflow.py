@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from cshub.access.actions import create_api_token
+from cshub.missing import actions
+from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.missing.queries import history, interview_queue
+
+
+def test_record_a_missing_episode_through_the_page(hub, client_for):
+    child = hub["child"]
+    client = client_for("missing_worker")
+    form = {
+        "reported_date_day": "24",
+        "reported_date_month": "10",
+        "reported_date_year": "2025",
+        "reported_time": "21:30",
+        "returned_date_day": "25",
+        "returned_date_month": "10",
+        "returned_date_year": "2025",
+        "returned_time": "9.15",
+        "missing_type": "M",
+        "from_care": "Y",
+        "police_risk": "HIGH",
+        "found_location": "A flat in another town",
+    }
+    response = client.post(f"/children/{child.pk}/missing/new/", form)
+    assert response.status_code == 302
+    episode = child.missing_episodes.get(found_location="A flat in another town")
+    assert episode.reported_at == dt.datetime(2025, 10, 24, 20, 30, tzinfo=dt.UTC)  # 21:30 BST
+    assert episode.from_care and episode.police_risk == "HIGH"
+    assert b"Missing from home or care" in client.get(f"/children/{child.pk}/").content
+    bad = client.post(f"/children/{child.pk}/missing/new/", {**form, "reported_time": "25:00"})
+    assert b"Enter the time reported missing as hours and minutes" in bad.content
+
+
+def test_queue_orders_by_time_left_and_shows_overdue(hub, personas):
+    worker = personas["missing_worker"]
+    child = hub["second"]
+    now = timezone.now()
+    late = actions.record_missing_episode(
+        child,
+        actions.MissingReport(
+            reported_at=now - dt.timedelta(days=5), returned_at=now - dt.timedelta(hours=80)
+        ),
+        actor=worker,
+    )
+    soon = actions.record_missing_episode(
+        child,
+        actions.MissingReport(
+            reported_at=now - dt.timedelta(days=1), returned_at=now - dt.timedelta(hours=10)
+        ),
+        actor=worker,
+    )
+    items = interview_queue(worker, now=now)
+    order = [i.episode for i in items]
+    assert order.index(late) < order.index(soon)
+    late_item = next(i for i in items if i.episode == late)
+    assert late_item.overdue and late_item.time_left == "Overdue by 8 hours"
+    assert next(i for i in items if i.episode == soon).time_left == "2 days 14 hours left"
+    actions.record_return_interview(soon, actions.InterviewRecord(outcome="DECLINED"), actor=worker)
+    assert soon not in [i.episode for i in interview_queue(worker, now=now)]
+
+
+def test_a_late_interview_needs_its_reason(hub, personas):
+    worker = personas["missing_worker"]
+    now = timezone.now()
+    episode = actions.record_missing_episode(
+        hub["second"],
+        actions.MissingReport(
+            reported_at=now - dt.timedelta(hours=100), returned_at=now - dt.timedelta(hours=90)
+        ),
+        actor=worker,
+    )
+    with pytest.raises(ValidationError, match="more than 72 hours"):
+        actions.record_return_interview(
+            episode, actions.InterviewRecord(outcome="COMPLETED", completed_at=now), actor=worker
+        )
+    actions.record_return_interview(
+        episode,
+        actions.InterviewRecord(
+            outcome="COMPLETED", completed_at=now, delay_reason="The child was in hospital"
+        ),
+        actor=worker,
+    )
+    assert ReturnInterview.objects.get().delay_reason == "The child was in hospital"
+
+
+def test_interview_form_records_the_childs_words(hub, client_for):
+    episode = hub["missing_episode"]
+    now = timezone.localtime()
+    response = client_for("missing_worker").post(
+        f"/missing/{episode.pk}/interview/",
+        {
+            "outcome": "COMPLETED",
+            "completed_date_day": now.day,
+            "completed_date_month": now.month,
+            "completed_date_year": now.year,
+            "completed_time": now.strftime("%H:%M"),
+            "child_account": "I stayed at a friend's. An older lad gave me a phone.",
+            "exploitation_concern": "Y",
+        },
+    )
+    assert response["Location"] == "/missing/return-interviews/"
+    interview = ReturnInterview.objects.get()
+    assert interview.exploitation_concern is True and "older lad" in interview.child_account
+    assert episode.person.timeline.filter(kind="RETURN_INTERVIEW").exists()
+
+
+def test_history_counts(hub):
+    h = history(hub["child"])
+    assert (h.last_30, h.total) == (1, 1) and h.longest == dt.timedelta(hours=9) and not h.still_missing
+
+
+def test_police_reports_over_the_api_are_idempotent(hub, personas):
+    _, raw = create_api_token(personas["practitioner"], "police feed", actor=personas["practitioner"])
+    auth = f"Bearer {raw}"
+    body = {
+        "child": hub["second"].pk,
+        "police_reference": "GMP-24-001",
+        "reported_at": "2025-06-01T21:00:00+01:00",
+        "police_risk": "MEDIUM",
+    }
+    first = Client().post(
+        "/api/v1/missing-episodes/", body, content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+    assert first.status_code == 201, first.content
+    again = Client().post(
+        "/api/v1/missing-episodes/", body, content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    update = Client().post(
+        "/api/v1/missing-episodes/",
+        {**body, "returned_at": "2025-06-02T08:00:00+01:00", "police_risk": "HIGH"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert update.status_code == 200
+    episode = MissingEpisode.objects.get(police_reference="GMP-24-001")
+    assert episode.police_risk == "HIGH" and episode.returned_at is not None
+    other = Client().post(
+        "/api/v1/missing-episodes/",
+        {**body, "child": hub["child"].pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert other.status_code == 400 and "another child" in other.content.decode()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cshub.missing import views
+
+app_name = "missing"
+urlpatterns = [
+    path("children/<int:pk>/missing/new/", views.record, name="record"),
+    path("missing/return-interviews/", views.queue, name="queue"),
+    path("missing/<int:pk>/interview/", views.interview, name="interview"),
+]

@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cshub.access.decorators import require_perm
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.audit.events import record_views
+from cshub.missing import actions
+from cshub.missing.forms import InterviewForm, MissingEpisodeForm
+from cshub.missing.models import MissingEpisode
+from cshub.missing.queries import interview_queue
+from cshub.people.access import get_child_for_user
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_perm(Perm.RECORD_MISSING)
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_child_for_user(user, pk, part="missing")
+    form = MissingEpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        report = actions.MissingReport(
+            reported_at=d["reported_at"],
+            returned_at=d["returned_at"],
+            missing_type=d["missing_type"],
+            police_risk=d["police_risk"],
+            from_care=d["from_care"] == "Y",
+            police_reference=d["police_reference"] or None,
+            placement=d["placement"],
+            found_location=d["found_location"],
+            found_with=d["found_with"],
+            circumstances=d["circumstances"],
+        )
+        try:
+            actions.record_missing_episode(person, report, actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Missing episode recorded.")
+            return redirect("casework:child", person.pk)
+    return render(request, "missing/record.html", {"form": form, "person": person, "tab": "overview"})
+
+
+@require_perm(Perm.RECORD_MISSING)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Return interviews to do, least time left on the 72-hour clock first."""
+    user = _user(request)
+    where = request.GET.get("from", "")
+    items = interview_queue(user, from_care={"care": True, "home": False}.get(where))
+    record_views(user, [i.episode.person_id for i in items], part="return interview queue")
+    return render(
+        request,
+        "missing/queue.html",
+        {
+            "items": items,
+            "where": where,
+            "overdue": sum(1 for i in items if i.overdue),
+        },
+    )
+
+
+@require_perm(Perm.RECORD_MISSING)
+@require_http_methods(["GET", "POST"])
+def interview(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    episode = get_object_or_404(MissingEpisode, pk=pk)
+    person = get_child_for_user(user, episode.person_id, part=f"missing episode {pk}")
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        record_ = actions.InterviewRecord(
+            outcome=d["outcome"],
+            offered_at=d["offered_at"],
+            completed_at=d["completed_at"],
+            interviewer=user if d["outcome"] == "COMPLETED" else None,
+            delay_reason=d["delay_reason"],
+            exploitation_concern={"Y": True, "N": False}.get(d["exploitation_concern"]),
+            offered_how=d["offered_how"],
+            child_account=d["child_account"],
+            push_factors=d["push_factors"],
+            pull_factors=d["pull_factors"],
+            where_and_who=d["where_and_who"],
+        )
+        try:
+            actions.record_return_interview(episode, record_, actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Return interview recorded.")
+            return redirect("missing:queue")
+    return render(
+        request,
+        "missing/interview.html",
+        {"form": form, "person": person, "episode": episode, "tab": "overview"},
+    )
