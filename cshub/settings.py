@@ -164,6 +164,9 @@ CSHUB_BREAK_GLASS_MINUTES = int(os.environ.get("CSHUB_BREAK_GLASS_MINUTES", "60"
 # A case summary older than this many days is flagged for review on the child's page.
 CSHUB_SUMMARY_MAX_AGE_DAYS = int(os.environ.get("CSHUB_SUMMARY_MAX_AGE_DAYS", "28"))
 CSHUB_PAGE_SIZE = 25
+# The return-interview queue holds returns of the last N days (older ones are history:
+# the figures count them as not interviewed).
+CSHUB_RHI_QUEUE_DAYS = int(os.environ.get("CSHUB_RHI_QUEUE_DAYS", "30"))
 # Bulk import uploads: where they wait for confirmation (deleted after), and the largest accepted.
 CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
 CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "200"))

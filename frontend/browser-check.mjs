@@ -196,6 +196,20 @@ async function checkManagerExtras(session, childPath) {
   for (const p of ['/caseload/team/', '/roles/', '/access-review/', `${childPath}access/`]) await visit(session, p);
 }
 
+// Missing-service worker: the 72-hour queue, an interview form (and its errors when sent
+// empty), the child's page with the missing history, and the form to record an episode.
+async function checkMissingWork(session) {
+  await visit(session, '/missing/return-interviews/', 'return interview queue');
+  const interview = await firstHref(session.page, 'main table a[href$="/interview/"]');
+  await visit(session, interview, 'return interview form');
+  const rec = await submit(session, 'return interview empty', clearForm, 'Record interview');
+  if (!rec.error && !(await session.page.locator('.govuk-error-summary').count())) rec.error = 'No error summary after empty submit';
+  await visit(session, '/missing/return-interviews/');
+  const child = await firstHref(session.page, 'main table a[href^="/children/"]');
+  await visit(session, child, 'child overview (missing history)');
+  await visit(session, `${child}missing/new/`, 'record a missing episode');
+}
+
 async function checkRole(browser, role) {
   const session = await openSession(browser, role);
   try {
@@ -204,6 +218,7 @@ async function checkRole(browser, role) {
     if (role === 'practitioner') await checkChildJourney(session, '/caseload/');
     if (role === 'manager') await checkManagerExtras(session, await checkChildJourney(session, '/caseload/team/'));
     if (role === 'admin') for (const p of ['/users/', '/users/new/', '/roles/']) await visit(session, p);
+    if (role === 'missing') await checkMissingWork(session);
   } catch (err) {
     begin(session, 'journey').error = err.message.split('\n')[0];
   } finally {

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 
@@ -34,8 +35,12 @@ def interview_queue(
 ) -> list[QueueItem]:
     """Children returned and awaiting a return interview, least time left first."""
     now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS)
     episodes: MissingEpisodeQuerySet = (
-        MissingEpisode.objects.visible_to(user).awaiting_interview().select_related("person")
+        MissingEpisode.objects.visible_to(user)
+        .awaiting_interview()
+        .filter(returned_at__gte=since)
+        .select_related("person")
     )
     if from_care is not None:
         episodes = episodes.filter(from_care=from_care)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -64,6 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "items": items,
             "where": where,
             "overdue": sum(1 for i in items if i.overdue),
+            "days": settings.CSHUB_RHI_QUEUE_DAYS,
         },
     )
 

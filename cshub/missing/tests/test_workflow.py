@@ -149,3 +149,18 @@ def test_police_reports_over_the_api_are_idempotent(hub, personas):
         HTTP_AUTHORIZATION=auth,
     )
     assert other.status_code == 400 and "another child" in other.content.decode()
+
+
+def test_old_returns_leave_the_queue(hub, personas, settings):
+    settings.CSHUB_RHI_QUEUE_DAYS = 30
+    worker = personas["missing_worker"]
+    now = timezone.now()
+    old = actions.record_missing_episode(
+        hub["second"],
+        actions.MissingReport(
+            reported_at=now - dt.timedelta(days=40), returned_at=now - dt.timedelta(days=39)
+        ),
+        actor=worker,
+    )
+    assert old not in [i.episode for i in interview_queue(worker, now=now)]
+    assert hub["missing_episode"] in [i.episode for i in interview_queue(worker, now=now)]
