@@ -32,8 +32,10 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
 
 
 def format_time(value: dt.datetime) -> str:
-    """`9:30am`, `12pm` (midday), `12am` (midnight): GOV.UK style, Europe/London."""
+    """`9:30am`, `midday`, `midnight`: GOV.UK style, Europe/London."""
     local = london(value)
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midnight" if local.hour == 0 else "midday"
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     if local.minute:

@@ -23,6 +23,8 @@ class QueueItem:
 
 def _describe(delta: dt.timedelta) -> str:
     hours = int(abs(delta).total_seconds() // 3600)
+    if hours == 0:
+        return "less than an hour"
     days, hours = divmod(hours, 24)
     parts = ([f"{days} day{'s' if days != 1 else ''}"] if days else []) + [
         f"{hours} hour{'s' if hours != 1 else ''}"

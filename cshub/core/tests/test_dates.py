@@ -12,7 +12,9 @@ LONDON = ZoneInfo("Europe/London")
 def test_dates_read_the_govuk_way() -> None:
     assert dates.format_date(dt.date(2026, 11, 2)) == "2 November 2026"
     assert dates.format_datetime(dt.datetime(2026, 11, 22, 9, 30, tzinfo=UTC)) == "22 November 2026 at 9:30am"
-    assert dates.format_datetime(dt.datetime(2026, 7, 1, 11, 0, tzinfo=UTC)) == "1 July 2026 at 12pm"  # BST
+    assert dates.format_datetime(dt.datetime(2026, 7, 1, 11, 0, tzinfo=UTC)) == "1 July 2026 at midday"  # BST
+    assert dates.format_datetime(dt.datetime(2026, 1, 1, 0, 0, tzinfo=UTC)) == "1 January 2026 at midnight"
+    assert dates.format_datetime(dt.datetime(2026, 1, 1, 12, 5, tzinfo=UTC)) == "1 January 2026 at 12:05pm"
     assert dates.format_date(None) == ""
 
 
