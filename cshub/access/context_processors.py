@@ -19,6 +19,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),
+        (
+            "Missing panel",
+            reverse("missing:panel"),
+            user.has(Perm.RECORD_MISSING)
+            and (not user.has(Perm.WRITE_CASE_SUMMARY) or user.has(Perm.VIEW_TEAM_CASELOAD)),
+        ),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
         ("Access review", reverse("access:review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),

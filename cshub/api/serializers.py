@@ -115,5 +115,6 @@ class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
             "placement",
             "found_location",
             "found_with",
+            "found_with_adult_of_concern",
             "circumstances",
         ]

@@ -24,6 +24,7 @@ from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.missing import actions as missing
+from cshub.missing.models import MissingFlag
 from cshub.people import actions as people
 from cshub.people.models import Person
 from cshub.referrals import actions as referrals
@@ -180,6 +181,22 @@ class HubGenerator:
             self._close(Episode.objects.get(pk=episode_pk), close_day)
         for episode in Episode.objects.open().select_related("person", "allocated_worker"):
             self._summarise(episode)
+        self._hold_panels()
+
+    def _hold_panels(self) -> None:
+        """Flags older than a month were seen at an earlier monthly panel: record its decision."""
+        cutoff = timezone.now() - dt.timedelta(days=30)
+        people_seen = {
+            f.person for f in MissingFlag.objects.open().filter(raised_at__lt=cutoff).select_related("person")
+        }
+        for person in sorted(people_seen, key=lambda p: p.pk):
+            missing.record_panel_decision(
+                person,
+                texts.PANEL_DECISION,
+                "Trigger plan updated and shared with police and carers.",
+                actor=self.manager,
+                at=cutoff,
+            )
 
     def _refer(self, person: Person, day: dt.date) -> Episode | None:
         rng = self.rng
@@ -330,6 +347,8 @@ class HubGenerator:
                 interviewer=self.missing_worker if outcome == "COMPLETED" else None,
                 delay_reason=rng.choice(texts.DELAY_REASONS) if outcome == "COMPLETED" and late else "",
                 exploitation_concern=rng.random() < 0.3 if outcome == "COMPLETED" else None,
+                child_account=rng.choice(texts.CHILD_ACCOUNTS) if outcome == "COMPLETED" else "",
+                where_and_who=rng.choice(texts.WHERE_AND_WHO) if outcome == "COMPLETED" else "",
             ),
             actor=self.missing_worker,
         )

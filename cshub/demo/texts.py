@@ -92,3 +92,22 @@ DELAY_REASONS = [
     "The child went missing again before the interview could take place.",
     "The child asked for the interview after school later in the week.",
 ]
+
+PANEL_DECISION = (
+    "Reviewed at the monthly missing panel. The places and adults named in return interviews are shared "
+    "with police for disruption; the allocated worker to see the child weekly."
+)
+
+CHILD_ACCOUNTS = [
+    "I went to my mate's. An older lad said I owed him for the phone he gave me, so I had to go with him.",
+    "I was at a party in a flat. There were older men there. I don't really know whose flat it was.",
+    "I didn't want to be at home after the argument. I stayed in the park and then at my cousin's.",
+    "They picked me up in a car and took me to another town. I was told to hold a bag. I was scared to say no.",
+    "I met someone online and went to see them. They bought me food and vapes.",
+]
+WHERE_AND_WHO = [
+    "A flat above the shops on the high street; two men in their twenties, one called 'T'.",
+    "Another town, by train; a grey car collected them at the station.",
+    "The park and a cousin's house; no adults of concern named.",
+    "A hotel near the ring road; an adult met online.",
+]

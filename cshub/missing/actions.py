@@ -13,7 +13,16 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core.dates import format_datetime, within_hours
-from cshub.missing.models import InterviewOutcome, MissingEpisode, PoliceRisk, ReturnInterview
+from cshub.missing import triggers
+from cshub.missing.models import (
+    InterviewOutcome,
+    MissingEpisode,
+    MissingFlag,
+    PanelDecision,
+    PoliceRisk,
+    ReturnInterview,
+    TriggerRule,
+)
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
@@ -35,6 +44,7 @@ class MissingReport:
     found_location: str = ""
     found_with: str = ""
     circumstances: str = ""
+    found_with_adult_of_concern: bool = False
 
 
 def _validate_report(report: MissingReport) -> None:
@@ -72,6 +82,7 @@ def record_missing_episode(
         source=episode,
         link=reverse("casework:child", args=[person.pk]),
     )
+    triggers.evaluate(episode, actor=actor)
     return episode
 
 
@@ -165,4 +176,61 @@ def receive_police_report(
                 source=existing,
                 link=reverse("casework:child", args=[person.pk]),
             )
+        triggers.evaluate(existing, actor=actor)
     return existing, False
+
+
+@transaction.atomic
+def record_panel_decision(
+    person: Person, decision: str, actions_text: str, *, actor: User, at: dt.datetime | None = None
+) -> PanelDecision:
+    """The missing panel's decision for a child: clears the flags raised up to the panel
+    (`at`: the panel's date and time, for back-filled history; default now)."""
+    require(actor, Perm.RECORD_MISSING)
+    if not decision.strip():
+        raise ValidationError({"decision": "Enter the panel's decision"})
+    at = at or timezone.now()
+    entry = PanelDecision.objects.create(
+        person=person,
+        decision=decision.strip(),
+        actions=actions_text.strip(),
+        decided_by=actor,
+        decided_at=at,
+    )
+    flags = list(MissingFlag.objects.open().filter(person=person, raised_at__lte=at))
+    MissingFlag.objects.filter(pk__in=[f.pk for f in flags]).update(resolved_at=at, decision=entry)
+    record_event(actor, Action.CREATE, entry, child_id=person.pk, detail={"flags": [f.pk for f in flags]})
+    summary = f"Missing panel decision: {entry.decision}" + (
+        f" Actions: {entry.actions}" if entry.actions else ""
+    )
+    add_entry(
+        person,
+        TimelineKind.PANEL_DECISION,
+        summary,
+        actor=actor,
+        occurred_at=at,
+        source=entry,
+        link=reverse("casework:child", args=[person.pk]),
+    )
+    return entry
+
+
+@transaction.atomic
+def update_trigger(
+    rule: TriggerRule, *, threshold: int | None, days: int | None, active: bool, actor: User
+) -> TriggerRule:
+    require(actor, Perm.VIEW_TEAM_CASELOAD)
+    needs = {"REPEAT": ("threshold", "days"), "LONG": ("threshold",), "YOUNG": ("threshold",)}.get(
+        rule.kind, ()
+    )
+    errors = {
+        name: "Enter a whole number above 0"
+        for name in needs
+        if not {"threshold": threshold, "days": days}[name]
+    }
+    if errors:
+        raise ValidationError(errors)
+    rule.threshold, rule.days, rule.active = threshold, days, active
+    rule.save()
+    record_event(actor, Action.UPDATE, rule, detail={"threshold": threshold, "days": days, "active": active})
+    return rule

@@ -71,6 +71,7 @@ class MissingEpisodeForm(GovukForm):
     found_with = forms.CharField(
         label="Who the child was found with (optional)", max_length=200, required=False
     )
+    found_with_adult_of_concern = forms.BooleanField(label="Found with an adult of concern", required=False)
     circumstances = forms.CharField(
         label="Circumstances (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -166,4 +167,48 @@ class InterviewForm(GovukForm):
                 data[f"{field}_at"] = combine(data.get(f"{field}_date"), data.get(f"{field}_time", ""), label)
             except forms.ValidationError as exc:
                 self.add_error(f"{field}_time", exc)
+        return data
+
+
+class PanelDecisionForm(GovukForm):
+    decision = forms.CharField(
+        label="The panel's decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the panel's decision"},
+    )
+    actions = forms.CharField(
+        label="Actions agreed (who, what, by when)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TriggerForm(GovukForm):
+    threshold = forms.IntegerField(
+        label="Number",
+        required=False,
+        min_value=1,
+        error_messages={"min_value": "Enter a whole number above 0"},
+    )
+    days = forms.IntegerField(
+        label="Within how many days",
+        required=False,
+        min_value=1,
+        error_messages={"min_value": "Enter a whole number above 0"},
+    )
+    active = forms.BooleanField(label="In use", required=False)
+
+    def __init__(self, *args: Any, rule: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = getattr(rule, "kind", "")
+        labels = {"REPEAT": "Episodes", "LONG": "Hours missing", "YOUNG": "Age under"}
+        if kind in labels:
+            self.fields["threshold"].label = labels[kind]
+        else:
+            del self.fields["threshold"]
+        if kind != "REPEAT":
+            del self.fields["days"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("threshold", None)
+        data.setdefault("days", None)
         return data

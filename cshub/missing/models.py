@@ -48,6 +48,7 @@ class MissingEpisode(models.Model):
     placement = models.CharField("Placement (missing from care)", max_length=200, blank=True)
     found_location = models.CharField("Where the child was found", max_length=200, blank=True)
     found_with = models.CharField("Who the child was found with", max_length=200, blank=True)
+    found_with_adult_of_concern = models.BooleanField("Found with an adult of concern", default=False)
     circumstances = models.TextField(blank=True)
     rhi_offered = models.CharField(
         "Return interview offered (as given)", max_length=2, choices=YesNoNA.choices, blank=True
@@ -116,3 +117,87 @@ class ReturnInterview(models.Model):
 
     def __str__(self) -> str:
         return f"Return interview ({self.outcome})"
+
+
+class TriggerKind(models.TextChoices):
+    REPEAT = "REPEAT", "Episodes within a number of days"
+    HIGH_RISK = "HIGH_RISK", "A high-risk episode"
+    LONG = "LONG", "Missing longer than a number of hours"
+    YOUNG = "YOUNG", "A child under an age"
+    ADULT_OF_CONCERN = "ADULT_OF_CONCERN", "Found with an adult of concern"
+
+
+class TriggerRule(models.Model):
+    """A rule that brings a child to the missing panel. The hub sets them (data, not code)."""
+
+    kind = models.CharField(max_length=20, choices=TriggerKind.choices, unique=True)
+    threshold = models.PositiveIntegerField(
+        null=True, blank=True, help_text="episodes, hours or years, by kind"
+    )
+    days = models.PositiveIntegerField(null=True, blank=True, help_text="the window for repeat episodes")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        if self.kind == TriggerKind.REPEAT:
+            return f"{self.threshold} or more missing episodes in {self.days} days"
+        if self.kind == TriggerKind.LONG:
+            return f"Missing for more than {self.threshold} hours"
+        if self.kind == TriggerKind.YOUNG:
+            return f"A child under {self.threshold}"
+        return str(self.get_kind_display())
+
+
+class MissingFlagQuerySet(models.QuerySet["MissingFlag"]):
+    def open(self) -> "MissingFlagQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class MissingFlag(models.Model):
+    """A child brought to the missing panel by a trigger, until the panel decides."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_flags")
+    rule = models.ForeignKey(TriggerRule, on_delete=models.PROTECT, related_name="flags")
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.PROTECT, related_name="flags")
+    reason = models.CharField(max_length=300)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey(
+        "PanelDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+
+    objects = MissingFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "rule"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class PanelDecision(models.Model):
+    """What the missing panel decided for a child, and the actions agreed."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="panel_decisions")
+    decision = models.TextField()
+    actions = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"Panel decision of {self.decided_at:%Y-%m-%d}"

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cshub.access.models import User
+from cshub.core.dates import LONDON
 from cshub.missing.actions import INTERVIEW_HOURS
-from cshub.missing.models import MissingEpisode, MissingEpisodeQuerySet
+from cshub.missing.models import MissingEpisode, MissingEpisodeQuerySet, MissingFlag, ReturnInterview
 from cshub.people.models import Person
 
 
@@ -98,3 +100,77 @@ def history(person: Person, now: dt.datetime | None = None) -> MissingHistory:
         last,
         bool(last and last.returned_at is None),
     )
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    label: str
+    count: int
+    height: int
+    x: int
+
+    @property
+    def y(self) -> int:
+        return 50 - self.height
+
+
+@dataclass(frozen=True)
+class PanelChild:
+    person: Person
+    flags: list[MissingFlag]
+    months: list[MonthBar]
+    interview: ReturnInterview | None
+    last_12_months: int
+
+
+def panel(user: User, now: dt.datetime | None = None) -> list[PanelChild]:
+    """Children brought to the missing panel by a trigger, with their last 12 months."""
+    now = now or timezone.now()
+    flags = (
+        MissingFlag.objects.open()
+        .filter(person__in=Person.objects.visible_to(user))
+        .select_related("person", "rule")
+    )
+    by_person: dict[int, list[MissingFlag]] = {}
+    for flag in flags.order_by("raised_at"):
+        by_person.setdefault(flag.person_id, []).append(flag)
+    start = (now.astimezone(LONDON).date().replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    counts: dict[tuple[int, dt.date], int] = {}
+    rows = (
+        MissingEpisode.objects.filter(
+            person_id__in=by_person, reported_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=LONDON)
+        )
+        .annotate(month=TruncMonth("reported_at", tzinfo=LONDON))
+        .values_list("person_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for person_id, month, n in rows:
+        counts[(person_id, month.date() if isinstance(month, dt.datetime) else month)] = n
+    months = [
+        (start.replace(year=start.year + (start.month - 1 + i) // 12, month=(start.month - 1 + i) % 12 + 1))
+        for i in range(12)
+    ]
+    latest_interviews = {
+        i.missing_episode.person_id: i
+        for i in ReturnInterview.objects.filter(missing_episode__person_id__in=by_person, outcome="COMPLETED")
+        .select_related("missing_episode")
+        .order_by("completed_at")
+    }
+    children = []
+    for person_id, person_flags in by_person.items():
+        series = [counts.get((person_id, m), 0) for m in months]
+        top = max(series) or 1
+        children.append(
+            PanelChild(
+                person_flags[0].person,
+                person_flags,
+                [
+                    MonthBar(f"{m:%b %Y}", n, round(45 * n / top), 30 * i)
+                    for i, (m, n) in enumerate(zip(months, series, strict=True))
+                ],
+                latest_interviews.get(person_id),
+                sum(series),
+            )
+        )
+    return sorted(children, key=lambda c: c.flags[0].raised_at)

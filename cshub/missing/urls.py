@@ -7,4 +7,6 @@ urlpatterns = [
     path("children/<int:pk>/missing/new/", views.record, name="record"),
     path("missing/return-interviews/", views.queue, name="queue"),
     path("missing/<int:pk>/interview/", views.interview, name="interview"),
+    path("missing/panel/", views.panel, name="panel"),
+    path("missing/triggers/", views.triggers, name="triggers"),
 ]

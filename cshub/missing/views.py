@@ -9,9 +9,9 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
-from cshub.missing import actions
-from cshub.missing.forms import InterviewForm, MissingEpisodeForm
-from cshub.missing.models import MissingEpisode
+from cshub.missing import actions, queries
+from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, TriggerForm
+from cshub.missing.models import MissingEpisode, TriggerRule
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
 
@@ -39,6 +39,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             placement=d["placement"],
             found_location=d["found_location"],
             found_with=d["found_with"],
+            found_with_adult_of_concern=d["found_with_adult_of_concern"],
             circumstances=d["circumstances"],
         )
         try:
@@ -104,3 +105,55 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
         "missing/interview.html",
         {"form": form, "person": person, "episode": episode, "tab": "overview"},
     )
+
+
+@require_perm(Perm.RECORD_MISSING)
+@require_http_methods(["GET", "POST"])
+def panel(request: HttpRequest) -> HttpResponse:
+    """The missing panel: children brought by a trigger, and the panel's decisions."""
+    user = _user(request)
+    failed: dict[int, PanelDecisionForm] = {}
+    if request.method == "POST":
+        person = get_child_for_user(user, int(request.POST.get("person", "0") or 0), part="missing panel")
+        form = PanelDecisionForm(request.POST, prefix=f"p{person.pk}")
+        if form.is_valid():
+            actions.record_panel_decision(
+                person, form.cleaned_data["decision"], form.cleaned_data["actions"], actor=user
+            )
+            messages.success(request, f"Decision recorded for {person.full_name}. It is on their timeline.")
+            return redirect("missing:panel")
+        failed[person.pk] = form
+    children = queries.panel(user)
+    record_views(user, [c.person.pk for c in children], part="missing panel")
+    forms_ = {
+        c.person.pk: failed.get(c.person.pk) or PanelDecisionForm(prefix=f"p{c.person.pk}") for c in children
+    }
+    return render(request, "missing/panel.html", {"children": [(c, forms_[c.person.pk]) for c in children]})
+
+
+@require_perm(Perm.VIEW_TEAM_CASELOAD)
+@require_http_methods(["GET", "POST"])
+def triggers(request: HttpRequest) -> HttpResponse:
+    """The rules that bring a child to the missing panel, which the hub sets."""
+    rules = list(TriggerRule.objects.all())
+    forms_ = {
+        r.pk: TriggerForm(
+            request.POST if request.POST.get("rule") == str(r.pk) else None,
+            prefix=f"r{r.pk}",
+            initial={"threshold": r.threshold, "days": r.days, "active": r.active},
+            rule=r,
+        )
+        for r in rules
+    }
+    if request.method == "POST":
+        rule = get_object_or_404(TriggerRule, pk=int(request.POST.get("rule", "0") or 0))
+        form = forms_[rule.pk]
+        if form.is_valid():
+            try:
+                actions.update_trigger(rule, actor=_user(request), **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Trigger saved: {rule.describe()}.")
+                return redirect("missing:triggers")
+    return render(request, "missing/triggers.html", {"rules": [(r, forms_[r.pk]) for r in rules]})

@@ -171,6 +171,8 @@ class TimelineKind(models.TextChoices):
     EPISODE_CLOSED = "EPISODE_CLOSED", "Hub episode closed"
     MISSING_REPORTED = "MISSING_REPORTED", "Reported missing"
     RETURN_INTERVIEW = "RETURN_INTERVIEW", "Return interview"
+    MISSING_FLAGGED = "MISSING_FLAGGED", "Brought to the missing panel"
+    PANEL_DECISION = "PANEL_DECISION", "Missing panel decision"
     ASSESSMENT = "ASSESSMENT", "Exploitation risk assessment"
 
 

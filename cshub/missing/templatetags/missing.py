@@ -13,4 +13,5 @@ register = template.Library()
 
 @register.inclusion_tag("missing/history_card.html", takes_context=True)
 def missing_history(context: dict[str, Any], person: Person) -> dict[str, Any]:
-    return {"person": person, "history": history(person), "user": context["user"]}
+    flags = person.missing_flags.filter(resolved_at__isnull=True).order_by("raised_at")
+    return {"person": person, "history": history(person), "user": context["user"], "flags": flags}
