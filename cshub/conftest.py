@@ -121,6 +121,22 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     from cshub.missing import actions as missing
 
     returned = timezone.now() - dt.timedelta(hours=30)
+    earlier = missing.record_missing_episode(
+        child,
+        missing.MissingReport(
+            reported_at=returned - dt.timedelta(days=20), returned_at=returned - dt.timedelta(days=19)
+        ),
+        actor=worker,
+    )
+    interview = missing.record_return_interview(
+        earlier,
+        missing.InterviewRecord(
+            outcome="COMPLETED",
+            completed_at=returned - dt.timedelta(days=18),
+            child_account="An older lad gave me a phone.",
+        ),
+        actor=manager,
+    )
     missing_episode = missing.record_missing_episode(
         child,
         missing.MissingReport(reported_at=returned - dt.timedelta(hours=9), returned_at=returned),
@@ -138,6 +154,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "pending_referral": pending,
         "import_run": import_run,
         "missing_episode": missing_episode,
+        "interview": interview,
         "restricted": restricted,
         "token": token,
         "entry": child.timeline.first(),

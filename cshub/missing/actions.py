@@ -21,11 +21,13 @@ from cshub.missing.models import (
     PanelDecision,
     PoliceRisk,
     ReturnInterview,
+    ReviewDecision,
     TriggerRule,
 )
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
+from cshub.referrals.actions import ReferralDetails, record_referral
 
 INTERVIEW_HOURS = 72  # statutory guidance: a return interview within 72 hours of the return
 
@@ -234,3 +236,52 @@ def update_trigger(
     rule.save()
     record_event(actor, Action.UPDATE, rule, detail={"threshold": threshold, "days": days, "active": active})
     return rule
+
+
+@transaction.atomic
+def review_interview(
+    interview: ReturnInterview, decision: str, reason: str, *, actor: User, exploitation_type: str = "OTHER"
+) -> ReturnInterview:
+    """A manager's review of a return interview and the follow-up decided. A referral to the
+    hub is recorded at once, pre-filled from the interview."""
+    require(actor, Perm.VIEW_TEAM_CASELOAD)
+    errors: dict[str, str] = {}
+    if interview.reviewed_at is not None:
+        errors["decision"] = "This interview has already been reviewed"
+    if decision not in ReviewDecision.values:
+        errors["decision"] = "Select the follow-up"
+    if not reason.strip():
+        errors["reason"] = "Enter the reason for the decision"
+    if errors:
+        raise ValidationError(errors)
+    person = interview.missing_episode.person
+    if decision == ReviewDecision.REFER_HUB:
+        concerns = "From the return interview"
+        if interview.completed_at:
+            concerns += f" of {format_datetime(interview.completed_at)}"
+        concerns += f". {interview.child_account} {interview.where_and_who}".rstrip()
+        interview.follow_up_referral = record_referral(
+            person,
+            ReferralDetails(
+                received_date=timezone.localdate(),
+                primary_type=exploitation_type,
+                source_code="5A",
+                referrer_name=str(actor),
+                referrer_agency=actor.agency,
+                concerns=concerns.strip(),
+            ),
+            actor=actor,
+        )
+    interview.review_decision, interview.review_reason = decision, reason.strip()
+    interview.reviewed_by, interview.reviewed_at = actor, timezone.now()
+    interview.save()
+    record_event(actor, Action.UPDATE, interview, child_id=person.pk, detail={"review": decision})
+    add_entry(
+        person,
+        TimelineKind.INTERVIEW_REVIEWED,
+        f"Return interview reviewed: {interview.get_review_decision_display()}. {interview.review_reason}",
+        actor=actor,
+        source=interview,
+        link=reverse("casework:child", args=[person.pk]),
+    )
+    return interview

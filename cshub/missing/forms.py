@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
+from cshub.core.codes import ExploitationType
 from cshub.core.dates import LONDON
 from cshub.core.forms import GovukDateField, GovukForm
-from cshub.missing.models import InterviewOutcome, MissingType, PoliceRisk
+from cshub.missing.models import InterviewOutcome, MissingType, PoliceRisk, ReviewDecision
 
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 TIME_HELP = "In UK time, 24-hour clock, for example 21:30"
@@ -212,3 +213,23 @@ class TriggerForm(GovukForm):
         data.setdefault("threshold", None)
         data.setdefault("days", None)
         return data
+
+
+class ReviewForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Follow-up",
+        choices=ReviewDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the follow-up"},
+    )
+    exploitation_type = forms.ChoiceField(
+        label="Main type of exploitation (for a referral to the hub)",
+        choices=ExploitationType.choices,
+        required=False,
+        initial="OTHER",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the decision"},
+    )

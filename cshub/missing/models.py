@@ -85,6 +85,13 @@ class InterviewOutcome(models.TextChoices):
     NOT_OFFERED = "NOT_OFFERED", "Not offered"
 
 
+class ReviewDecision(models.TextChoices):
+    NFA = "NFA", "No further action"
+    SHARE = "SHARE", "Share with the allocated worker"
+    REFER_HUB = "REFER_HUB", "Refer to the Complex Safeguarding Hub"
+    REFER_MASH = "REFER_MASH", "Refer to the MASH (not known to social care)"
+
+
 class ReturnInterview(models.Model):
     missing_episode = models.ForeignKey(MissingEpisode, on_delete=models.PROTECT, related_name="interviews")
     outcome = models.CharField(max_length=20, choices=InterviewOutcome.choices)
@@ -99,6 +106,15 @@ class ReturnInterview(models.Model):
     push_factors = models.TextField("What made the child leave (push factors)", blank=True)
     pull_factors = models.TextField("What drew the child away (pull factors)", blank=True)
     where_and_who = models.TextField("Where they were and who with", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_decision = models.CharField(max_length=12, choices=ReviewDecision.choices, blank=True)
+    review_reason = models.TextField(blank=True)
+    follow_up_referral = models.ForeignKey(
+        "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     exploitation_concern = models.BooleanField(null=True, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(

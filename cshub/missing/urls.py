@@ -8,5 +8,7 @@ urlpatterns = [
     path("missing/return-interviews/", views.queue, name="queue"),
     path("missing/<int:pk>/interview/", views.interview, name="interview"),
     path("missing/panel/", views.panel, name="panel"),
+    path("missing/reviews/", views.reviews, name="reviews"),
+    path("missing/interviews/<int:pk>/review/", views.review, name="review"),
     path("missing/triggers/", views.triggers, name="triggers"),
 ]

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cshub.access.decorators import require_perm
@@ -10,10 +13,11 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.missing import actions, queries
-from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, TriggerForm
-from cshub.missing.models import MissingEpisode, TriggerRule
+from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
+from cshub.missing.models import MissingEpisode, ReturnInterview, TriggerRule
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
+from cshub.people.models import Person
 
 
 def _user(request: HttpRequest) -> User:
@@ -157,3 +161,52 @@ def triggers(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Trigger saved: {rule.describe()}.")
                 return redirect("missing:triggers")
     return render(request, "missing/triggers.html", {"rules": [(r, forms_[r.pk]) for r in rules]})
+
+
+@require_perm(Perm.VIEW_TEAM_CASELOAD)
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Completed return interviews waiting for a manager's review, oldest first."""
+    user = _user(request)
+    waiting = list(
+        ReturnInterview.objects.filter(
+            outcome="COMPLETED",
+            reviewed_at__isnull=True,
+            missing_episode__person__in=Person.objects.visible_to(user),
+            completed_at__gte=timezone.now() - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS * 2),
+        )
+        .select_related("missing_episode__person", "interviewer")
+        .order_by("completed_at")[:200]
+    )
+    record_views(user, [i.missing_episode.person_id for i in waiting], part="interviews to review")
+    return render(request, "missing/reviews.html", {"waiting": waiting})
+
+
+@require_perm(Perm.VIEW_TEAM_CASELOAD)
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_object_or_404(ReturnInterview.objects.select_related("missing_episode"), pk=pk)
+    person = get_child_for_user(user, item.missing_episode.person_id, part=f"return interview {pk}")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.review_interview(
+                item,
+                form.cleaned_data["decision"],
+                form.cleaned_data["reason"],
+                actor=user,
+                exploitation_type=form.cleaned_data["exploitation_type"] or "OTHER",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if item.follow_up_referral_id:
+                messages.success(
+                    request, "Review recorded. The referral to the hub is waiting for a threshold decision."
+                )
+                return redirect("referrals:detail", item.follow_up_referral_id)
+            messages.success(request, "Review recorded.")
+            return redirect("missing:reviews")
+    return render(
+        request, "missing/review.html", {"form": form, "interview": item, "person": person, "tab": "overview"}
+    )

@@ -173,6 +173,7 @@ class TimelineKind(models.TextChoices):
     RETURN_INTERVIEW = "RETURN_INTERVIEW", "Return interview"
     MISSING_FLAGGED = "MISSING_FLAGGED", "Brought to the missing panel"
     PANEL_DECISION = "PANEL_DECISION", "Missing panel decision"
+    INTERVIEW_REVIEWED = "INTERVIEW_REVIEWED", "Return interview reviewed"
     ASSESSMENT = "ASSESSMENT", "Exploitation risk assessment"
 
 

@@ -69,6 +69,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:interview": ({"pk": "missing_episode"}, only(P, M, MW), 302),
     "missing:panel": ({}, only(P, M, MW), 302),
     "missing:triggers": ({}, only(M), 302),
+    "missing:reviews": ({}, only(M), 302),
+    "missing:review": ({"pk": "interview"}, only(M), 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
     "interchange:run": ({"pk": "import_run"}, only(M), 302),

@@ -87,7 +87,7 @@ def test_a_late_interview_needs_its_reason(hub, personas):
         ),
         actor=worker,
     )
-    assert ReturnInterview.objects.get().delay_reason == "The child was in hospital"
+    assert ReturnInterview.objects.get(missing_episode=episode).delay_reason == "The child was in hospital"
 
 
 def test_interview_form_records_the_childs_words(hub, client_for):
@@ -106,14 +106,14 @@ def test_interview_form_records_the_childs_words(hub, client_for):
         },
     )
     assert response["Location"] == "/missing/return-interviews/"
-    interview = ReturnInterview.objects.get()
+    interview = ReturnInterview.objects.get(missing_episode=episode)
     assert interview.exploitation_concern is True and "older lad" in interview.child_account
     assert episode.person.timeline.filter(kind="RETURN_INTERVIEW").exists()
 
 
 def test_history_counts(hub):
     h = history(hub["child"])
-    assert (h.last_30, h.total) == (1, 1) and h.longest == dt.timedelta(hours=9) and not h.still_missing
+    assert (h.last_30, h.total) == (2, 2) and h.longest == dt.timedelta(hours=24) and not h.still_missing
 
 
 def test_police_reports_over_the_api_are_idempotent(hub, personas):
@@ -164,3 +164,31 @@ def test_old_returns_leave_the_queue(hub, personas, settings):
     )
     assert old not in [i.episode for i in interview_queue(worker, now=now)]
     assert hub["missing_episode"] in [i.episode for i in interview_queue(worker, now=now)]
+
+
+def test_manager_review_refers_to_the_hub_with_the_interview(hub, client_for, personas):
+    interview = hub["interview"]
+    manager = client_for("team_manager")
+    assert hub["child"].full_name in manager.get("/missing/reviews/").content.decode()
+    page = manager.get(f"/missing/interviews/{interview.pk}/review/").content.decode()
+    assert "An older lad gave me a phone." in page
+    assert (
+        "Enter the reason"
+        in manager.post(f"/missing/interviews/{interview.pk}/review/", {"decision": "NFA"}).content.decode()
+    )
+    response = manager.post(
+        f"/missing/interviews/{interview.pk}/review/",
+        {"decision": "REFER_HUB", "exploitation_type": "CCE", "reason": "Signs of criminal exploitation"},
+    )
+    interview.refresh_from_db()
+    referral = interview.follow_up_referral
+    assert referral is not None and response["Location"] == f"/referrals/{referral.pk}/"
+    assert referral.primary_type == "CCE" and "An older lad gave me a phone." in referral.concerns
+    assert interview.reviewed_by == personas["team_manager"]
+    assert (
+        hub["child"]
+        .timeline.filter(kind="INTERVIEW_REVIEWED", summary__contains="Signs of criminal exploitation")
+        .exists()
+    )
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        actions.review_interview(interview, "NFA", "Again", actor=personas["team_manager"])
