@@ -1,9 +1,9 @@
 """REST endpoints: thin, with the pages' access helper, permissions, actions and audit."""
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -30,145 +30,117 @@ from cshub.people.models import Person
 from cshub.referrals import actions as referral_actions
 from cshub.referrals.models import Referral
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _user(request: Request) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-class AuditedListMixin:
-    """A list of records writes one VIEW event per child on the page."""
+def _invalid(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
-    def audit_page(self, request: Request, child_ids: list[int]) -> None:
+
+class ChildScopedViewSet(viewsets.ReadOnlyModelViewSet[M], Generic[M]):
+    """Records about a child: lists hold only visible children and write one VIEW event per
+    child on the page; one record is fetched through get_child_for_user()."""
+
+    model: type[models.Model]
+    lookup_value_converter = "int"
+
+    def child_id(self, obj: Any) -> int:
+        return int(obj.person_id)
+
+    def get_queryset(self) -> QuerySet[M]:
+        return self.model._default_manager.filter(  # type: ignore[return-value]
+            person__in=Person.objects.visible_to(_user(self.request))
+        ).order_by("id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
         with transaction.atomic():
-            record_views(_user(request), child_ids)
+            record_views(_user(request), [self.child_id(obj) for obj in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.model._default_manager.filter(pk=kwargs["pk"]).first()
+        if obj is None:
+            raise Http404
+        get_child_for_user(
+            _user(request), self.child_id(obj), part=f"{self.model._meta.verbose_name} {obj.pk}"
+        )
+        return Response(self.get_serializer(obj).data)
+
+    def child_from(self, request: Request, data: dict[str, Any]) -> Person:
+        """The child a new record is about, only through the access helper (404 if hidden)."""
+        return get_child_for_user(_user(request), data.pop("person_id"), part="api")
 
 
 @extend_schema(tags=["children"])
-class ChildViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Person]):
+class ChildViewSet(ChildScopedViewSet[Person]):
+    model = Person
     serializer_class = ChildSerializer
-    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD)]
+
+    def child_id(self, obj: Any) -> int:
+        return int(obj.pk)
 
     def get_queryset(self) -> QuerySet[Person]:
         return Person.objects.visible_to(_user(self.request)).prefetch_related("names").order_by("id")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        self.audit_page(request, [p.pk for p in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        person = get_child_for_user(_user(request), _int(kwargs["pk"]), part="api")
-        return Response(self.get_serializer(person).data)
-
-
-def _int(value: str) -> int:
-    if not str(value).isdigit():
-        raise Http404
-    return int(value)
-
 
 @extend_schema(tags=["referrals"])
-class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Referral]):
+class ReferralViewSet(mixins.CreateModelMixin, ChildScopedViewSet[Referral]):
+    model = Referral
     serializer_class = ReferralSerializer
-    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_REFERRAL)]
-
-    def get_queryset(self) -> QuerySet[Referral]:
-        return Referral.objects.visible_to(_user(self.request)).order_by("id")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        self.audit_page(request, [r.person_id for r in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        referral = Referral.objects.filter(pk=_int(kwargs["pk"])).first()
-        if referral is None:
-            raise Http404
-        get_child_for_user(_user(request), referral.person_id, part=f"referral {referral.pk}")
-        return Response(self.get_serializer(referral).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        person = get_child_for_user(_user(request), data.pop("person_id"), part="api")
+        person = self.child_from(request, data)
         try:
             referral = referral_actions.record_referral(
                 person, referral_actions.ReferralDetails(**data), actor=_user(request)
             )
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+            raise _invalid(exc) from None
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet[Episode]):
+class EpisodeViewSet(ChildScopedViewSet[Episode]):
+    model = Episode
     serializer_class = EpisodeSerializer
-    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD)]
 
     def get_queryset(self) -> QuerySet[Episode]:
-        return (
-            Episode.objects.visible_to(_user(self.request)).select_related("allocated_worker").order_by("id")
-        )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        self.audit_page(request, [e.person_id for e in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        episode = Episode.objects.select_related("allocated_worker").filter(pk=_int(kwargs["pk"])).first()
-        if episode is None:
-            raise Http404
-        get_child_for_user(_user(request), episode.person_id, part=f"episode {episode.pk}")
-        return Response(self.get_serializer(episode).data)
+        return super().get_queryset().select_related("allocated_worker")
 
 
 @extend_schema(tags=["missing"])
-class MissingEpisodeViewSet(
-    AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[MissingEpisode]
-):
+class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingEpisode]):
     """Missing reports. POST is idempotent on the police reference: the same report sent
     twice is one episode (200), a changed report updates it (200), a new one is created (201)."""
 
+    model = MissingEpisode
     serializer_class = MissingEpisodeSerializer
-    lookup_value_converter = "int"
     permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_MISSING)]
-
-    def get_queryset(self) -> QuerySet[MissingEpisode]:
-        return MissingEpisode.objects.visible_to(_user(self.request)).order_by("id")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        self.audit_page(request, [m.person_id for m in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        episode = MissingEpisode.objects.filter(pk=kwargs["pk"]).first()
-        if episode is None:
-            raise Http404
-        get_child_for_user(_user(request), episode.person_id, part=f"missing episode {episode.pk}")
-        return Response(self.get_serializer(episode).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        person = get_child_for_user(_user(request), data.pop("person_id"), part="api")
+        person = self.child_from(request, data)
         try:
             episode, created = missing_actions.receive_police_report(
                 person, missing_actions.MissingReport(**data), actor=_user(request)
             )
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+            raise _invalid(exc) from None
         return Response(
             self.get_serializer(episode).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
