@@ -169,7 +169,7 @@ CSHUB_PAGE_SIZE = 25
 CSHUB_RHI_QUEUE_DAYS = int(os.environ.get("CSHUB_RHI_QUEUE_DAYS", "30"))
 # Bulk import uploads: where they wait for confirmation (deleted after), and the largest accepted.
 CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
-CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "200"))
+CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "50"))
 
 # Lock-out after repeated failed sign-ins (django-axes), by username.
 AXES_FAILURE_LIMIT = int(os.environ.get("CSHUB_LOCKOUT_FAILURES", "5"))

@@ -137,7 +137,7 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
         person = self.child_from(request, data)
         try:
             episode, created = missing_actions.receive_police_report(
-                person, missing_actions.MissingReport(**data), actor=_user(request)
+                person, missing_actions.MissingReport(**data), actor=_user(request), sent=set(data)
             )
         except DjangoValidationError as exc:
             raise _invalid(exc) from None

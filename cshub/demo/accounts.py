@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from cshub.access.actions import create_user
@@ -72,3 +73,14 @@ def ensure_demo_accounts() -> dict[str, User]:
             )
         users[account.username] = user
     return users
+
+
+def refuse_real_database() -> str | None:
+    """Why synthetic data must not go into this database, or None when it may."""
+    if not settings.DEMO:
+        return "Synthetic data is made only with CSHUB_DEMO=1: it creates accounts with a published password."
+    if User.objects.filter(is_demo=False).exists():
+        return (
+            "This database has accounts that are not demo accounts: synthetic data will not be added to it."
+        )
+    return None

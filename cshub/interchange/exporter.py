@@ -15,7 +15,7 @@ from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode
 from cshub.interchange.records import interchange_id
 from cshub.interchange.spec import BY_KEY
-from cshub.interchange.values import format_date, format_datetime, format_flag
+from cshub.interchange.values import format_date, format_datetime, format_flag, guard
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person
 from cshub.referrals.models import Referral
@@ -184,16 +184,19 @@ ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
 def export(
     directory: Path, *, actor: User | None, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     counts: dict[str, int] = {}
     for key, rows in ROWS.items():
         table = BY_KEY[key]
-        with (directory / table.filename).open("w", newline="", encoding="utf-8") as handle:
+        target = directory / table.filename
+        target.touch(mode=0o600)
+        target.chmod(0o600)  # the files name children: readable by their owner only
+        with target.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow([c.name for c in table.columns])
             n = 0
             for row in rows():
-                writer.writerow(row)
+                writer.writerow([guard(cell) for cell in row])
                 n += 1
         counts[key] = n
         if progress:

@@ -26,9 +26,11 @@ class ImportResult:
         return not self.errors
 
 
-def check(path: Path) -> tuple[reader.Parsed, ImportResult]:
-    parsed = reader.read(path)
-    validate.check(parsed)  # every error, including those across files, in one report
+def check(
+    path: Path, actor: User | None = None, max_bytes: int | None = None
+) -> tuple[reader.Parsed, ImportResult]:
+    parsed = reader.read(path, max_bytes)
+    validate.check(parsed, actor)  # every error, including those across files, in one report
     result = ImportResult(
         sorted(parsed.errors), parsed.warnings, rows=sum(len(t.rows) for t in parsed.tables.values())
     )
@@ -42,9 +44,10 @@ def run_import(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     source: str = "",
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Import a folder or .zip; `source` names it in the import history (default: the file name)."""
-    parsed, result = check(path)
+    parsed, result = check(path, actor, max_bytes)
     if result.errors or dry_run:
         return result
     with transaction.atomic():

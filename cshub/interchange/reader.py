@@ -60,23 +60,41 @@ class Parsed:
         self.errors.append(Problem(table.filename, row.line, column, message))
 
 
-def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
+class TooLargeError(ValueError):
+    """The files would expand beyond what one import may read."""
+
+
+def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None]]:
+    """(name, content) of each file; content None for a file that is not of the format
+    (it is never read, so a .zip cannot expand a file nobody asked for)."""
     if path.is_dir():
-        for child in sorted(path.iterdir()):
-            if child.is_file():
-                yield child.name, child.read_bytes()
+        files = [(c.name, c) for c in sorted(path.iterdir()) if c.is_file()]
+        total = sum(c.stat().st_size for name, c in files if name in BY_FILENAME)
+        if max_bytes is not None and total > max_bytes:
+            raise TooLargeError(f"the files hold {total // 2**20} MB: more than {max_bytes // 2**20} MB")
+        for name, child in files:
+            yield name, child.read_bytes() if name in BY_FILENAME else None
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if not info.is_dir() and not PurePosixPath(info.filename).name.startswith("."):
-                    yield PurePosixPath(info.filename).name, archive.read(info)
+            members = [
+                (PurePosixPath(i.filename).name, i)
+                for i in archive.infolist()
+                if not i.is_dir() and not PurePosixPath(i.filename).name.startswith(".")
+            ]
+            total = sum(i.file_size for name, i in members if name in BY_FILENAME)
+            if max_bytes is not None and total > max_bytes:
+                raise TooLargeError(
+                    f"the .zip expands to {total // 2**20} MB: more than {max_bytes // 2**20} MB"
+                )
+            for name, info in members:
+                yield name, archive.read(info) if name in BY_FILENAME else None
     else:
         raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
 
 
 def _cell(column: Column, raw: str) -> Any:
     if column.kind in ("id", "ref", "text"):
-        return raw
+        return values.unguard(raw)
     if column.kind == "date":
         return values.parse_date(raw)
     if column.kind == "datetime":
@@ -147,12 +165,12 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     parsed.tables[table.key] = target
 
 
-def read(path: Path) -> Parsed:
+def read(path: Path, max_bytes: int | None = None) -> Parsed:
     parsed = Parsed()
     found: dict[str, str] = {}
-    for name, data in _sources(path):
+    for name, data in _sources(path, max_bytes):
         table = BY_FILENAME.get(name)
-        if table is None:
+        if table is None or data is None:
             if name.lower().endswith(".csv"):
                 parsed.warnings.append(Problem(name, 1, "-", "not a file of the interchange format, ignored"))
             continue

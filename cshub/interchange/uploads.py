@@ -2,6 +2,7 @@
 cancels; then they are deleted. They hold personal data."""
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -41,3 +42,11 @@ def path(token: str) -> Path | None:
 def delete(token: str) -> None:
     if token.isalnum():
         shutil.rmtree(_root() / token, ignore_errors=True)
+
+
+def sweep(max_age_hours: int = 24) -> None:
+    """Delete uploads nobody confirmed or cancelled (a closed browser, a timed-out session)."""
+    cutoff = time.time() - max_age_hours * 3600
+    for folder in _root().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)

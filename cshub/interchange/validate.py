@@ -9,21 +9,36 @@ from typing import Any
 from django.db import models
 
 from cshub.access.models import User
-from cshub.casework.models import Episode
+from cshub.access.permissions import Perm
+from cshub.casework.models import Assessment, Episode
 from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing, interchange_id
 from cshub.interchange.spec import TABLES
-from cshub.missing.models import MissingEpisode
-from cshub.people.models import Person
+from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.people.models import Address, Person
 from cshub.referrals.models import Referral
 
 MODELS: dict[str, type[models.Model]] = {
     "professional": User,
     "person": Person,
+    "address": Address,
     "referral": Referral,
     "episode": Episode,
+    "assessment": Assessment,
     "missing": MissingEpisode,
+    "return_interview": ReturnInterview,
 }
+
+
+def person_of(obj: Any) -> int | None:
+    """The child a record is about (for the importer's ownership rule)."""
+    if isinstance(obj, Person):
+        return int(obj.pk)
+    if isinstance(obj, Assessment):
+        return int(obj.episode.person_id)
+    if isinstance(obj, ReturnInterview):
+        return int(obj.missing_episode.person_id)
+    return getattr(obj, "person_id", None)
 
 
 def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
@@ -63,6 +78,52 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
             err("completed_at", "required when the outcome is COMPLETED")
         if key == "population" and row["count"] is not None and row["count"] < 0:
             err("count", "a count cannot be negative")
+
+
+def _ownership(parsed: Parsed, actor: User) -> None:
+    """A person importing through the web changes only records of children they may see,
+    and refers only to such records; staff accounts made in CSHub are changed on the Users
+    page. Records they may not see read as not found, so errors reveal nothing."""
+    visible = set(Person.objects.visible_to(actor).values_list("pk", flat=True))
+    for key, table in parsed.tables.items():
+        if key == "population":
+            continue
+        found = existing(MODELS[key], table.ids())
+        for row in table.rows:
+            obj = found.get(row[table.table.id_column])
+            if obj is None:
+                continue
+            if key == "professional":
+                if obj.source_id is None and not actor.has(Perm.MANAGE_USERS):
+                    parsed.error(
+                        table,
+                        row,
+                        table.table.id_column,
+                        "staff accounts made in CSHub are changed on the Users page",
+                    )
+            elif person_of(obj) not in visible:
+                parsed.error(
+                    table,
+                    row,
+                    table.table.id_column,
+                    f"no {key} with id '{row[table.table.id_column]}' that you may change",
+                )
+        for column in table.table.columns:
+            if column.kind != "ref" or column.ref == "professional":
+                continue
+            imported = parsed.tables[column.ref].ids() if column.ref in parsed.tables else set()
+            referenced = existing(
+                MODELS[column.ref], {r[column.name] for r in table.rows if r[column.name]} - imported
+            )
+            for row in table.rows:
+                obj = referenced.get(row[column.name] or "")
+                if obj is not None and person_of(obj) not in visible:
+                    parsed.error(
+                        table,
+                        row,
+                        column.name,
+                        f"no {column.ref} with id '{row[column.name]}' in the import or in CSHub",
+                    )
 
 
 def _references(parsed: Parsed) -> dict[str, dict[str, Any]]:
@@ -141,7 +202,11 @@ def _interviews(parsed: Parsed) -> None:
             parsed.error(table, row, "completed_at", "completed before the child returned")
 
 
-def check(parsed: Parsed) -> None:
+def check(parsed: Parsed, actor: User | None = None) -> None:
+    """Every rule across rows and files. With an actor (the web page), also the ownership
+    rule; without (the console command, run by whoever holds the server), every record."""
+    if actor is not None:
+        _ownership(parsed, actor)
     for table in TABLES:
         if table.key in parsed.tables:
             _rules(parsed, table.key, parsed.tables[table.key])

@@ -82,3 +82,16 @@ def format_date(value: dt.date | None) -> str:
 
 def format_flag(value: bool | None) -> str:
     return "" if value is None else ("Y" if value else "N")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe on export."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unguard(text: str) -> str:
+    """The importer removes that apostrophe again, so export then import is the identity."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text

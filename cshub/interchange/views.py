@@ -1,5 +1,8 @@
 """The managers' import page: upload, see the validation report, confirm, see what changed."""
 
+import csv
+import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -15,9 +18,15 @@ from cshub.access.permissions import Perm
 from cshub.interchange import uploads
 from cshub.interchange.importer import check, run_import
 from cshub.interchange.models import ImportRun
+from cshub.interchange.reader import TooLargeError
 from cshub.interchange.spec import TABLES
 
 SESSION_KEY = "cshub_pending_import"
+
+
+def _max_bytes() -> int:
+    """What one web import may expand to (larger imports: the cshub import command)."""
+    return int(settings.CSHUB_UPLOAD_MAX_MB * 4 * 2**20)
 
 
 def _user(request: HttpRequest) -> User:
@@ -39,6 +48,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         elif not all((f.name or "").lower().endswith((".zip", ".csv")) for f in files):
             error = "The files must be one .zip file or CSV files (.csv)"
         else:
+            uploads.sweep()
             token = uploads.save(files)
             previous = request.session.get(SESSION_KEY)
             if previous:
@@ -65,10 +75,16 @@ def review(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Upload the files to import first.")
         return redirect("interchange:imports")
     try:
-        parsed, result = check(source)
-    except FileNotFoundError:
+        parsed, result = check(source, _user(request), max_bytes=_max_bytes())
+    except (FileNotFoundError, zipfile.BadZipFile, zlib.error, csv.Error, TooLargeError) as exc:
         uploads.delete(token)
-        messages.error(request, "That file is not a .zip file or CSV files. Nothing was imported.")
+        request.session.pop(SESSION_KEY, None)
+        problem = (
+            str(exc)
+            if isinstance(exc, TooLargeError)
+            else "the files could not be read as a .zip file or CSV files"
+        )
+        messages.error(request, f"Nothing was imported: {problem}. The uploaded files were deleted.")
         return redirect("interchange:imports")
     files = [(t.filename, len(t.rows)) for t in parsed.tables.values()]
     return render(
@@ -90,7 +106,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return redirect("interchange:imports")
     try:
         result = run_import(
-            source, actor=_user(request), source=request.session.get(SESSION_KEY + "_name", "")
+            source,
+            actor=_user(request),
+            source=request.session.get(SESSION_KEY + "_name", ""),
+            max_bytes=_max_bytes(),
         )
     finally:
         uploads.delete(token)

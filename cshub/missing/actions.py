@@ -1,6 +1,7 @@
 """The one write path for missing episodes and return interviews."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -49,8 +50,14 @@ class MissingReport:
     found_with_adult_of_concern: bool = False
 
 
-def _validate_report(report: MissingReport) -> None:
+def _validate_report(report: MissingReport, *, new: bool = False) -> None:
     errors: dict[str, str] = {}
+    if (
+        new
+        and report.police_reference
+        and MissingEpisode.objects.filter(police_reference=report.police_reference).exists()
+    ):
+        errors["police_reference"] = "This police reference is already recorded: check it, or leave it empty"
     if timezone.is_naive(report.reported_at):
         errors["reported_at"] = "The time reported missing needs a time zone"
     elif report.reported_at > timezone.now():
@@ -68,7 +75,7 @@ def record_missing_episode(
     person: Person, report: MissingReport, *, actor: User, source_id: str | None = None
 ) -> MissingEpisode:
     require(actor, Perm.RECORD_MISSING)
-    _validate_report(report)
+    _validate_report(report, new=True)
     episode = MissingEpisode.objects.create(
         person=person, recorded_by=actor, source_id=source_id, **report.__dict__
     )
@@ -144,11 +151,12 @@ def record_return_interview(
 
 @transaction.atomic
 def receive_police_report(
-    person: Person, report: MissingReport, *, actor: User
+    person: Person, report: MissingReport, *, actor: User, sent: Iterable[str] | None = None
 ) -> tuple[MissingEpisode, bool]:
     """A report sent by a police system: the same police reference is one episode. Sent
-    again, it changes what changed (the return, the risk grading) and says so. Returns the
-    episode and whether it was new."""
+    again, it changes only the fields it sends (`sent`; default all) that differ, never
+    clears a recorded return, and says what changed. Returns the episode and whether it
+    was new."""
     require(actor, Perm.RECORD_MISSING)
     if not report.police_reference:
         raise ValidationError({"police_reference": "A police report needs its police reference"})
@@ -157,12 +165,20 @@ def receive_police_report(
     )
     if existing is None:
         return record_missing_episode(person, report, actor=actor), True
+
     if existing.person_id != person.pk:
         raise ValidationError(
             {"police_reference": "This police reference belongs to a report about another child"}
         )
     _validate_report(report)
-    changed = [name for name, value in report.__dict__.items() if getattr(existing, name) != value]
+    fields = set(sent) if sent is not None else set(report.__dict__)
+    changed = [
+        name
+        for name, value in report.__dict__.items()
+        if name in fields
+        and getattr(existing, name) != value
+        and not (name == "returned_at" and value is None)
+    ]
     if changed:
         for name in changed:
             setattr(existing, name, getattr(report, name))
@@ -225,10 +241,11 @@ def update_trigger(
     needs = {"REPEAT": ("threshold", "days"), "LONG": ("threshold",), "YOUNG": ("threshold",)}.get(
         rule.kind, ()
     )
-    errors = {
-        name: "Enter a whole number above 0"
-        for name in needs
-        if not {"threshold": threshold, "days": days}[name]
+    limits = {"threshold": 1000, "days": 3650}
+    values = {"threshold": threshold, "days": days}
+    errors = {name: "Enter a whole number above 0" for name in needs if not values[name]}
+    errors |= {
+        name: f"Enter a number up to {limits[name]}" for name in needs if (values[name] or 0) > limits[name]
     }
     if errors:
         raise ValidationError(errors)

@@ -187,13 +187,21 @@ class TriggerForm(GovukForm):
         label="Number",
         required=False,
         min_value=1,
-        error_messages={"min_value": "Enter a whole number above 0"},
+        max_value=1000,
+        error_messages={
+            "min_value": "Enter a whole number above 0",
+            "max_value": "Enter a number up to 1000",
+        },
     )
     days = forms.IntegerField(
         label="Within how many days",
         required=False,
         min_value=1,
-        error_messages={"min_value": "Enter a whole number above 0"},
+        max_value=3650,
+        error_messages={
+            "min_value": "Enter a whole number above 0",
+            "max_value": "Enter a number up to 3650",
+        },
     )
     active = forms.BooleanField(label="In use", required=False)
 

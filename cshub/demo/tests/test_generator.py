@@ -61,3 +61,15 @@ def test_back_filled_history_is_dated_when_it_happened(db):
     assert all(e.occurred_at.date() <= episode.close_date for e in entries)
     assert episode.closure_authorised_at is not None
     assert episode.closure_authorised_at.date() == episode.close_date
+
+
+def test_synthetic_data_is_refused_where_real_accounts_exist(db, settings):
+    from cshub.access.actions import create_user
+    from cshub.demo.accounts import refuse_real_database
+
+    settings.DEMO = False
+    assert "CSHUB_DEMO=1" in (refuse_real_database() or "")
+    settings.DEMO = True
+    assert refuse_real_database() is None
+    create_user("real.person", agency="POLICE", roles=["practitioner"], actor=None)
+    assert "not demo accounts" in (refuse_real_database() or "")

@@ -192,3 +192,58 @@ def test_manager_review_refers_to_the_hub_with_the_interview(hub, client_for, pe
     )
     with pytest.raises(ValidationError, match="already been reviewed"):
         actions.review_interview(interview, "NFA", "Again", actor=personas["team_manager"])
+
+
+def test_a_police_resend_changes_only_what_it_sends(hub, personas):
+    worker = personas["practitioner"]
+    now = timezone.now()
+    report = actions.MissingReport(
+        reported_at=now - dt.timedelta(hours=10),
+        returned_at=now - dt.timedelta(hours=2),
+        police_reference="REF-9",
+        found_with="Two adults",
+        police_risk="MEDIUM",
+    )
+    episode, created = actions.receive_police_report(hub["second"], report, actor=worker)
+    assert created
+    bare = actions.MissingReport(reported_at=report.reported_at, police_reference="REF-9", police_risk="HIGH")
+    actions.receive_police_report(
+        hub["second"], bare, actor=worker, sent={"reported_at", "police_reference", "police_risk"}
+    )
+    episode.refresh_from_db()
+    assert (episode.police_risk, episode.found_with) == ("HIGH", "Two adults")
+    assert episode.returned_at == report.returned_at
+
+
+def test_reusing_a_police_reference_on_the_page_is_explained(hub, client_for, personas):
+    actions.record_missing_episode(
+        hub["second"],
+        actions.MissingReport(reported_at=timezone.now() - dt.timedelta(days=2), police_reference="REF-1"),
+        actor=personas["practitioner"],
+    )
+    response = client_for("practitioner").post(
+        f"/children/{hub['child'].pk}/missing/new/",
+        {
+            "reported_date_day": "1",
+            "reported_date_month": "10",
+            "reported_date_year": "2025",
+            "reported_time": "21:00",
+            "missing_type": "M",
+            "from_care": "N",
+            "police_reference": "REF-1",
+        },
+    )
+    assert response.status_code == 200 and b"already recorded" in response.content
+
+
+def test_trigger_settings_are_bounded(personas):
+    from cshub.missing.models import TriggerRule
+
+    with pytest.raises(ValidationError, match="up to 3650"):
+        actions.update_trigger(
+            TriggerRule.objects.get(kind="REPEAT"),
+            threshold=3,
+            days=1_000_000,
+            active=True,
+            actor=personas["team_manager"],
+        )

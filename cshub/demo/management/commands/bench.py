@@ -11,6 +11,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Count, Percent, Period, compute
+from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import DUCKDB_SQL, SCALES, duckdb_figures, generate
 from cshub.interchange.importer import run_import
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--keep", type=Path, help="keep the generated CSV files in this folder")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusal = refuse_real_database()
+        if refusal:
+            raise CommandError(refusal + " Run the benchmark on an empty database.")
         scale = SCALES[options["scale"]]
         if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
             raise CommandError("Run the benchmark against a database file, not an in-memory one.")

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from cshub.access.models import User
-from cshub.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cshub.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, refuse_real_database
 from cshub.demo.generator import HubGenerator
 from cshub.demo.history import import_history
 from cshub.referrals.models import Referral
@@ -23,11 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEMO:
-            raise CommandError(
-                "The demo runs only with CSHUB_DEMO=1: it creates accounts with a published password."
-            )
         call_command("migrate", verbosity=0, interactive=False)
+        refusal = refuse_real_database()
+        if refusal:
+            raise CommandError(refusal)
         if not (settings.STATIC_ROOT / "vendor").exists():
             call_command("collectstatic", verbosity=0, interactive=False)
         if Referral.objects.exists():
