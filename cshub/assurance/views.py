@@ -10,6 +10,7 @@ from cshub.access.permissions import Perm
 from cshub.assurance import actions, dashboard, metrics
 from cshub.assurance.forms import CommentaryForm, PeriodForm
 from cshub.assurance.models import Commentary, Section
+from cshub.missing.queries import overdue_today
 
 
 @require_perm(Perm.VIEW_AGGREGATES)
@@ -35,6 +36,7 @@ def performance(request: HttpRequest) -> HttpResponse:
         failed[section] = commentary
     now, before = metrics.compute(period), metrics.compute(previous)
     latest = Commentary.objects.latest_for(period.start, period.end)
+    waiting, overdue = overdue_today()
     sections = [
         {
             "key": key,
@@ -59,5 +61,7 @@ def performance(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "can_write": request.user.has(Perm.WRITE_COMMENTARY),
             "disproportionality": dashboard.disproportionality(now),
+            "queue_waiting": waiting,
+            "queue_overdue": overdue,
         },
     )

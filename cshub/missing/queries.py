@@ -174,3 +174,12 @@ def panel(user: User, now: dt.datetime | None = None) -> list[PanelChild]:
             )
         )
     return sorted(children, key=lambda c: c.flags[0].raised_at)
+
+
+def overdue_today(now: dt.datetime | None = None) -> tuple[int, int]:
+    """(waiting, overdue) return interviews in the queue now, across the hub: counts only."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS)
+    waiting = MissingEpisode.objects.awaiting_interview().filter(returned_at__gte=since)
+    overdue = waiting.filter(returned_at__lt=now - dt.timedelta(hours=INTERVIEW_HOURS))
+    return waiting.count(), overdue.count()

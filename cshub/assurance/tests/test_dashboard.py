@@ -62,3 +62,9 @@ def test_strategic_lead_writes_commentary_for_the_period(client_for, personas):
 def test_analyst_cannot_write_commentary(client_for):
     client_for("analyst").post("/performance/", {"section": "impact", "impact-text": "Hello"})
     assert not Commentary.objects.exists()
+
+
+def test_dashboard_shows_todays_return_interview_queue(hub, client_for):
+    page = client_for("analyst").get("/performance/").content.decode()
+    assert "<strong>1</strong> return interview waiting" in page  # returned 30 hours ago
+    assert "<strong>0</strong> past the 72 hours" in page
