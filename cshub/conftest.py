@@ -145,6 +145,13 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     pending = make_referral(child, worker, days_ago=1, kind="SERIOUS_VIOLENCE")
     token, _ = create_api_token(worker, "test", actor=worker)
     grant = restricted.access_grants.get()
+    from cshub.tasks import actions as tasks
+
+    task = tasks.agree_task(
+        tasks.NewTask("Visit the child at school", "SOCIAL_CARE", TODAY + dt.timedelta(days=7), owner=worker),
+        [child],
+        actor=manager,
+    )
     return {
         "child": child,
         "referral": referral,
@@ -159,6 +166,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "token": token,
         "entry": child.timeline.first(),
         "grant": grant,
+        "task": task,
         "worker": worker,
         "manager": manager,
     }

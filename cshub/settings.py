@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cshub.referrals",
     "cshub.casework",
     "cshub.missing",
+    "cshub.tasks",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

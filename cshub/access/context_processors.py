@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Find a child", reverse("people:search"), user.has(Perm.VIEW_CHILD)),
         ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
+        ("Actions", reverse("tasks:list"), user.has(Perm.VIEW_CHILD)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),
         (

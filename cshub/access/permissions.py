@@ -22,6 +22,15 @@ class Perm(models.TextChoices):
     IMPORT_DATA = "import_data", "Import records in bulk (interchange files)"
     MANAGE_USERS = "manage_users", "Manage user accounts and roles"
     USE_API = "use_api", "Create personal API tokens"
+    RECORD_CASEWORK = (
+        "record_casework",
+        "Record assessments, plans, visits, direct work and the child's voice",
+    )
+    REVIEW_CASEWORK = "review_casework", "Review assessments and record management oversight"
+    RECORD_SUPERVISION = "record_supervision", "Record supervision"
+    RUN_MEETINGS = "run_meetings", "Prepare, chair and minute meetings"
+    VIEW_MINUTES = "view_minutes", "Read meeting minutes and decisions"
+    VIEW_POLICE_ONLY = "view_police_only", "See police-only information shared at meetings"
 
 
 class RoleCode(models.TextChoices):
@@ -43,6 +52,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.WRITE_CASE_SUMMARY,
         Perm.CLOSE_EPISODE,
         Perm.RECORD_MISSING,
+        Perm.RECORD_CASEWORK,
+        Perm.RUN_MEETINGS,
+        Perm.VIEW_MINUTES,
     ],
     RoleCode.TEAM_MANAGER: [
         *_CASE_READ,
@@ -60,8 +72,20 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.WRITE_COMMENTARY,
         Perm.IMPORT_DATA,
         Perm.RECORD_MISSING,
+        Perm.RECORD_CASEWORK,
+        Perm.REVIEW_CASEWORK,
+        Perm.RECORD_SUPERVISION,
+        Perm.RUN_MEETINGS,
+        Perm.VIEW_MINUTES,
+        Perm.VIEW_POLICE_ONLY,
     ],
-    RoleCode.MISSING_WORKER: [*_CASE_READ, Perm.EDIT_CHILD, Perm.RECORD_REFERRAL, Perm.RECORD_MISSING],
+    RoleCode.MISSING_WORKER: [
+        *_CASE_READ,
+        Perm.EDIT_CHILD,
+        Perm.RECORD_REFERRAL,
+        Perm.RECORD_MISSING,
+        Perm.VIEW_MINUTES,
+    ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS],

@@ -175,6 +175,23 @@ class TimelineKind(models.TextChoices):
     PANEL_DECISION = "PANEL_DECISION", "Missing panel decision"
     INTERVIEW_REVIEWED = "INTERVIEW_REVIEWED", "Return interview reviewed"
     ASSESSMENT = "ASSESSMENT", "Exploitation risk assessment"
+    ASSESSMENT_REVIEWED = "ASSESSMENT_REVIEWED", "Assessment reviewed by a manager"
+    PLAN = "PLAN", "Child's plan"
+    PLAN_REVIEW = "PLAN_REVIEW", "Plan reviewed"
+    SAFETY_PLAN = "SAFETY_PLAN", "Safety plan"
+    TRIGGER_PLAN = "TRIGGER_PLAN", "Trigger plan"
+    VOICE = "VOICE", "The child's voice"
+    DIRECT_WORK = "DIRECT_WORK", "Direct work"
+    VISIT = "VISIT", "Visit"
+    TEAM_CHANGED = "TEAM_CHANGED", "Team around the child"
+    SUPERVISION = "SUPERVISION", "Supervision"
+    OVERSIGHT = "OVERSIGHT", "Management oversight"
+    NRM = "NRM", "National Referral Mechanism"
+    TRANSITION = "TRANSITION", "Transition plan"
+    ACTION_AGREED = "ACTION_AGREED", "Action agreed"
+    ACTION_COMPLETED = "ACTION_COMPLETED", "Action completed"
+    FLAGGED_FOR_MEETING = "FLAGGED_FOR_MEETING", "Brought to the daily meeting"
+    MEETING_DECISION = "MEETING_DECISION", "Meeting decision"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):

@@ -71,6 +71,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:triggers": ({}, only(M), 302),
     "missing:reviews": ({}, only(M), 302),
     "missing:review": ({"pk": "interview"}, only(M), 302),
+    "tasks:list": ({}, CASE, 302),
+    "tasks:detail": ({"pk": "task"}, CASE, 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
     "interchange:run": ({"pk": "import_run"}, only(M), 302),
