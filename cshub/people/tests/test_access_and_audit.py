@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.utils.html import escape
 
 from cshub.audit.models import Action, AuditEvent
 from cshub.people import actions
@@ -106,7 +107,7 @@ def test_timeline_entries_can_be_marked_significant_for_the_chronology(hub, clie
     entry.refresh_from_db()
     assert entry.significant
     chronology = client.get(f"/children/{child.pk}/chronology/")
-    assert entry.summary.encode() in chronology.content
+    assert escape(entry.summary) in chronology.content.decode()
 
 
 def test_an_alias_cannot_be_blank(hub, personas):
