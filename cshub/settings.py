@@ -165,6 +165,22 @@ CSHUB_BREAK_GLASS_MINUTES = int(os.environ.get("CSHUB_BREAK_GLASS_MINUTES", "60"
 # A case summary older than this many days is flagged for review on the child's page.
 CSHUB_SUMMARY_MAX_AGE_DAYS = int(os.environ.get("CSHUB_SUMMARY_MAX_AGE_DAYS", "28"))
 CSHUB_PAGE_SIZE = 25
+# Practice standards (days). The first exploitation risk assessment is due within
+# ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW
+# days, and within ASSESSMENT_AFTER_EVENT days of a significant event (a high-risk missing
+# episode). Plans are reviewed on a cadence set by the last assessed risk level.
+CSHUB_STANDARDS = {
+    "ASSESSMENT_FIRST": int(os.environ.get("CSHUB_ASSESSMENT_FIRST_DAYS", "28")),
+    "ASSESSMENT_REVIEW": int(os.environ.get("CSHUB_ASSESSMENT_REVIEW_DAYS", "91")),
+    "ASSESSMENT_AFTER_EVENT": int(os.environ.get("CSHUB_ASSESSMENT_AFTER_EVENT_DAYS", "7")),
+    "PLAN_REVIEW_HIGH": int(os.environ.get("CSHUB_PLAN_REVIEW_HIGH_DAYS", "14")),
+    "PLAN_REVIEW_MEDIUM": int(os.environ.get("CSHUB_PLAN_REVIEW_MEDIUM_DAYS", "28")),
+    "PLAN_REVIEW_LOW": int(os.environ.get("CSHUB_PLAN_REVIEW_LOW_DAYS", "42")),
+    "VISIT": int(os.environ.get("CSHUB_VISIT_DAYS", "10")),
+    "SUPERVISION": int(os.environ.get("CSHUB_SUPERVISION_DAYS", "28")),
+    "VOICE": int(os.environ.get("CSHUB_VOICE_DAYS", "42")),
+    "TEAM_SIZE": int(os.environ.get("CSHUB_TEAM_SIZE_WARNING", "6")),
+}
 # The return-interview queue holds returns of the last N days (older ones are history:
 # the figures count them as not interviewed).
 CSHUB_RHI_QUEUE_DAYS = int(os.environ.get("CSHUB_RHI_QUEUE_DAYS", "30"))
