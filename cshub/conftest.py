@@ -152,8 +152,27 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         [child],
         actor=manager,
     )
+    from cshub.assessments import actions as assessments
+
+    assessment = assessments.record_risk_assessment(
+        episode,
+        assessments.RiskAssessment(
+            completed_date=TODAY - dt.timedelta(days=7),
+            risk_level="MEDIUM",
+            child_view="I just want to be left alone by them.",
+            analysis="Adults are using Kofi to carry drugs to another town.",
+            findings={
+                "county-lines": assessments.Evidence(
+                    "Found in a flat in another town by police", "PC Ellery, police", "POLICE", TODAY
+                )
+            },
+            rationale="Indicators score low, but he was found 40 miles away with adults.",
+        ),
+        actor=worker,
+    )
     return {
         "child": child,
+        "assessment": assessment,
         "referral": referral,
         "episode": episode,
         "second": second,

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cshub.casework",
     "cshub.missing",
     "cshub.tasks",
+    "cshub.assessments",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

@@ -131,12 +131,34 @@ class Assessment(models.Model):
     reviewer_risk_level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
     cin_factors = models.JSONField("CIN assessment factors", default=list, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The structured (WISE) assessment: the level the scoring rules suggested from the
+    # indicators, and the worker's reasoning when their level differs from it.
+    suggested_level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    rules_version = models.PositiveIntegerField(null=True, blank=True)
+    score = models.IntegerField(null=True, blank=True)
+    rationale = models.TextField("Why this level", blank=True)
+    child_view = models.TextField("The child's own view", blank=True)
+    family_capacity = models.TextField("The family's capacity to protect", blank=True)
+    strengths = models.TextField("Strengths and protective factors", blank=True)
+    analysis = models.TextField("Analysis: what we are worried about and why", blank=True)
+    reviewer_reason = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-completed_date", "-id"]
 
     def __str__(self) -> str:
         return f"Assessment of {self.completed_date:%d/%m/%Y}: {self.risk_level}"
+
+    @property
+    def is_structured(self) -> bool:
+        return self.rules_version is not None
+
+    @property
+    def reviewer_agrees(self) -> bool | None:
+        if not self.reviewer_risk_level:
+            return None
+        return self.reviewer_risk_level == self.risk_level
 
 
 class CaseSummary(models.Model):

@@ -72,6 +72,10 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:reviews": ({}, only(M), 302),
     "missing:review": ({"pk": "interview"}, only(M), 302),
     "tasks:list": ({}, CASE, 302),
+    "assessments:new": ({"pk": "episode"}, only(P, M), 302),
+    "assessments:detail": ({"pk": "assessment"}, CASE, 302),
+    "assessments:review": ({"pk": "assessment"}, only(M), 302),
+    "assessments:rules": ({}, CASE, 302),
     "tasks:detail": ({"pk": "task"}, CASE, 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),

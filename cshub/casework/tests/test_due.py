@@ -32,6 +32,8 @@ def test_a_high_risk_missing_episode_after_the_assessment_brings_the_review_forw
     hub: dict[str, Any],
 ) -> None:
     episode, worker = hub["episode"], hub["worker"]
+    hub["assessment"].findings.all().delete()
+    hub["assessment"].delete()
     # Opened 28 days ago, no assessment: due today, not yet overdue.
     assert due.for_episode(episode).due_date == TODAY
     assert all(p != hub["child"] for p, _ in due.overdue_for_meeting(TODAY))
