@@ -170,8 +170,22 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )
+    from cshub.supervision import actions as supervision_actions
+
+    supervision = supervision_actions.record_supervision(
+        episode,
+        supervision_actions.SupervisionRecord(
+            kind="INDIVIDUAL",
+            held_on=TODAY - dt.timedelta(days=20),
+            supervisee=worker,
+            discussion="First month of work with Kofi.",
+            decisions="Complete the assessment.",
+        ),
+        actor=manager,
+    )
     return {
         "child": child,
+        "supervision": supervision,
         "assessment": assessment,
         "referral": referral,
         "episode": episode,

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cshub.missing",
     "cshub.tasks",
     "cshub.assessments",
+    "cshub.supervision",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

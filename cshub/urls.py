@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("cshub.missing.urls")),
     path("", include("cshub.tasks.urls")),
     path("", include("cshub.assessments.urls")),
+    path("", include("cshub.supervision.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),

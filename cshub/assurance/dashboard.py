@@ -48,6 +48,7 @@ ROWS: dict[str, list[tuple[str, str]]] = {
         ("closures.reopened_within_6_months.LOW", "… where the last assessed risk was low"),
         ("closures.reopened_within_6_months.MEDIUM", "… where the last assessed risk was medium"),
         ("closures.reopened_within_6_months.HIGH", "… where the last assessed risk was high"),
+        ("supervision.overdue", "Open episodes with no supervision in the last 28 days"),
     ],
 }
 

@@ -76,6 +76,11 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "assessments:detail": ({"pk": "assessment"}, CASE, 302),
     "assessments:review": ({"pk": "assessment"}, only(M), 302),
     "assessments:rules": ({}, CASE, 302),
+    "supervision:new": ({"pk": "episode"}, only(M), 302),
+    "supervision:oversight": ({"pk": "episode"}, only(M), 302),
+    "supervision:detail": ({"pk": "supervision"}, CASE, 302),
+    "supervision:mine": ({}, CASE, 302),
+    "supervision:child": ({"pk": "child"}, CASE, 302),
     "tasks:detail": ({"pk": "task"}, CASE, 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),

@@ -8,9 +8,11 @@ from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period, Value
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.referrals.models import Referral
+from cshub.supervision.models import without_supervision
 
 LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
 REOPEN_DAYS = 182
+SUPERVISION_DAYS = 28
 
 
 def weighted_kappa(pairs: dict[tuple[str, str], int]) -> float | None:
@@ -101,5 +103,14 @@ def caseloads(period: Period) -> Metrics:
     return {f"caseload.by_worker.{username or 'unallocated'}": CountResult(n) for username, n in rows}
 
 
+def supervision(period: Period) -> Metrics:
+    """Open episodes on the period's last day with no supervision held in the 28 days up to it."""
+    return {
+        "supervision.overdue": CountResult(
+            without_supervision(Episode.objects.all(), period.end, SUPERVISION_DAYS).count()
+        )
+    }
+
+
 def compute(period: Period) -> Metrics:
-    return {**assessments(period), **reopened(period), **caseloads(period)}
+    return {**assessments(period), **reopened(period), **supervision(period), **caseloads(period)}

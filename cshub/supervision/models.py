@@ -1,0 +1,84 @@
+"""Case supervision (individual, joint with the locality social worker, reflective, group)
+and management oversight entries: findable from the child's page and the worker's record."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from cshub.access.models import User
+from cshub.casework.models import Episode, EpisodeQuerySet
+from cshub.people.models import Person
+from cshub.tasks.models import Task
+
+
+class Kind(models.TextChoices):
+    INDIVIDUAL = "INDIVIDUAL", "Individual"
+    JOINT = "JOINT", "Joint (hub and locality social worker)"
+    REFLECTIVE = "REFLECTIVE", "Reflective"
+    GROUP = "GROUP", "Group"
+
+
+class SupervisionQuerySet(models.QuerySet["Supervision"]):
+    def visible_to(self, user: User) -> "SupervisionQuerySet":
+        return self.filter(episode__person__in=Person.objects.visible_to(user))
+
+    def of_worker(self, user: User) -> "SupervisionQuerySet":
+        return self.filter(Q(supervisee=user) | Q(supervisor=user))
+
+
+class Supervision(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="supervisions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    held_on = models.DateField("Date held", db_index=True)
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisions_received"
+    )
+    locality_worker = models.CharField("Locality social worker", max_length=160, blank=True)
+    others_present = models.CharField("Others present", max_length=300, blank=True)
+    discussion = models.TextField("Discussion")
+    reflection = models.TextField("Reflective analysis", blank=True)
+    decisions = models.TextField("Decisions")
+    tasks = models.ManyToManyField(Task, related_name="+", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SupervisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="JOINT") | ~Q(locality_worker=""),
+                name="joint_supervision_names_locality_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} supervision on {self.held_on:%d/%m/%Y}"
+
+
+class Oversight(models.Model):
+    """A manager's decision about a child's case, with the reason."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="oversights")
+    decision = models.TextField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.decision[:60]
+
+
+def without_supervision(episodes: EpisodeQuerySet, day: dt.date, days: int) -> EpisodeQuerySet:
+    """Open episodes with no supervision held in the `days` days up to and including `day`."""
+    recent = Supervision.objects.filter(
+        episode=OuterRef("pk"), held_on__gt=day - dt.timedelta(days=days), held_on__lte=day
+    )
+    return episodes.open_on(day).exclude(Exists(recent))
