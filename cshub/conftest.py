@@ -183,8 +183,20 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=manager,
     )
+    from cshub.plans import actions as plans
+
+    plan = plans.write_plan(
+        episode,
+        plans.PlanText(
+            "Kofi is safe from the adults using him.",
+            "Kofi in school every day.",
+            "If missing overnight, police check the flat.",
+        ),
+        actor=worker,
+    )
     return {
         "child": child,
+        "plan": plan,
         "supervision": supervision,
         "assessment": assessment,
         "referral": referral,

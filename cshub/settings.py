@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cshub.tasks",
     "cshub.assessments",
     "cshub.supervision",
+    "cshub.plans",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

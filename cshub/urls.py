@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cshub.tasks.urls")),
     path("", include("cshub.assessments.urls")),
     path("", include("cshub.supervision.urls")),
+    path("", include("cshub.plans.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),

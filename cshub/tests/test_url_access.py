@@ -81,6 +81,13 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "supervision:detail": ({"pk": "supervision"}, CASE, 302),
     "supervision:mine": ({}, CASE, 302),
     "supervision:child": ({"pk": "child"}, CASE, 302),
+    "plans:casework": ({"pk": "child"}, CASE, 302),
+    "plans:safety_plan": ({"pk": "child"}, CASE, 302),
+    "plans:edit_safety_plan": ({"pk": "child"}, only(P, M), 302),
+    "plans:trigger_plan": ({"pk": "child"}, CASE, 302),
+    "plans:edit_trigger_plan": ({"pk": "child"}, only(P, M), 302),
+    "plans:edit_plan": ({"pk": "episode"}, only(P, M), 302),
+    "plans:review_plan": ({"pk": "plan"}, only(P, M), 302),
     "tasks:detail": ({"pk": "task"}, CASE, 302),
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
