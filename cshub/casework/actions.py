@@ -15,6 +15,7 @@ from cshub.audit.models import Action
 from cshub.casework.models import Assessment, CaseSummary, Episode, RiskLevel
 from cshub.core.codes import Outcome
 from cshub.core.dates import format_date
+from cshub.missing.models import MissingEpisode
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
@@ -173,6 +174,28 @@ def write_case_summary(
     return summary
 
 
+def closure_warnings(episode: Episode, on: dt.date) -> list[str]:
+    """Why closing on `on` may be premature: the review found cases closed on an optimistic
+    level and re-opened weeks later."""
+    found = []
+    last = episode.assessments.filter(completed_date__lte=on).first()
+    if last and last.risk_level in (RiskLevel.MEDIUM, RiskLevel.HIGH):
+        found.append(
+            f"the last assessment ({format_date(last.completed_date)}) found {last.get_risk_level_display().lower()} risk"
+        )
+    since = on - dt.timedelta(days=29)
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+    missing = MissingEpisode.objects.filter(
+        person=episode.person, reported_at__gte=start, reported_at__lt=end
+    ).count()
+    if missing:
+        found.append(
+            f"reported missing {missing} time{'s' if missing != 1 else ''} in the 30 days up to closure"
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Closure:
     close_date: dt.date
@@ -182,6 +205,8 @@ class Closure:
     outcome_positive_relationship: str
     feedback_child: bool
     feedback_parent_carer: bool
+    step_down_to: str = ""
+    child_view_of_ending: str = ""
 
 
 def _validate_closure(episode: Episode, closure: Closure) -> None:
@@ -207,13 +232,23 @@ def _validate_closure(episode: Episode, closure: Closure) -> None:
 
 @transaction.atomic
 def record_closure(
-    episode: Episode, closure: Closure, *, actor: User, at: dt.datetime | None = None
+    episode: Episode,
+    closure: Closure,
+    *,
+    actor: User,
+    at: dt.datetime | None = None,
+    override_reason: str = "",
 ) -> Episode:
     """The worker records the closure; it waits for a team manager's authorisation.
-    A team manager recording it authorises it at the same time.
+    A team manager recording it authorises it at the same time (giving `override_reason`
+    when the closure carries warnings).
     `at`: when it was recorded, for back-filled history; default now."""
     require(actor, Perm.CLOSE_EPISODE)
     _validate_closure(episode, closure)
+    warnings = closure_warnings(episode, closure.close_date)
+    if warnings and actor.has(Perm.AUTHORISE_CLOSURE) and not override_reason.strip():
+        raise ValidationError({"override_reason": _OVERRIDE_MESSAGE})
+    episode.closure_warnings = warnings
     for name, value in closure.__dict__.items():
         if name == "close_date":
             episode.proposed_close_date = value
@@ -233,15 +268,25 @@ def record_closure(
         link=_link(episode),
     )
     if actor.has(Perm.AUTHORISE_CLOSURE):
-        authorise_closure(episode, actor=actor, at=at)
+        authorise_closure(episode, actor=actor, at=at, reason=override_reason)
     return episode
 
 
+_OVERRIDE_MESSAGE = "Give your reason for closing despite the warnings"
+
+
 @transaction.atomic
-def authorise_closure(episode: Episode, *, actor: User, at: dt.datetime | None = None) -> Episode:
+def authorise_closure(
+    episode: Episode, *, actor: User, at: dt.datetime | None = None, reason: str = ""
+) -> Episode:
+    """Close the episode. When the closure carries warnings, the manager's reason to go on
+    is required and kept with the episode and on the timeline."""
     require(actor, Perm.AUTHORISE_CLOSURE)
     if not episode.is_open or episode.closure_requested_at is None or episode.proposed_close_date is None:
         raise ValidationError({"episode": "There is no closure waiting for authorisation"})
+    if episode.closure_warnings and not reason.strip():
+        raise ValidationError({"override_reason": _OVERRIDE_MESSAGE})
+    episode.closure_override_reason = reason.strip() if episode.closure_warnings else ""
     episode.close_date = episode.proposed_close_date
     episode.closure_authorised_by = actor
     episode.closure_authorised_at = at or timezone.now()
@@ -250,7 +295,12 @@ def authorise_closure(episode: Episode, *, actor: User, at: dt.datetime | None =
     add_entry(
         episode.person,
         TimelineKind.EPISODE_CLOSED,
-        f"Hub episode closed, authorised by {actor}",
+        f"Hub episode closed, authorised by {actor}"
+        + (
+            f" despite warnings ({'; '.join(episode.closure_warnings)}). Reason: {episode.closure_override_reason}"
+            if episode.closure_warnings
+            else ""
+        ),
         actor=actor,
         occurred_at=episode.close_date,
         source=episode,
@@ -269,6 +319,7 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
         raise ValidationError({"reason": "Enter what needs to change before the closure can be authorised"})
     episode.closure_requested_at = None
     episode.proposed_close_date = None
+    episode.closure_warnings = []
     episode.save()
     record_event(
         actor,

@@ -131,6 +131,38 @@ class ClosureForm(GovukForm):
     feedback_parent_carer = forms.BooleanField(
         label="Feedback was obtained from a parent or carer", required=False
     )
+    step_down_to = forms.CharField(
+        label="Who continues to support the child (step-down)",
+        max_length=200,
+        help_text="For example: locality social worker, early help, youth project, or no service (say why).",
+        error_messages={"required": "Say who continues to support the child, or that no service continues"},
+    )
+    child_view_of_ending = forms.CharField(
+        label="The child's view of the hub's work ending",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Record the child's view of the hub's work ending (or why it could not be gathered)"
+        },
+    )
+    override_reason = forms.CharField(
+        label="Your reason for closing despite the warnings",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def closure(self) -> Any:
+        from cshub.casework.actions import Closure
+
+        data = {k: v for k, v in self.cleaned_data.items() if k != "override_reason"}
+        return Closure(**data)
+
+
+class AuthoriseClosureForm(GovukForm):
+    override_reason = forms.CharField(
+        label="Your reason for closing despite the warnings",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
 
 class ReturnClosureForm(GovukForm):

@@ -65,6 +65,12 @@ class Episode(models.Model):
     feedback_parent_carer = models.BooleanField(
         "Feedback obtained from a parent or carer", null=True, blank=True
     )
+    step_down_to = models.CharField("Support continuing from (step-down)", max_length=200, blank=True)
+    child_view_of_ending = models.TextField("The child's view of the hub's work ending", blank=True)
+    # Why closing may be premature (last assessed level medium or high, missing in the last
+    # 30 days), fixed when the closure is recorded; a manager gives a reason to go on.
+    closure_warnings = models.JSONField(default=list, blank=True)
+    closure_override_reason = models.TextField(blank=True)
     closure_authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

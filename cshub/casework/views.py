@@ -197,11 +197,21 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This episode is already closed.")
         return redirect("casework:episode", episode.pk)
     form = ClosureForm(request.POST or None, initial={"close_date": timezone.localdate()})
+    if not user.has(Perm.AUTHORISE_CLOSURE):
+        del form.fields["override_reason"]
+    warnings = actions.closure_warnings(episode, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_closure(episode, actions.Closure(**form.cleaned_data), actor=user)
+            actions.record_closure(
+                episode,
+                form.closure(),
+                actor=user,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
         else:
             if episode.is_open:
                 messages.success(request, "Closure recorded. A team manager needs to authorise it.")
@@ -211,7 +221,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/close.html",
-        {"form": form, "episode": episode, "person": episode.person, "tab": "overview"},
+        {"form": form, "episode": episode, "person": episode.person, "tab": "overview", "warnings": warnings},
     )
 
 
@@ -233,7 +243,7 @@ def authorise(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Closure returned to the worker.")
     else:
         try:
-            actions.authorise_closure(episode, actor=user)
+            actions.authorise_closure(episode, actor=user, reason=request.POST.get("override_reason", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

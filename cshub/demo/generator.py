@@ -76,6 +76,21 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
+STEP_DOWN = [
+    "Locality social worker",
+    "Early help key worker",
+    "Youth project mentor",
+    "School pastoral lead",
+    "Youth justice worker",
+]
+VIEWS_OF_ENDING = [
+    "Said she is ready and knows she can ring the hub if things change.",
+    "Would like to keep seeing his mentor; happy the meetings are ending.",
+    "Worried about losing her worker; we agreed a goodbye session.",
+    "Said it helped to have someone who listened.",
+]
+
+
 class HubGenerator:
     def __init__(
         self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
@@ -281,10 +296,18 @@ class HubGenerator:
             outcome_positive_relationship=self._outcome(0.90),
             feedback_child=rng.random() < 0.73,
             feedback_parent_carer=rng.random() < 0.55,
+            step_down_to=rng.choice(STEP_DOWN),
+            child_view_of_ending=rng.choice(VIEWS_OF_ENDING),
         )
         recent = (self.today - day).days < 14
         actor = (episode.allocated_worker or self.admin_worker) if recent else self.manager
-        casework.record_closure(episode, closure, actor=actor, at=_when(day, 16))
+        casework.record_closure(
+            episode,
+            closure,
+            actor=actor,
+            at=_when(day, 16),
+            override_reason="Risk is held by the locality team with the plan in place; reviewed at the daily meeting.",
+        )
         if episode.is_open:
             return None
         self.summary.closed += 1

@@ -49,7 +49,10 @@ def episode(child, manager, open_date, close_date=None, **closure):
             "feedback_parent_carer": False,
         }
         casework.record_closure(
-            ep, casework.Closure(close_date=close_date, **{**values, **closure}), actor=manager
+            ep,
+            casework.Closure(close_date=close_date, **{**values, **closure}),
+            actor=manager,
+            override_reason="Held by the locality team",
         )
     return ep
 

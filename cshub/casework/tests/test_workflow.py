@@ -6,9 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cshub.casework import actions
 from cshub.casework.models import Episode
 from cshub.conftest import TODAY, make_child, make_referral
+from cshub.core.dates import format_date
 from cshub.people.models import TimelineKind
 from cshub.referrals import actions as referrals
 from cshub.referrals.models import Referral
+
+OVERRIDE = "Risk is held by the locality team."
 
 
 def _closure(**overrides):
@@ -86,6 +89,8 @@ def test_whole_journey_from_referral_to_closure_through_the_pages(personas, clie
             "outcome_stable_accommodation": "YES",
             "outcome_positive_relationship": "YES",
             "feedback_child": "on",
+            "step_down_to": "Locality social worker",
+            "child_view_of_ending": "Glad, and knows how to get back in touch.",
         },
     )
     episode.refresh_from_db()
@@ -132,7 +137,9 @@ def test_one_open_episode_per_child(hub, personas):
 
 def test_episode_cannot_open_before_the_last_one_closed(hub, personas):
     manager, episode = personas["team_manager"], hub["episode"]
-    actions.record_closure(episode, _closure(close_date=TODAY - dt.timedelta(days=5)), actor=manager)
+    actions.record_closure(
+        episode, _closure(close_date=TODAY - dt.timedelta(days=5)), actor=manager, override_reason=OVERRIDE
+    )
     again = make_referral(hub["child"], personas["practitioner"], days_ago=10)
     referrals.decide_referral(
         again, "OPEN", "New concerns", actor=manager, decision_date=TODAY - dt.timedelta(days=9)
@@ -167,7 +174,12 @@ def test_manager_can_return_a_closure(hub, personas):
 
 def test_referral_page_says_when_the_child_was_open_before(hub, personas, client_for):
     manager = personas["team_manager"]
-    actions.record_closure(hub["episode"], _closure(close_date=TODAY - dt.timedelta(days=5)), actor=manager)
+    actions.record_closure(
+        hub["episode"],
+        _closure(close_date=TODAY - dt.timedelta(days=5)),
+        actor=manager,
+        override_reason=OVERRIDE,
+    )
     again = make_referral(hub["child"], personas["practitioner"], days_ago=1)
     page = client_for("practitioner").get(f"/referrals/{again.pk}/")
     assert b"was open to the hub before" in page.content
@@ -194,3 +206,37 @@ def test_navigation_marks_one_current_page(hub, client_for):
     assert (
         'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Team caseload' in page
     )
+
+
+def test_closing_warns_on_medium_risk_or_recent_missing_and_needs_a_managers_reason(hub, personas):
+    episode, worker, manager = hub["episode"], personas["practitioner"], personas["team_manager"]
+    # The hub's child: last assessed MEDIUM, and reported missing twice in the last 30 days.
+    assert actions.closure_warnings(episode, TODAY) == [
+        f"the last assessment ({format_date(hub['assessment'].completed_date)}) found medium risk",
+        "reported missing 2 times in the 30 days up to closure",
+    ]
+    actions.record_closure(episode, _closure(), actor=worker)
+    episode.refresh_from_db()
+    assert len(episode.closure_warnings) == 2
+    with pytest.raises(ValidationError) as err:
+        actions.authorise_closure(episode, actor=manager)
+    assert "override_reason" in err.value.message_dict
+    actions.authorise_closure(episode, actor=manager, reason=OVERRIDE)
+    episode.refresh_from_db()
+    assert episode.close_date == TODAY and episode.closure_override_reason == OVERRIDE
+    closed = hub["child"].timeline.get(kind=TimelineKind.EPISODE_CLOSED)
+    assert "despite warnings" in closed.summary and OVERRIDE in closed.summary
+
+
+def test_a_low_risk_closure_with_no_recent_missing_has_no_warning(hub, personas):
+    from cshub.assessments import actions as assessments
+
+    episode = hub["episode"]
+    assessments.record_risk_assessment(
+        episode,
+        assessments.RiskAssessment(TODAY, "LOW", "Happy at college.", "Adults no longer in contact."),
+        actor=personas["practitioner"],
+    )
+    warnings = actions.closure_warnings(episode, TODAY)
+    assert warnings == ["reported missing 2 times in the 30 days up to closure"]
+    assert actions.closure_warnings(episode, TODAY + dt.timedelta(days=31)) == []
