@@ -194,8 +194,22 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )
+    from cshub.contact import actions as contact
+
+    member = contact.add_team_member(
+        episode,
+        actor=worker,
+        name="Dr Asha Patel",
+        agency="HEALTH",
+        role="School nurse",
+        from_date=TODAY,
+        lead=False,
+    )
+    nrm = contact.record_nrm(child, actor=worker, referred_on=TODAY, first_responder="Police")
     return {
         "child": child,
+        "member": member,
+        "nrm": nrm,
         "plan": plan,
         "supervision": supervision,
         "assessment": assessment,

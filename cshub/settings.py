@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cshub.assessments",
     "cshub.supervision",
     "cshub.plans",
+    "cshub.contact",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("cshub.assessments.urls")),
     path("", include("cshub.supervision.urls")),
     path("", include("cshub.plans.urls")),
+    path("", include("cshub.contact.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),
