@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cshub.supervision",
     "cshub.plans",
     "cshub.contact",
+    "cshub.language",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

@@ -69,22 +69,22 @@ class AllocationForm(GovukForm):
 class CaseSummaryForm(GovukForm):
     who_the_child_is = forms.CharField(
         label="Who the child is",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "data-language-guidance": ""}),
         help_text="Their story, what matters to them, who is important to them, in plain words",
     )
     current_risks = forms.CharField(
         label="Current risks",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "data-language-guidance": ""}),
         help_text="Who or what is harming or exploiting the child, where and how; be specific, not 'associating with unsuitable peers'",
     )
     what_is_working = forms.CharField(
         label="What is working well",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-language-guidance": ""}),
         help_text="Strengths, safe people and places, what has made a difference",
     )
     the_plan = forms.CharField(
         label="What the plan is",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-language-guidance": ""}),
         help_text="What will happen next, who will do it and by when",
     )
 
@@ -105,7 +105,7 @@ class ClosureForm(GovukForm):
     )
     closure_summary = forms.CharField(
         label="Closure summary",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "data-language-guidance": ""}),
         help_text="What changed for the child, what support continues and from whom, and why the hub is ending its work",
         error_messages={"required": "Enter a closure summary"},
     )

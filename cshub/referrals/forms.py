@@ -34,7 +34,7 @@ class ReferralForm(GovukForm):
     )
     concerns = forms.CharField(
         label="What the concerns are",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "data-language-guidance": ""}),
         help_text="What has been seen or said, by whom, and when. Describe what adults are doing to the child, not the child's 'choices'.",
         error_messages={"required": "Enter what the concerns are"},
     )

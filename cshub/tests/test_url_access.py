@@ -83,6 +83,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "supervision:child": ({"pk": "child"}, CASE, 302),
     "plans:casework": ({"pk": "child"}, CASE, 302),
     "contact:child": ({"pk": "child"}, CASE, 302),
+    "language:phrases": ({}, CASE, 302),
+    "language:json": ({}, CASE, 302),
     "contact:voice": ({"pk": "child"}, only(P, M), 302),
     "contact:contact": ({"pk": "child"}, only(P, M), 302),
     "contact:team": ({"pk": "child"}, only(P, M), 302),
