@@ -145,7 +145,9 @@ def record_risk_assessment(episode: Episode, record: RiskAssessment, *, actor: U
 
 
 @transaction.atomic
-def review_assessment(assessment: Assessment, level: str, reason: str, *, actor: User) -> Assessment:
+def review_assessment(
+    assessment: Assessment, level: str, reason: str, *, actor: User, at: dt.datetime | None = None
+) -> Assessment:
     """A manager's own level for the assessment: agree, or differ with a reason."""
     require(actor, Perm.REVIEW_CASEWORK)
     errors: dict[str, str] = {}
@@ -162,7 +164,7 @@ def review_assessment(assessment: Assessment, level: str, reason: str, *, actor:
     assessment.reviewer = actor
     assessment.reviewer_risk_level = level
     assessment.reviewer_reason = reason.strip()
-    assessment.reviewed_at = timezone.now()
+    assessment.reviewed_at = at or timezone.now()
     assessment.save(update_fields=["reviewer", "reviewer_risk_level", "reviewer_reason", "reviewed_at"])
     record_event(
         actor, Action.UPDATE, assessment, child_id=assessment.episode.person_id, detail={"review": level}
@@ -176,6 +178,7 @@ def review_assessment(assessment: Assessment, level: str, reason: str, *, actor:
         f"Manager review of the assessment of {assessment.completed_date:%-d %B %Y}: {verdict}"
         + (f" — {assessment.reviewer_reason}" if assessment.reviewer_reason else ""),
         actor=actor,
+        occurred_at=assessment.reviewed_at,
         source=assessment,
         link=reverse("assessments:detail", args=[assessment.pk]),
     )

@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.practice import PracticeMaker
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
 from cshub.people import actions as people
@@ -194,8 +195,10 @@ class HubGenerator:
         while closures and closures[0][0] <= self.today:
             close_day, episode_pk = heapq.heappop(closures)
             self._close(Episode.objects.get(pk=episode_pk), close_day)
-        for episode in Episode.objects.open().select_related("person", "allocated_worker"):
+        maker = PracticeMaker(rng, self.today, self.manager)
+        for episode in Episode.objects.open().select_related("person", "allocated_worker", "referral"):
             self._summarise(episode)
+            maker.populate(episode)
         self._hold_panels()
 
     def _hold_panels(self) -> None:

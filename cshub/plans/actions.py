@@ -38,7 +38,14 @@ class PlanText:
 
 
 @transaction.atomic
-def write_plan(episode: Episode, text: PlanText, *, actor: User, tasks: Sequence[NewTask] = ()) -> ChildPlan:
+def write_plan(
+    episode: Episode,
+    text: PlanText,
+    *,
+    actor: User,
+    tasks: Sequence[NewTask] = (),
+    at: dt.datetime | None = None,
+) -> ChildPlan:
     """A new version of the child's plan. Open actions of the last version carry over."""
     require(actor, Perm.RECORD_CASEWORK)
     if not episode.is_open:
@@ -60,6 +67,7 @@ def write_plan(episode: Episode, text: PlanText, *, actor: User, tasks: Sequence
         contingency=text.contingency.strip(),
         shared_with=text.shared_with.strip(),
         written_by=actor,
+        written_at=at or timezone.now(),
     )
     link = reverse("plans:casework", args=[episode.person_id]) + "#plan"
     agreed = [
@@ -76,6 +84,7 @@ def write_plan(episode: Episode, text: PlanText, *, actor: User, tasks: Sequence
         TimelineKind.PLAN,
         f"Child's plan {'written' if plan.version == 1 else f'updated (version {plan.version})'}: {plan.outcomes}",
         actor=actor,
+        occurred_at=at,
         source=plan,
         link=link,
     )
@@ -134,7 +143,9 @@ class SafetyPlanText:
 
 
 @transaction.atomic
-def write_safety_plan(person: Person, text: SafetyPlanText, *, actor: User) -> SafetyPlan:
+def write_safety_plan(
+    person: Person, text: SafetyPlanText, *, actor: User, at: dt.datetime | None = None
+) -> SafetyPlan:
     require(actor, Perm.RECORD_CASEWORK)
     _required(
         text.__dict__,
@@ -146,7 +157,11 @@ def write_safety_plan(person: Person, text: SafetyPlanText, *, actor: User) -> S
         },
     )
     plan = SafetyPlan.objects.create(
-        person=person, version=_next_version(SafetyPlan, person), written_by=actor, **text.__dict__
+        person=person,
+        version=_next_version(SafetyPlan, person),
+        written_by=actor,
+        written_at=at or timezone.now(),
+        **text.__dict__,
     )
     record_event(actor, Action.CREATE, plan, child_id=person.pk, detail={"version": plan.version})
     add_entry(
@@ -155,6 +170,7 @@ def write_safety_plan(person: Person, text: SafetyPlanText, *, actor: User) -> S
         f"Safety plan {'written' if plan.version == 1 else 'updated'}"
         + (" with the child" if plan.made_with_child else ""),
         actor=actor,
+        occurred_at=at,
         source=plan,
         link=reverse("plans:safety_plan", args=[person.pk]),
     )
@@ -171,7 +187,9 @@ class TriggerPlanText:
 
 
 @transaction.atomic
-def write_trigger_plan(person: Person, text: TriggerPlanText, *, actor: User) -> TriggerPlan:
+def write_trigger_plan(
+    person: Person, text: TriggerPlanText, *, actor: User, at: dt.datetime | None = None
+) -> TriggerPlan:
     require(actor, Perm.RECORD_CASEWORK)
     _required(
         text.__dict__,
@@ -183,7 +201,11 @@ def write_trigger_plan(person: Person, text: TriggerPlanText, *, actor: User) ->
         },
     )
     plan = TriggerPlan.objects.create(
-        person=person, version=_next_version(TriggerPlan, person), written_by=actor, **text.__dict__
+        person=person,
+        version=_next_version(TriggerPlan, person),
+        written_by=actor,
+        written_at=at or timezone.now(),
+        **text.__dict__,
     )
     record_event(actor, Action.CREATE, plan, child_id=person.pk, detail={"version": plan.version})
     add_entry(
@@ -191,6 +213,7 @@ def write_trigger_plan(person: Person, text: TriggerPlanText, *, actor: User) ->
         TimelineKind.TRIGGER_PLAN,
         f"Trigger plan for when {person.forename} goes missing {'written' if plan.version == 1 else 'updated'}",
         actor=actor,
+        occurred_at=at,
         source=plan,
         link=reverse("plans:trigger_plan", args=[person.pk]),
     )

@@ -27,6 +27,18 @@ def test_generator_makes_a_living_hub_through_the_actions(db):
     for episode in Episode.objects.exclude(close_date=None):
         assert episode.closure_authorised_by is not None
         assert episode.outcome_eet
+    # Open episodes at every stage of casework (issue 5), some of it overdue.
+    from cshub.assessments.models import Finding
+    from cshub.contact.models import VoiceEntry
+    from cshub.plans.models import ChildPlan, SafetyPlan, TriggerPlan
+    from cshub.supervision.models import Supervision, without_supervision
+
+    today = dt.date(2026, 11, 23)
+    assert Finding.objects.exists() and ChildPlan.objects.exists()
+    assert SafetyPlan.objects.exists() and TriggerPlan.objects.exists() and VoiceEntry.objects.exists()
+    assert Supervision.objects.filter(kind="JOINT").exists()
+    overdue = without_supervision(Episode.objects.all(), today, 28).count()
+    assert 0 < overdue < Episode.objects.open().count()
 
 
 def test_same_seed_same_hub(db):
