@@ -126,3 +126,12 @@ def test_the_plan_form_saves_a_plan_with_an_action(hub: dict[str, Any], client_f
     assert client_for("practitioner").post(url, data).status_code == 302
     tab = client_for("practitioner").get(reverse("plans:casework", args=[hub["child"].pk])).content.decode()
     assert "Weekly mentoring" in tab and "Version 2" in tab
+
+
+def test_the_child_page_and_caseload_show_what_is_due(hub: dict[str, Any], client_for: Any) -> None:
+    client = client_for("practitioner")
+    page = client.get(reverse("casework:child", args=[hub["child"].pk])).content.decode()
+    assert "What is due" in page and "Assessment review" in page and "Plan review" in page
+    caseload = client.get(reverse("casework:my_caseload")).content.decode()
+    # Supervised 20 days ago (within 28), never visited.
+    assert "Visit overdue" in caseload and "Supervision overdue" not in caseload
