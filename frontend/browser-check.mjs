@@ -187,6 +187,39 @@ async function checkChildJourney(session, caseloadPath) {
   return childPath;
 }
 
+// Casework of an open episode (issue 5): the tabs, the assessment form (an indicator ticked
+// without evidence must be refused; blaming words get guidance as you type), the plan, the
+// safety plan's print view, and the closure form with its checklist and warnings.
+async function checkCasework(session, childPath) {
+  await visit(session, `${childPath}casework/`, 'assessment and plans tab', { mobile: true });
+  const newAssessment = await firstHref(session.page, 'main a[href$="/assessments/new/"]');
+  const planForm = await firstHref(session.page, 'main a[href$="/plan/"]').catch(() => null);
+  await visit(session, newAssessment, 'assessment form');
+  const rec = await submit(session, 'assessment without evidence', async (page) => {
+    await page.locator('input[name="weapons"]').check();
+    await page.locator('textarea[name="analysis"]').fill('He is putting himself at risk by associating with unsuitable peers.');
+  }, 'Save the assessment');
+  if (!rec.error && !(await session.page.locator('.govuk-error-summary').count())) rec.error = 'An indicator without evidence was accepted';
+  const typed = begin(session, 'language guidance while typing');
+  try {
+    const area = session.page.locator('textarea[name="child_view"]');
+    await area.fill('She consented and it was a lifestyle choice.');
+    await session.page.locator('#id_child_view-language .cshub-language__panel').waitFor({ timeout: 5000 });
+    typed.path = new URL(session.page.url()).pathname;
+    await screenshot(session, 'language guidance while typing');
+  } catch (err) {
+    typed.error = `No guidance appeared: ${err.message.split('\n')[0]}`;
+  }
+  if (planForm) await visit(session, planForm, 'plan form');
+  await visit(session, `${childPath}safety-plan/`, 'safety plan (print view)');
+  await visit(session, `${childPath}trigger-plan/`, 'trigger plan');
+  await visit(session, `${childPath}work/`, 'work with the child tab', { mobile: true });
+  await visit(session, `${childPath}supervision/`, 'supervision tab');
+  await visit(session, childPath);
+  const episode = await firstHref(session.page, 'main a[href^="/episodes/"]');
+  await visit(session, `${episode}close/`, 'closure form');
+}
+
 async function checkManagerExtras(session, childPath) {
   await visit(session, '/referrals/', 'referrals list');
   const referral = await firstHref(session.page, 'main table a[href^="/referrals/"]');
@@ -194,6 +227,21 @@ async function checkManagerExtras(session, childPath) {
   const rec = await submit(session, 'referral decision empty', clearForm, 'Record decision');
   if (!rec.error && !(await session.page.locator('.govuk-error-summary').count())) rec.error = 'No error summary after empty submit';
   for (const p of ['/caseload/team/', '/roles/', '/access-review/', `${childPath}access/`]) await visit(session, p);
+  await visit(session, `${childPath}supervision/`, 'supervision tab (manager)');
+  const supervise = await firstHref(session.page, 'main a[href$="/supervision/new/"]').catch(() => null);
+  if (supervise) {
+    await visit(session, supervise, 'supervision form');
+    const rec = await submit(session, 'joint supervision without locality worker', async (page) => {
+      await page.locator('input[name="kind"][value="JOINT"]').check();
+      await page.locator('input[name="locality_worker"]').fill('');
+      await page.locator('textarea[name="discussion"]').fill('Progress this month.');
+      await page.locator('textarea[name="decisions"]').fill('Continue the plan.');
+    }, 'Save supervision');
+    if (!rec.error && !(await session.page.locator('.govuk-error-summary').count())) rec.error = 'Joint supervision saved without a locality worker';
+  }
+  await visit(session, `${childPath}casework/`);
+  const assessment = await firstHref(session.page, 'main a[href^="/assessments/"]').catch(() => null);
+  if (assessment) await visit(session, assessment, 'assessment detail');
 }
 
 // Missing-service worker: the 72-hour queue, an interview form (and its errors when sent
@@ -215,7 +263,7 @@ async function checkRole(browser, role) {
   try {
     if (!(await signIn(session, role))) return;
     for (const link of await navLinks(session.page)) await visit(session, link, `nav ${link}`);
-    if (role === 'practitioner') await checkChildJourney(session, '/caseload/');
+    if (role === 'practitioner') await checkCasework(session, await checkChildJourney(session, '/caseload/'));
     if (role === 'manager') await checkManagerExtras(session, await checkChildJourney(session, '/caseload/team/'));
     if (role === 'admin') for (const p of ['/users/', '/users/new/', '/roles/']) await visit(session, p);
     if (role === 'missing') await checkMissingWork(session);

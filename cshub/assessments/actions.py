@@ -45,12 +45,12 @@ def suggestion(codes: set[str]) -> tuple[int, str, ScoringRules]:
     return points, level, rules
 
 
-def _validate(
-    episode: Episode, record: RiskAssessment, indicators: dict[str, Indicator], suggested: str
-) -> None:
+def evidence_errors(findings: dict[str, Evidence], indicators: dict[str, Indicator]) -> dict[str, str]:
+    """An indicator marked present without its evidence is refused (also used by the form, so
+    every problem shows at once)."""
     errors: dict[str, str] = {}
     today = timezone.localdate()
-    for code, ev in record.findings.items():
+    for code, ev in findings.items():
         if code not in indicators:
             errors["__all__"] = f"Unknown indicator {code}"
             continue
@@ -67,6 +67,14 @@ def _validate(
             errors[f"{code}-observed_on"] = (
                 f"The date of the evidence for “{label}” must be today or in the past"
             )
+    return errors
+
+
+def _validate(
+    episode: Episode, record: RiskAssessment, indicators: dict[str, Indicator], suggested: str
+) -> None:
+    today = timezone.localdate()
+    errors = evidence_errors(record.findings, indicators)
     if record.risk_level not in RiskLevel.values:
         errors["risk_level"] = "Select the risk level"
     elif record.risk_level != suggested and not record.rationale.strip():

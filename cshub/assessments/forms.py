@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from cshub.assessments.actions import Evidence, RiskAssessment
+from cshub.assessments.actions import Evidence, RiskAssessment, evidence_errors
 from cshub.assessments.models import Domain, EvidenceSource, Indicator
 from cshub.casework.models import RiskLevel
 from cshub.core.forms import GovukDateField, GovukForm
@@ -14,11 +14,16 @@ class AssessmentForm(GovukForm):
     """The WISE assessment: one checkbox per indicator, and for each one ticked the evidence
     (what was seen or said, by whom, where it came from, when)."""
 
-    completed_date = GovukDateField(label="Date completed", label_name="date completed")
+    completed_date = GovukDateField(
+        label="Date completed",
+        label_name="date completed",
+        error_messages={"required": "Enter the date the assessment was completed"},
+    )
     analysis = forms.CharField(
         label="Analysis: what we are worried about and why",
         help_text="Say who is harming the child, how, where and when, not only what the child does.",
         widget=forms.Textarea(attrs=_TEXT),
+        error_messages={"required": "Write the analysis: what you are worried about and why"},
     )
     family_capacity = forms.CharField(
         label="The family's capacity to protect", required=False, widget=forms.Textarea(attrs=_TEXT)
@@ -30,9 +35,13 @@ class AssessmentForm(GovukForm):
         label="The child's own view",
         help_text="In their words where you can: what they think is happening and what would help.",
         widget=forms.Textarea(attrs=_TEXT),
+        error_messages={"required": "Record the child's own view (or why it could not be gathered yet)"},
     )
     risk_level = forms.ChoiceField(
-        label="Risk level (your professional judgement)", choices=RiskLevel.choices, widget=forms.RadioSelect
+        label="Risk level (your professional judgement)",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the risk level"},
     )
     rationale = forms.CharField(
         label="Why this level",
@@ -80,18 +89,29 @@ class AssessmentForm(GovukForm):
             )
         return [(Domain(d).label, grouped[d]) for d in Domain.values if d in grouped]
 
-    def to_record(self) -> RiskAssessment:
-        data = self.cleaned_data
-        findings = {
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        findings = self._findings(data)
+        for name, message in evidence_errors(findings, {i.code: i for i in self.indicators}).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    def _findings(self, data: dict[str, Any]) -> dict[str, Evidence]:
+        return {
             ind.code: Evidence(
-                evidence=data.get(f"{ind.code}-evidence", ""),
-                observed_by=data.get(f"{ind.code}-observed_by", ""),
-                source=data.get(f"{ind.code}-source", ""),
+                evidence=data.get(f"{ind.code}-evidence") or "",
+                observed_by=data.get(f"{ind.code}-observed_by") or "",
+                source=data.get(f"{ind.code}-source") or "",
                 observed_on=data.get(f"{ind.code}-observed_on"),
             )
             for ind in self.indicators
             if data.get(ind.code)
         }
+
+    def to_record(self) -> RiskAssessment:
+        data = self.cleaned_data
+        findings = self._findings(data)
         return RiskAssessment(
             completed_date=data["completed_date"],
             risk_level=data["risk_level"],

@@ -42,9 +42,10 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, indicators=indicators, initial={"completed_date": timezone.localdate()}
     )
     suggested = None
+    if request.method == "POST":
+        _, suggested, _ = actions.suggestion({i.code for i in indicators if request.POST.get(i.code)})
     if request.method == "POST" and form.is_valid():
         record = form.to_record()
-        _, suggested, _ = actions.suggestion(set(record.findings))
         try:
             assessment = actions.record_risk_assessment(episode, record, actor=user)
         except ValidationError as exc:

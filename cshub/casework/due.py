@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Min, OuterRef, Subquery
 
-from cshub.casework.models import Episode
+from cshub.casework.models import Assessment, Episode
 from cshub.missing.models import MissingEpisode, PoliceRisk
 from cshub.people.models import Person
 
@@ -66,7 +66,14 @@ def _high_risk_since(last_completed: "OuterRef | str") -> Subquery:
 
 
 def with_assessment_dates(episodes: "models.QuerySet[Episode]") -> "models.QuerySet[Episode]":
-    return episodes.annotate(last_assessed=Max("assessments__completed_date")).annotate(
+    """Annotated with subqueries (not a join and an aggregate, which would multiply rows
+    when the high-risk subquery joins the grouping)."""
+    last = (
+        Assessment.objects.filter(episode=OuterRef("pk"))
+        .order_by("-completed_date")
+        .values("completed_date")[:1]
+    )
+    return episodes.annotate(last_assessed=Subquery(last)).annotate(
         high_risk_since=_high_risk_since("last_assessed")
     )
 

@@ -48,3 +48,25 @@ def test_a_high_risk_missing_episode_after_the_assessment_brings_the_review_forw
     )
     assert due.for_episode(episode).due_date == timezone.localtime(reported).date() + dt.timedelta(days=7)
     assert any(p == hub["child"] for p, _ in due.overdue_for_meeting(TODAY))
+
+
+@pytest.mark.django_db
+def test_due_dates_with_several_assessments_and_high_risk_episodes(hub: dict[str, Any]) -> None:
+    episode = hub["episode"]
+    for days_ago in (15, 10):
+        casework.record_assessment(
+            episode,
+            casework.AssessmentRecord(TODAY - dt.timedelta(days=days_ago), "HIGH"),
+            actor=hub["manager"],
+        )
+    for hours_ago in (30, 60):
+        missing.record_missing_episode(
+            hub["child"],
+            missing.MissingReport(
+                reported_at=timezone.now() - dt.timedelta(hours=hours_ago), police_risk="HIGH"
+            ),
+            actor=hub["worker"],
+        )
+    result = due.for_episode(episode)
+    assert result.why == "after a high-risk missing episode"
+    assert len(due.overdue_for_meeting(TODAY + dt.timedelta(days=30))) == 1
