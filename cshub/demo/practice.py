@@ -21,9 +21,9 @@ CRIMINAL = {
     "county-lines": "Found by police in a flat in another town with two adults; {name} had a train ticket bought by someone else",
     "carrying-drugs-cash": "Stopped with wraps of cannabis and £340 in cash",
     "unexplained-items": "New trainers and a second phone; carers do not know where they came from",
-    "debt-bondage": "Told the return interviewer he 'owes' an older lad for a lost package",
+    "debt-bondage": "Told the return interviewer of a debt to an older lad for a lost package",
     "arrested-with-adults": "Arrested with two adults aged 22 and 25 after a stop",
-    "weapons": "Told his worker he was shown a knife and told what would happen if he talked",
+    "weapons": "Told the hub worker about being shown a knife and told what would happen if anyone talked",
 }
 SEXUAL = {
     "older-partner": "Says her 'boyfriend' is 23; police know him from another investigation",
@@ -40,8 +40,8 @@ COMMON = {
     "locations-of-concern": "Seen twice at the takeaway on the high street where older males gather",
     "peers-exploited": "Close friends are open to the hub for criminal exploitation",
     "adults-of-concern": "Named an adult the police know as linked to the line",
-    "family-unable-to-protect": "Mum is trying hard but cannot stop him leaving at night",
-    "trusted-adult": "Talks to his grandmother and his football coach",
+    "family-unable-to-protect": "Mum is trying hard but cannot stop the child being collected at night",
+    "trusted-adult": "Talks to a grandparent and a football coach",
     "engaged-education": "Goes to a motor-vehicle course three days a week",
     "engages-with-hub": "Keeps appointments with the hub worker and texts back",
 }
@@ -140,7 +140,7 @@ class PracticeMaker:
             rationale = (
                 "Escalating quickly: found far from home twice this month with adults we do not know."
                 if level == "HIGH"
-                else "Indicators are historic; the adults are in custody and he is back in college."
+                else "Indicators are historic; the adults are in custody and the child is back in college."
             )
         record = assessments.RiskAssessment(
             completed_date=day,
@@ -272,7 +272,7 @@ class PracticeMaker:
                 purpose="Talk about the people in my life" if kind == "DIRECT_WORK" else "",
                 tool=rng.choice(TOOLS) if kind == "DIRECT_WORK" else "",
                 child_said=rng.choice(VOICES) if seen and rng.random() < 0.4 else "",
-                impact="Named two adults he is frightened of for the first time."
+                impact="Named, for the first time, two adults who frighten them."
                 if kind == "DIRECT_WORK"
                 else "",
             )
