@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cshub.casework",
     "cshub.missing",
     "cshub.tasks",
+    "cshub.meetings",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

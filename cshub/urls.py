@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("cshub.casework.urls")),
     path("", include("cshub.missing.urls")),
     path("", include("cshub.tasks.urls")),
+    path("", include("cshub.meetings.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),
