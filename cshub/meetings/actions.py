@@ -40,7 +40,8 @@ from cshub.tasks.models import Source
 
 
 def _open_for_minutes(meeting: Meeting) -> None:
-    if meeting.is_closed:
+    """Refuses changes to a closed meeting (asking the database: the caller's copy may be stale)."""
+    if meeting.is_closed or Meeting.objects.filter(pk=meeting.pk, status=Status.CLOSED).exists():
         raise ValidationError("This meeting is closed: its minutes can no longer change")
 
 

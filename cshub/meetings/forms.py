@@ -69,7 +69,7 @@ class ShareForm(GovukForm):
 
 
 class ActionForm(GovukForm):
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = OwnerChoice(
         label="Who (a CSHub user)",
         queryset=User.objects.none(),
@@ -91,7 +91,6 @@ class ActionForm(GovukForm):
         self.fields["due"].choices = [  # type: ignore[attr-defined]
             (n, f"{format_date(meeting_date + dt.timedelta(days=n))} ({label})") for n, label in DUE_IN
         ]
-        self.fields["description"].error_messages["required"] = "Enter what needs to be done"
 
     @property
     def due_date(self) -> dt.date | None:
@@ -120,10 +119,12 @@ class AddItemForm(GovukForm):
         label="What is it about",
         choices=[(k.value, k.label) for k in BY_HAND],
         widget=forms.RadioSelect,
+        required=False,
     )
     title = forms.CharField(
         label="Title",
         max_length=200,
+        required=False,
         help_text="A few words, without the child's name: it shows on the agenda.",
     )
     reason = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -134,8 +135,6 @@ class AddItemForm(GovukForm):
     def __init__(self, *args: Any, child_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["children"].choices = child_choices  # type: ignore[attr-defined]
-        self.fields["kind"].error_messages["required"] = "Select what the item is about"
-        self.fields["title"].error_messages["required"] = "Enter a short title, without the child's name"
 
 
 class FindChildForm(GovukForm):
