@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.meetings import make_meetings
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
 from cshub.people import actions as people
@@ -81,6 +82,7 @@ class HubGenerator:
         self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
     ) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
         self.count = referrals_per_year * years
@@ -149,6 +151,7 @@ class HubGenerator:
             ]
             self._simulate(progress)
             self._restrict_some()
+            make_meetings(self.users, self.today, seed=self.seed)
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:
