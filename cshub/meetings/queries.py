@@ -56,22 +56,11 @@ class MeetingView:
         return sum(1 for i in self.items if i.item.decision.strip())
 
 
-def meeting_view(
-    meeting: Meeting, user: User, *, restricted: bool = False, audit_part: str = "meeting"
-) -> MeetingView:
-    """The meeting as this user may see it. `restricted` gives the version for circulation
-    beyond the hub (no police-only information), which is all some users ever get."""
-    police = sees_police_only(user) and not restricted
-    visible_ids = set(
-        Person.objects.visible_to(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True)
-    )
-    items = list(
-        meeting.items.current()
-        .prefetch_related("children", "shared", "actions__owner", "actions__task")
-        .order_by("order", "id")
-    )
+def _views(
+    items: list[AgendaItem], numbers: list[int], visible_ids: set[int], police: bool
+) -> list[ItemView]:
     views = []
-    for n, item in enumerate(items, start=1):
+    for n, item in zip(numbers, items, strict=True):
         children = list(item.children.all())
         hidden = [p.pk for p in children if p.pk not in visible_ids]
         shared = list(item.shared.all())
@@ -87,6 +76,28 @@ def meeting_view(
                 len(shared) - len(shown) if not hidden else 0,
             )
         )
+    return views
+
+
+def _items(meeting: Meeting) -> "list[AgendaItem]":
+    return list(
+        meeting.items.current()
+        .prefetch_related("children", "shared", "actions__owner", "actions__task")
+        .order_by("order", "id")
+    )
+
+
+def meeting_view(
+    meeting: Meeting, user: User, *, restricted: bool = False, audit_part: str = "meeting"
+) -> MeetingView:
+    """The meeting as this user may see it. `restricted` gives the version for circulation
+    beyond the hub (no police-only information), which is all some users ever get."""
+    police = sees_police_only(user) and not restricted
+    visible_ids = set(
+        Person.objects.visible_to(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True)
+    )
+    items = _items(meeting)
+    views = _views(items, list(range(1, len(items) + 1)), visible_ids, police)
     record_views(user, sorted({p.pk for v in views for p in v.children}), part=f"{audit_part} {meeting.pk}")
     attendance = list(meeting.attendance.all())
     return MeetingView(
@@ -97,6 +108,18 @@ def meeting_view(
         police,
         not police,
     )
+
+
+def item_view(item: AgendaItem, user: User) -> tuple[ItemView, int | None]:
+    """One item as this user may see it (after a change sent with fetch), and the next
+    item's id. Audits a view of this item's children only."""
+    ids = list(item.meeting.items.current().order_by("order", "id").values_list("pk", flat=True))
+    n = ids.index(item.pk)
+    row = _items(item.meeting)[n]
+    visible_ids = set(Person.objects.visible_to(user).filter(agenda_items=item).values_list("pk", flat=True))
+    view = _views([row], [n + 1], visible_ids, sees_police_only(user))[0]
+    record_views(user, [p.pk for p in view.children], part=f"meeting item {item.pk}")
+    return view, ids[n + 1] if n + 1 < len(ids) else None
 
 
 def daily_type() -> MeetingType:

@@ -112,10 +112,9 @@ def _render_item(
     request: HttpRequest, item: AgendaItem, bound: dict[str, forms.Form] | None = None, status: int = 200
 ) -> HttpResponse:
     """The item's section alone, for fetch: the page replaces it in place."""
-    mv = queries.meeting_view(item.meeting, _user(request), audit_part="meeting item")
-    n = next(n for n, v in enumerate(mv.items) if v.pk == item.pk)
-    ctx = _item_context(request, mv.items[n], item.meeting, bound)
-    ctx["next_item"] = mv.items[n + 1].pk if n + 1 < len(mv.items) else None
+    view, next_item = queries.item_view(item, _user(request))
+    ctx = _item_context(request, view, item.meeting, bound)
+    ctx["next_item"] = next_item
     ctx["restricted_child"] = queries.RESTRICTED_CHILD
     html = render_to_string("meetings/_item.html", ctx, request)
     return HttpResponse(html, status=status)

@@ -208,3 +208,26 @@ def test_panels_use_their_own_rules(hub, personas):
     assert keys(rmm) == {f"episode:{hub['episode'].pk}": "OPEN_CHILD"}  # every open child, nothing else
     panel = actions.start_meeting(MeetingType.objects.get(code="complex-safeguarding"), TODAY, actor=manager)
     assert keys(panel) == {}  # the open episode is allocated
+
+
+def test_the_ceam_panel_sees_every_open_trigger_flag_and_high_risk_children(hub, personas):
+    from cshub.casework import actions as casework
+
+    manager, worker = personas["team_manager"], personas["missing_worker"]
+    missing.record_missing_episode(
+        hub["second"],
+        missing.MissingReport(reported_at=at(TODAY - dt.timedelta(days=20), 21), police_risk="HIGH"),
+        actor=worker,
+    )
+    casework.record_assessment(
+        hub["episode"], casework.AssessmentRecord(TODAY - dt.timedelta(days=3), "HIGH"), actor=manager
+    )
+    ceam = actions.start_meeting(MeetingType.objects.get(code="ceam"), TODAY, actor=manager)
+    found = build_twice(ceam, manager)
+    assert sorted(found.values()) == ["HIGH_RISK", "MISSING_TRIGGER"]
+    assert ceam.items.get(source_kind="MISSING_TRIGGER").children.get() == hub["second"]
+    assert ceam.items.get(source_kind="HIGH_RISK").children.get() == hub["child"]
+    # The daily meeting sees a trigger only in the 24 hours after it was raised.
+    today = actions.start_meeting(daily(), TODAY, actor=manager)
+    assert actions.build_agenda(today, actor=manager)  # the hub's meeting of today, built now
+    assert "MISSING_TRIGGER" not in keys(today).values()

@@ -350,3 +350,25 @@ def test_bring_a_child_to_the_daily_meeting_from_their_page(hub, client_for):
         MeetingType.objects.get(code="daily"), TODAY + dt.timedelta(days=1), actor=hub["manager"]
     )
     assert meeting.items.filter(source_kind="FLAGGED", children=child).count() == 1
+
+
+def test_a_change_sent_with_fetch_audits_only_that_items_children(hub, client_for):
+    other = actions.add_item(
+        hub["meeting"], "CUSTODY", "In custody overnight", [hub["second"]], actor=hub["manager"]
+    )
+    client, item = client_for("practitioner"), hub["item"]
+    before = AuditEvent.objects.filter(action="VIEW").count()
+    client.post(
+        reverse("meetings:share", args=[item.pk]),
+        {
+            f"s{item.pk}-agency": "HEALTH",
+            f"s{item.pk}-text": "Missed appointments.",
+            f"s{item.pk}-lawful_basis": "CONSENT",
+        },
+        headers={"X-Requested-With": "fetch"},
+    )
+    viewed = set(
+        AuditEvent.objects.filter(action="VIEW").order_by("pk")[before:].values_list("child_id", flat=True)
+    )
+    assert viewed == {hub["child"].pk}
+    assert hub["second"].pk not in viewed and other.pk
