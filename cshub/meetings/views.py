@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
-from cshub.audit.events import record_event
+from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.core.dates import format_time, local_today
 from cshub.meetings import actions, queries
@@ -467,6 +467,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     if "find" in request.POST and find.is_valid():
         found = [m.person for m in search_people(visible.children(), find.cleaned_data["name"], limit=10)]
         record_event(user, Action.SEARCH, detail={"results": len(found), "part": "meeting item"})
+        record_views(user, [p.pk for p in found], part="search results (meeting item)")
     choices = _child_choices(user, meeting, [*chosen, *found])
     adding = request.method == "POST" and "find" not in request.POST
     form = AddItemForm(
