@@ -127,13 +127,23 @@ def test_return_interview_overdue(hub, personas):
 
 
 def test_assessment_overdue_from_casework_due(hub, personas):
-    manager = personas["team_manager"]
-    key = f"assessment:{hub['child'].pk}"  # opened 28 days ago, no assessment: due today
-    assert key not in keys(actions.start_meeting(daily(), TODAY, actor=manager, build=True))
-    tomorrow = actions.start_meeting(daily(), TODAY + dt.timedelta(days=1), actor=manager)
-    found = build_twice(tomorrow, manager)
+    from cshub.casework import actions as casework
+    from cshub.conftest import make_referral
+    from cshub.referrals import actions as referrals
+
+    manager, worker = personas["team_manager"], personas["practitioner"]
+    child = make_child(worker, "Rhys", "Oakenfold")
+    referral = make_referral(child, worker, days_ago=42)
+    opened = TODAY - dt.timedelta(days=40)
+    referrals.decide_referral(referral, "OPEN", "Meets threshold.", actor=manager, decision_date=opened)
+    casework.open_episode(referral, actor=manager, open_date=opened, allocated_worker=worker)
+    key = f"assessment:{child.pk}"  # no assessment: the first was due 4 weeks after opening
+    due = opened + dt.timedelta(days=28)
+    assert key not in keys(actions.start_meeting(daily(), due, actor=manager))
+    after = actions.start_meeting(daily(), due + dt.timedelta(days=1), actor=manager)
+    found = build_twice(after, manager)
     assert found[key] == "ASSESSMENT_OVERDUE"
-    assert "First exploitation risk assessment overdue" in tomorrow.items.get(source_key=key).title
+    assert "First exploitation risk assessment overdue" in after.items.get(source_key=key).title
 
 
 def test_flagged_by_a_worker_until_a_meeting_discusses_the_child(hub, personas):
