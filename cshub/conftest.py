@@ -206,7 +206,24 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         lead=False,
     )
     nrm = contact.record_nrm(child, actor=worker, referred_on=TODAY, first_responder="Police")
+    from cshub.meetings import actions as meetings
+    from cshub.meetings.models import MeetingType
+
+    meeting = meetings.start_meeting(MeetingType.objects.get(code="daily"), TODAY, actor=manager, build=False)
+    item = meetings.add_item(meeting, "INTELLIGENCE", "Intelligence about an address", [child], actor=manager)
+    shared = meetings.share_information(
+        item, "POLICE", "Seen with older youths.", "SAFEGUARDING", actor=manager
+    )
+    proposed = meetings.add_action(
+        item, meetings.ProposedAction("Visit", TODAY + dt.timedelta(days=3), owner=worker), actor=manager
+    )
+    attendance = meetings.record_attendance(meeting, "POLICE", "DC Example", actor=manager)
     return {
+        "meeting": meeting,
+        "item": item,
+        "shared": shared,
+        "proposed": proposed,
+        "attendance": attendance,
         "child": child,
         "member": member,
         "nrm": nrm,

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cshub.plans",
     "cshub.contact",
     "cshub.language",
+    "cshub.meetings",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My caseload", reverse("casework:my_caseload"), user.has(Perm.WRITE_CASE_SUMMARY)),
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
         ("Actions", reverse("tasks:list"), user.has(Perm.VIEW_CHILD)),
+        ("Meetings", reverse("meetings:list"), user.has(Perm.VIEW_MINUTES)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),
         (

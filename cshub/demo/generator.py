@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.meetings import make_meetings
 from cshub.demo.practice import PracticeMaker
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
@@ -97,6 +98,7 @@ class HubGenerator:
         self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
     ) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
         self.count = referrals_per_year * years
@@ -165,6 +167,7 @@ class HubGenerator:
             ]
             self._simulate(progress)
             self._restrict_some()
+            make_meetings(self.users, self.today, seed=self.seed)
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:
