@@ -176,7 +176,9 @@ def write_case_summary(
 
 def closure_warnings(episode: Episode, on: dt.date) -> list[str]:
     """Why closing on `on` may be premature: the review found cases closed on an optimistic
-    level and re-opened weeks later."""
+    level and re-opened weeks later. Looked at up to today at the earliest, so a back-dated
+    closing date cannot leave out what has happened since."""
+    on = max(on, timezone.localdate())
     found = []
     last = episode.assessments.filter(completed_date__lte=on).first()
     if last and last.risk_level in (RiskLevel.MEDIUM, RiskLevel.HIGH):
@@ -284,6 +286,8 @@ def authorise_closure(
     require(actor, Perm.AUTHORISE_CLOSURE)
     if not episode.is_open or episode.closure_requested_at is None or episode.proposed_close_date is None:
         raise ValidationError({"episode": "There is no closure waiting for authorisation"})
+    # Anything that happened since the closure was recorded counts too.
+    episode.closure_warnings = closure_warnings(episode, episode.proposed_close_date)
     if episode.closure_warnings and not reason.strip():
         raise ValidationError({"override_reason": _OVERRIDE_MESSAGE})
     episode.closure_override_reason = reason.strip() if episode.closure_warnings else ""

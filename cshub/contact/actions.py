@@ -171,6 +171,7 @@ def record_nrm(person: Person, *, actor: User, nrm: NrmReferral | None = None, *
     """Record an NRM referral, or update it as the decisions arrive."""
     require(actor, Perm.RECORD_CASEWORK)
     _validate_nrm(fields)
+    created = nrm is None
     if nrm is None:
         nrm = NrmReferral.objects.create(person=person, recorded_by=actor, **fields)
         what = f"NRM referral made by {nrm.first_responder}"
@@ -179,7 +180,7 @@ def record_nrm(person: Person, *, actor: User, nrm: NrmReferral | None = None, *
             setattr(nrm, name, value)
         nrm.save()
         what = f"NRM referral of {format_date(nrm.referred_on)}: {nrm.stage.lower()}"
-    record_event(actor, Action.CREATE if nrm.pk else Action.UPDATE, nrm, child_id=person.pk)
+    record_event(actor, Action.CREATE if created else Action.UPDATE, nrm, child_id=person.pk)
     add_entry(person, TimelineKind.NRM, what, actor=actor, source=nrm, link=_link(person))
     return nrm
 

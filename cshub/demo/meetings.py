@@ -12,6 +12,7 @@ from cshub.access.models import User
 from cshub.core.dates import LONDON
 from cshub.meetings import actions
 from cshub.meetings.models import AgendaItem, Meeting, MeetingType
+from cshub.people.access import may_see
 from cshub.people.models import Person
 from cshub.tasks import actions as tasks
 from cshub.tasks.models import Task
@@ -133,6 +134,8 @@ def _minute(
     if rng.random() < 0.6:
         key, what = rng.choice(ACTIONS)
         owner = users[key]
+        if not all(may_see(owner, child) for child in item.children.all()):
+            owner = chair  # named on the restricted records
         actions.add_action(
             item,
             actions.ProposedAction(

@@ -311,7 +311,8 @@ def add_action(
                 proposed.due_date or item.meeting.date,
                 owner=proposed.owner,
                 owner_name=proposed.owner_name,
-            )
+            ),
+            people=list(item.children.all()),
         )
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
@@ -367,11 +368,14 @@ def close_meeting(meeting: Meeting, *, actor: User, at: dt.datetime | None = Non
     for item in items:
         children = list(item.children.all())
         link = item_link(item)
+        mixed = len(children) > 1 and any(p.restricted for p in children)
         for person in children:
             add_entry(
                 person,
                 TimelineKind.MEETING_DECISION,
-                f"{label} — {item.title}. Decision: {item.decision.strip()}",
+                f"{label} — {item.title}. Decision: {item.decision.strip()}"
+                if person.restricted or not mixed
+                else f"{label}: discussed with a child whose record is restricted (details restricted)",
                 actor=actor,
                 occurred_at=at,
                 source=item,

@@ -403,7 +403,7 @@ def remove_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    item = get_object_or_404(AgendaItem, pk=pk, removed_at__isnull=True)
+    item = _item(user, pk)
     try:
         actions.move_item(item, request.POST.get("direction", ""), actor=user)
     except ValidationError as exc:

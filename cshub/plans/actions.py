@@ -96,6 +96,11 @@ def review_plan(
     plan: ChildPlan, reviewed_on: dt.date, progress: str, action_progress: dict[int, str], *, actor: User
 ) -> PlanReview:
     require(actor, Perm.RECORD_CASEWORK)
+    if not plan.episode.is_open:
+        raise ValidationError("The episode is closed")
+    latest = ChildPlan.objects.filter(episode=plan.episode).first()
+    if latest is not None and latest.pk != plan.pk:
+        raise ValidationError(f"This is not the current plan: review version {latest.version}")
     errors: dict[str, str] = {}
     if not progress.strip():
         errors["progress"] = "Say how the plan is going overall"

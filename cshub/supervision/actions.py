@@ -39,6 +39,8 @@ def record_supervision(
     episode: Episode, record: SupervisionRecord, *, actor: User, tasks: Sequence[NewTask] = ()
 ) -> Supervision:
     require(actor, Perm.RECORD_SUPERVISION)
+    if not episode.is_open:
+        raise ValidationError("The episode is closed: supervision is recorded on an open episode")
     errors: dict[str, str] = {}
     if record.kind not in Kind.values:
         errors["kind"] = "Select the kind of supervision"
@@ -95,6 +97,8 @@ def record_supervision(
 @transaction.atomic
 def record_oversight(episode: Episode, decision: str, reason: str, *, actor: User) -> Oversight:
     require(actor, Perm.REVIEW_CASEWORK)
+    if not episode.is_open:
+        raise ValidationError("The episode is closed: oversight is recorded on an open episode")
     errors = {}
     if not decision.strip():
         errors["decision"] = "Record the decision"

@@ -16,6 +16,8 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core.codes import Agency
 from cshub.core.dates import format_date
+from cshub.people.access import may_see
+from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
 from cshub.tasks.models import Source, Status, Task
@@ -30,8 +32,13 @@ class NewTask:
     owner_name: str = ""
 
 
-def validate(task: NewTask, *, field_prefix: str = "") -> None:
+def validate(task: NewTask, *, field_prefix: str = "", people: Iterable[Person] = ()) -> None:
     errors: dict[str, str] = {}
+    if task.owner is not None and any(not may_see(task.owner, p) for p in people):
+        errors[f"{field_prefix}owner"] = (
+            "This person may not see the record of every child the action is about: "
+            "choose someone named on the restricted record"
+        )
     if not task.description.strip():
         errors[f"{field_prefix}description"] = "Enter what needs to be done"
     if task.owner is None and not task.owner_name.strip():
@@ -54,7 +61,8 @@ def agree_task(
 ) -> Task:
     """Called inside the caller's transaction (a meeting, plan or supervision action, which
     has already checked the actor's permission for that room)."""
-    validate(task)
+    children = list(people)
+    validate(task, people=children)
     row = Task.objects.create(
         description=task.description.strip(),
         owner=task.owner,
@@ -67,15 +75,17 @@ def agree_task(
         created_by=actor,
         created_at=at or timezone.now(),
     )
-    children = list(people)
     row.people.set(children)
     record_event(actor, Action.CREATE, row, detail={"children": [p.pk for p in children]})
+    details = (
+        f"Action for {row.owner_display} ({row.get_owner_agency_display()}) "
+        f"by {format_date(row.due_date)}: {row.description}"
+    )
     for person in children:
         add_entry(
             person,
             TimelineKind.ACTION_AGREED,
-            f"Action for {row.owner_display} ({row.get_owner_agency_display()}) "
-            f"by {format_date(row.due_date)}: {row.description}",
+            details if person.restricted or not _mixed(children) else _RESTRICTED_DETAILS,
             actor=actor,
             occurred_at=at,
             source=row,
@@ -84,14 +94,28 @@ def agree_task(
     return row
 
 
+_RESTRICTED_DETAILS = (
+    "Action agreed (details restricted: it is also about a child whose record is restricted)"
+)
+
+
+def _mixed(children: list[Person]) -> bool:
+    """About several children, one of them restricted: the others' timelines carry no details."""
+    return len(children) > 1 and any(p.restricted for p in children)
+
+
 def may_update(user: User, task: Task) -> bool:
     return user.pk in (task.owner_id, task.created_by_id) or user.has(Perm.VIEW_TEAM_CASELOAD)
 
 
 @transaction.atomic
 def finish_task(task: Task, note: str, *, actor: User, cancelled: bool = False) -> Task:
+    require(actor, Perm.VIEW_CHILD)
     if not may_update(actor, task):
         raise PermissionDenied("only the owner, whoever agreed it, or a manager can complete an action")
+    children = list(task.people.all())
+    if any(not may_see(actor, p) for p in children):
+        raise PermissionDenied("the action is about a child whose record the actor may not see")
     if task.status != Status.OPEN:
         raise ValidationError({"note": "This action is already closed"})
     if not note.strip():
@@ -105,11 +129,13 @@ def finish_task(task: Task, note: str, *, actor: User, cancelled: bool = False) 
     task.save(update_fields=["status", "completion_note", "completed_at", "completed_by"])
     record_event(actor, Action.UPDATE, task, detail={"status": task.status})
     verb = "no longer needed" if cancelled else "completed"
-    for person in task.people.all():
+    for person in children:
         add_entry(
             person,
             TimelineKind.ACTION_COMPLETED,
-            f"Action {verb}: {task.description} — {task.completion_note}",
+            f"Action {verb}: {task.description} — {task.completion_note}"
+            if person.restricted or not _mixed(children)
+            else f"Action {verb} (details restricted)",
             actor=actor,
             source=task,
             link=reverse("tasks:detail", args=[task.pk]),

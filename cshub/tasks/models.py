@@ -37,10 +37,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def visible_to(self, user: User) -> "TaskQuerySet":
-        """Actions the user owns, and actions about children the user may see. An action about
-        several children is visible only when every one of them is."""
+        """Actions about children the user may see (an action about several children only when
+        every one of them is; owners are checked when the action is agreed)."""
         hidden = Person.objects.exclude(pk__in=Person.objects.visible_to(user))
-        return self.filter(Q(owner=user) | ~Q(people__in=hidden)).distinct()
+        return self.exclude(people__in=hidden).distinct()
 
 
 class Task(models.Model):
