@@ -35,7 +35,7 @@ class SourceKind(models.TextChoices):
     MISSING_REPORTED = "MISSING_REPORTED", "Reported missing"
     MISSING_RETURNED = "MISSING_RETURNED", "Returned from missing"
     INTERVIEW_OVERDUE = "INTERVIEW_OVERDUE", "Return interview overdue"
-    ASSESSMENT_OVERDUE = "ASSESSMENT_OVERDUE", "Assessment overdue"
+    ASSESSMENT_OVERDUE = "ASSESSMENT_OVERDUE", "Review overdue"
     FLAGGED = "FLAGGED", "Brought by a worker"
     MISSING_TRIGGER = "MISSING_TRIGGER", "Missing trigger"
     OVERDUE_ACTION = "OVERDUE_ACTION", "Overdue action"
