@@ -98,6 +98,7 @@ class HubGenerator:
         self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
     ) -> None:
         self.rng = random.Random(seed)
+        self.entries_rng = random.Random(seed + 11)
         self.seed = seed
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
@@ -378,9 +379,18 @@ class HubGenerator:
                 exploitation_concern=rng.random() < 0.3 if outcome == "COMPLETED" else None,
                 child_account=rng.choice(texts.CHILD_ACCOUNTS) if outcome == "COMPLETED" else "",
                 where_and_who=rng.choice(texts.WHERE_AND_WHO) if outcome == "COMPLETED" else "",
+                entries=self._entries() if outcome == "COMPLETED" else (),
             ),
             actor=self.missing_worker,
         )
+
+    def _entries(self) -> tuple[tuple[str, str, str], ...]:
+        """Places, people, vehicles and phones from a small shared pool, so the same ones come
+        up for several children (its own random stream: the rest of the hub is unchanged)."""
+        rng = self.entries_rng
+        if rng.random() < 0.4:
+            return ()
+        return tuple(rng.sample(texts.INTERVIEW_ENTRIES, k=rng.randint(1, 3)))
 
     def _assessments(self, episode: Episode, planned_close: dt.date) -> None:
         """A first assessment (usually within four weeks), then reviews about every quarter,

@@ -111,3 +111,20 @@ WHERE_AND_WHO = [
     "The park and a cousin's house; no adults of concern named.",
     "A hotel near the ring road; an adult met online.",
 ]
+
+
+# (kind, value, what the child said): shared across children so patterns show.
+INTERVIEW_ENTRIES = [
+    ("PLACE", "Flat above the takeaway, High Street", "Stayed there overnight with older lads"),
+    ("PLACE", "Flat 3, Larch Court", "Taken there to 'chill'; adults came and went"),
+    ("PLACE", "Travelodge by the ring road", "Went to a party in a room there"),
+    ("PLACE", "Park by the railway station", "Waited there to be collected"),
+    ("PLACE", "Bus station, stand 4", "Met someone there who gave a train ticket"),
+    ("PERSON", "'Jay', about 20", "Gives lifts and buys food"),
+    ("PERSON", "'Tee', older, from out of town", "Said the child owed him"),
+    ("PERSON", "A woman called Shell", "Let them stay at her flat"),
+    ("VEHICLE", "Silver Audi A3, part plate KX", "Picked up outside school"),
+    ("VEHICLE", "Black Ford Transit", "Driven to another town in it"),
+    ("PHONE", "07700 900123", "Number saved as 'Work'"),
+    ("PHONE", "Snapchat account 'tee_money'", "Messages asking where the child is"),
+]

@@ -16,6 +16,8 @@ from cshub.audit.models import Action
 from cshub.core.dates import format_datetime, within_hours
 from cshub.missing import triggers
 from cshub.missing.models import (
+    EntryKind,
+    InterviewEntry,
     InterviewOutcome,
     MissingEpisode,
     MissingFlag,
@@ -24,6 +26,7 @@ from cshub.missing.models import (
     ReturnInterview,
     ReviewDecision,
     TriggerRule,
+    normalise,
 )
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
@@ -108,6 +111,8 @@ class InterviewRecord:
     push_factors: str = ""
     pull_factors: str = ""
     where_and_who: str = ""
+    # (kind, value, detail): places, people, vehicles and phones the child told of.
+    entries: tuple[tuple[str, str, str], ...] = ()
 
 
 @transaction.atomic
@@ -131,12 +136,31 @@ def record_return_interview(
         errors["delay_reason"] = "Say why the interview was more than 72 hours after the child returned"
     if record.completed_at and record.completed_at > timezone.now():
         errors["completed_at"] = "The interview must have taken place: the time cannot be in the future"
+    for n, (kind, value, _) in enumerate(record.entries, start=1):
+        if kind not in EntryKind.values:
+            errors[f"entry_{n}_kind"] = f"Select what entry {n} is (place, person, vehicle or phone)"
+        if not value.strip():
+            errors[f"entry_{n}_value"] = f"Enter entry {n}"
     if errors:
         raise ValidationError(errors)
+    fields = {k: v for k, v in record.__dict__.items() if k != "entries"}
     interview = ReturnInterview.objects.create(
-        missing_episode=episode, recorded_by=actor, source_id=source_id, **record.__dict__
+        missing_episode=episode, recorded_by=actor, source_id=source_id, **fields
     )
-    record_event(actor, Action.CREATE, interview, child_id=episode.person_id)
+    InterviewEntry.objects.bulk_create(
+        InterviewEntry(
+            interview=interview,
+            person_id=episode.person_id,
+            kind=kind,
+            value=value.strip(),
+            key=normalise(value, kind),
+            detail=detail.strip(),
+        )
+        for kind, value, detail in record.entries
+    )
+    record_event(
+        actor, Action.CREATE, interview, child_id=episode.person_id, detail={"entries": len(record.entries)}
+    )
     add_entry(
         episode.person,
         TimelineKind.RETURN_INTERVIEW,

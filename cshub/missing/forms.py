@@ -7,7 +7,7 @@ from django import forms
 from cshub.core.codes import ExploitationType
 from cshub.core.dates import LONDON
 from cshub.core.forms import GovukDateField, GovukForm
-from cshub.missing.models import InterviewOutcome, MissingType, PoliceRisk, ReviewDecision
+from cshub.missing.models import EntryKind, InterviewOutcome, MissingType, PoliceRisk, ReviewDecision
 
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 TIME_HELP = "In UK time, 24-hour clock, for example 21:30"
@@ -160,6 +160,39 @@ class InterviewForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: in hospital, in custody, missing again, the child asked for a later day or a particular worker",
     )
+
+    ENTRY_ROWS = 4
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.ENTRY_ROWS + 1):
+            kind = forms.ChoiceField(
+                label="What", required=False, choices=[("", "Choose"), *EntryKind.choices]
+            )
+            kind.widget.attrs["class"] = "govuk-select"
+            self.fields[f"entry_{n}_kind"] = kind
+            self.fields[f"entry_{n}_value"] = forms.CharField(
+                label="Name, place, registration or number", required=False, max_length=200
+            )
+            self.fields[f"entry_{n}_detail"] = forms.CharField(
+                label="What the child said about it", required=False, max_length=300
+            )
+            for part in ("value", "detail"):
+                self.fields[f"entry_{n}_{part}"].widget.attrs["class"] = "govuk-input"
+
+    def entry_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"entry_{n}_{part}"] for part in ("kind", "value", "detail")]
+            for n in range(1, self.ENTRY_ROWS + 1)
+        ]
+
+    def entries(self) -> tuple[tuple[str, str, str], ...]:
+        d = self.cleaned_data
+        return tuple(
+            (d[f"entry_{n}_kind"], d[f"entry_{n}_value"], d[f"entry_{n}_detail"])
+            for n in range(1, self.ENTRY_ROWS + 1)
+            if d.get(f"entry_{n}_kind") or d.get(f"entry_{n}_value")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -217,3 +217,42 @@ class PanelDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Panel decision of {self.decided_at:%Y-%m-%d}"
+
+
+class EntryKind(models.TextChoices):
+    PLACE = "PLACE", "Place"
+    PERSON = "PERSON", "Person named"
+    VEHICLE = "VEHICLE", "Vehicle"
+    PHONE = "PHONE", "Phone number or account"
+
+
+def normalise(value: str, kind: str = "") -> str:
+    """The form two mentions of one place, person, vehicle or phone share (for patterns):
+    lower case, punctuation dropped; phone numbers and registrations without spaces."""
+    kept = "".join(c for c in value.lower() if c.isalnum() or c.isspace())
+    if kind in ("PHONE", "VEHICLE"):
+        return (
+            "".join(kept.split())
+            if kind == "PHONE" or any(c.isdigit() for c in kept)
+            else " ".join(kept.split())
+        )
+    return " ".join(kept.split())
+
+
+class InterviewEntry(models.Model):
+    """A place, person, vehicle or phone the child told the interviewer about, kept as a
+    structured entry so patterns across children (the same flat, the same car) show."""
+
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=EntryKind.choices)
+    value = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, db_index=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        indexes = [models.Index(fields=["kind", "key"], name="interview_entry_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"

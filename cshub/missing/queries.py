@@ -11,7 +11,13 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.core.dates import LONDON
 from cshub.missing.actions import INTERVIEW_HOURS
-from cshub.missing.models import MissingEpisode, MissingEpisodeQuerySet, MissingFlag, ReturnInterview
+from cshub.missing.models import (
+    InterviewEntry,
+    MissingEpisode,
+    MissingEpisodeQuerySet,
+    MissingFlag,
+    ReturnInterview,
+)
 from cshub.people.models import Person
 
 
@@ -183,3 +189,46 @@ def overdue_today(now: dt.datetime | None = None) -> tuple[int, int]:
     waiting = MissingEpisode.objects.awaiting_interview().filter(returned_at__gte=since)
     overdue = waiting.filter(returned_at__lt=now - dt.timedelta(hours=INTERVIEW_HOURS))
     return waiting.count(), overdue.count()
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str
+    value: str
+    children: list[Person]
+    hidden: int
+    mentions: int
+    last: dt.datetime | None
+
+
+def patterns(user: User, *, min_children: int = 2, kind: str = "") -> list[Pattern]:
+    """Places, people, vehicles and phones named in return interviews about two or more
+    children: grouped in the database by their normalised form."""
+    entries = InterviewEntry.objects.all()
+    if kind:
+        entries = entries.filter(kind=kind)
+    groups = (
+        entries.values("kind", "key")
+        .annotate(
+            children=Count("person", distinct=True), mentions=Count("id"), last=Max("interview__completed_at")
+        )
+        .filter(children__gte=min_children)
+        .order_by("-children", "-mentions")[:100]
+    )
+    visible = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+    found = []
+    for g in groups:
+        rows = InterviewEntry.objects.filter(kind=g["kind"], key=g["key"]).select_related("person")
+        people = {r.person_id: r.person for r in rows}
+        shown = [p for pk, p in sorted(people.items()) if pk in visible]
+        found.append(
+            Pattern(
+                kind=g["kind"],
+                value=rows[0].value,
+                children=shown,
+                hidden=len(people) - len(shown),
+                mentions=g["mentions"],
+                last=g["last"],
+            )
+        )
+    return found

@@ -11,4 +11,5 @@ urlpatterns = [
     path("missing/reviews/", views.reviews, name="reviews"),
     path("missing/interviews/<int:pk>/review/", views.review, name="review"),
     path("missing/triggers/", views.triggers, name="triggers"),
+    path("missing/places-and-people/", views.patterns, name="patterns"),
 ]

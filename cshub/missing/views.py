@@ -14,7 +14,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.missing import actions, queries
 from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
-from cshub.missing.models import MissingEpisode, ReturnInterview, TriggerRule
+from cshub.missing.models import EntryKind, MissingEpisode, ReturnInterview, TriggerRule
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
@@ -96,11 +96,14 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
             push_factors=d["push_factors"],
             pull_factors=d["pull_factors"],
             where_and_who=d["where_and_who"],
+            entries=form.entries(),
         )
         try:
             actions.record_return_interview(episode, record_, actor=user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
         else:
             messages.success(request, "Return interview recorded.")
             return redirect("missing:queue")
@@ -209,4 +212,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("missing:reviews")
     return render(
         request, "missing/review.html", {"form": form, "interview": item, "person": person, "tab": "overview"}
+    )
+
+
+@require_perm(Perm.RECORD_MISSING)
+def patterns(request: HttpRequest) -> HttpResponse:
+    """Places, people, vehicles and phones that come up in more than one child's interviews."""
+    user = _user(request)
+    kind = request.GET.get("kind", "")
+    if kind not in EntryKind.values:
+        kind = ""
+    found = queries.patterns(user, kind=kind)
+    record_views(user, {p.pk for f in found for p in f.children}, part="places and people")
+    return render(
+        request, "missing/patterns.html", {"patterns": found, "kind": kind, "kinds": EntryKind.choices}
     )

@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:interview": ({"pk": "missing_episode"}, only(P, M, MW), 302),
     "missing:panel": ({}, only(P, M, MW), 302),
     "missing:triggers": ({}, only(M), 302),
+    "missing:patterns": ({}, only(P, M, MW), 302),
     "missing:reviews": ({}, only(M), 302),
     "missing:review": ({"pk": "interview"}, only(M), 302),
     "tasks:list": ({}, CASE, 302),
