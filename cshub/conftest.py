@@ -218,7 +218,15 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         item, meetings.ProposedAction("Visit", TODAY + dt.timedelta(days=3), owner=worker), actor=manager
     )
     attendance = meetings.record_attendance(meeting, "POLICE", "DC Example", actor=manager)
+    held = missing.receive_report_about(
+        missing.ReportedChild("Kofi", "Ashcombe"),
+        missing.MissingReport(
+            reported_at=timezone.now() - dt.timedelta(hours=3), police_reference="GMP-HELD-1"
+        ),
+        actor=worker,
+    )[1]
     return {
+        "held": held,
         "meeting": meeting,
         "item": item,
         "shared": shared,

@@ -96,16 +96,33 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
         ]
 
 
+class ReportedChildSerializer(serializers.Serializer[Any]):
+    forename = serializers.CharField(max_length=100)
+    surname = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=["M", "F", "U", ""], required=False, allow_blank=True)
+
+
 class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
-    # A plain id, resolved only through get_child_for_user() in the view.
-    child = serializers.IntegerField(source="person_id")
+    # A plain id, resolved only through get_child_for_user() in the view. A police system
+    # that does not know the CSHub id sends `person` instead (never both).
+    child = serializers.IntegerField(source="person_id", required=False)
+    person = ReportedChildSerializer(write_only=True, required=False)
     police_reference = serializers.CharField(max_length=40)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and ("person_id" in attrs) == ("person" in attrs):
+            raise serializers.ValidationError(
+                {"child": "Give either the CSHub id of the child (child) or who they are (person), not both"}
+            )
+        return attrs
 
     class Meta:
         model = MissingEpisode
         fields = [
             "id",
             "child",
+            "person",
             "police_reference",
             "reported_at",
             "returned_at",

@@ -134,11 +134,30 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        person = self.child_from(request, data)
+        reported = data.pop("person", None)
         try:
-            episode, created = missing_actions.receive_police_report(
-                person, missing_actions.MissingReport(**data), actor=_user(request), sent=set(data)
-            )
+            if reported is not None:
+                episode, held, created = missing_actions.receive_report_about(
+                    missing_actions.ReportedChild(**reported),
+                    missing_actions.MissingReport(**data),
+                    actor=_user(request),
+                    sent=set(data),
+                )
+                if held is not None:
+                    return Response(
+                        {
+                            "status": "held",
+                            "police_reference": held.police_reference,
+                            "detail": "Held for a worker to confirm which child this is; nothing is lost.",
+                        },
+                        status=status.HTTP_202_ACCEPTED,
+                    )
+                assert episode is not None
+            else:
+                person = self.child_from(request, data)
+                episode, created = missing_actions.receive_police_report(
+                    person, missing_actions.MissingReport(**data), actor=_user(request), sent=set(data)
+                )
         except DjangoValidationError as exc:
             raise _invalid(exc) from None
         return Response(

@@ -17,6 +17,7 @@ from cshub.core.dates import format_datetime, within_hours
 from cshub.missing import triggers
 from cshub.missing.models import (
     EntryKind,
+    HeldReport,
     InterviewEntry,
     InterviewOutcome,
     MissingEpisode,
@@ -326,3 +327,120 @@ def review_interview(
         link=reverse("casework:child", args=[person.pk]),
     )
     return interview
+
+
+@dataclass(frozen=True)
+class ReportedChild:
+    """Who a police report is about, when the police system does not know the CSHub id."""
+
+    forename: str
+    surname: str
+    date_of_birth: dt.date | None = None
+    sex: str = ""
+
+
+CERTAIN_SCORE = 97.0
+
+
+def _report_json(report: MissingReport) -> dict[str, object]:
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in report.__dict__.items()}
+
+
+def _report_from_json(data: dict[str, object]) -> MissingReport:
+    values = dict(data)
+    for name in ("reported_at", "returned_at"):
+        if values.get(name):
+            values[name] = dt.datetime.fromisoformat(str(values[name]))
+    return MissingReport(**values)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def receive_report_about(
+    child: ReportedChild, report: MissingReport, *, actor: User, sent: Iterable[str] | None = None
+) -> tuple[MissingEpisode | None, HeldReport | None, bool]:
+    """A police report naming a child rather than giving a CSHub id. The police reference
+    already known: that episode. One certain match (same date of birth, near-identical
+    name): that child. No likely match: a new record, then the report. Otherwise the
+    report is held for a worker to match, and nothing is dropped.
+    Returns (episode, held report, whether the episode is new)."""
+    from cshub.people import actions as people
+    from cshub.people.access import may_see
+    from cshub.people.search import likely_duplicates
+
+    require(actor, Perm.RECORD_MISSING)
+    if not (child.forename.strip() and child.surname.strip()):
+        raise ValidationError({"person": "Give the child's forename and surname"})
+    _validate_report(report)
+    existing = MissingEpisode.objects.filter(police_reference=report.police_reference).first()
+    if existing is not None and may_see(actor, existing.person):
+        episode, created = receive_police_report(existing.person, report, actor=actor, sent=sent)
+        return episode, None, created
+    held = HeldReport.objects.filter(
+        police_reference=report.police_reference, resolved_at__isnull=True
+    ).first()
+    if held is not None:
+        held.report = _report_json(report)
+        held.save(update_fields=["report"])
+        return None, held, False
+    matches = likely_duplicates(Person.objects.all(), child.forename, child.surname, child.date_of_birth)
+    certain = [
+        m
+        for m in matches
+        if child.date_of_birth and m.person.date_of_birth == child.date_of_birth and m.score >= CERTAIN_SCORE
+    ]
+    if existing is None and len(certain) == 1 and len(matches) == 1 and may_see(actor, certain[0].person):
+        episode, created = receive_police_report(certain[0].person, report, actor=actor, sent=sent)
+        return episode, None, created
+    if existing is None and not matches and child.date_of_birth is not None:
+        person = people.create_person(
+            people.PersonDetails(
+                forename=child.forename.strip(),
+                surname=child.surname.strip(),
+                date_of_birth=child.date_of_birth,
+                sex=child.sex,
+            ),
+            actor=actor,
+        )
+        episode, created = receive_police_report(person, report, actor=actor, sent=sent)
+        return episode, None, created
+    held = HeldReport.objects.create(
+        police_reference=report.police_reference or "",
+        forename=child.forename.strip(),
+        surname=child.surname.strip(),
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        report=_report_json(report),
+        received_by=actor,
+    )
+    record_event(actor, Action.CREATE, held, detail={"likely_matches": len(matches)})
+    return None, held, False
+
+
+@transaction.atomic
+def resolve_held_report(held: HeldReport, person: Person | None, *, actor: User) -> MissingEpisode:
+    """A worker says who the held report is about (`person`), or that it is a child new to
+    CSHub (None: a record is created from the report's details)."""
+    from cshub.people import actions as people
+
+    require(actor, Perm.RECORD_MISSING)
+    if held.resolved_at is not None:
+        raise ValidationError("This report has already been matched")
+    if person is None:
+        if held.date_of_birth is None:
+            raise ValidationError(
+                "The report has no date of birth: add the child on 'Add a person' (with an estimated "
+                "date of birth if need be), then match the report to them"
+            )
+        person = people.create_person(
+            people.PersonDetails(
+                forename=held.forename, surname=held.surname, date_of_birth=held.date_of_birth, sex=held.sex
+            ),
+            actor=actor,
+        )
+    episode, _ = receive_police_report(person, _report_from_json(held.report), actor=actor)
+    held.resolved_at = timezone.now()
+    held.resolved_by = actor
+    held.episode = episode
+    held.save(update_fields=["resolved_at", "resolved_by", "episode"])
+    record_event(actor, Action.UPDATE, held, child_id=person.pk, detail={"matched": True})
+    return episode

@@ -1,6 +1,8 @@
 """Missing episodes and return interviews (the data of interchange.md; the workflow on
 top of them is issue 4's)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -256,3 +258,42 @@ class InterviewEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class HeldReportQuerySet(models.QuerySet["HeldReport"]):
+    def waiting(self) -> "HeldReportQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class HeldReport(models.Model):
+    """A police report about a child CSHub could not match for certain: held (nothing is
+    dropped) until a worker picks the child from the likely matches or creates a record."""
+
+    police_reference = models.CharField(max_length=40, unique=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    report = models.JSONField(help_text="the report's fields, as sent")
+    received_at = models.DateTimeField(default=timezone.now)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    episode = models.ForeignKey(
+        MissingEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = HeldReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Held police report {self.police_reference}"
+
+    @property
+    def reported_at(self) -> dt.datetime | None:
+        value = self.report.get("reported_at")
+        return dt.datetime.fromisoformat(value) if value else None

@@ -12,4 +12,6 @@ urlpatterns = [
     path("missing/interviews/<int:pk>/review/", views.review, name="review"),
     path("missing/triggers/", views.triggers, name="triggers"),
     path("missing/places-and-people/", views.patterns, name="patterns"),
+    path("missing/police-reports/", views.held_reports, name="held_reports"),
+    path("missing/police-reports/<int:pk>/", views.held_report, name="held_report"),
 ]

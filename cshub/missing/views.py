@@ -14,10 +14,11 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.missing import actions, queries
 from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
-from cshub.missing.models import EntryKind, MissingEpisode, ReturnInterview, TriggerRule
+from cshub.missing.models import EntryKind, HeldReport, MissingEpisode, ReturnInterview, TriggerRule
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
+from cshub.people.search import likely_duplicates
 
 
 def _user(request: HttpRequest) -> User:
@@ -226,4 +227,44 @@ def patterns(request: HttpRequest) -> HttpResponse:
     record_views(user, {p.pk for f in found for p in f.children}, part="places and people")
     return render(
         request, "missing/patterns.html", {"patterns": found, "kind": kind, "kinds": EntryKind.choices}
+    )
+
+
+@require_perm(Perm.RECORD_MISSING)
+def held_reports(request: HttpRequest) -> HttpResponse:
+    """Police reports about a child CSHub could not match for certain."""
+    return render(request, "missing/held_reports.html", {"held": HeldReport.objects.waiting()})
+
+
+@require_perm(Perm.RECORD_MISSING)
+@require_http_methods(["GET", "POST"])
+def held_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    held = get_object_or_404(HeldReport.objects.waiting(), pk=pk)
+    everyone = likely_duplicates(Person.objects.all(), held.forename, held.surname, held.date_of_birth)
+    visible = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+    matches = [m for m in everyone if m.person.pk in visible]
+    record_views(user, [m.person.pk for m in matches], part=f"held police report {pk}")
+    error = ""
+    if request.method == "POST":
+        choice = request.POST.get("child", "")
+        person = None
+        if choice != "new":
+            chosen = [m.person for m in matches if str(m.person.pk) == choice]
+            if not chosen:
+                error = "Select the child this report is about, or that they are new to CSHub"
+            else:
+                person = chosen[0]
+        if not error:
+            try:
+                episode = actions.resolve_held_report(held, person, actor=user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, "Report matched: the missing episode is on the child's record.")
+                return redirect("casework:child", episode.person_id)
+    return render(
+        request,
+        "missing/held_report.html",
+        {"held": held, "matches": matches, "hidden": len(everyone) - len(matches), "error": error},
     )

@@ -70,6 +70,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:panel": ({}, only(P, M, MW), 302),
     "missing:triggers": ({}, only(M), 302),
     "missing:patterns": ({}, only(P, M, MW), 302),
+    "missing:held_reports": ({}, only(P, M, MW), 302),
+    "missing:held_report": ({"pk": "held"}, only(P, M, MW), 302),
     "missing:reviews": ({}, only(M), 302),
     "missing:review": ({"pk": "interview"}, only(M), 302),
     "tasks:list": ({}, CASE, 302),
