@@ -4,11 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cshub.access.models import User
+from cshub.casework.models import Episode
 from cshub.core.dates import LONDON
 from cshub.missing.actions import INTERVIEW_HOURS
 from cshub.missing.models import (
@@ -40,10 +41,19 @@ def _describe(delta: dt.timedelta) -> str:
     return " ".join(parts)
 
 
+_open_episode = Episode.objects.filter(person=OuterRef("person"), close_date__isnull=True)
+
+
 def interview_queue(
-    user: User, *, from_care: bool | None = None, now: dt.datetime | None = None
+    user: User,
+    *,
+    from_care: bool | None = None,
+    now: dt.datetime | None = None,
+    worker: User | None = None,
+    team: str = "",
 ) -> list[QueueItem]:
-    """Children returned and awaiting a return interview, least time left first."""
+    """Children returned and awaiting a return interview, least time left first; optionally
+    only children allocated to one hub worker, or to a team (the hub worker's agency)."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS)
     episodes: MissingEpisodeQuerySet = (
@@ -54,6 +64,18 @@ def interview_queue(
     )
     if from_care is not None:
         episodes = episodes.filter(from_care=from_care)
+    if worker is not None:
+        episodes = episodes.filter(
+            person__episodes__close_date__isnull=True, person__episodes__allocated_worker=worker
+        )
+    if team:
+        episodes = episodes.filter(
+            person__episodes__close_date__isnull=True, person__episodes__allocated_worker__agency=team
+        )
+    episodes = episodes.annotate(
+        hub_worker_first=Subquery(_open_episode.values("allocated_worker__first_name")[:1]),
+        hub_worker_last=Subquery(_open_episode.values("allocated_worker__last_name")[:1]),
+    )
     items = []
     for episode in episodes.order_by("returned_at", "id")[:500]:
         assert episode.returned_at is not None

@@ -12,6 +12,8 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
+from cshub.casework.forms import hub_workers
+from cshub.core.codes import Agency
 from cshub.missing import actions, queries
 from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
 from cshub.missing.models import EntryKind, HeldReport, MissingEpisode, ReturnInterview, TriggerRule
@@ -62,7 +64,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Return interviews to do, least time left on the 72-hour clock first."""
     user = _user(request)
     where = request.GET.get("from", "")
-    items = interview_queue(user, from_care={"care": True, "home": False}.get(where))
+    workers = list(hub_workers())
+    chosen = request.GET.get("worker", "")
+    worker = next((w for w in workers if str(w.pk) == chosen), None)
+    team = request.GET.get("team", "")
+    if team not in Agency.values:
+        team = ""
+    items = interview_queue(
+        user, from_care={"care": True, "home": False}.get(where), worker=worker, team=team
+    )
     record_views(user, [i.episode.person_id for i in items], part="return interview queue")
     return render(
         request,
@@ -70,6 +80,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "where": where,
+            "workers": workers,
+            "worker": worker,
+            "team": team,
+            "teams": Agency.choices,
             "overdue": sum(1 for i in items if i.overdue),
             "days": settings.CSHUB_RHI_QUEUE_DAYS,
         },

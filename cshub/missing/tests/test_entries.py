@@ -62,3 +62,15 @@ def test_the_patterns_page_names_visible_children_only(hub, personas, client_for
     _interview(hub["restricted"], personas["team_manager"], (("PHONE", "07700900123", ""),))
     page = client_for("missing_worker").get(reverse("missing:patterns")).content.decode()
     assert "Ashcombe" in page and "Cinderwick" not in page and "1 child whose record is restricted" in page
+
+
+def test_the_queue_filters_by_hub_worker_and_team(hub, personas, client_for):
+    url = reverse("missing:queue")
+    client = client_for("missing_worker")
+    worker = hub["worker"]
+    everyone = client.get(url).content.decode()
+    assert "Ashcombe" in everyone and "Practitioner Persona" in everyone
+    assert "Ashcombe" in client.get(url, {"worker": worker.pk}).content.decode()
+    assert "Ashcombe" not in client.get(url, {"worker": hub["manager"].pk}).content.decode()
+    assert "Ashcombe" in client.get(url, {"team": "SOCIAL_CARE"}).content.decode()
+    assert "Ashcombe" not in client.get(url, {"team": "POLICE"}).content.decode()
