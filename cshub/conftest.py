@@ -225,7 +225,10 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )[1]
+    from types import SimpleNamespace
+
     return {
+        "figure": SimpleNamespace(pk="missing.reports"),
         "held": held,
         "meeting": meeting,
         "item": item,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -9,8 +10,11 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance import actions, dashboard, metrics
 from cshub.assurance.forms import CommentaryForm, PeriodForm
+from cshub.assurance.metrics.drilldown import DRILLS, children
 from cshub.assurance.models import Commentary, Section
+from cshub.audit.events import record_views
 from cshub.missing.queries import overdue_today
+from cshub.people.models import Person
 
 
 @require_perm(Perm.VIEW_AGGREGATES)
@@ -63,5 +67,42 @@ def performance(request: HttpRequest) -> HttpResponse:
             "disproportionality": dashboard.disproportionality(now),
             "queue_waiting": waiting,
             "queue_overdue": overdue,
+            "drills": set(DRILLS) if request.user.has(Perm.VIEW_CHILD) else set(),
+            "period_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_perm(Perm.VIEW_AGGREGATES)
+def drilldown(request: HttpRequest, name: str) -> HttpResponse:
+    """The children behind a figure, for users who may see children's records: only those
+    they may see are named; the others are counted."""
+    user = request.user
+    assert isinstance(user, User)
+    if name not in DRILLS:
+        raise Http404
+    if not user.has(Perm.VIEW_CHILD):
+        return render(request, "errors/403.html", status=403)
+    form = PeriodForm(request.GET or None)
+    period, _, _ = form.periods()
+    ids, records = children(name, period)
+    people = Person.objects.filter(pk__in=ids)
+    visible = people.filter(pk__in=Person.objects.visible_to(user)).order_by("surname", "forename", "pk")
+    page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    record_views(user, [p.pk for p in page], part=f"figure {name}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assurance/drilldown.html",
+        {
+            "title": DRILLS[name].title,
+            "name": name,
+            "period": period,
+            "page": page,
+            "records": records,
+            "total": people.count(),
+            "hidden": people.count() - visible.count(),
+            "query": query.urlencode(),
         },
     )

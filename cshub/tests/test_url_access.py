@@ -63,6 +63,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:my_caseload": ({}, only(P, M), 302),
     "casework:team_caseload": ({}, only(M), 302),
     "assurance:performance": ({}, only(M, A, SL), 302),
+    # Names the children behind a figure: aggregates and children's records both needed.
+    "assurance:drilldown": ({"name": "figure"}, only(M), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),

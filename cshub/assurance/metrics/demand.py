@@ -61,22 +61,34 @@ def _breakdown(prefix: str, counts: dict[str, int], keys: list[str], total: int)
     return {f"{prefix}.{key}": Percent(counts.get(key, 0), total) for key in keys}
 
 
-def referrals(period: Period) -> Metrics:
-    received = Referral.objects.filter(**period.dates("received_date"))
-    total = received.count()
-    by_type = dict(received.values_list("primary_type").annotate(n=Count("id")).order_by())
-    by_gender = dict(
-        received.annotate(g=reporting_gender("person__")).values_list("g").annotate(n=Count("id")).order_by()
-    )
+def received(period: Period) -> "QuerySet[Referral]":
+    return Referral.objects.filter(**period.dates("received_date"))
+
+
+def previously_open(period: Period) -> "QuerySet[Referral]":
     earlier = Episode.objects.filter(person=OuterRef("person"), close_date__lt=OuterRef("received_date"))
-    previously_open = received.filter(Exists(earlier)).count()
-    progressed = received.filter(decision=Decision.OPEN).count()
+    return received(period).filter(Exists(earlier))
+
+
+def progressed(period: Period) -> "QuerySet[Referral]":
+    return received(period).filter(decision=Decision.OPEN)
+
+
+def referrals(period: Period) -> Metrics:
+    received_ = received(period)
+    total = received_.count()
+    by_type = dict(received_.values_list("primary_type").annotate(n=Count("id")).order_by())
+    by_gender = dict(
+        received_.annotate(g=reporting_gender("person__")).values_list("g").annotate(n=Count("id")).order_by()
+    )
+    n_previously_open = previously_open(period).count()
+    n_progressed = progressed(period).count()
     return {
         "referrals.received": CountResult(total),
         **_breakdown("referrals.by_primary_type", by_type, list(ExploitationType.values), total),
         **_breakdown("referrals.by_gender", by_gender, GENDERS, total),
-        "referrals.previously_open": Percent(previously_open, total),
-        "referrals.progressed": Percent(progressed, total),
+        "referrals.previously_open": Percent(n_previously_open, total),
+        "referrals.progressed": Percent(n_progressed, total),
     }
 
 

@@ -11,6 +11,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -48,21 +49,33 @@ def _missing_between(start: "ExpressionWrapper[Any]", end: "ExpressionWrapper[An
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def closures(period: Period) -> "QuerySet[Episode]":
+    return Episode.objects.filter(**period.dates("close_date"))
+
+
+def outcome_achieved(period: Period, name: str) -> "QuerySet[Episode]":
+    return (
+        closures(period)
+        .exclude(**{OUTCOMES[name]: Outcome.NOT_APPLICABLE})
+        .filter(**{OUTCOMES[name]: Outcome.YES})
+    )
+
+
 def compute(period: Period) -> Metrics:
-    closures = Episode.objects.filter(**period.dates("close_date"))
-    n = closures.count()
+    closures_ = closures(period)
+    n = closures_.count()
     results: Metrics = {"closures": CountResult(n)}
     for name, field in OUTCOMES.items():
-        applicable = closures.exclude(**{field: Outcome.NOT_APPLICABLE})
-        results[name] = Percent(applicable.filter(**{field: Outcome.YES}).count(), applicable.count())
-    with_before = closures.annotate(
+        applicable = closures_.exclude(**{field: Outcome.NOT_APPLICABLE})
+        results[name] = Percent(outcome_achieved(period, name).count(), applicable.count())
+    with_before = closures_.annotate(
         before=_missing_between(_date_offset("open_date", -90), _date_offset("open_date", -1)),
         after=_missing_between(_date_offset("close_date", -89), _date_offset("close_date", 0)),
     ).filter(before__gte=1)
     results["outcomes.missing_reduced"] = Percent(
         with_before.filter(after__lt=F("before")).count(), with_before.count()
     )
-    feedback = closures.aggregate(
+    feedback = closures_.aggregate(
         child=Count("id", filter=Q(feedback_child=True)),
         carer=Count("id", filter=Q(feedback_parent_carer=True)),
     )

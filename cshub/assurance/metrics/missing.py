@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
@@ -11,27 +11,38 @@ from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnIntervi
 SEVENTY_TWO_HOURS = dt.timedelta(hours=72)
 
 
-def compute(period: Period) -> Metrics:
-    reported = MissingEpisode.objects.filter(**period.timestamps("reported_at"))
-    per_child = reported.values("person").annotate(n=Count("id")).order_by()
-    children = per_child.count()
-    repeat = per_child.filter(n__gte=3).count()
+def reported(period: Period) -> "QuerySet[MissingEpisode]":
+    return MissingEpisode.objects.filter(**period.timestamps("reported_at"))
 
-    completed = ReturnInterview.objects.filter(
+
+def completed(period: Period) -> "QuerySet[ReturnInterview]":
+    return ReturnInterview.objects.filter(
         outcome=InterviewOutcome.COMPLETED, **period.timestamps("completed_at")
     )
+
+
+def within_72h(period: Period) -> "QuerySet[ReturnInterview]":
     elapsed = ExpressionWrapper(
         F("completed_at") - F("missing_episode__returned_at"), output_field=DurationField()
     )
-    within = completed.annotate(elapsed=elapsed).filter(elapsed__lte=SEVENTY_TWO_HOURS).count()
-    n_completed = completed.count()
+    return completed(period).annotate(elapsed=elapsed).filter(elapsed__lte=SEVENTY_TWO_HOURS)
+
+
+def compute(period: Period) -> Metrics:
+    reported_ = reported(period)
+    per_child = reported_.values("person").annotate(n=Count("id")).order_by()
+    children = per_child.count()
+    repeat = per_child.filter(n__gte=3).count()
+
+    within = within_72h(period).count()
+    n_completed = completed(period).count()
 
     returned = MissingEpisode.objects.filter(**period.timestamps("returned_at"))
     offered = ReturnInterview.objects.filter(missing_episode=OuterRef("pk")).exclude(
         outcome=InterviewOutcome.NOT_OFFERED
     )
     return {
-        "missing.reports": CountResult(reported.count()),
+        "missing.reports": CountResult(reported_.count()),
         "missing.children": CountResult(children),
         "missing.repeat_children": Percent(repeat, children),
         "rhi.completed": CountResult(n_completed),
