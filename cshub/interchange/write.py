@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
+from cshub.interchange.fastinsert import insert_objects, insert_rows, new_objects, reserve_ids
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, Row
 from cshub.interchange.records import existing
@@ -24,6 +26,10 @@ from cshub.people.timeline import midday
 from cshub.referrals.models import Referral
 
 Refs = dict[str, dict[str, int]]
+# Labels for timeline summaries, looked up once rather than per record.
+_EXPLOITATION = {str(k): str(v) for k, v in Referral._meta.get_field("primary_type").flatchoices}
+_DECISION = {str(k): str(v) for k, v in Referral._meta.get_field("decision").flatchoices}
+_MISSING_TYPE = {str(k): str(v) for k, v in MissingEpisode._meta.get_field("missing_type").flatchoices}
 BATCH = 1000
 
 
@@ -182,8 +188,10 @@ class Writer:
         self.parsed, self.run, self.actor, self.progress = parsed, run, actor, progress
         self.refs: Refs = {b.key: {} for b in BINDINGS}
         self.counts = Counts()
-        self.events: list[AuditEvent] = []
-        self.timeline: list[TimelineEntry] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.timeline: list[tuple[Any, ...]] = []
+        self.now = timezone.now()
+        self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
 
     def _resolve(self, binding: Binding) -> None:
         """Database ids for references to records that are not in this import."""
@@ -200,16 +208,18 @@ class Writer:
         if fields:
             detail["fields"] = fields
         self.events.append(
-            AuditEvent(
-                actor=self.actor,
-                actor_agency=getattr(self.actor, "agency", ""),
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                child_id=child,
-                request_id=request_id.get(),
-                via="import",
-                detail=detail,
+            (
+                self.now,
+                getattr(self.actor, "pk", None),
+                getattr(self.actor, "agency", ""),
+                action,
+                obj._meta.label_lower,
+                str(obj.pk),
+                child,
+                request_id.get(),
+                "import",
+                "",
+                detail,
             )
         )
 
@@ -217,7 +227,7 @@ class Writer:
         table = self.parsed.tables[binding.key]
         self._resolve(binding)
         found = existing(binding.model, table.ids())
-        new: list[tuple[str, Any]] = []
+        new: list[tuple[str, dict[str, Any]]] = []
         changed: list[Any] = []
         changed_fields: set[str] = set()
         for n, row in enumerate(table.rows):
@@ -225,7 +235,7 @@ class Writer:
             values = binding.fields(row, self.refs)
             obj = found.get(ident)
             if obj is None:
-                new.append((ident, self._new(binding, ident, values)))
+                new.append((ident, values))
             else:
                 diff = [name for name, value in values.items() if getattr(obj, name) != value]
                 if diff:
@@ -239,7 +249,16 @@ class Writer:
                 self.progress(500)
         if changed:
             binding.model._default_manager.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
-        created = binding.model._default_manager.bulk_create([o for _, o in new], batch_size=BATCH)
+        pks = reserve_ids(binding.model, len(new))
+        if binding.model is User:
+            created = [self._new(binding, ident, values) for ident, values in new]
+            for obj, pk in zip(created, pks, strict=True):
+                obj.pk = pk
+        else:
+            created = new_objects(
+                binding.model, [{"source_id": ident, **values} for ident, values in new], pks
+            )
+        insert_objects(binding.model, created)
         for (ident, _), obj in zip(new, created, strict=True):
             self.refs[binding.key][ident] = obj.pk
             self._event(Action.CREATE, obj, binding.child(obj))
@@ -261,7 +280,7 @@ class Writer:
     def _names(self, rows: list[Row], before: dict[str, Person]) -> None:
         """Rebuild the search index of names for people created or renamed by this import."""
         person_ids = []
-        names: list[PersonName] = []
+        names: list[tuple[Any, ...]] = []
         for row in rows:
             pk = self.refs["person"][row["pers_person_id"]]
             old = before.get(row["pers_person_id"])
@@ -279,29 +298,31 @@ class Writer:
                 forename, _, surname = alias.rpartition(" ") if " " in alias else (alias, "", "")
                 names.append(_name(pk, NameKind.ALIAS, forename, surname))
         PersonName.objects.filter(person_id__in=person_ids).delete()
-        PersonName.objects.bulk_create(names, batch_size=BATCH)
+        insert_rows(PersonName, NAME_COLUMNS, names)
 
     def _timeline(self, key: str, obj: Any) -> None:
         def add(person_id: int, kind: TimelineKind, summary: str, when: Any, link: str = "") -> None:
             self.timeline.append(
-                TimelineEntry(
-                    person_id=person_id,
-                    kind=kind,
-                    summary=summary,
-                    occurred_at=midday(when),
-                    link=link,
-                    source_type=obj._meta.label_lower,
-                    source_id=str(obj.pk),
-                    recorded_by=self.actor,
+                (
+                    person_id,
+                    midday(when),
+                    kind,
+                    summary,
+                    link,
+                    obj._meta.label_lower,
+                    str(obj.pk),
+                    getattr(self.actor, "pk", None),
+                    self.now,
+                    False,
                 )
             )
 
         if key == "referral":
-            link = reverse("referrals:detail", args=[obj.pk])
+            link = f"{self.links['referrals:detail']}{obj.pk}/"
             add(
                 obj.person_id,
                 TimelineKind.REFERRAL,
-                f"Referral received: {obj.get_primary_type_display()}",
+                f"Referral received: {_EXPLOITATION.get(obj.primary_type, obj.primary_type)}",
                 obj.received_date,
                 link,
             )
@@ -309,12 +330,12 @@ class Writer:
                 add(
                     obj.person_id,
                     TimelineKind.DECISION,
-                    f"Threshold decision: {obj.get_decision_display()}. {obj.decision_rationale}",
+                    f"Threshold decision: {_DECISION.get(obj.decision, obj.decision)}. {obj.decision_rationale}",
                     obj.decision_date,
                     link,
                 )
         elif key == "episode":
-            link = reverse("casework:episode", args=[obj.pk])
+            link = f"{self.links['casework:episode']}{obj.pk}/"
             add(obj.person_id, TimelineKind.EPISODE_OPENED, "Hub episode opened", obj.open_date, link)
             if obj.close_date:
                 add(obj.person_id, TimelineKind.EPISODE_CLOSED, "Hub episode closed", obj.close_date, link)
@@ -322,7 +343,7 @@ class Writer:
             add(
                 obj.person_id,
                 TimelineKind.MISSING_REPORTED,
-                f"Reported {obj.get_missing_type_display().lower() or 'missing'}",
+                f"Reported {_MISSING_TYPE.get(obj.missing_type, '').lower() or 'missing'}",
                 obj.reported_at,
             )
 
@@ -345,23 +366,51 @@ class Writer:
         self.counts.unchanged["population"] = len(rows) - created - updated
 
     def finish(self) -> None:
-        TimelineEntry.objects.bulk_create(self.timeline, batch_size=BATCH)
-        AuditEvent.objects.bulk_create(self.events, batch_size=BATCH)
+        insert_rows(TimelineEntry, TIMELINE_COLUMNS, self.timeline)
+        insert_rows(AuditEvent, EVENT_COLUMNS, self.events)
 
 
 def _model(key: str) -> type[models.Model]:
     return next(b.model for b in BINDINGS if b.key == key)
 
 
-def _name(person_id: int, kind: NameKind, forename: str, surname: str) -> PersonName:
-    return PersonName(
-        person_id=person_id,
-        kind=kind,
-        forename=forename,
-        surname=surname,
-        normalised=normalise(f"{forename} {surname}"),
-        forename_key=phonetic(forename),
-        surname_key=phonetic(surname),
+NAME_COLUMNS = ["person_id", "kind", "forename", "surname", "normalised", "forename_key", "surname_key"]
+TIMELINE_COLUMNS = [
+    "person_id",
+    "occurred_at",
+    "kind",
+    "summary",
+    "link",
+    "source_type",
+    "source_id",
+    "recorded_by_id",
+    "recorded_at",
+    "significant",
+]
+EVENT_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_agency",
+    "action",
+    "object_type",
+    "object_id",
+    "child_id",
+    "request_id",
+    "via",
+    "reason",
+    "detail",
+]
+
+
+def _name(person_id: int, kind: NameKind, forename: str, surname: str) -> tuple[Any, ...]:
+    return (
+        person_id,
+        kind,
+        forename,
+        surname,
+        normalise(f"{forename} {surname}"),
+        phonetic(forename),
+        phonetic(surname),
     )
 
 

@@ -157,10 +157,16 @@ def test_overlapping_episodes_are_refused(db, tmp_path):
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(db, tmp_path, monkeypatch):
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
+    from cshub.interchange import fastinsert
 
-    monkeypatch.setattr(ReturnInterview.objects, "bulk_create", broken)
+    real = fastinsert.insert_objects
+
+    def broken(model, objects):
+        if model is ReturnInterview:  # the last table: everything before it is written
+            raise OSError("disk full")
+        return real(model, objects)
+
+    monkeypatch.setattr("cshub.interchange.write.insert_objects", broken)
     with pytest.raises(OSError, match="disk full"):
         run_import(folder(tmp_path, GOOD), actor=None)
     assert not Person.objects.exists() and not MissingEpisode.objects.exists()
