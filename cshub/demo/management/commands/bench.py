@@ -14,6 +14,7 @@ from cshub.assurance.metrics import Count, Percent, Period, compute
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import DUCKDB_SQL, SCALES, duckdb_figures, generate
 from cshub.interchange.importer import run_import
+from cshub.people.models import Person
 
 
 class Command(BaseCommand):
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         refusal = refuse_real_database()
         if refusal:
             raise CommandError(refusal + " Run the benchmark on an empty database.")
+        if Person.objects.exists():
+            raise CommandError(
+                "This database already holds records: the figures would mix them with the benchmark's. "
+                "Run the benchmark on an empty database (a new CSHUB_VAR_DIR, or a new PostgreSQL database)."
+            )
         scale = SCALES[options["scale"]]
         if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
             raise CommandError("Run the benchmark against a database file, not an in-memory one.")
