@@ -168,6 +168,7 @@ class HubGenerator:
             ]
             self._simulate(progress)
             self._restrict_some()
+            self._recent_returns()
             make_meetings(self.users, self.today, seed=self.seed)
         return self.summary
 
@@ -383,6 +384,33 @@ class HubGenerator:
             ),
             actor=self.missing_worker,
         )
+
+    def _recent_returns(self) -> None:
+        """Children who came back in the last few days and wait for their return interview:
+        some with time left on the 72-hour clock, some past it, so the queue is alive on the
+        day the demo runs (its own random stream: the rest of the hub is unchanged)."""
+        rng = random.Random(self.seed + 23)
+        now = timezone.now()
+        open_children = list(
+            Person.objects.filter(episodes__close_date__isnull=True, restricted=False).order_by("pk")[:200]
+        )
+        for hours_ago in (5, 11, 20, 31, 46, 58, 79, 96, 120):
+            person = rng.choice(open_children)
+            returned = now - dt.timedelta(hours=hours_ago)
+            missing.record_missing_episode(
+                person,
+                missing.MissingReport(
+                    reported_at=returned - dt.timedelta(hours=rng.choice([6, 14, 26, 40])),
+                    returned_at=returned,
+                    missing_type="M",
+                    police_risk=rng.choice(["LOW", "MEDIUM", "MEDIUM", "HIGH"]),
+                    from_care=rng.random() < 0.35,
+                    found_location=rng.choice(
+                        ["Bus station", "A flat on Larch Court", "Another town", "Friend's house"]
+                    ),
+                ),
+                actor=self.missing_worker,
+            )
 
     def _entries(self) -> tuple[tuple[str, str, str], ...]:
         """Places, people, vehicles and phones from a small shared pool, so the same ones come

@@ -39,6 +39,15 @@ def test_generator_makes_a_living_hub_through_the_actions(db):
     assert Supervision.objects.filter(kind="JOINT").exists()
     overdue = without_supervision(Episode.objects.all(), today, 28).count()
     assert 0 < overdue < Episode.objects.open().count()
+    # A living return-interview queue (some within 72 hours, some past them), and the same
+    # places and people named for several children.
+    from cshub.access.models import User
+    from cshub.missing.queries import interview_queue, patterns
+
+    manager = User.objects.get(username="manager")
+    queue = interview_queue(manager)
+    assert any(item.overdue for item in queue) and any(not item.overdue for item in queue)
+    assert patterns(manager)
 
 
 def test_same_seed_same_hub(db):
