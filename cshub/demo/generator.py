@@ -416,9 +416,12 @@ class HubGenerator:
         """Places, people, vehicles and phones from a small shared pool, so the same ones come
         up for several children (its own random stream: the rest of the hub is unchanged)."""
         rng = self.entries_rng
-        if rng.random() < 0.4:
+        if rng.random() < 0.8:
             return ()
-        return tuple(rng.sample(texts.INTERVIEW_ENTRIES, k=rng.randint(1, 3)))
+        if rng.random() < 0.5:  # one of the few places and people several children name
+            return (rng.choice(texts.INTERVIEW_ENTRIES),)
+        street = rng.choice(["Mill Lane", "Canal Street", "Station Road", "Hope Street", "Bank Top"])
+        return (("PLACE", f"{rng.randint(1, 180)} {street}", "A friend's house"),)
 
     def _assessments(self, episode: Episode, planned_close: dt.date) -> None:
         """A first assessment (usually within four weeks), then reviews about every quarter,
