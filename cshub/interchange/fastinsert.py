@@ -115,7 +115,7 @@ def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[Sequ
     adapters = [_adapter(by_column[name]) for name in names]
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 (quoted names from the model; values are parameters)
         f"VALUES ({', '.join(['%s'] * len(names))})"
     )
     batch: list[list[Any]] = []
