@@ -46,7 +46,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     # The child concerned: a plain id (no foreign key), so the trail outlives any record.
-    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Indexed with action and time (audit_child_action), as a child's trail is read.
+    child_id = models.BigIntegerField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     via = models.CharField(max_length=16, blank=True, help_text="page, api, command or import")
     reason = models.TextField(blank=True)

@@ -8,12 +8,12 @@ lock on SQLite, and on the sequence on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 CHUNK = 2000
@@ -39,63 +39,69 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
         return list(range(start, start + n))
 
 
-_SEEN: dict[dt.datetime, str] = {}
+def _sqlite_datetimes() -> Callable[[dt.datetime | None], str | None]:
+    """As Django's SQLite backend stores an aware datetime: naive UTC, as text. One per
+    column: a value the same as the row before's (the import's own time) is not redone."""
+    last: list[Any] = [None, None]
+
+    def adapt(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value is last[0]:
+            return str(last[1])
+        if value.tzinfo is dt.UTC:
+            text = value.isoformat(" ")[:-6]  # without its "+00:00"
+        elif value.utcoffset() is None:
+            text = str(value)
+        else:
+            text = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        last[:] = [value, text]
+        return text
+
+    return adapt
 
 
-def _sqlite_datetime(value: dt.datetime | None) -> str | None:
-    """As Django's SQLite backend stores an aware datetime: naive UTC, as text. (Many rows
-    share a timestamp, such as the import's own time: those are converted once.)"""
-    if value is None:
-        return None
-    text = _SEEN.get(value)
-    if text is None:
-        naive = value.astimezone(dt.UTC).replace(tzinfo=None) if value.utcoffset() is not None else value
-        text = str(naive)
-        if len(_SEEN) > 10_000:
-            _SEEN.clear()
-        _SEEN[value] = text
-    return text
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a value of this field becomes a database parameter (None: as it is)."""
     ops = connections[DEFAULT_DB_ALIAS].ops
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite" and settings.USE_TZ:
-            return _sqlite_datetime
+            return _sqlite_datetimes()
         adapt_dt = ops.adapt_datetimefield_value
         return lambda v: adapt_dt(v) if v is not None else None
     if isinstance(field, models.DateField):
         adapt_d = ops.adapt_datefield_value
         return lambda v: adapt_d(v) if v is not None else None
-    if isinstance(field, models.JSONField | models.DecimalField):
+    if isinstance(field, models.JSONField):
+        adapt_json, encoder = ops.adapt_json_value, field.encoder
+        return lambda v: adapt_json(v, encoder) if v is not None else None
+    if isinstance(field, models.DecimalField):
         conn = connections[DEFAULT_DB_ALIAS]
         return lambda v: field.get_db_prep_save(v, conn)
-    return _same
-
-
-def new_objects(model: type[models.Model], rows: Sequence[dict[str, Any]], pks: Sequence[int]) -> list[Any]:
-    """Model instances for rows about to be inserted, without `Model.__init__` per row:
-    every concrete field gets its default once per batch, then the row's values."""
-    state = ModelState
-    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
-    objects = []
-    for row, pk in zip(rows, pks, strict=True):
-        obj = model.__new__(model)
-        obj._state = state()
-        obj._state.adding = False
-        obj.__dict__.update(defaults)
-        obj.__dict__.update(row)
-        obj.pk = pk
-        objects.append(obj)
-    return objects
+    return None
 
 
 def columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return list(model._meta.concrete_fields)
+
+
+def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]], pks: Sequence[int]) -> None:
+    """Insert new records given as {attname: value}, with their reserved keys: every other
+    column gets its default (computed once), `auto_now` columns the time of the call."""
+    fields = [f for f in columns(model) if not f.primary_key]
+    now = timezone.now()
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    values = operator.itemgetter(*defaults)
+    insert_rows(
+        model,
+        [model._meta.pk.column, *(f.column for f in fields)],
+        ((pk, *values(defaults | row)) for row, pk in zip(rows, pks, strict=True)),
+    )
 
 
 def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -112,7 +118,7 @@ def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -
 def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert plain rows: `names` are column names, each row their values in that order."""
     by_column = {f.column: f for f in columns(model)}
-    adapters = [_adapter(by_column[name]) for name in names]
+    adapters = [(i, adapt) for i, name in enumerate(names) if (adapt := _adapter(by_column[name]))]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 (quoted names from the model; values are parameters)
@@ -121,7 +127,10 @@ def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[Sequ
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([adapt(v) for adapt, v in zip(adapters, row, strict=True)])
+            values = list(row)
+            for i, adapt in adapters:
+                values[i] = adapt(values[i])
+            batch.append(values)
             if len(batch) >= CHUNK:
                 cursor.executemany(sql, batch)
                 batch = []

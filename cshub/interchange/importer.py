@@ -7,8 +7,6 @@ from pathlib import Path
 from django.db import transaction
 
 from cshub.access.models import User
-from cshub.audit.events import record_event
-from cshub.audit.models import Action
 from cshub.interchange import reader, validate, write
 from cshub.interchange.models import ImportRun
 
@@ -54,9 +52,6 @@ def run_import(
         run = ImportRun.objects.create(
             source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]
         )
-        result.counts = write.write(parsed, run, actor=actor, progress=progress)
-        run.counts = result.counts.as_dict()
-        run.save(update_fields=["counts"])
-        record_event(actor, Action.IMPORT, run, detail={"counts": run.counts, "source": run.source})
+        result.counts = write.write(parsed, run, actor=actor, progress=progress)  # and its audit events
     result.run = run
     return result

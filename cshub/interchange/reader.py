@@ -4,7 +4,7 @@ every cell, collecting every problem as `file:line: column: message`."""
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,14 +24,19 @@ class Problem:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
-@dataclass
-class Row:
-    line: int
-    values: dict[str, Any]
-    invalid: set[str] = field(default_factory=set)  # columns whose cell could not be read
+class Row(dict[str, Any]):
+    """One data row: its cells by column name (None for an empty cell or a column the file
+    does not have), the line it came from, and the columns whose cell could not be read."""
 
-    def __getitem__(self, name: str) -> Any:
-        return self.values.get(name)
+    __slots__ = ("invalid", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.invalid: set[str] = set()
+
+    def __missing__(self, name: str) -> None:
+        return None
 
 
 @dataclass
@@ -92,21 +97,25 @@ def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | N
         raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
 
 
-def _cell(column: Column, raw: str) -> Any:
+def _parser(column: Column) -> Callable[[str], Any]:
+    """How to read a (stripped, non-empty) cell of this column."""
     if column.kind in ("id", "ref", "text"):
-        return values.unguard(raw)
+        return values.unguard
     if column.kind == "date":
-        return values.parse_date(raw)
+        return values.parse_date
     if column.kind == "datetime":
-        return values.parse_datetime(raw)
+        return values.parse_datetime
     if column.kind == "flag":
-        return values.parse_flag(raw)
+        return values.parse_flag
     if column.kind == "int":
-        return values.parse_int(raw)
+        return values.parse_int
+    codes = column.codes
     if column.kind == "code":
-        return values.parse_code(raw.upper() if column.codes == ("Y", "N", "NA") else raw, column.codes)
+        if codes == ("Y", "N", "NA"):
+            return lambda raw: values.parse_code(raw.upper(), codes)
+        return lambda raw: values.parse_code(raw, codes)
     if column.kind == "codes":
-        return values.parse_codes(raw, column.codes)
+        return lambda raw: values.parse_codes(raw, codes)
     raise AssertionError(column.kind)
 
 
@@ -133,27 +142,27 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         parsed.broken.add(table.key)
         return
     index = {name: i for i, name in enumerate(header)}
+    # Per column of the file: where it is, its name, whether it is required, how to read it.
+    plan = [(index[c.name], c.name, c.required, _parser(c)) for c in table.columns if c.name in index]
     seen: dict[object, int] = {}
     line = 1
     for cells in reader:
         line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        row = Row(line, {})
-        for column in table.columns:
-            i = index.get(column.name)
-            raw = cells[i].strip() if i is not None and i < len(cells) else ""
+        if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
+            continue  # a blank line
+        row = Row(line)
+        width = len(cells)
+        for i, name, required, parse in plan:
+            raw = cells[i].strip() if i < width else ""
             if not raw:
-                row.values[column.name] = None
-                if column.required:
-                    parsed.error(target, row, column.name, "a value is required")
+                if required:
+                    parsed.error(target, row, name, "a value is required")
                 continue
             try:
-                row.values[column.name] = _cell(column, raw)
+                row[name] = parse(raw)
             except values.CellError as exc:
-                row.values[column.name] = None
-                row.invalid.add(column.name)
-                parsed.error(target, row, column.name, str(exc))
+                row.invalid.add(name)
+                parsed.error(target, row, name, str(exc))
         key = row[table.id_column] if table.id_column else (row["dimension"], row["group"])
         if key is not None and key != (None, None):
             if key in seen:

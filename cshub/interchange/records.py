@@ -17,13 +17,25 @@ def interchange_id(obj: Any) -> str:
 
 def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
     """The records these interchange ids already name, by id."""
-    wanted = sorted(set(ids))
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    manager = model._default_manager
+    native = {int(m.group(1)): i for i in wanted if (m := NATIVE.match(i))}
+    if len(wanted) > CHUNK:
+        # Many ids (a whole history): read which source ids the table holds, once, and
+        # fetch only the records that match, rather than asking for every id.
+        held = manager.filter(source_id__isnull=False).values_list("source_id", "pk")
+        matched = [pk for source_id, pk in held.iterator(chunk_size=CHUNK) if source_id in wanted]
+        batches = [manager.filter(pk__in=matched[i : i + CHUNK]) for i in range(0, len(matched), CHUNK)]
+    else:
+        batches = [manager.filter(source_id__in=wanted)]
     found: dict[str, Any] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        for obj in model._default_manager.filter(source_id__in=chunk):
+    for batch in batches:
+        for obj in batch:
             found[obj.source_id] = obj  # type: ignore[attr-defined]
-        native = {int(m.group(1)): i for i in chunk if (m := NATIVE.match(i))}
-        for obj in model._default_manager.filter(pk__in=list(native), source_id__isnull=True):
+    keys = sorted(native)
+    for start in range(0, len(keys), CHUNK):
+        for obj in manager.filter(pk__in=keys[start : start + CHUNK], source_id__isnull=True):
             found[native[obj.pk]] = obj
     return found

@@ -1,7 +1,10 @@
 """Writing a validated import in one transaction: create what is new, update what changed,
-leave the rest; an audit event for each record created or changed, naming the import."""
+leave the rest. The audit trail gets one event per child the import touched, naming the
+import and listing every record it created or changed about that child (and which
+fields), and one event for the import itself (with the records about no child)."""
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +15,10 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.assurance.models import ReferencePopulation
-from cshub.audit.context import request_id
+from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
-from cshub.interchange.fastinsert import insert_objects, insert_rows, new_objects, reserve_ids
+from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, Row
 from cshub.interchange.records import existing
@@ -52,7 +55,8 @@ class Binding:
     key: str
     model: type[models.Model]
     fields: Callable[[Row, Refs], dict[str, Any]]
-    child: Callable[[Any], int | None]
+    # The child a record is about, from its key and values (None: found through its parent).
+    child: Callable[[int, dict[str, Any]], int | None]
 
 
 BINDINGS: list[Binding] = [
@@ -64,7 +68,7 @@ BINDINGS: list[Binding] = [
             "job_title": _text(r["prof_professional_job_title"])[:100],
             "agency": r["csh_agency"] or "SOCIAL_CARE",
         },
-        lambda o: None,
+        lambda pk, v: None,
     ),
     Binding(
         "person",
@@ -79,7 +83,7 @@ BINDINGS: list[Binding] = [
             "upn": _text(r["pers_upn"]),
             "person_type": r["csh_person_type"] or "CHILD",
         },
-        lambda o: o.pk,
+        lambda pk, v: pk,
     ),
     Binding(
         "address",
@@ -91,7 +95,7 @@ BINDINGS: list[Binding] = [
             "end_date": r["addr_address_end_date"],
             "imd_decile": r["csh_imd_decile"],
         },
-        lambda o: o.person_id,
+        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "referral",
@@ -106,7 +110,7 @@ BINDINGS: list[Binding] = [
             "decision_date": r["decision_date"],
             "decision_rationale": _text(r["decision_rationale"]),
         },
-        lambda o: o.person_id,
+        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "episode",
@@ -123,7 +127,7 @@ BINDINGS: list[Binding] = [
             "feedback_child": r["feedback_child"],
             "feedback_parent_carer": r["feedback_parent_carer"],
         },
-        lambda o: o.person_id,
+        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "assessment",
@@ -137,7 +141,7 @@ BINDINGS: list[Binding] = [
             "reviewer_risk_level": _text(r["reviewer_risk_level"]),
             "cin_factors": r["cin_factors"] or [],
         },
-        lambda o: None,
+        lambda pk, v: None,
     ),
     Binding(
         "missing",
@@ -152,7 +156,7 @@ BINDINGS: list[Binding] = [
             "police_risk": _text(r["csh_police_risk"]),
             "from_care": r["csh_from_care"],
         },
-        lambda o: o.person_id,
+        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "return_interview",
@@ -166,7 +170,7 @@ BINDINGS: list[Binding] = [
             "delay_reason": _text(r["delay_reason"]),
             "exploitation_concern": r["exploitation_concern"],
         },
-        lambda o: None,
+        lambda pk, v: None,
     ),
 ]
 
@@ -187,10 +191,15 @@ class Writer:
     ) -> None:
         self.parsed, self.run, self.actor, self.progress = parsed, run, actor, progress
         self.refs: Refs = {b.key: {} for b in BINDINGS}
+        # The child each episode and missing episode is about, for the audit events of the
+        # assessments and return interviews that hang from them.
+        self.child_of: dict[str, dict[int, int]] = {"episode": {}, "missing": {}}
         self.counts = Counts()
-        self.events: list[tuple[Any, ...]] = []
+        # Per child (None: records about no child): what the import created and changed.
+        self.touched: dict[int | None, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.timeline: list[tuple[Any, ...]] = []
         self.now = timezone.now()
+        self.actor_id = getattr(actor, "pk", None)
         self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
 
     def _resolve(self, binding: Binding) -> None:
@@ -199,34 +208,34 @@ class Writer:
         for column in table.table.columns:
             if column.kind == "ref":
                 missing = {r[column.name] for r in table.rows if r[column.name]} - set(self.refs[column.ref])
-                self.refs[column.ref].update(
-                    {i: o.pk for i, o in existing(_model(column.ref), missing).items()}
-                )
+                for ident, obj in existing(_model(column.ref), missing).items():
+                    self.refs[column.ref][ident] = obj.pk
+                    if column.ref in self.child_of:
+                        self.child_of[column.ref][obj.pk] = obj.person_id
 
-    def _event(self, action: Action, obj: Any, child: int | None, fields: list[str] | None = None) -> None:
-        detail: dict[str, Any] = {"import": self.run.pk}
-        if fields:
-            detail["fields"] = fields
-        self.events.append(
-            (
-                self.now,
-                getattr(self.actor, "pk", None),
-                getattr(self.actor, "agency", ""),
-                action,
-                obj._meta.label_lower,
-                str(obj.pk),
-                child,
-                request_id.get(),
-                "import",
-                "",
-                detail,
-            )
-        )
+    def _child(self, binding: Binding, pk: int, values: dict[str, Any]) -> int | None:
+        if binding.key == "assessment":
+            return self.child_of["episode"].get(values["episode_id"])
+        if binding.key == "return_interview":
+            return self.child_of["missing"].get(values["missing_episode_id"])
+        return binding.child(pk, values)
+
+    def _event(
+        self, action: Action, label: str, pk: int, child: int | None, fields: list[str] | None = None
+    ) -> None:
+        what = self.touched[child]
+        if action == Action.CREATE:
+            what.setdefault("created", {}).setdefault(label, []).append(pk)
+        else:
+            what.setdefault("changed", {}).setdefault(label, {})[str(pk)] = fields
 
     def write_table(self, binding: Binding) -> None:
         table = self.parsed.tables[binding.key]
         self._resolve(binding)
+        label = binding.model._meta.label_lower
         found = existing(binding.model, table.ids())
+        refs = self.refs[binding.key]
+        owners = self.child_of.get(binding.key)
         new: list[tuple[str, dict[str, Any]]] = []
         changed: list[Any] = []
         changed_fields: set[str] = set()
@@ -243,108 +252,118 @@ class Writer:
                         setattr(obj, name, values[name])
                     changed.append(obj)
                     changed_fields.update(diff)
-                    self._event(Action.UPDATE, obj, binding.child(obj), diff)
-                self.refs[binding.key][ident] = obj.pk
+                    self._event(
+                        Action.UPDATE, label, obj.pk, self._child(binding, obj.pk, obj.__dict__), diff
+                    )
+                refs[ident] = obj.pk
+                if owners is not None:
+                    owners[obj.pk] = obj.person_id
             if self.progress and n % 500 == 0:
                 self.progress(500)
         if changed:
             binding.model._default_manager.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
         pks = reserve_ids(binding.model, len(new))
         if binding.model is User:
-            created = [self._new(binding, ident, values) for ident, values in new]
-            for obj, pk in zip(created, pks, strict=True):
-                obj.pk = pk
+            users = [self._new_user(ident, values) for ident, values in new]
+            for user, pk in zip(users, pks, strict=True):
+                user.pk = pk
+            insert_objects(User, users)
         else:
-            created = new_objects(
-                binding.model, [{"source_id": ident, **values} for ident, values in new], pks
-            )
-        insert_objects(binding.model, created)
-        for (ident, _), obj in zip(new, created, strict=True):
-            self.refs[binding.key][ident] = obj.pk
-            self._event(Action.CREATE, obj, binding.child(obj))
-            self._timeline(binding.key, obj)
+            for ident, values in new:
+                values["source_id"] = ident
+            insert_new(binding.model, [values for _, values in new], pks)
+        for (ident, values), pk in zip(new, pks, strict=True):
+            refs[ident] = pk
+            if owners is not None:
+                owners[pk] = values["person_id"]
+            self._event(Action.CREATE, label, pk, self._child(binding, pk, values))
+            self._timeline(binding.key, label, pk, values)
         if binding.key == "person":
             self._names(table.rows, found)
-        self.counts.created[binding.key] = len(created)
+        self.counts.created[binding.key] = len(new)
         self.counts.updated[binding.key] = len(changed)
-        self.counts.unchanged[binding.key] = len(table.rows) - len(created) - len(changed)
+        self.counts.unchanged[binding.key] = len(table.rows) - len(new) - len(changed)
 
-    def _new(self, binding: Binding, ident: str, values: dict[str, Any]) -> Any:
-        if binding.model is User:
-            username = "prof-" + re.sub(r"[^\w.@+-]", "-", ident)[:140]
-            user = User(username=username, is_active=False, source_id=ident, **values)
-            user.set_unusable_password()
-            return user
-        return binding.model(source_id=ident, **values)
+    @staticmethod
+    def _new_user(ident: str, values: dict[str, Any]) -> User:
+        """An imported professional: an account nobody can sign in to until a manager acts."""
+        username = "prof-" + re.sub(r"[^\w.@+-]", "-", ident)[:140]
+        user = User(username=username, is_active=False, source_id=ident, **values)
+        user.set_unusable_password()
+        return user
 
     def _names(self, rows: list[Row], before: dict[str, Person]) -> None:
         """Rebuild the search index of names for people created or renamed by this import."""
-        person_ids = []
+        aliases_before: dict[int, list[str]] = defaultdict(list)
+        held = [p.pk for p in before.values()]
+        for start in range(0, len(held), BATCH):
+            for person_id, forename, surname in PersonName.objects.filter(
+                person_id__in=held[start : start + BATCH], kind=NameKind.ALIAS
+            ).values_list("person_id", "forename", "surname"):
+                aliases_before[person_id].append(f"{forename} {surname}".strip())
+        renamed = []
         names: list[tuple[Any, ...]] = []
         for row in rows:
             pk = self.refs["person"][row["pers_person_id"]]
             old = before.get(row["pers_person_id"])
             aliases = [a.strip() for a in (row["csh_aliases"] or "").split(";") if a.strip()]
             if old is not None:
-                current = sorted(str(n) for n in old.names.all() if n.kind == NameKind.ALIAS)
-                if (old.forename, old.surname) == (
-                    row["pers_forename"],
-                    row["pers_surname"],
-                ) and current == sorted(aliases):
+                same_name = (old.forename, old.surname) == (row["pers_forename"], row["pers_surname"])
+                if same_name and sorted(aliases_before[pk]) == sorted(aliases):
                     continue
-            person_ids.append(pk)
+                renamed.append(pk)
             names.append(_name(pk, NameKind.PRIMARY, row["pers_forename"], row["pers_surname"]))
             for alias in aliases:
                 forename, _, surname = alias.rpartition(" ") if " " in alias else (alias, "", "")
                 names.append(_name(pk, NameKind.ALIAS, forename, surname))
-        PersonName.objects.filter(person_id__in=person_ids).delete()
+        for start in range(0, len(renamed), BATCH):
+            PersonName.objects.filter(person_id__in=renamed[start : start + BATCH]).delete()
         insert_rows(PersonName, NAME_COLUMNS, names)
 
-    def _timeline(self, key: str, obj: Any) -> None:
-        def add(person_id: int, kind: TimelineKind, summary: str, when: Any, link: str = "") -> None:
+    def _timeline(self, key: str, label: str, pk: int, v: dict[str, Any]) -> None:
+        def add(kind: TimelineKind, summary: str, when: Any, link: str = "") -> None:
             self.timeline.append(
                 (
-                    person_id,
+                    v["person_id"],
                     midday(when),
                     kind,
                     summary,
                     link,
-                    obj._meta.label_lower,
-                    str(obj.pk),
-                    getattr(self.actor, "pk", None),
+                    label,
+                    str(pk),
+                    self.actor_id,
                     self.now,
                     False,
                 )
             )
 
         if key == "referral":
-            link = f"{self.links['referrals:detail']}{obj.pk}/"
+            link = f"{self.links['referrals:detail']}{pk}/"
+            kind = v["primary_type"]
             add(
-                obj.person_id,
                 TimelineKind.REFERRAL,
-                f"Referral received: {_EXPLOITATION.get(obj.primary_type, obj.primary_type)}",
-                obj.received_date,
+                f"Referral received: {_EXPLOITATION.get(kind, kind)}",
+                v["received_date"],
                 link,
             )
-            if obj.decision != "PENDING" and obj.decision_date:
+            if v["decision"] != "PENDING" and v["decision_date"]:
+                decision = _DECISION.get(v["decision"], v["decision"])
                 add(
-                    obj.person_id,
                     TimelineKind.DECISION,
-                    f"Threshold decision: {_DECISION.get(obj.decision, obj.decision)}. {obj.decision_rationale}",
-                    obj.decision_date,
+                    f"Threshold decision: {decision}. {v['decision_rationale']}",
+                    v["decision_date"],
                     link,
                 )
         elif key == "episode":
-            link = f"{self.links['casework:episode']}{obj.pk}/"
-            add(obj.person_id, TimelineKind.EPISODE_OPENED, "Hub episode opened", obj.open_date, link)
-            if obj.close_date:
-                add(obj.person_id, TimelineKind.EPISODE_CLOSED, "Hub episode closed", obj.close_date, link)
+            link = f"{self.links['casework:episode']}{pk}/"
+            add(TimelineKind.EPISODE_OPENED, "Hub episode opened", v["open_date"], link)
+            if v["close_date"]:
+                add(TimelineKind.EPISODE_CLOSED, "Hub episode closed", v["close_date"], link)
         elif key == "missing":
             add(
-                obj.person_id,
                 TimelineKind.MISSING_REPORTED,
-                f"Reported {_MISSING_TYPE.get(obj.missing_type, '').lower() or 'missing'}",
-                obj.reported_at,
+                f"Reported {_MISSING_TYPE.get(v['missing_type'], '').lower() or 'missing'}",
+                v["reported_at"],
             )
 
     def write_population(self) -> None:
@@ -366,8 +385,30 @@ class Writer:
         self.counts.unchanged["population"] = len(rows) - created - updated
 
     def finish(self) -> None:
+        # In the order of the index the timeline is read by (child, time): each entry lands
+        # next to the one before it, rather than anywhere in the index.
+        self.timeline.sort(key=lambda e: (e[0], e[1]))
         insert_rows(TimelineEntry, TIMELINE_COLUMNS, self.timeline)
-        insert_rows(AuditEvent, EVENT_COLUMNS, self.events)
+        head = (self.now, self.actor_id, getattr(self.actor, "agency", ""), Action.IMPORT)
+        tail = (request_id.get(), "import", "")
+        run_ref = (self.run._meta.label_lower, str(self.run.pk))
+        about_no_child = self.touched.pop(None, {})
+        insert_rows(
+            AuditEvent,
+            EVENT_COLUMNS,
+            (
+                (*head, *run_ref, child, *tail, {"import": self.run.pk, **what})
+                for child, what in self.touched.items()
+            ),
+        )
+        detail = {
+            "import": self.run.pk,
+            "source": self.run.source,
+            "counts": self.run.counts,
+            **about_no_child,
+        }
+        run_tail = (request_id.get(), channel.get(), "")  # how it was run: page or command
+        insert_rows(AuditEvent, EVENT_COLUMNS, [(*head, *run_ref, None, *run_tail, detail)])
 
 
 def _model(key: str) -> type[models.Model]:
@@ -424,5 +465,7 @@ def write(
             writer.write_table(binding)
     if "population" in parsed.tables:
         writer.write_population()
+    run.counts = writer.counts.as_dict()
+    run.save(update_fields=["counts"])
     writer.finish()
     return writer.counts

@@ -40,7 +40,10 @@ class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
 
 
 class MissingEpisode(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_episodes")
+    # Indexed with reported_at (missing_person_reported), as a child's history is read.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="missing_episodes", db_index=False
+    )
     reported_at = models.DateTimeField("Reported missing", db_index=True)
     returned_at = models.DateTimeField("Returned or found", null=True, blank=True, db_index=True)
     missing_type = models.CharField(max_length=1, choices=MissingType.choices, blank=True)
@@ -59,8 +62,13 @@ class MissingEpisode(models.Model):
         "Return interview accepted (as given)", max_length=2, choices=YesNoNA.choices, blank=True
     )
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    recorded_by = models.ForeignKey(  # never searched by: no index to keep up on every import
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -108,8 +116,13 @@ class ReturnInterview(models.Model):
     push_factors = models.TextField("What made the child leave (push factors)", blank=True)
     pull_factors = models.TextField("What drew the child away (pull factors)", blank=True)
     where_and_who = models.TextField("Where they were and who with", blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    reviewed_by = models.ForeignKey(  # never searched by
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_decision = models.CharField(max_length=12, choices=ReviewDecision.choices, blank=True)
@@ -119,8 +132,13 @@ class ReturnInterview(models.Model):
     )
     exploitation_concern = models.BooleanField(null=True, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    recorded_by = models.ForeignKey(  # never searched by: no index to keep up on every import
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -202,20 +202,32 @@ class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):
 class TimelineEntry(models.Model):
     """One row per thing that happened to a child, written by the rooms' actions."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
-    occurred_at = models.DateTimeField(db_index=True)
+    # Indexed together (timeline_person_time) as the timeline is read: a child's entries in
+    # time order. No other index: every import and action writes here, and each index costs.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline", db_index=False)
+    occurred_at = models.DateTimeField()
     kind = models.CharField(max_length=32, choices=TimelineKind.choices)
     summary = models.TextField()
     link = models.CharField(max_length=200, blank=True)
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     significant = models.BooleanField(default=False)
     significant_marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     objects = TimelineEntryQuerySet.as_manager()

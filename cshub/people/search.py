@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from django.db.models import Q
@@ -21,12 +22,14 @@ MIN_SCORE = 72.0
 DUPLICATE_SCORE = 80.0
 
 
+@lru_cache(maxsize=8192)  # names repeat: an import of a whole history asks for the same ones
 def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z ]+", " ", ascii_only.lower().replace("'", "")).strip()
 
 
+@lru_cache(maxsize=8192)
 def phonetic(word: str) -> str:
     word = normalise(word).replace(" ", "")
     return jellyfish.metaphone(word)[:20] if word else ""

@@ -63,9 +63,16 @@ def test_a_good_folder_imports_everything(db, tmp_path):
     assert MissingEpisode.objects.get().reported_at == dt.datetime(2024, 10, 25, 21, 0, tzinfo=dt.UTC)  # BST
     assert [str(w) for w in result.warnings] == ["person.csv:1: extra_col: unknown column, ignored"]
     assert kofi.timeline.filter(kind="REFERRAL").exists()
-    # The audit trail shows the import that created each record.
-    event = AuditEvent.objects.get(action=Action.CREATE, object_type="referrals.referral", child_id=kofi.pk)
+    # The child's audit trail shows the import and every record it created about them.
+    event = AuditEvent.objects.get(action=Action.IMPORT, child_id=kofi.pk)
     assert event.detail["import"] == result.run.pk and event.via == "import"
+    referral = Referral.objects.get(person=kofi)
+    assert referral.pk in event.detail["created"]["referrals.referral"]
+    assert kofi.pk in event.detail["created"]["people.person"]
+    # The import's own event lists the records about no child (the professionals).
+    own = AuditEvent.objects.get(action=Action.IMPORT, child_id=None)
+    assert own.object_id == str(result.run.pk) and own.detail["counts"] == result.run.counts
+    assert len(own.detail["created"]["access.user"]) == result.counts.created["professional"]
 
 
 def test_every_error_is_listed_and_nothing_is_written(db, tmp_path):
@@ -115,11 +122,14 @@ def test_importing_twice_changes_nothing_and_a_changed_row_updates(db, tmp_path)
     )
     third = run_import(folder(tmp_path, changed), actor=None)
     assert third.counts.updated["referral"] == 1 and Referral.objects.get(source_id="R2").decision == "NFA"
-    event = AuditEvent.objects.filter(action=Action.UPDATE, object_type="referrals.referral").get()
+    r2 = Referral.objects.get(source_id="R2")
+    event = AuditEvent.objects.get(action=Action.IMPORT, child_id=r2.person_id, detail__import=third.run.pk)
     assert event.detail == {
         "import": third.run.pk,
-        "fields": ["decision", "decision_date", "decision_rationale"],
+        "changed": {"referrals.referral": {str(r2.pk): ["decision", "decision_date", "decision_rationale"]}},
     }
+    # The second import changed nothing, so no child's trail names it.
+    assert not AuditEvent.objects.filter(detail__import=again.run.pk).exclude(child_id=None).exists()
 
 
 def test_import_export_import_is_the_identity(db, tmp_path):
@@ -159,14 +169,14 @@ def test_overlapping_episodes_are_refused(db, tmp_path):
 def test_a_failure_half_way_leaves_the_database_as_it_was(db, tmp_path, monkeypatch):
     from cshub.interchange import fastinsert
 
-    real = fastinsert.insert_objects
+    real = fastinsert.insert_new
 
-    def broken(model, objects):
+    def broken(model, rows, pks):
         if model is ReturnInterview:  # the last table: everything before it is written
             raise OSError("disk full")
-        return real(model, objects)
+        return real(model, rows, pks)
 
-    monkeypatch.setattr("cshub.interchange.write.insert_objects", broken)
+    monkeypatch.setattr("cshub.interchange.write.insert_new", broken)
     with pytest.raises(OSError, match="disk full"):
         run_import(folder(tmp_path, GOOD), actor=None)
     assert not Person.objects.exists() and not MissingEpisode.objects.exists()
