@@ -3,6 +3,7 @@ leave the rest. The audit trail gets one event per child the import touched, nam
 import and listing every record it created or changed about that child (and which
 fields), and one event for the import itself (with the records about no child)."""
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -198,6 +199,7 @@ class Writer:
         # Per child (None: records about no child): what the import created and changed.
         self.touched: dict[int | None, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.timeline: list[tuple[Any, ...]] = []
+        self.middays: dict[dt.date, dt.datetime] = {}
         self.now = timezone.now()
         self.actor_id = getattr(actor, "pk", None)
         self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
@@ -306,7 +308,8 @@ class Writer:
         for row in rows:
             pk = self.refs["person"][row["pers_person_id"]]
             old = before.get(row["pers_person_id"])
-            aliases = [a.strip() for a in (row["csh_aliases"] or "").split(";") if a.strip()]
+            raw = row["csh_aliases"]
+            aliases = [a.strip() for a in raw.split(";") if a.strip()] if raw else []
             if old is not None:
                 same_name = (old.forename, old.surname) == (row["pers_forename"], row["pers_surname"])
                 if same_name and sorted(aliases_before[pk]) == sorted(aliases):
@@ -320,12 +323,19 @@ class Writer:
             PersonName.objects.filter(person_id__in=renamed[start : start + BATCH]).delete()
         insert_rows(PersonName, NAME_COLUMNS, names)
 
+    def _midday(self, day: dt.date) -> dt.datetime:
+        """midday() once per date: a history has many records on each day."""
+        when = self.middays.get(day)
+        if when is None:
+            when = self.middays[day] = midday(day)
+        return when
+
     def _timeline(self, key: str, label: str, pk: int, v: dict[str, Any]) -> None:
         def add(kind: TimelineKind, summary: str, when: Any, link: str = "") -> None:
             self.timeline.append(
                 (
                     v["person_id"],
-                    midday(when),
+                    when if isinstance(when, dt.datetime) else self._midday(when),
                     kind,
                     summary,
                     link,
