@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Count, Percent, Period, compute
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Generated {rows:,} rows ({scale.hubs} hub(s) x {scale.years} years) in {time.perf_counter() - began:.1f} s"
             )
+            reverse("casework:episode", args=[0])  # load the URLs now, as a running server has
             began = time.perf_counter()
             with tqdm(total=rows, desc="Importing", unit=" rows", disable=None) as bar:
                 result = run_import(
