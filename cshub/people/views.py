@@ -12,6 +12,7 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
+from cshub.audit.imports import changes_to_child
 from cshub.audit.models import Action, AuditEvent
 from cshub.people import actions
 from cshub.people.access import get_child_for_user, may_see
@@ -283,6 +284,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             "grant_form": grant_form,
             "page": page,
             "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"),
+            "imports": changes_to_child(person.pk),
             "tab": "access",
         },
     )

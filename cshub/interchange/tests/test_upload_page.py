@@ -62,3 +62,26 @@ def test_only_zip_or_csv_files(client_for):
     response = client_for("team_manager").post("/imports/", {"files": SimpleUploadedFile("notes.docx", b"x")})
     assert response.status_code == 400 and b"one .zip file or CSV files" in response.content
     assert b"Select a .zip file" in client_for("team_manager").post("/imports/", {}).content
+
+
+def test_the_childs_record_shows_the_imports_that_changed_it(client_for, personas, tmp_path):
+    from cshub.interchange.importer import run_import
+    from cshub.interchange.tests.test_import_export import folder
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = run_import(folder(tmp_path / "a", GOOD), actor=None)
+    changed = dict(GOOD)
+    changed["csh_referral.csv"] = GOOD["csh_referral.csv"].replace(
+        "R2,C2,2024-06-01,CSE,,PENDING,,", "R2,C2,2024-06-01,CSE,,NFA,2024-06-03,No indicators"
+    )
+    second = run_import(folder(tmp_path / "b", changed), actor=personas["team_manager"])
+    ava = Person.objects.get(source_id="C2")
+    page = client_for("team_manager").get(f"/children/{ava.pk}/access/").content.decode()
+    section = page.split("Imports that created or changed this record")[1]
+    assert f'href="/imports/{first.run.pk}/"' in section and f'href="/imports/{second.run.pk}/"' in section
+    assert (
+        "1 person, 1 referral" in section
+        and "Referral: decision, decision date, decision rationale" in section
+    )
+    assert personas["team_manager"].get_full_name() in section and "The cshub import command" in section
