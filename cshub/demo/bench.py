@@ -1,12 +1,12 @@
 """`cshub bench metrics`: a region-sized synthetic history (hubs x years), imported through
 the importer, then every figure computed by the metrics engine, each beside the time DuckDB
 takes to compute the same definitions over the same CSV files in the same run (the
-reference for what this machine allows). Results are ratios, never absolute targets."""
+reference for what this machine allows: cshub/demo/bench_duckdb.py). Results are ratios,
+never absolute targets."""
 
 import csv
 import datetime as dt
 import random
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,48 +135,3 @@ def generate(folder: Path, scale: Scale, *, seed: int = 1, last_year: int = 2025
 
 def _z(value: dt.datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
-
-
-LONDON_DAY = "(CAST({} AS TIMESTAMPTZ) AT TIME ZONE 'Europe/London')::DATE"
-REPORTED = LONDON_DAY.format("miss_missing_episode_start_date")
-COMPLETED = LONDON_DAY.format("completed_at")
-# Fixed query text (no user input): the f-strings only insert the London-day expression.
-DUCKDB_SQL = {
-    "referrals.received": "SELECT count(*) FROM referral WHERE CAST(received_date AS DATE) BETWEEN $s AND $e",
-    "missing.reports": f"SELECT count(*) FROM missing WHERE {REPORTED} BETWEEN $s AND $e",
-    "missing.children": f"SELECT count(DISTINCT miss_person_id) FROM missing WHERE {REPORTED} BETWEEN $s AND $e",
-    "rhi.completed": f"SELECT count(*) FROM interview WHERE outcome = 'COMPLETED' AND {COMPLETED} BETWEEN $s AND $e",
-    "rhi.within_72h": (
-        "SELECT count(*) FROM interview i JOIN missing m ON m.miss_table_id = i.missing_id "
-        f"WHERE i.outcome = 'COMPLETED' AND {LONDON_DAY.format('i.completed_at')} BETWEEN $s AND $e "
-        "AND CAST(i.completed_at AS TIMESTAMPTZ) - CAST(m.miss_missing_episode_end_date AS TIMESTAMPTZ) <= INTERVAL 72 HOUR"
-    ),
-    "closures": "SELECT count(*) FROM episode WHERE CAST(close_date AS DATE) BETWEEN $s AND $e",
-    "outcomes.eet": (
-        "SELECT count(*) FILTER (WHERE outcome_eet = 'YES') FROM episode "
-        "WHERE CAST(close_date AS DATE) BETWEEN $s AND $e AND coalesce(outcome_eet, '') <> 'NOT_APPLICABLE'"
-    ),
-    "assessments.completed": "SELECT count(*) FROM assessment WHERE CAST(completed_date AS DATE) BETWEEN $s AND $e",
-}
-
-
-def duckdb_figures(folder: Path, start: dt.date, end: dt.date) -> tuple[dict[str, int], float]:
-    import duckdb
-
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    for name, filename in (
-        ("referral", "csh_referral.csv"),
-        ("missing", "missing.csv"),
-        ("interview", "csh_return_interview.csv"),
-        ("episode", "csh_episode.csv"),
-        ("assessment", "csh_assessment.csv"),
-    ):
-        source = f"read_csv('{folder / filename}', header=true, all_varchar=true)"
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
-    began = time.perf_counter()
-    figures: dict[str, int] = {}
-    for name, sql in DUCKDB_SQL.items():
-        row = con.execute(sql, {"s": start, "e": end}).fetchone()
-        figures[name] = int(row[0]) if row else 0
-    return figures, time.perf_counter() - began
