@@ -11,7 +11,7 @@ PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
 
 
 def test_the_metrics_engine_and_duckdb_agree_on_every_figure_of_the_same_files(db, tmp_path: Path):
-    rows = generate(tmp_path, Scale(hubs=1, years=2, children=60, referrals=20))
+    rows = generate(tmp_path, Scale(hubs=1, years=2, children=60, referrals=50, workers=3))
     result = run_import(tmp_path, actor=None)
     assert result.ok and result.rows == rows
     figures = compute(PERIOD)
@@ -23,6 +23,17 @@ def test_the_metrics_engine_and_duckdb_agree_on_every_figure_of_the_same_files(d
     assert set(figures) - set(reference) == {"supervision.overdue"}
     assert len(DEFINITIONS) >= 30 and len(reference) >= 45
     assert disagreements(figures, reference) == []
+    # ... and the history exercises them: the figures that need more than counting have
+    # something to count.
+    assert reference["referrals.previously_open"]["numerator"] > 0
+    assert reference["closures.reopened_within_6_months"]["numerator"] > 0
+    assert reference["outcomes.missing_reduced"]["denominator"] > 0
+    assert reference["children.worked_with.deprivation_1_3"]["numerator"] > 0
+    assert 0 < reference["rhi.offered"]["numerator"] < reference["rhi.offered"]["denominator"]
+    assert reference["episodes.open_at_end"]["value"] > 0
+    assert reference["assessments.reviewer_agreement.kappa"]["value"] is not None
+    assert any(name.startswith("caseload.by_worker.prof-") for name in reference)
+    assert any(r.get("rate_ratio") for name, r in reference.items() if name.startswith("disproportionality."))
 
     # The comparison sees a change in any part: one closure's outcome, changed in the
     # database only, is a disagreement on that outcome's numerator and nothing else.
