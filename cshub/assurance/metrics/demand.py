@@ -22,7 +22,7 @@ from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
-from cshub.people.models import Address, Person
+from cshub.people.models import Address, Person, PersonType
 from cshub.referrals.models import Decision, Referral
 
 GENDERS = ["male", "female", "self_described", "not_known"]
@@ -128,7 +128,10 @@ def _band() -> Case:
 
 
 def episodes(period: Period) -> Metrics:
-    worked_with = _open_during(period).values("person").distinct()
+    # Children only: "a child is a person record with role child".
+    worked_with = (
+        _open_during(period).filter(person__person_type=PersonType.CHILD).values("person").distinct()
+    )
     children = Person.objects.filter(pk__in=worked_with)
     n_children = children.count()
     end = period.end

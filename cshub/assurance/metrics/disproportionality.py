@@ -12,7 +12,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
 
-from cshub.assurance.metrics.base import Metrics, Period, Ratio, _is_small
+from cshub.assurance.metrics.base import Metrics, Percent, Period, Ratio, _is_small
 from cshub.assurance.metrics.demand import reporting_gender
 from cshub.assurance.models import ReferencePopulation
 from cshub.people.models import Address
@@ -58,7 +58,7 @@ class RateRatio(Ratio):
         return None
 
     def _share(self, part: int, whole: int) -> float | None:
-        return None if whole == 0 else round(100 * part / whole, 2)
+        return Percent(part, whole).percent  # half-up to 2 places, as every percentage
 
     def as_dict(self, publication: bool = False) -> dict[str, Any]:
         ci = self.interval

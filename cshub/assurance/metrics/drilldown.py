@@ -31,7 +31,7 @@ DRILLS: dict[str, Drill] = {
     ),
     "referrals.progressed": Drill("Referrals opened to the hub", demand.progressed, "person"),
     "missing.reports": Drill("Missing reports", missing.reported, "person"),
-    "missing.children": Drill("Children reported missing", missing.reported, "person"),
+    "missing.children": Drill("Children reported missing", missing.reported_about_children, "person"),
     "rhi.completed": Drill("Return interviews completed", missing.completed, "missing_episode__person"),
     "rhi.within_72h": Drill(
         "Return interviews completed within 72 hours", missing.within_72h, "missing_episode__person"

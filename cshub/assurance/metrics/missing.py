@@ -7,12 +7,19 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
 from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnInterview
+from cshub.people.models import PersonType
 
 SEVENTY_TWO_HOURS = dt.timedelta(hours=72)
 
 
 def reported(period: Period) -> "QuerySet[MissingEpisode]":
     return MissingEpisode.objects.filter(**period.timestamps("reported_at"))
+
+
+def reported_about_children(period: Period) -> "QuerySet[MissingEpisode]":
+    """For the figures about children ("a child is a person record with role child"):
+    a report about an adult counts as a report, not as a child reported missing."""
+    return reported(period).filter(person__person_type=PersonType.CHILD)
 
 
 def completed(period: Period) -> "QuerySet[ReturnInterview]":
@@ -30,7 +37,7 @@ def within_72h(period: Period) -> "QuerySet[ReturnInterview]":
 
 def compute(period: Period) -> Metrics:
     reported_ = reported(period)
-    per_child = reported_.values("person").annotate(n=Count("id")).order_by()
+    per_child = reported_about_children(period).values("person").annotate(n=Count("id")).order_by()
     children = per_child.count()
     repeat = per_child.filter(n__gte=3).count()
 

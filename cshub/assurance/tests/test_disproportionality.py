@@ -24,6 +24,11 @@ def test_rate_ratio_and_its_95_percent_interval_by_the_log_method():
     assert RateRatio(3, 100, 1000, 10000).as_dict(publication=True)["referrals"] == "c"
 
 
+def test_shares_are_rounded_half_up_like_every_percentage():
+    shares = RateRatio(11983, 20000, 1, 800).as_dict()  # 59.915 and 0.125 exactly
+    assert (shares["referral_share"], shares["population_share"]) == (59.92, 0.13)
+
+
 def test_groups_are_counted_from_the_referred_children(personas):
     worker = personas["practitioner"]
     for dimension, group, count in [

@@ -15,6 +15,7 @@ from cshub.casework import actions as casework
 from cshub.conftest import make_child
 from cshub.missing import actions as missing
 from cshub.people import actions as people
+from cshub.people.models import Person, PersonType
 from cshub.referrals import actions as referrals
 
 LONDON = ZoneInfo("Europe/London")
@@ -223,6 +224,23 @@ def test_missing_children_repeat_and_offered(staff):
     assert (m["missing.repeat_children"].numerator, m["missing.repeat_children"].denominator) == (1, 2)
     assert (m["rhi.offered"].numerator, m["rhi.offered"].denominator) == (2, 4)
     assert m["rhi.completed"].value == 1
+
+
+def test_a_person_who_is_not_a_child_counts_in_reports_but_not_as_a_child(staff):
+    """ "A child is a person record with role child": an adult's missing report is a report,
+    and an adult's episode an episode, but neither makes a child counted."""
+    manager, _ = staff
+    child, adult = make_child(manager), make_child(manager, "Dee", "Harrowby")
+    Person.objects.filter(pk=adult.pk).update(person_type=PersonType.ADULT)
+    base = dt.datetime(2024, 6, 1, 12, tzinfo=UTC)
+    for who in (child, adult, adult, adult):
+        report(who, manager, base, base + dt.timedelta(hours=2))
+    for who in (child, adult):
+        episode(who, manager, dt.date(2024, 5, 1), None)
+    m = compute(YEAR)
+    assert (m["missing.reports"].value, m["missing.children"].value) == (4, 1)
+    assert (m["missing.repeat_children"].numerator, m["missing.repeat_children"].denominator) == (0, 1)
+    assert m["children.worked_with"].value == 1
 
 
 # Impact -------------------------------------------------------------------------------
