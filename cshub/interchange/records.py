@@ -37,5 +37,7 @@ def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
     keys = sorted(native)
     for start in range(0, len(keys), CHUNK):
         for obj in manager.filter(pk__in=keys[start : start + CHUNK], source_id__isnull=True):
-            found[native[obj.pk]] = obj
+            # A record that came in with this very id (say, from another CSHub's export)
+            # is the one it names: the id as a source id wins over the id as a CSHub id.
+            found.setdefault(native[obj.pk], obj)
     return found

@@ -10,12 +10,13 @@ from django.db import models
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
 from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing, interchange_id
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import MissingEpisode, ReturnInterview
-from cshub.people.models import Address, Person
+from cshub.people.models import Address, Person, PersonName
 from cshub.referrals.models import Referral
 
 MODELS: dict[str, type[models.Model]] = {
@@ -28,6 +29,52 @@ MODELS: dict[str, type[models.Model]] = {
     "missing": MissingEpisode,
     "return_interview": ReturnInterview,
 }
+
+
+# Text cells that land in a field of limited length: (table, column) -> (model, field).
+# Every id column lands in its model's source_id. Professionals' names and job titles are
+# cut to fit instead (a person's own name is never cut).
+LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
+    ("person", "pers_forename"): (Person, "forename"),
+    ("person", "pers_surname"): (Person, "surname"),
+    ("person", "pers_upn"): (Person, "upn"),
+    ("address", "addr_address_postcode"): (Address, "postcode"),
+    ("population", "group"): (ReferencePopulation, "group"),
+}
+
+
+def _limit(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField), (model, name)
+    assert field.max_length, (model, name)
+    return int(field.max_length)
+
+
+def _lengths(parsed: Parsed) -> None:
+    """A value longer than its field holds is an error here, before anything is written
+    (rather than cut short, or refused by the database half-way)."""
+    name_limit = _limit(PersonName, "forename")
+    for key, table in parsed.tables.items():
+        limits = {c: _limit(m, f) for (k, c), (m, f) in LIMITED.items() if k == key}
+        if table.table.id_column:
+            limits[table.table.id_column] = _limit(MODELS[key], "source_id")
+        for ref in table.table.columns:
+            if ref.kind == "ref":
+                limits[ref.name] = _limit(MODELS[ref.ref], "source_id")
+        for row in table.rows:
+            for name, limit in limits.items():
+                value = row[name]
+                if isinstance(value, str) and len(value) > limit:
+                    parsed.error(table, row, name, f"longer than {limit} characters ({len(value)})")
+            aliases = row["csh_aliases"] if key == "person" else None
+            for alias in (aliases or "").split(";"):
+                if any(len(part) > name_limit for part in alias.strip().rpartition(" ")):
+                    parsed.error(
+                        table,
+                        row,
+                        "csh_aliases",
+                        f"a name in this alias is longer than {name_limit} characters",
+                    )
 
 
 def person_of(obj: Any) -> int | None:
@@ -210,6 +257,7 @@ def check(parsed: Parsed, actor: User | None = None) -> None:
     for table in TABLES:
         if table.key in parsed.tables:
             _rules(parsed, table.key, parsed.tables[table.key])
+    _lengths(parsed)
     _references(parsed)
     _episodes(parsed)
     _interviews(parsed)

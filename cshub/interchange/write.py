@@ -241,6 +241,10 @@ class Writer:
         new: list[tuple[str, dict[str, Any]]] = []
         changed: list[Any] = []
         changed_fields: set[str] = set()
+        # Names as they were, before this import's changes are applied to the records.
+        names_before = (
+            {i: (o.forename, o.surname) for i, o in found.items()} if binding.key == "person" else {}
+        )
         for n, row in enumerate(table.rows):
             ident = row[table.table.id_column]
             values = binding.fields(row, self.refs)
@@ -250,13 +254,15 @@ class Writer:
             else:
                 diff = [name for name, value in values.items() if getattr(obj, name) != value]
                 if diff:
+                    was_about = self._child(binding, obj.pk, obj.__dict__)
                     for name in diff:
                         setattr(obj, name, values[name])
                     changed.append(obj)
                     changed_fields.update(diff)
-                    self._event(
-                        Action.UPDATE, label, obj.pk, self._child(binding, obj.pk, obj.__dict__), diff
-                    )
+                    now_about = self._child(binding, obj.pk, obj.__dict__)
+                    self._event(Action.UPDATE, label, obj.pk, now_about, diff)
+                    if was_about != now_about:  # moved to another child: both trails say so
+                        self._event(Action.UPDATE, label, obj.pk, was_about, diff)
                 refs[ident] = obj.pk
                 if owners is not None:
                     owners[obj.pk] = obj.person_id
@@ -281,7 +287,7 @@ class Writer:
             self._event(Action.CREATE, label, pk, self._child(binding, pk, values))
             self._timeline(binding.key, label, pk, values)
         if binding.key == "person":
-            self._names(table.rows, found)
+            self._names(table.rows, names_before)
         self.counts.created[binding.key] = len(new)
         self.counts.updated[binding.key] = len(changed)
         self.counts.unchanged[binding.key] = len(table.rows) - len(new) - len(changed)
@@ -294,10 +300,10 @@ class Writer:
         user.set_unusable_password()
         return user
 
-    def _names(self, rows: list[Row], before: dict[str, Person]) -> None:
+    def _names(self, rows: list[Row], before: dict[str, tuple[str, str]]) -> None:
         """Rebuild the search index of names for people created or renamed by this import."""
         aliases_before: dict[int, list[str]] = defaultdict(list)
-        held = [p.pk for p in before.values()]
+        held = [self.refs["person"][ident] for ident in before]
         for start in range(0, len(held), BATCH):
             for person_id, forename, surname in PersonName.objects.filter(
                 person_id__in=held[start : start + BATCH], kind=NameKind.ALIAS
@@ -307,11 +313,11 @@ class Writer:
         names: list[tuple[Any, ...]] = []
         for row in rows:
             pk = self.refs["person"][row["pers_person_id"]]
-            old = before.get(row["pers_person_id"])
+            old = before.get(row["pers_person_id"])  # (forename, surname) before this import
             raw = row["csh_aliases"]
             aliases = [a.strip() for a in raw.split(";") if a.strip()] if raw else []
             if old is not None:
-                same_name = (old.forename, old.surname) == (row["pers_forename"], row["pers_surname"])
+                same_name = old == (row["pers_forename"], row["pers_surname"])
                 if same_name and sorted(aliases_before[pk]) == sorted(aliases):
                     continue
                 renamed.append(pk)

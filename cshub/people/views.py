@@ -240,6 +240,9 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/break_glass.html", {"form": form, "person_id": person.pk})
 
 
+IMPORTS_SHOWN = 20  # on the Access page: the most recent imports that changed the record
+
+
 @require_perm(Perm.REVIEW_ACCESS)
 @require_http_methods(["GET", "POST"])
 def access(request: HttpRequest, pk: int) -> HttpResponse:
@@ -273,6 +276,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.grant_access(person, grant_form.cleaned_data["user"], actor=user)
                 messages.success(request, f"{grant_form.cleaned_data['user']} may now see this record.")
                 return redirect("people:access", person.pk)
+    imports = changes_to_child(person.pk, limit=IMPORTS_SHOWN + 1)
     views = AuditEvent.objects.for_child(person.pk).views().select_related("actor")
     page = Paginator(views, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -284,7 +288,8 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             "grant_form": grant_form,
             "page": page,
             "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"),
-            "imports": changes_to_child(person.pk),
+            "imports": imports[:IMPORTS_SHOWN],
+            "imports_more": len(imports) > IMPORTS_SHOWN,
             "tab": "access",
         },
     )

@@ -11,6 +11,7 @@ from cshub.interchange import values
 from cshub.interchange.exporter import export
 from cshub.interchange.importer import run_import
 from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.people import actions as people_actions
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
@@ -193,3 +194,83 @@ def test_date_and_time_rules():
         values.parse_datetime("2024-03-31 01:30")  # clocks go forward at 01:00
     assert values.parse_datetime("2024-03-31 01:30+00:00") == dt.datetime(2024, 3, 31, 1, 30, tzinfo=dt.UTC)
     assert values.parse_flag("y") is True
+
+
+def _again(tmp_path: Path, name: str, **changes: tuple[str, str]) -> dict[str, str]:
+    """GOOD with text replaced in some files, in a folder of its own."""
+    files = dict(GOOD)
+    for filename, (old, new) in changes.items():
+        assert old in files[filename]
+        files[filename] = files[filename].replace(old, new)
+    (tmp_path / name).mkdir()
+    return files
+
+
+def test_a_child_renamed_by_a_re_import_is_found_by_the_new_name(db, tmp_path):
+    from cshub.people.search import search_people
+
+    run_import(folder(tmp_path, GOOD), actor=None)
+    renamed = _again(tmp_path, "b", **{"person.csv": ("C2,Ava,Oakholme", "C2,Ava,Brightwater")})
+    assert run_import(folder(tmp_path / "b", renamed), actor=None).counts.updated["person"] == 1
+    ava = Person.objects.get(source_id="C2")
+    assert [(n.kind, n.surname) for n in ava.names.all()] == [("PRIMARY", "Brightwater")]
+    assert [m.person for m in search_people(Person.objects.all(), "Ava Brightwater")] == [ava]
+
+
+def test_an_id_that_looks_like_a_cshub_id_names_the_record_that_came_with_it(db, tmp_path, personas):
+    """Files from another CSHub carry its ids (`csh-<n>`): once imported here, such an id
+    names the record it came with, never this CSHub's own record <n>."""
+    worker = personas["practitioner"]
+    native = people_actions.create_person(
+        people_actions.PersonDetails("Nia", "Native", date_of_birth=dt.date(2012, 1, 1)), actor=worker
+    )
+    target = native.pk + 2  # the id the next record made here after the import will have
+    person_csv = (
+        f"pers_person_id,pers_forename,pers_surname,pers_dob\ncsh-{target},Remy,Fromelsewhere,2011-02-03\n"
+    )
+    (tmp_path / "a").mkdir()
+    run_import(folder(tmp_path / "a", {"person.csv": person_csv}), actor=None)
+    later = people_actions.create_person(
+        people_actions.PersonDetails("Lee", "Later", date_of_birth=dt.date(2012, 1, 1)), actor=worker
+    )
+    assert later.pk == target  # so the id in the file now also spells this record's CSHub id
+    (tmp_path / "b").mkdir()
+    result = run_import(
+        folder(tmp_path / "b", {"person.csv": person_csv.replace("Remy", "Remi")}), actor=None
+    )
+    assert result.counts.updated["person"] == 1 and result.counts.created["person"] == 0
+    assert Person.objects.get(source_id=f"csh-{target}").forename == "Remi"
+    assert Person.objects.get(pk=later.pk).forename == "Lee"
+
+
+def test_values_longer_than_their_field_are_errors_before_anything_is_written(db, tmp_path):
+    long = _again(
+        tmp_path,
+        "b",
+        **{
+            "person.csv": (
+                "C2,Ava,Oakholme,15/01/2011,F,,,",
+                f"C2,Ava,Oakholme,15/01/2011,F,,{'x' * 101} Smith,",
+            ),
+            "address.csv": ("A1,C1,mx4 2ab", f"{'A' * 70},C1,mx4 2ab{'x' * 8}"),
+        },
+    )
+    errors = [str(e) for e in run_import(folder(tmp_path / "b", long), actor=None).errors]
+    assert errors == [
+        "address.csv:2: addr_address_postcode: longer than 10 characters (15)",
+        "address.csv:2: addr_table_id: longer than 64 characters (70)",
+        "person.csv:3: csh_aliases: a name in this alias is longer than 100 characters",
+    ]
+    assert not Person.objects.exists()
+
+
+def test_a_record_moved_to_another_child_shows_on_both_childrens_trails(db, tmp_path):
+    first = run_import(folder(tmp_path, GOOD), actor=None)
+    moved = _again(tmp_path, "b", **{"missing.csv": ("M1,C1,", "M1,C2,")})
+    second = run_import(folder(tmp_path / "b", moved), actor=None)
+    kofi, ava = Person.objects.get(source_id="C1"), Person.objects.get(source_id="C2")
+    episode = MissingEpisode.objects.get(source_id="M1")
+    assert episode.person == ava and first.run.pk != second.run.pk
+    for child in (kofi, ava):
+        event = AuditEvent.objects.get(action=Action.IMPORT, child_id=child.pk, detail__import=second.run.pk)
+        assert event.detail["changed"]["missing.missingepisode"] == {str(episode.pk): ["person_id"]}
