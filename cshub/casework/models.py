@@ -84,6 +84,7 @@ class Episode(models.Model):
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "hub episode"
         ordering = ["-open_date", "-id"]
         constraints = [
             models.UniqueConstraint(
