@@ -96,7 +96,8 @@ def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]], pks: S
         else f.get_default()
         for f in fields
     }
-    values = operator.itemgetter(*defaults)
+    getter = operator.itemgetter(*defaults)
+    values = getter if len(defaults) > 1 else lambda row: (getter(row),)  # one key: a tuple still
     insert_rows(
         model,
         [model._meta.pk.column, *(f.column for f in fields)],
