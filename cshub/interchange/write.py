@@ -56,8 +56,6 @@ class Binding:
     key: str
     model: type[models.Model]
     fields: Callable[[Row, Refs], dict[str, Any]]
-    # The child a record is about, from its key and values (None: found through its parent).
-    child: Callable[[int, dict[str, Any]], int | None]
 
 
 BINDINGS: list[Binding] = [
@@ -69,7 +67,6 @@ BINDINGS: list[Binding] = [
             "job_title": _text(r["prof_professional_job_title"])[:100],
             "agency": r["csh_agency"] or "SOCIAL_CARE",
         },
-        lambda pk, v: None,
     ),
     Binding(
         "person",
@@ -84,7 +81,6 @@ BINDINGS: list[Binding] = [
             "upn": _text(r["pers_upn"]),
             "person_type": r["csh_person_type"] or "CHILD",
         },
-        lambda pk, v: pk,
     ),
     Binding(
         "address",
@@ -96,7 +92,6 @@ BINDINGS: list[Binding] = [
             "end_date": r["addr_address_end_date"],
             "imd_decile": r["csh_imd_decile"],
         },
-        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "referral",
@@ -111,7 +106,6 @@ BINDINGS: list[Binding] = [
             "decision_date": r["decision_date"],
             "decision_rationale": _text(r["decision_rationale"]),
         },
-        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "episode",
@@ -128,7 +122,6 @@ BINDINGS: list[Binding] = [
             "feedback_child": r["feedback_child"],
             "feedback_parent_carer": r["feedback_parent_carer"],
         },
-        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "assessment",
@@ -142,7 +135,6 @@ BINDINGS: list[Binding] = [
             "reviewer_risk_level": _text(r["reviewer_risk_level"]),
             "cin_factors": r["cin_factors"] or [],
         },
-        lambda pk, v: None,
     ),
     Binding(
         "missing",
@@ -157,7 +149,6 @@ BINDINGS: list[Binding] = [
             "police_risk": _text(r["csh_police_risk"]),
             "from_care": r["csh_from_care"],
         },
-        lambda pk, v: v.get("person_id"),
     ),
     Binding(
         "return_interview",
@@ -171,7 +162,6 @@ BINDINGS: list[Binding] = [
             "delay_reason": _text(r["delay_reason"]),
             "exploitation_concern": r["exploitation_concern"],
         },
-        lambda pk, v: None,
     ),
 ]
 
@@ -216,11 +206,14 @@ class Writer:
                         self.child_of[column.ref][obj.pk] = obj.person_id
 
     def _child(self, binding: Binding, pk: int, values: dict[str, Any]) -> int | None:
+        """The child a record is about (None for a professional)."""
+        if binding.key == "person":
+            return pk
         if binding.key == "assessment":
             return self.child_of["episode"].get(values["episode_id"])
         if binding.key == "return_interview":
             return self.child_of["missing"].get(values["missing_episode_id"])
-        return binding.child(pk, values)
+        return values.get("person_id")
 
     def _event(
         self, action: Action, label: str, pk: int, child: int | None, fields: list[str] | None = None
