@@ -1,6 +1,7 @@
 """Inserting many rows without the per-object cost of `bulk_create`: primary keys are
 reserved first (so records can refer to each other before they are written), values are
-adapted once per column kind, and rows go to the database with `executemany`.
+adapted once per column kind, and rows go to the database in bulk: many rows per `INSERT`
+on SQLite, `COPY` on PostgreSQL.
 
 Only for the import's own transaction (the reserved keys rely on it holding the write
 lock on SQLite, and on the sequence on PostgreSQL)."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
-CHUNK = 2000
+ROWS_PER_INSERT = 2000
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
@@ -120,26 +122,46 @@ def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[Sequ
     """Insert plain rows: `names` are column names, each row their values in that order."""
     by_column = {f.column: f for f in columns(model)}
     adapters = [(i, adapt) for i, name in enumerate(names) if (adapt := _adapter(by_column[name]))]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 (quoted names from the model; values are parameters)
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
     if connection.vendor == "postgresql":
         _copy(model, names, rows, adapters)
         return
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
+    _sqlite_insert(model, names, rows, adapters)
+
+
+def _sqlite_insert(
+    model: type[models.Model],
+    names: list[str],
+    rows: Iterable[Sequence[Any]],
+    adapters: list[tuple[int, Callable[[Any], Any]]],
+) -> None:
+    """SQLite's bulk path: as many rows per INSERT as SQLite takes parameters (a statement
+    per row, as `executemany` runs it, costs SQLite a start and an end for every row)."""
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608 (quoted names from the model; values are parameters)
+    one = f"({', '.join(['?'] * len(names))})"
+    with connection.cursor() as wrapper, connection.wrap_database_errors:
+        # The driver's own execute: the statement is written with its placeholders already
+        # ("?"), and Django's rewriting of "%s" would cost more than the insert.
+        cursor, execute = wrapper.cursor, sqlite3.Cursor.execute
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_INSERT, limit // len(names)))
+        full = head + ", ".join([one] * per)
+        params: list[Any] = []
+        count = 0
         for row in rows:
-            values = list(row)
-            for i, adapt in adapters:
-                values[i] = adapt(values[i])
-            batch.append(values)
-            if len(batch) >= CHUNK:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+            if adapters:
+                values = list(row)
+                for i, adapt in adapters:
+                    values[i] = adapt(values[i])
+                params.extend(values)
+            else:
+                params.extend(row)
+            count += 1
+            if count == per:
+                execute(cursor, full, params)
+                params, count = [], 0
+        if count:
+            execute(cursor, head + ", ".join([one] * count), params)
 
 
 def _copy(

@@ -1,6 +1,8 @@
 """run_import(): validate everything; on any error write nothing; else write in one transaction."""
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +26,28 @@ class ImportResult:
         return not self.errors
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's collector of reference cycles paused while an import reads and writes: the
+    rows are millions of objects that live until the import ends and form no cycles, and
+    each full collection would walk all of them again (about an eighth of an import's
+    time). Reference counting still frees everything as usual; the collector is restored
+    afterwards, whatever happens."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(
     path: Path, actor: User | None = None, max_bytes: int | None = None
 ) -> tuple[reader.Parsed, ImportResult]:
-    parsed = reader.read(path, max_bytes)
-    validate.check(parsed, actor)  # every error, including those across files, in one report
+    with cycle_collection_paused():
+        parsed = reader.read(path, max_bytes)
+        validate.check(parsed, actor)  # every error, including those across files, in one report
     result = ImportResult(
         sorted(parsed.errors), parsed.warnings, rows=sum(len(t.rows) for t in parsed.tables.values())
     )
@@ -45,9 +64,22 @@ def run_import(
     max_bytes: int | None = None,
 ) -> ImportResult:
     """Import a folder or .zip; `source` names it in the import history (default: the file name)."""
-    parsed, result = check(path, actor, max_bytes)
-    if result.errors or dry_run:
-        return result
+    with cycle_collection_paused():
+        parsed, result = check(path, actor, max_bytes)
+        if result.errors or dry_run:
+            return result
+        return _write(parsed, result, path, actor=actor, progress=progress, source=source)
+
+
+def _write(
+    parsed: reader.Parsed,
+    result: ImportResult,
+    path: Path,
+    *,
+    actor: User | None,
+    progress: Callable[[int], None] | None,
+    source: str,
+) -> ImportResult:
     with transaction.atomic():
         run = ImportRun.objects.create(
             source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]

@@ -119,6 +119,20 @@ def _parser(column: Column) -> Callable[[str], Any]:
     raise AssertionError(column.kind)
 
 
+def _is_text(column: Column) -> bool:
+    return column.kind in ("id", "ref", "text")
+
+
+def _common(column: Column) -> dict[str, Any]:
+    """The cells most of a column holds, already read: a code as written, Y and N (any
+    other cell goes through the column's parser, which also words the error)."""
+    if column.kind == "code":
+        return {code: code for code in column.codes}
+    if column.kind == "flag":
+        return {"Y": True, "N": False}
+    return {}
+
+
 def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> None:
     target = ParsedTable(table, filename)
     try:
@@ -142,27 +156,46 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         parsed.broken.add(table.key)
         return
     index = {name: i for i, name in enumerate(header)}
-    # Per column of the file: where it is, its name, whether it is required, how to read it.
-    plan = [(index[c.name], c.name, c.required, _parser(c)) for c in table.columns if c.name in index]
+    width = len(header)
+    # Per column of the file: where it is, its name, whether it is required, the values
+    # most cells hold (codes and flags, read by a lookup), and how to read any cell.
+    texts = [(index[c.name], c.name, c.required) for c in table.columns if c.name in index and _is_text(c)]
+    others = [
+        (index[c.name], c.name, c.required, _common(c), _parser(c))
+        for c in table.columns
+        if c.name in index and not _is_text(c)
+    ]
+    unguard = values.unguard
     seen: dict[object, int] = {}
     line = 1
     for cells in reader:
         line = reader.line_num
         if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
             continue  # a blank line
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
         row = Row(line)
-        width = len(cells)
-        for i, name, required, parse in plan:
-            raw = cells[i].strip() if i < width else ""
+        for i, name, required in texts:
+            raw = cells[i].strip()
+            if raw:
+                row[name] = raw if raw[0] != "'" else unguard(raw)
+            elif required:
+                parsed.error(target, row, name, "a value is required")
+        for i, name, required, common, parse in others:
+            raw = cells[i].strip()
             if not raw:
                 if required:
                     parsed.error(target, row, name, "a value is required")
                 continue
-            try:
-                row[name] = parse(raw)
-            except values.CellError as exc:
-                row.invalid.add(name)
-                parsed.error(target, row, name, str(exc))
+            value = common.get(raw)
+            if value is None:
+                try:
+                    value = parse(raw)
+                except values.CellError as exc:
+                    row.invalid.add(name)
+                    parsed.error(target, row, name, str(exc))
+                    continue
+            row[name] = value
         key = row[table.id_column] if table.id_column else (row["dimension"], row["group"])
         if key is not None and key != (None, None):
             if key in seen:

@@ -61,13 +61,15 @@ def _lengths(parsed: Parsed) -> None:
         for ref in table.table.columns:
             if ref.kind == "ref":
                 limits[ref.name] = _limit(MODELS[ref.ref], "source_id")
-        for row in table.rows:
-            for name, limit in limits.items():
-                value = row[name]
+        for name, limit in limits.items():
+            cells = [row[name] for row in table.rows]
+            if max(map(len, filter(None, cells)), default=0) <= limit:
+                continue  # the whole column fits
+            for row, value in zip(table.rows, cells, strict=True):
                 if isinstance(value, str) and len(value) > limit:
                     parsed.error(table, row, name, f"longer than {limit} characters ({len(value)})")
-            aliases = row["csh_aliases"] if key == "person" else None
-            for alias in (aliases or "").split(";"):
+        for row in table.rows if key == "person" else ():
+            for alias in row["csh_aliases"].split(";") if row["csh_aliases"] else ():
                 if any(len(part) > name_limit for part in alias.strip().rpartition(" ")):
                     parsed.error(
                         table,

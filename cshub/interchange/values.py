@@ -30,19 +30,23 @@ def parse_date(text: str) -> dt.date:
 
 def parse_datetime(text: str) -> dt.datetime:
     """ISO 8601 (a space may stand for T). Without an offset: Europe/London local time, and
-    a local time that does not exist or happens twice (the clock-change hour) is an error."""
+    a local time that does not exist or happens twice (the clock-change hour) is an error.
+    The instant comes back in UTC, as the database keeps it (so writing it takes no
+    conversion)."""
     try:
         value = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
     except ValueError:
         raise CellError(f"'{text}' is not a date and time: use YYYY-MM-DDTHH:MM[:SS][+offset]") from None
-    if value.tzinfo is not None:
+    if value.tzinfo is dt.UTC:
         return value
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
     first, second = value.replace(tzinfo=LONDON, fold=0), value.replace(tzinfo=LONDON, fold=1)
     if first.astimezone(dt.UTC).astimezone(LONDON).replace(tzinfo=None) != value:
         raise CellError(f"'{text}' does not exist in UK time (the clocks went forward): add a UTC offset")
     if first.utcoffset() != second.utcoffset():
         raise CellError(f"'{text}' happens twice in UK time (the clocks went back): add a UTC offset")
-    return first
+    return first.astimezone(dt.UTC)
 
 
 def parse_flag(text: str) -> bool:

@@ -37,10 +37,6 @@ _MISSING_TYPE = {str(k): str(v) for k, v in MissingEpisode._meta.get_field("miss
 BATCH = 1000
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _split_name(name: str) -> dict[str, str]:
     """CSHub keeps first and last names; a professional's full name splits at its last space."""
     first, _, last = name.strip().rpartition(" ")
@@ -58,13 +54,15 @@ class Binding:
     fields: Callable[[Row, Refs], dict[str, Any]]
 
 
+# Each binding turns a row into the model's field values. Text and code cells are strings
+# or None (empty), and CSHub keeps an empty text as "".
 BINDINGS: list[Binding] = [
     Binding(
         "professional",
         User,
         lambda r, _: {
-            **_split_name(_text(r["prof_professional_name"])),
-            "job_title": _text(r["prof_professional_job_title"])[:100],
+            **_split_name(r["prof_professional_name"] or ""),
+            "job_title": (r["prof_professional_job_title"] or "")[:100],
             "agency": r["csh_agency"] or "SOCIAL_CARE",
         },
     ),
@@ -75,10 +73,10 @@ BINDINGS: list[Binding] = [
             "forename": r["pers_forename"],
             "surname": r["pers_surname"],
             "date_of_birth": r["pers_dob"],
-            "sex": _text(r["pers_sex"]),
-            "gender": _text(r["pers_gender"]),
-            "ethnicity": _text(r["pers_ethnicity"]),
-            "upn": _text(r["pers_upn"]),
+            "sex": r["pers_sex"] or "",
+            "gender": r["pers_gender"] or "",
+            "ethnicity": r["pers_ethnicity"] or "",
+            "upn": r["pers_upn"] or "",
             "person_type": r["csh_person_type"] or "CHILD",
         },
     ),
@@ -87,7 +85,7 @@ BINDINGS: list[Binding] = [
         Address,
         lambda r, refs: {
             "person_id": _ref(refs, "person", r["addr_person_id"]),
-            "postcode": _text(r["addr_address_postcode"]).upper(),
+            "postcode": (r["addr_address_postcode"] or "").upper(),
             "start_date": r["addr_address_start_date"],
             "end_date": r["addr_address_end_date"],
             "imd_decile": r["csh_imd_decile"],
@@ -99,12 +97,12 @@ BINDINGS: list[Binding] = [
         lambda r, refs: {
             "person_id": _ref(refs, "person", r["person_id"]),
             "received_date": r["received_date"],
-            "source_code": _text(r["source_code"]),
+            "source_code": r["source_code"] or "",
             "primary_type": r["primary_type"],
             "other_types": r["other_types"] or [],
             "decision": r["decision"],
             "decision_date": r["decision_date"],
-            "decision_rationale": _text(r["decision_rationale"]),
+            "decision_rationale": r["decision_rationale"] or "",
         },
     ),
     Binding(
@@ -116,9 +114,9 @@ BINDINGS: list[Binding] = [
             "open_date": r["open_date"],
             "close_date": r["close_date"],
             "allocated_worker_id": _ref(refs, "professional", r["allocated_worker_id"]),
-            "outcome_eet": _text(r["outcome_eet"]),
-            "outcome_stable_accommodation": _text(r["outcome_stable_accommodation"]),
-            "outcome_positive_relationship": _text(r["outcome_positive_relationship"]),
+            "outcome_eet": r["outcome_eet"] or "",
+            "outcome_stable_accommodation": r["outcome_stable_accommodation"] or "",
+            "outcome_positive_relationship": r["outcome_positive_relationship"] or "",
             "feedback_child": r["feedback_child"],
             "feedback_parent_carer": r["feedback_parent_carer"],
         },
@@ -132,7 +130,7 @@ BINDINGS: list[Binding] = [
             "risk_level": r["risk_level"],
             "assessor_id": _ref(refs, "professional", r["assessor_id"]),
             "reviewer_id": _ref(refs, "professional", r["reviewer_id"]),
-            "reviewer_risk_level": _text(r["reviewer_risk_level"]),
+            "reviewer_risk_level": r["reviewer_risk_level"] or "",
             "cin_factors": r["cin_factors"] or [],
         },
     ),
@@ -143,10 +141,10 @@ BINDINGS: list[Binding] = [
             "person_id": _ref(refs, "person", r["miss_person_id"]),
             "reported_at": r["miss_missing_episode_start_date"],
             "returned_at": r["miss_missing_episode_end_date"],
-            "missing_type": _text(r["miss_missing_episode_type"]),
-            "rhi_offered": _text(r["miss_missing_rhi_offered"]),
-            "rhi_accepted": _text(r["miss_missing_rhi_accepted"]),
-            "police_risk": _text(r["csh_police_risk"]),
+            "missing_type": r["miss_missing_episode_type"] or "",
+            "rhi_offered": r["miss_missing_rhi_offered"] or "",
+            "rhi_accepted": r["miss_missing_rhi_accepted"] or "",
+            "police_risk": r["csh_police_risk"] or "",
             "from_care": r["csh_from_care"],
         },
     ),
@@ -159,7 +157,7 @@ BINDINGS: list[Binding] = [
             "offered_at": r["offered_at"],
             "completed_at": r["completed_at"],
             "interviewer_id": _ref(refs, "professional", r["interviewer_id"]),
-            "delay_reason": _text(r["delay_reason"]),
+            "delay_reason": r["delay_reason"] or "",
             "exploitation_concern": r["exploitation_concern"],
         },
     ),
@@ -326,7 +324,7 @@ class Writer:
         """midday() once per date: a history has many records on each day."""
         when = self.middays.get(day)
         if when is None:
-            when = self.middays[day] = midday(day)
+            when = self.middays[day] = midday(day).astimezone(dt.UTC)  # as it is stored
         return when
 
     def _timeline(self, key: str, label: str, pk: int, v: dict[str, Any]) -> None:
@@ -335,7 +333,7 @@ class Writer:
                 (
                     v["person_id"],
                     when if isinstance(when, dt.datetime) else self._midday(when),
-                    kind,
+                    kind.value,  # a plain string: the database driver binds it without asking how
                     summary,
                     link,
                     label,
@@ -398,7 +396,7 @@ class Writer:
         # next to the one before it, rather than anywhere in the index.
         self.timeline.sort(key=lambda e: (e[0], e[1]))
         insert_rows(TimelineEntry, TIMELINE_COLUMNS, self.timeline)
-        head = (self.now, self.actor_id, getattr(self.actor, "agency", ""), Action.IMPORT)
+        head = (self.now, self.actor_id, getattr(self.actor, "agency", ""), Action.IMPORT.value)
         tail = (request_id.get(), "import", "")
         run_ref = (self.run._meta.label_lower, str(self.run.pk))
         about_no_child = self.touched.pop(None, {})
@@ -455,7 +453,7 @@ EVENT_COLUMNS = [
 def _name(person_id: int, kind: NameKind, forename: str, surname: str) -> tuple[Any, ...]:
     return (
         person_id,
-        kind,
+        kind.value,
         forename,
         surname,
         normalise(f"{forename} {surname}"),
