@@ -107,8 +107,13 @@ class ReturnInterview(models.Model):
     outcome = models.CharField(max_length=20, choices=InterviewOutcome.choices)
     offered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    interviewer = models.ForeignKey(  # never searched by: no index to keep up on every import
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     delay_reason = models.TextField(blank=True)
     offered_how = models.CharField("How it was offered", max_length=100, blank=True)
@@ -127,8 +132,13 @@ class ReturnInterview(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_decision = models.CharField(max_length=12, choices=ReviewDecision.choices, blank=True)
     review_reason = models.TextField(blank=True)
-    follow_up_referral = models.ForeignKey(
-        "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    follow_up_referral = models.ForeignKey(  # read from the interview only, never searched by
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     exploitation_concern = models.BooleanField(null=True, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
