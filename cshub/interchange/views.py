@@ -122,16 +122,28 @@ def confirm(request: HttpRequest) -> HttpResponse:
     return redirect("interchange:run", result.run.pk)
 
 
+# What each table's records are called on the page of an import.
+RECORDS = {
+    "professional": "Professionals",
+    "person": "People",
+    "address": "Addresses",
+    "referral": "Referrals",
+    "episode": "Hub episodes",
+    "assessment": "Assessments",
+    "missing": "Missing episodes",
+    "return_interview": "Return interviews",
+    "population": "Reference population groups",
+}
+
+
 @require_perm(Perm.IMPORT_DATA)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("actor"), pk=pk)
     counts = run.counts or {}
     rows = [
         (
-            key,
-            counts.get("created", {}).get(key, 0),
-            counts.get("updated", {}).get(key, 0),
-            counts.get("unchanged", {}).get(key, 0),
+            RECORDS.get(key, key),
+            *(f"{counts.get(kind, {}).get(key, 0):,}" for kind in ("created", "updated", "unchanged")),
         )
         for key in counts.get("created", {})
     ]

@@ -35,7 +35,8 @@ def test_upload_check_confirm_and_see_what_changed(client_for, personas, setting
     assert run.actor == personas["team_manager"]
     assert Person.objects.filter(source_id="C1").exists()
     assert AuditEvent.objects.filter(action=Action.IMPORT, actor=personas["team_manager"]).exists()
-    assert b"Created" in manager.get(response["Location"]).content
+    page = manager.get(response["Location"]).content.decode()
+    assert "Created" in page and "People" in page and "Missing episodes" in page  # in words, not table keys
     assert not any((settings.CSHUB_UPLOAD_DIR).iterdir())  # the uploaded files are deleted
 
 
