@@ -17,3 +17,7 @@ STORAGES = {
 }
 AXES_ENABLED = True
 STATIC_ROOT = BASE_DIR / "frontend" / "build"  # no collectstatic needed for tests
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the live-server tests send concurrent requests, and Django shares
+    # one connection between threads for an in-memory database (hiding every race).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

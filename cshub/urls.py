@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from cshub.casework.views import home
+from cshub.people.views import access_review
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),
+    path("access-review/", access_review, name="access_review"),
     path("accessibility/", accessibility, name="accessibility"),
     path("healthz/", healthz, name="healthz"),
 ]

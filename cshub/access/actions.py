@@ -12,6 +12,7 @@ from cshub.access.models import ApiToken, Role, User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.core.codes import Agency
 
 
@@ -37,6 +38,7 @@ def create_user(
 ) -> User:
     _require_admin(actor)
     errors: dict[str, str] = {}
+    locks.hold(f"access:username:{username.strip().lower()}")
     if not username.strip():
         errors["username"] = "Enter a username"
     elif User.objects.filter(username__iexact=username).exists():

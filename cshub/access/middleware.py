@@ -26,8 +26,10 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
-        if request.user.is_authenticated and not bearer:
+        # A session cookie is held to its limits whatever else the request carries: an
+        # Authorization header must not switch them off. (A bearer token alone signs in no
+        # session here: the API authenticates it in the view.)
+        if request.user.is_authenticated:
             now = time.time()
             started = request.session.get(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)

@@ -15,5 +15,4 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("roles/", views.roles, name="roles"),
-    path("access-review/", views.access_review, name="review"),
 ]

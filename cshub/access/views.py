@@ -26,7 +26,7 @@ from cshub.access.middleware import SESSION_LAST_SEEN, SESSION_STARTED, demo_ski
 from cshub.access.models import ApiToken, Role, User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
-from cshub.audit.models import Action, AuditEvent
+from cshub.audit.models import Action
 
 PENDING_USER = "cshub_pending_user"
 
@@ -284,12 +284,3 @@ def roles(request: HttpRequest) -> HttpResponse:
     all_roles = Role.objects.prefetch_related("permissions")
     held = {r.code: {p.permission for p in r.permissions.all()} for r in all_roles}
     return render(request, "access/roles.html", {"roles": all_roles, "perms": Perm, "held": held})
-
-
-@require_perm(Perm.REVIEW_ACCESS)
-def access_review(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.filter(action__in=[Action.BREAK_GLASS, Action.ACCESS_DENIED]).select_related(
-        "actor"
-    )
-    page = Paginator(events, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "access/access_review.html", {"page": page})

@@ -14,6 +14,7 @@ from cshub.assessments.models import EvidenceSource, Finding, Indicator, Scoring
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode, RiskLevel
+from cshub.core import locks
 from cshub.people.actions import require
 from cshub.people.models import TimelineKind
 from cshub.people.timeline import add_entry
@@ -158,6 +159,7 @@ def review_assessment(
 ) -> Assessment:
     """A manager's own level for the assessment: agree, or differ with a reason."""
     require(actor, Perm.REVIEW_CASEWORK)
+    locks.claim(assessment)
     errors: dict[str, str] = {}
     if assessment.reviewer_risk_level:
         errors["__all__"] = "This assessment has already been reviewed"

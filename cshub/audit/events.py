@@ -43,8 +43,10 @@ def record_event(
 def record_views(
     actor: Any, child_ids: Iterable[int], *, object_type: str = "people.person", part: str = "list"
 ) -> None:
-    """One VIEW event per child shown in a list (a caseload, search results, an API page)."""
+    """One VIEW event per child shown in a list (a caseload, search results, an API page),
+    however many of the list's rows are about that child."""
     rid, via = context.request_id.get(), context.channel.get()
+    child_ids = dict.fromkeys(child_ids)  # each child once, in the order shown
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,

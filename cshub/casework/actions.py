@@ -13,6 +13,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, CaseSummary, Episode, RiskLevel
+from cshub.core import locks
 from cshub.core.codes import Outcome
 from cshub.core.dates import format_date
 from cshub.missing.models import MissingEpisode
@@ -246,6 +247,7 @@ def record_closure(
     when the closure carries warnings).
     `at`: when it was recorded, for back-filled history; default now."""
     require(actor, Perm.CLOSE_EPISODE)
+    locks.claim(episode)
     _validate_closure(episode, closure)
     warnings = closure_warnings(episode, closure.close_date)
     if warnings and actor.has(Perm.AUTHORISE_CLOSURE) and not override_reason.strip():
@@ -284,6 +286,7 @@ def authorise_closure(
     """Close the episode. When the closure carries warnings, the manager's reason to go on
     is required and kept with the episode and on the timeline."""
     require(actor, Perm.AUTHORISE_CLOSURE)
+    locks.claim(episode)
     if not episode.is_open or episode.closure_requested_at is None or episode.proposed_close_date is None:
         raise ValidationError({"episode": "There is no closure waiting for authorisation"})
     # Anything that happened since the closure was recorded counts too.
@@ -317,6 +320,7 @@ def authorise_closure(
 def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
     """A manager sends a recorded closure back to the worker instead of authorising it."""
     require(actor, Perm.AUTHORISE_CLOSURE)
+    locks.claim(episode)
     if not episode.is_open or episode.closure_requested_at is None:
         raise ValidationError({"reason": "There is no closure waiting for authorisation"})
     if not reason.strip():

@@ -15,6 +15,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
 from cshub.contact.models import Contact, ContactKind, NrmReferral, TeamMember, TransitionPlan, VoiceEntry
+from cshub.core import locks
 from cshub.core.dates import format_date
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
@@ -129,6 +130,7 @@ def add_team_member(episode: Episode, *, actor: User, **fields: Any) -> TeamMemb
 @transaction.atomic
 def end_team_member(member: TeamMember, to_date: dt.date, *, actor: User) -> TeamMember:
     require(actor, Perm.RECORD_CASEWORK)
+    locks.claim(member)
     if member.to_date is not None:
         raise ValidationError("This professional's involvement has already ended")
     if to_date < member.from_date:

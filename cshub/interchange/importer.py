@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cshub.access.models import User
+from cshub.core import locks
 from cshub.interchange import reader, validate, write
 from cshub.interchange.models import ImportRun
 
@@ -81,6 +82,9 @@ def _write(
     source: str,
 ) -> ImportResult:
     with transaction.atomic():
+        # One import writes at a time: two uploads of the same extract confirmed together
+        # must not both decide a record is new. The second waits, then finds the records.
+        locks.hold(locks.IMPORT)
         run = ImportRun.objects.create(
             source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]
         )

@@ -7,6 +7,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.language.models import Kind, Phrase
 from cshub.people.actions import require
 
@@ -16,6 +17,7 @@ def add_phrase(phrase: str, kind: str, why: str, instead: str, *, actor: User) -
     require(actor, Perm.REVIEW_CASEWORK)
     errors: dict[str, str] = {}
     phrase = " ".join(phrase.split()).lower()
+    locks.hold(f"language:phrase:{phrase}")
     if not phrase:
         errors["phrase"] = "Enter the phrase"
     elif Phrase.objects.filter(phrase__iexact=phrase).exists():

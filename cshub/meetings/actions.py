@@ -16,6 +16,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.core.codes import Agency
 from cshub.core.dates import format_date
 from cshub.meetings import agenda
@@ -40,8 +41,11 @@ from cshub.tasks.models import Source
 
 
 def _open_for_minutes(meeting: Meeting) -> None:
-    """Refuses changes to a closed meeting (asking the database: the caller's copy may be stale)."""
-    if meeting.is_closed or Meeting.objects.filter(pk=meeting.pk, status=Status.CLOSED).exists():
+    """Refuses changes to a closed meeting. Every change to a meeting's agenda or minutes
+    takes the meeting's row lock first, so autosaves, agenda builds and closing run one at
+    a time per meeting (asking the database: the caller's copy may be stale)."""
+    status = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("status", flat=True)
+    if meeting.is_closed or status.first() == Status.CLOSED:
         raise ValidationError("This meeting is closed: its minutes can no longer change")
 
 
@@ -435,6 +439,7 @@ def flag_for_meeting(
     require(actor, Perm.VIEW_MINUTES)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the child needs to come to the daily meeting"})
+    locks.hold(locks.child(person.pk))
     if MeetingFlag.objects.open().filter(person=person).exists():
         raise ValidationError({"reason": "This child is already on the way to the next daily meeting"})
     flag = MeetingFlag.objects.create(

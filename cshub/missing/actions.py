@@ -13,6 +13,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.core.dates import format_datetime, within_hours
 from cshub.missing import triggers
 from cshub.missing.models import (
@@ -79,6 +80,8 @@ def record_missing_episode(
     person: Person, report: MissingReport, *, actor: User, source_id: str | None = None
 ) -> MissingEpisode:
     require(actor, Perm.RECORD_MISSING)
+    keys = [locks.police_reference(report.police_reference)] if report.police_reference else []
+    locks.hold(*keys, locks.child(person.pk))  # the reference's check, and the child's flags
     _validate_report(report, new=True)
     episode = MissingEpisode.objects.create(
         person=person, recorded_by=actor, source_id=source_id, **report.__dict__
@@ -185,9 +188,9 @@ def receive_police_report(
     require(actor, Perm.RECORD_MISSING)
     if not report.police_reference:
         raise ValidationError({"police_reference": "A police report needs its police reference"})
-    existing = (
-        MissingEpisode.objects.select_for_update().filter(police_reference=report.police_reference).first()
-    )
+    # The same report sent twice at once is still one episode: the second waits here.
+    locks.hold(locks.police_reference(report.police_reference), locks.child(person.pk))
+    existing = MissingEpisode.objects.filter(police_reference=report.police_reference).first()
     if existing is None:
         return record_missing_episode(person, report, actor=actor), True
 
@@ -287,6 +290,7 @@ def review_interview(
     """A manager's review of a return interview and the follow-up decided. A referral to the
     hub is recorded at once, pre-filled from the interview."""
     require(actor, Perm.VIEW_TEAM_CASELOAD)
+    locks.claim(interview)
     errors: dict[str, str] = {}
     if interview.reviewed_at is not None:
         errors["decision"] = "This interview has already been reviewed"
@@ -365,30 +369,42 @@ def receive_report_about(
     Returns (episode, held report, whether the episode is new)."""
     from cshub.people import actions as people
     from cshub.people.access import may_see
-    from cshub.people.search import likely_duplicates
+    from cshub.people.duplicates import check_duplicates
 
     require(actor, Perm.RECORD_MISSING)
     if not (child.forename.strip() and child.surname.strip()):
         raise ValidationError({"person": "Give the child's forename and surname"})
+    if not report.police_reference:
+        raise ValidationError({"police_reference": "A police report needs its police reference"})
     _validate_report(report)
+    # One report at a time per reference, and one "does this child have a record?" at a
+    # time: two reports about a new child sent together must not create two records.
+    locks.hold(locks.police_reference(report.police_reference), locks.PERSON_CREATION)
     existing = MissingEpisode.objects.filter(police_reference=report.police_reference).first()
     if existing is not None and may_see(actor, existing.person):
         episode, created = receive_police_report(existing.person, report, actor=actor, sent=sent)
         return episode, None, created
-    held = HeldReport.objects.filter(
-        police_reference=report.police_reference, resolved_at__isnull=True
-    ).first()
+    held = HeldReport.objects.filter(police_reference=report.police_reference).first()
     if held is not None:
+        # Waiting: the newer report replaces the older. Matched before, but to a record the
+        # sender may not see: held again for a worker named on that record to match.
         held.report = _report_json(report)
-        held.save(update_fields=["report"])
+        reopened = held.resolved_at is not None
+        held.resolved_at, held.resolved_by, held.episode = None, None, None
+        held.save(update_fields=["report", "resolved_at", "resolved_by", "episode"])
+        record_event(actor, Action.UPDATE, held, detail={"report": True, "held_again": reopened})
         return None, held, False
-    matches = likely_duplicates(Person.objects.all(), child.forename, child.surname, child.date_of_birth)
+    # Restricted records the sender is not named on match on the name alone, so the answer
+    # (held or created) never confirms a restricted child's date of birth.
+    matches = check_duplicates(
+        actor, child.forename, child.surname, child.date_of_birth, part="police report"
+    )
     certain = [
         m
-        for m in matches
+        for m in matches.visible
         if child.date_of_birth and m.person.date_of_birth == child.date_of_birth and m.score >= CERTAIN_SCORE
     ]
-    if existing is None and len(certain) == 1 and len(matches) == 1 and may_see(actor, certain[0].person):
+    if existing is None and not matches.restricted and len(certain) == 1 and len(matches.visible) == 1:
         episode, created = receive_police_report(certain[0].person, report, actor=actor, sent=sent)
         return episode, None, created
     if existing is None and not matches and child.date_of_birth is not None:
@@ -412,7 +428,12 @@ def receive_report_about(
         report=_report_json(report),
         received_by=actor,
     )
-    record_event(actor, Action.CREATE, held, detail={"likely_matches": len(matches)})
+    record_event(
+        actor,
+        Action.CREATE,
+        held,
+        detail={"likely_matches": len(matches.visible) + len(matches.restricted)},
+    )
     return None, held, False
 
 
@@ -423,6 +444,8 @@ def resolve_held_report(held: HeldReport, person: Person | None, *, actor: User)
     from cshub.people import actions as people
 
     require(actor, Perm.RECORD_MISSING)
+    locks.hold(locks.police_reference(held.police_reference), locks.PERSON_CREATION)
+    held.refresh_from_db()  # matched by someone else while this worker was choosing?
     if held.resolved_at is not None:
         raise ValidationError("This report has already been matched")
     if person is None:

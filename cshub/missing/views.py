@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,8 +20,8 @@ from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecision
 from cshub.missing.models import EntryKind, HeldReport, MissingEpisode, ReturnInterview, TriggerRule
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
+from cshub.people.duplicates import check_duplicates
 from cshub.people.models import Person
-from cshub.people.search import likely_duplicates
 
 
 def _user(request: HttpRequest) -> User:
@@ -255,10 +256,11 @@ def held_reports(request: HttpRequest) -> HttpResponse:
 def held_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     held = get_object_or_404(HeldReport.objects.waiting(), pk=pk)
-    everyone = likely_duplicates(Person.objects.all(), held.forename, held.surname, held.date_of_birth)
-    visible = set(Person.objects.visible_to(user).values_list("pk", flat=True))
-    matches = [m for m in everyone if m.person.pk in visible]
-    record_views(user, [m.person.pk for m in matches], part=f"held police report {pk}")
+    with transaction.atomic():
+        check = check_duplicates(
+            user, held.forename, held.surname, held.date_of_birth, part=f"held police report {pk}"
+        )
+    matches = check.visible
     error = ""
     if request.method == "POST":
         choice = request.POST.get("child", "")
@@ -280,5 +282,5 @@ def held_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "missing/held_report.html",
-        {"held": held, "matches": matches, "hidden": len(everyone) - len(matches), "error": error},
+        {"held": held, "matches": matches, "hidden": len(check.restricted), "error": error},
     )

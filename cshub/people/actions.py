@@ -15,6 +15,8 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
+from cshub.people.access import may_change_access
 from cshub.people.models import (
     AccessGrant,
     Address,
@@ -161,9 +163,19 @@ def add_address(person: Person, *, actor: User, **fields: Any) -> Address:
     return address
 
 
+def _require_named(person: Person, actor: User) -> None:
+    """Changing who may see a record: for a restricted one, only people named on it."""
+    require(actor, Perm.RESTRICT_RECORD)
+    locks.claim(person)
+    if not may_change_access(actor, person):
+        raise PermissionDenied(
+            "Only people named on a restricted record can change who may see it (break glass is for reading)"
+        )
+
+
 @transaction.atomic
 def set_restriction(person: Person, restricted: bool, reason: str, *, actor: User) -> Person:
-    require(actor, Perm.RESTRICT_RECORD)
+    _require_named(person, actor)
     if restricted and not reason.strip():
         raise ValidationError({"reason": "Enter why the record is restricted"})
     person.restricted = restricted
@@ -187,7 +199,7 @@ def set_restriction(person: Person, restricted: bool, reason: str, *, actor: Use
 
 @transaction.atomic
 def grant_access(person: Person, user: User, *, actor: User) -> AccessGrant:
-    require(actor, Perm.RESTRICT_RECORD)
+    _require_named(person, actor)
     grant, _ = AccessGrant.objects.get_or_create(person=person, user=user, defaults={"granted_by": actor})
     record_event(actor, Action.UPDATE, grant, child_id=person.pk, detail={"granted_to": user.pk})
     return grant
@@ -195,7 +207,7 @@ def grant_access(person: Person, user: User, *, actor: User) -> AccessGrant:
 
 @transaction.atomic
 def revoke_access(grant: AccessGrant, *, actor: User) -> None:
-    require(actor, Perm.RESTRICT_RECORD)
+    _require_named(grant.person, actor)
     record_event(
         actor, Action.UPDATE, grant, child_id=grant.person_id, detail={"revoked_from": grant.user_id}
     )

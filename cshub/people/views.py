@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +14,15 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
 from cshub.audit.imports import changes_to_child
 from cshub.audit.models import Action, AuditEvent
+from cshub.core import locks
 from cshub.people import actions
-from cshub.people.access import get_child_for_user, may_see
+from cshub.people.access import (
+    break_glass_reasons_visible,
+    get_child_for_user,
+    may_change_access,
+    may_see,
+)
+from cshub.people.duplicates import check_duplicates
 from cshub.people.forms import (
     AddressForm,
     AliasForm,
@@ -26,7 +33,7 @@ from cshub.people.forms import (
     SearchForm,
 )
 from cshub.people.models import AccessGrant, Person, TimelineEntry
-from cshub.people.search import Match, likely_duplicates, search_people
+from cshub.people.search import Match, search_people
 
 PENDING_PERSON = "cshub_new_person"
 
@@ -88,21 +95,25 @@ def create(request: HttpRequest) -> HttpResponse:
     shown: list[tuple[Match, bool]] | None = None
     if request.method == "POST" and form.is_valid():
         details = _details_from(form)
-        matches: list[Match] = []
-        if request.POST.get("confirmed") != "yes":
-            matches = likely_duplicates(
-                Person.objects.all(), details.forename, details.surname, details.date_of_birth
-            )
-        if not matches:
-            try:
-                person = actions.create_person(details, actor=user, aliases=form.alias_pairs())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, f"Record created for {person.full_name}.")
-                return redirect("casework:child", person.pk)
-        else:
-            shown = [(m, may_see(user, m.person)) for m in matches]
+        check, person = None, None
+        try:
+            with transaction.atomic():
+                # One check-then-create at a time: the same child added twice at once is
+                # one record, and the second person sees it as a likely match.
+                locks.hold(locks.PERSON_CREATION)
+                if request.POST.get("confirmed") != "yes":
+                    check = check_duplicates(
+                        user, details.forename, details.surname, details.date_of_birth, part="add a person"
+                    )
+                if not check:
+                    person = actions.create_person(details, actor=user, aliases=form.alias_pairs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        if person is not None:
+            messages.success(request, f"Record created for {person.full_name}.")
+            return redirect("casework:child", person.pk)
+        if check:
+            shown = [(m, True) for m in check.visible] + [(m, False) for m in check.restricted]
     return render(request, "people/create.html", {"form": form, "matches": shown})
 
 
@@ -254,7 +265,8 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
         prefix="r",
     )
     grant_form = GrantForm(prefix="g")
-    if request.method == "POST" and user.has(Perm.RESTRICT_RECORD):
+    may_change = may_change_access(user, person)
+    if request.method == "POST" and may_change:
         if "r-restricted" in request.POST:
             restrict_form = RestrictForm(request.POST, prefix="r")
             if restrict_form.is_valid():
@@ -290,6 +302,8 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             "grants": AccessGrant.objects.filter(person=person).select_related("user", "granted_by"),
             "imports": imports[:IMPORTS_SHOWN],
             "imports_more": len(imports) > IMPORTS_SHOWN,
+            "may_change": may_change,
+            "show_reasons": bool(break_glass_reasons_visible(user, [person.pk])),
             "tab": "access",
         },
     )
@@ -301,6 +315,23 @@ def revoke_grant(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     user = _user(request)
     person = get_child_for_user(user, pk, audit=False)
     grant = get_object_or_404(AccessGrant, pk=grant_pk, person=person)
-    actions.revoke_access(grant, actor=user)
+    try:
+        actions.revoke_access(grant, actor=user)
+    except PermissionDenied:
+        messages.error(request, "Only people named on this record can change who may see it.")
+        return redirect("people:access", person.pk)
     messages.success(request, f"{grant.user} is no longer named on this record.")
     return redirect("people:access", person.pk)
+
+
+@require_perm(Perm.REVIEW_ACCESS)
+def access_review(request: HttpRequest) -> HttpResponse:
+    """Every break glass and refused access. The reason given for breaking glass is shown to
+    the managers of the child's team and the people named on the record."""
+    user = _user(request)
+    events = AuditEvent.objects.filter(action__in=[Action.BREAK_GLASS, Action.ACCESS_DENIED]).select_related(
+        "actor"
+    )
+    page = Paginator(events, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    readable = break_glass_reasons_visible(user, {e.child_id for e in page if e.child_id})
+    return render(request, "access/access_review.html", {"page": page, "readable": readable})

@@ -12,6 +12,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.core.codes import ExploitationType
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
@@ -75,6 +76,7 @@ def decide_referral(
     referral: Referral, decision: str, rationale: str, *, actor: User, decision_date: dt.date | None = None
 ) -> Referral:
     require(actor, Perm.DECIDE_REFERRAL)
+    locks.claim(referral)
     decision_date = decision_date or timezone.localdate()
     errors: dict[str, str] = {}
     if referral.decision != Decision.PENDING:

@@ -14,6 +14,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.core.codes import Agency
 from cshub.core.dates import format_date
 from cshub.people.access import may_see
@@ -116,6 +117,7 @@ def finish_task(task: Task, note: str, *, actor: User, cancelled: bool = False) 
     children = list(task.people.all())
     if any(not may_see(actor, p) for p in children):
         raise PermissionDenied("the action is about a child whose record the actor may not see")
+    locks.claim(task)
     if task.status != Status.OPEN:
         raise ValidationError({"note": "This action is already closed"})
     if not note.strip():

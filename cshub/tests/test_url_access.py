@@ -35,7 +35,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "access:user_create": ({}, only(SA), 302),
     "access:user_edit": ({"pk": "worker"}, only(SA), 302),
     "access:roles": ({}, only(SA, M), 302),
-    "access:review": ({}, only(M), 302),
+    "access_review": ({}, only(M), 302),
     "people:search": ({}, CASE, 302),
     "people:create": ({}, CASE, 302),
     "people:details": ({"pk": "child"}, CASE, 302),
