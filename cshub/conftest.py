@@ -257,3 +257,27 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "worker": worker,
         "manager": manager,
     }
+
+
+@pytest.fixture
+def live_db(transactional_db: Any, django_db_serialized_rollback: Any) -> Any:
+    """A database whose writes really commit, for tests that send requests to a live server
+    or run actions in threads; restored to its migrated state before each such test.
+
+    Django empties the tables after each such test. PostgreSQL does it with TRUNCATE, which
+    the audit trail's append-only triggers leave alone; SQLite deletes rows, which they
+    refuse. On SQLite the delete trigger is lifted for that moment and put back before the
+    next test (these tests run after all others, as pytest-django orders them)."""
+    import importlib
+
+    from django.db import connection
+
+    append_only = importlib.import_module("cshub.audit.migrations.0002_append_only")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            cursor.execute(append_only.SQLITE[1])
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")

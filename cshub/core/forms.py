@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _INPUT_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
@@ -85,6 +86,16 @@ class GovukFormMixin:
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """An action's ValidationError may name something the form has no field for (the
+        referral an episode opens from, the episode itself): show it above the form instead
+        of failing (Django raises ValueError for an unknown field)."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                super().add_error(name if name in self.fields else None, errors)  # type: ignore[misc]
+            return
+        super().add_error(field, error)  # type: ignore[misc]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -145,7 +145,10 @@ def test_pages_with_child_data_are_not_cached_and_messages_stay_server_side(hub,
 def test_list_pages_audit_each_child_shown(hub, client_for, personas):
     client_for("practitioner").get("/caseload/")
     event = AuditEvent.objects.get(
-        action=Action.VIEW, child_id=hub["child"].pk, actor=personas["practitioner"], detail__part="my caseload"
+        action=Action.VIEW,
+        child_id=hub["child"].pk,
+        actor=personas["practitioner"],
+        detail__part="my caseload",
     )
     assert event.detail == {"part": "my caseload"}
 
