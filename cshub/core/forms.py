@@ -4,6 +4,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+from cshub.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long
 
 _INPUT_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
@@ -72,8 +75,22 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"The {self.label_name} must be a real date") from None
 
 
+def limit_text(name: str, field: forms.Field) -> None:
+    """Every text field has a limit: its own max_length, or LONG_TEXT_MAX for a text area and
+    SHORT_TEXT_MAX for a line; over it, "<Label> must be N characters or fewer"."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
+        return
+    if field.max_length is None:
+        field.max_length = LONG_TEXT_MAX if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+    label = str(field.label or name.replace("_", " "))
+    field.error_messages["max_length"] = too_long(label, field.max_length).replace("%", "%%")
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes to widgets, and error classes to fields that failed validation."""
+    """Adds GOV.UK classes to widgets, error classes to fields that failed validation, and a
+    length limit to every text field (`limit_text`)."""
 
     fields: dict[str, forms.Field]
     errors: Any
@@ -81,12 +98,15 @@ class GovukFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            limit_text(name, field)
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
 
     def full_clean(self) -> None:
+        for key, text_field in self.fields.items():  # again: forms add fields after __init__
+            limit_text(key, text_field)
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:
             field = self.fields.get(name)
