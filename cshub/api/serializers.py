@@ -28,7 +28,7 @@ class LimitedModelSerializer(serializers.ModelSerializer[M]):
     """Text fields take their limits from the model (core.limits) and say them plainly:
     "Circumstances must be 20,000 characters or fewer"."""
 
-    def build_standard_field(self, field_name: str, model_field: models.Field[Any, Any]) -> Any:
+    def build_standard_field(self, field_name: str, model_field: "models.Field[Any, Any]") -> Any:
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if kwargs.get("max_length"):
             label = str(kwargs.get("label") or capfirst(model_field.verbose_name))

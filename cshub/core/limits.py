@@ -19,12 +19,15 @@ themselves.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.text import capfirst
+
+Q = TypeVar("Q", bound=QuerySet[Any])
 
 NAME_MAX = 100
 SHORT_TEXT_MAX = 300
@@ -82,3 +85,21 @@ def refuse_over_long_text(sender: type[models.Model], instance: models.Model, **
         errors = {name: message for name, message in errors.items() if name in fields}
     if errors:
         raise ValidationError(errors)
+
+
+def long_text_fields(model: type[models.Model]) -> list[str]:
+    """The model's text columns (TextField): what a list should not read unless it shows it."""
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+
+
+def without_long_text(qs: Q, *related: str, keep: tuple[str, ...] = ()) -> Q:
+    """`qs` not reading the long text of its model, nor of the `related` (select_related)
+    paths, apart from `keep`: a list page shows dates, names and codes, and a row can carry
+    tens of thousands of characters in each text column."""
+    names = [n for n in long_text_fields(qs.model) if n not in keep]
+    for path in related:
+        model: Any = qs.model
+        for part in path.split("__"):
+            model = model._meta.get_field(part).related_model
+        names += [f"{path}__{n}" for n in long_text_fields(model) if f"{path}__{n}" not in keep]
+    return qs.defer(*names)
