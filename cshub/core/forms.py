@@ -83,7 +83,9 @@ def limit_text(name: str, field: forms.Field) -> None:
     if field.max_length is None:
         field.max_length = LONG_TEXT_MAX if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX
         field.validators.append(MaxLengthValidator(field.max_length))
-        field.widget.attrs.update(field.widget_attrs(field.widget))
+    # No maxlength attribute: a browser cuts pasted text short without a word (GOV.UK advice);
+    # the server says what is over and keeps what was typed in the form.
+    field.widget.attrs.pop("maxlength", None)
     label = str(field.label or name.replace("_", " "))
     field.error_messages["max_length"] = too_long(label, field.max_length).replace("%", "%%")
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +20,9 @@ from cshub.casework import actions as casework
 from cshub.casework.models import CaseSummary
 from cshub.core.limits import API_BODY_MAX_BYTES, LONG_TEXT_MAX, NAME_MAX
 from cshub.meetings import actions as meetings
+from cshub.meetings.models import AgendaItem
 from cshub.missing import actions as missing
-from cshub.missing.models import MissingEpisode
+from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Person
 from cshub.referrals import actions as referrals
 from cshub.referrals.models import Referral
@@ -102,13 +104,18 @@ def _minutes(hub: dict[str, Any], text: str) -> Any:
     return meetings.save_minutes(hub["item"], discussion=text, decision="", actor=hub["manager"])
 
 
-ACTIONS: list[tuple[Callable[[dict[str, Any], str], Any], str, str]] = [
-    (_summary, "who_the_child_is", "Who the child is must be 20,000 characters or fewer"),
-    (_referral, "concerns", "What the concerns are must be 20,000 characters or fewer"),
-    (_decision, "decision_rationale", "Decision rationale must be 20,000 characters or fewer"),
-    (_missing, "circumstances", "Circumstances must be 20,000 characters or fewer"),
-    (_interview, "child_account", "The child's account, in their words must be 20,000 characters or fewer"),
-    (_minutes, "discussion", "Discussion must be 20,000 characters or fewer"),
+ACTIONS: list[tuple[Callable[[dict[str, Any], str], Any], type[models.Model], str, str]] = [
+    (_summary, CaseSummary, "who_the_child_is", "Who the child is must be 20,000 characters or fewer"),
+    (_referral, Referral, "concerns", "What the concerns are must be 20,000 characters or fewer"),
+    (_decision, Referral, "decision_rationale", "Decision rationale must be 20,000 characters or fewer"),
+    (_missing, MissingEpisode, "circumstances", "Circumstances must be 20,000 characters or fewer"),
+    (
+        _interview,
+        ReturnInterview,
+        "child_account",
+        "The child's account, in their words must be 20,000 characters or fewer",
+    ),
+    (_minutes, AgendaItem, "discussion", "Discussion must be 20,000 characters or fewer"),
 ]
 
 
@@ -117,16 +124,18 @@ def limits_hub(hub: dict[str, Any], personas: dict[str, Any]) -> dict[str, Any]:
     return {**hub, "worker": personas["practitioner"], "manager": personas["team_manager"]}
 
 
-@pytest.mark.parametrize(("action", "field", "message"), ACTIONS, ids=[a[0].__name__ for a in ACTIONS])
-def test_an_action_refuses_text_over_the_limit_and_takes_exactly_the_limit(
-    limits_hub, action, field, message
+@pytest.mark.parametrize(
+    ("action", "model", "field", "message"), ACTIONS, ids=[a[0].__name__ for a in ACTIONS]
+)
+def test_an_action_refuses_text_over_the_limit_and_keeps_text_at_the_limit(
+    limits_hub, action, model, field, message
 ):
-    counts = (CaseSummary.objects.count(), Referral.objects.count(), MissingEpisode.objects.count())
     with pytest.raises(ValidationError) as refused:
         action(limits_hub, OVER)
     assert refused.value.message_dict[field] == [message]
-    assert (CaseSummary.objects.count(), Referral.objects.count(), MissingEpisode.objects.count()) == counts
+    assert not model.objects.filter(**{f"{field}__startswith": "xxxxx"}).exists()
     action(limits_hub, "x" * LONG_TEXT_MAX)  # the limit itself is kept
+    assert model.objects.filter(**{field: "x" * LONG_TEXT_MAX}).exists()
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -227,3 +236,43 @@ def test_an_api_body_without_a_length_is_refused_not_read_as_empty(hub, feed):
     )
     assert response.status_code == 411
     assert "Content-Length" in response.json()["detail"]
+
+
+# Lists ----------------------------------------------------------------------------------
+
+LISTS = [
+    (
+        "referrals:list",
+        "team_manager",
+        ['"referrals_referral"."concerns"', '"people_person"."restricted_reason"'],
+    ),
+    (
+        "casework:team_caseload",
+        "team_manager",
+        ['"casework_episode"."closure_summary"', '"referrals_referral"."concerns"'],
+    ),
+    (
+        "casework:my_caseload",
+        "practitioner",
+        ['"casework_episode"."closure_summary"', '"referrals_referral"."concerns"'],
+    ),
+    ("missing:queue", "missing_worker", ['"missing_missingepisode"."circumstances"']),
+    ("missing:reviews", "team_manager", ['"missing_returninterview"."child_account"']),
+]
+
+
+@pytest.mark.parametrize(("url", "role", "columns"), LISTS, ids=[u for u, _, _ in LISTS])
+def test_list_pages_do_not_read_long_text_they_do_not_show(hub, client_for, url, role, columns):
+    client = client_for(role)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(url)).status_code == 200
+    read = [c for c in columns for q in queries.captured_queries if c in q["sql"]]
+    assert read == []
+
+
+def test_api_lists_do_not_read_long_text_their_serializer_does_not_show(hub, personas):
+    _, token = create_api_token(personas["practitioner"], "feed", actor=personas["practitioner"])
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/api/v1/episodes/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response.json()["results"]
+    assert not [q for q in queries.captured_queries if '"casework_episode"."closure_summary"' in q["sql"]]
