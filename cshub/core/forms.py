@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 
 from cshub.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long
@@ -105,6 +106,16 @@ class GovukFormMixin:
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """As Django's, but an action's error about a field this form does not have (a model
+        field's limit, say) is shown at the top of the form instead of raising ValueError."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                known = name == NON_FIELD_ERRORS or name in self.fields
+                super().add_error(name if known else None, errors)  # type: ignore[misc]
+            return
+        super().add_error(field, error)  # type: ignore[misc]
 
     def full_clean(self) -> None:
         for key, text_field in self.fields.items():  # again: forms add fields after __init__

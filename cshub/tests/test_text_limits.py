@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -276,3 +277,39 @@ def test_api_lists_do_not_read_long_text_their_serializer_does_not_show(hub, per
         response = Client().get("/api/v1/episodes/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json()["results"]
     assert not [q for q in queries.captured_queries if '"casework_episode"."closure_summary"' in q["sql"]]
+
+
+def test_a_form_shows_an_action_error_about_a_field_it_does_not_have_at_the_top():
+    from cshub.core.forms import GovukForm
+
+    class NoteForm(GovukForm):
+        note = forms.CharField(widget=forms.Textarea)
+
+    form = NoteForm({"note": "Seen at the flat"})
+    assert form.is_valid()
+    form.add_error(
+        None,
+        ValidationError(
+            {
+                "found_location": "Where the child was found must be 200 characters or fewer",
+                "note": "Enter a note",
+            }
+        ),
+    )
+    assert form.non_field_errors() == ["Where the child was found must be 200 characters or fewer"]
+    assert form.errors["note"] == ["Enter a note"]
+
+
+def test_every_text_field_of_a_form_has_a_limit_and_says_it():
+    from cshub.core.forms import GovukForm
+
+    class NoteForm(GovukForm):
+        note = forms.CharField(label="Note", widget=forms.Textarea)
+        place = forms.CharField(label="Place")
+
+    form = NoteForm({"note": OVER, "place": "p" * 301})
+    assert not form.is_valid()
+    assert form.errors == {
+        "note": ["Note must be 20,000 characters or fewer"],
+        "place": ["Place must be 300 characters or fewer"],
+    }
