@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cshub.audit.middleware.RequestIdMiddleware",
+    "cshub.core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,6 +194,9 @@ CSHUB_RHI_QUEUE_DAYS = int(os.environ.get("CSHUB_RHI_QUEUE_DAYS", "30"))
 # Bulk import uploads: where they wait for confirmation (deleted after), and the largest accepted.
 CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
 CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "50"))
+# Form fields of one page post together (uploaded files are not counted: the Imports page
+# takes up to CSHUB_UPLOAD_MAX_MB of them). API bodies: core.middleware.ApiBodyLimitMiddleware.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20  # 2 MiB: several 20,000-character fields, percent-encoded
 
 # Lock-out after repeated failed sign-ins (django-axes), by username.
 AXES_FAILURE_LIMIT = int(os.environ.get("CSHUB_LOCKOUT_FAILURES", "5"))

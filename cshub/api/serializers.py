@@ -1,15 +1,44 @@
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType, ReferralSource
+from cshub.core.limits import NAME_MAX, field_limit, too_long
 from cshub.missing.models import MissingEpisode
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
+M = TypeVar("M", bound=models.Model)
 
-class ChildSerializer(serializers.ModelSerializer[Person]):
+
+def limited_text(label: str, max_length: int, **kwargs: Any) -> serializers.CharField:
+    """A text field with its limit and the clear message when it is over it."""
+    return serializers.CharField(
+        label=label,
+        max_length=max_length,
+        error_messages={"max_length": too_long(label, max_length)},
+        **kwargs,
+    )
+
+
+class LimitedModelSerializer(serializers.ModelSerializer[M]):
+    """Text fields take their limits from the model (core.limits) and say them plainly:
+    "Circumstances must be 20,000 characters or fewer"."""
+
+    def build_standard_field(self, field_name: str, model_field: "models.Field[Any, Any]") -> Any:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if kwargs.get("max_length"):
+            label = str(kwargs.get("label") or capfirst(model_field.verbose_name))
+            # DRF formats the message with str.format: no braces in it
+            message = too_long(label, kwargs["max_length"]).replace("{", "{{").replace("}", "}}")
+            kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "max_length": message}
+        return field_class, kwargs
+
+
+class ChildSerializer(LimitedModelSerializer[Person]):
     aliases = serializers.SerializerMethodField()
     gender_for_reporting = serializers.CharField(source="reporting_gender", read_only=True)
 
@@ -36,7 +65,7 @@ class ChildSerializer(serializers.ModelSerializer[Person]):
         return [str(n) for n in obj.names.all() if n.kind == "ALIAS"]
 
 
-class ReferralSerializer(serializers.ModelSerializer[Referral]):
+class ReferralSerializer(LimitedModelSerializer[Referral]):
     # A plain id, resolved only through get_child_for_user() in the view: a relation field
     # would answer "does not exist" for ids the user may not know about.
     child = serializers.IntegerField(source="person_id")
@@ -68,7 +97,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         read_only_fields = ["decision", "decision_date", "decision_rationale"]
 
 
-class EpisodeSerializer(serializers.ModelSerializer[Episode]):
+class EpisodeSerializer(LimitedModelSerializer[Episode]):
     child: serializers.PrimaryKeyRelatedField[Person] = serializers.PrimaryKeyRelatedField(
         source="person", read_only=True
     )
@@ -97,18 +126,18 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
 
 
 class ReportedChildSerializer(serializers.Serializer[Any]):
-    forename = serializers.CharField(max_length=100)
-    surname = serializers.CharField(max_length=100)
+    forename = limited_text("Forename", NAME_MAX)
+    surname = limited_text("Surname", NAME_MAX)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=["M", "F", "U", ""], required=False, allow_blank=True)
 
 
-class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
+class MissingEpisodeSerializer(LimitedModelSerializer[MissingEpisode]):
     # A plain id, resolved only through get_child_for_user() in the view. A police system
     # that does not know the CSHub id sends `person` instead (never both).
     child = serializers.IntegerField(source="person_id", required=False)
     person = ReportedChildSerializer(write_only=True, required=False)
-    police_reference = serializers.CharField(max_length=40)
+    police_reference = limited_text("Police reference", field_limit(MissingEpisode, "police_reference"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and ("person_id" in attrs) == ("person" in attrs):

@@ -23,6 +23,7 @@ from cshub.api.serializers import (
 )
 from cshub.audit.events import record_views
 from cshub.casework.models import Episode
+from cshub.core.limits import without_long_text
 from cshub.missing import actions as missing_actions
 from cshub.missing.models import MissingEpisode
 from cshub.people.access import get_child_for_user
@@ -53,9 +54,16 @@ class ChildScopedViewSet(viewsets.ReadOnlyModelViewSet[M], Generic[M]):
         return int(obj.person_id)
 
     def get_queryset(self) -> QuerySet[M]:
-        return self.model._default_manager.filter(  # type: ignore[return-value]
-            person__in=Person.objects.visible_to(_user(self.request))
-        ).order_by("id")
+        return self.lean(
+            self.model._default_manager.filter(  # type: ignore[arg-type]
+                person__in=Person.objects.visible_to(_user(self.request))
+            ).order_by("id")
+        )
+
+    def lean(self, qs: QuerySet[M]) -> QuerySet[M]:
+        """Lists read no long text their serializer does not show."""
+        shown = getattr(getattr(self.serializer_class, "Meta", None), "fields", ())
+        return without_long_text(qs, keep=tuple(shown))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -88,7 +96,9 @@ class ChildViewSet(ChildScopedViewSet[Person]):
         return int(obj.pk)
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.visible_to(_user(self.request)).prefetch_related("names").order_by("id")
+        return self.lean(
+            Person.objects.visible_to(_user(self.request)).prefetch_related("names").order_by("id")
+        )
 
 
 @extend_schema(tags=["referrals"])

@@ -15,6 +15,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.core import locks
+from cshub.core.limits import field_limit, too_long
 from cshub.people.actions import require
 from cshub.people.models import TimelineKind
 from cshub.people.timeline import add_entry
@@ -56,6 +57,11 @@ def evidence_errors(findings: dict[str, Evidence], indicators: dict[str, Indicat
             errors["__all__"] = f"Unknown indicator {code}"
             continue
         label = indicators[code].label
+        for part, value in (("evidence", ev.evidence), ("observed_by", ev.observed_by)):
+            limit = field_limit(Finding, part)
+            if len(value.strip()) > limit:
+                what = "The evidence" if part == "evidence" else "Who saw or heard it"
+                errors[f"{code}-{part}"] = too_long(f"{what} for “{label}”", limit)
         if not ev.evidence.strip():
             errors[f"{code}-evidence"] = f"Give the evidence for “{label}”: what was seen or said"
         if not ev.observed_by.strip():

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Min, OuterRef, Subquery
 
 from cshub.casework.models import Assessment, Episode
+from cshub.core.limits import without_long_text
 from cshub.missing.models import MissingEpisode, PoliceRisk
 from cshub.people.models import Person
 
@@ -79,15 +80,18 @@ def with_assessment_dates(episodes: "models.QuerySet[Episode]") -> "models.Query
 
 
 def for_episode(episode: Episode) -> Due:
-    row = with_assessment_dates(Episode.objects.filter(pk=episode.pk)).get()
+    row = with_assessment_dates(Episode.objects.filter(pk=episode.pk).only("open_date")).get()
     return assessment_due(row.open_date, row.last_assessed, row.high_risk_since)  # type: ignore[attr-defined]
 
 
 def overdue_for_meeting(day: dt.date) -> list[tuple[Person, str]]:
     """Children whose assessment (or, later, plan review) is overdue on `day`, with why:
     one source of the daily meeting's agenda."""
-    rows = with_assessment_dates(Episode.objects.open_on(day).filter(open_date__lte=day)).select_related(
-        "person"
+    rows = without_long_text(
+        with_assessment_dates(Episode.objects.open_on(day).filter(open_date__lte=day)).select_related(
+            "person"
+        ),
+        "person",
     )
     found: list[tuple[Person, str]] = []
     for ep in rows:

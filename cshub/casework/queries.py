@@ -7,15 +7,18 @@ from django.db.models import Count, Q
 
 from cshub.access.models import User
 from cshub.casework.models import Episode, EpisodeQuerySet
+from cshub.core.limits import without_long_text
 from cshub.people.models import Person
 from cshub.referrals.models import Decision, Referral
 
 
 def caseload(episodes: EpisodeQuerySet) -> EpisodeQuerySet:
-    return (
+    return without_long_text(
         episodes.open()
         .select_related("person", "allocated_worker", "referral")
-        .order_by("person__surname", "person__forename")
+        .order_by("person__surname", "person__forename"),
+        "person",
+        "referral",
     )
 
 

@@ -23,6 +23,7 @@ from cshub.casework.forms import (
 )
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
+from cshub.core.limits import without_long_text
 from cshub.people.access import get_child_for_user
 from cshub.referrals.models import Decision, Referral
 
@@ -55,12 +56,21 @@ def home(request: HttpRequest) -> HttpResponse:
         shown += [e.person_id for e in mine]
     if user.has(Perm.DECIDE_REFERRAL):
         pending = list(
-            Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date")[:5]
+            without_long_text(
+                Referral.objects.visible_to(user)
+                .pending()
+                .select_related("person")
+                .order_by("received_date"),
+                "person",
+            )[:5]
         )
         awaiting = list(
-            Episode.objects.visible_to(user)
-            .awaiting_authorisation()
-            .select_related("person", "closure_requested_by")[:10]
+            without_long_text(
+                Episode.objects.visible_to(user)
+                .awaiting_authorisation()
+                .select_related("person", "closure_requested_by"),
+                "person",
+            )[:10]
         )
         context.update(pending=pending, awaiting_authorisation=awaiting)
         shown += [r.person_id for r in pending] + [e.person_id for e in awaiting]

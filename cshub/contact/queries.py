@@ -8,6 +8,7 @@ from cshub.casework import due
 from cshub.casework.models import Episode
 from cshub.contact.models import Contact, ContactKind, TeamMember, TransitionPlan, VoiceEntry
 from cshub.core.dates import format_date
+from cshub.core.limits import without_long_text
 from cshub.people.models import Person
 
 TRANSITION_AGE = 17
@@ -52,4 +53,7 @@ def practice_flags(person: Person, episode: Episode | None, today: dt.date | Non
 
 
 def last_seen(episode: Episode) -> Contact | None:
-    return Contact.objects.filter(episode=episode, seen=True, kind__in=ContactKind.values).first()
+    """The last visit in which the child was seen (its date and kind: no notes are read)."""
+    return without_long_text(
+        Contact.objects.filter(episode=episode, seen=True, kind__in=ContactKind.values)
+    ).first()

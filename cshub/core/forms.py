@@ -4,7 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
+
+from cshub.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long
 
 _INPUT_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
@@ -73,8 +76,24 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"The {self.label_name} must be a real date") from None
 
 
+def limit_text(name: str, field: forms.Field) -> None:
+    """Every text field has a limit: its own max_length, or LONG_TEXT_MAX for a text area and
+    SHORT_TEXT_MAX for a line; over it, "<Label> must be N characters or fewer"."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
+        return
+    if field.max_length is None:
+        field.max_length = LONG_TEXT_MAX if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX
+        field.validators.append(MaxLengthValidator(field.max_length))
+    # No maxlength attribute: a browser cuts pasted text short without a word (GOV.UK advice);
+    # the server says what is over and keeps what was typed in the form.
+    field.widget.attrs.pop("maxlength", None)
+    label = str(field.label or name.replace("_", " "))
+    field.error_messages["max_length"] = too_long(label, field.max_length).replace("%", "%%")
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes to widgets, and error classes to fields that failed validation."""
+    """Adds GOV.UK classes to widgets, error classes to fields that failed validation, and a
+    length limit to every text field (`limit_text`)."""
 
     fields: dict[str, forms.Field]
     errors: Any
@@ -82,22 +101,25 @@ class GovukFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            limit_text(name, field)
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
 
     def add_error(self, field: str | None, error: Any) -> None:
-        """An action's ValidationError may name something the form has no field for (the
-        referral an episode opens from, the episode itself): show it above the form instead
-        of failing (Django raises ValueError for an unknown field)."""
+        """As Django's, but an action's error about a field this form does not have (a model
+        field's limit, say) is shown at the top of the form instead of raising ValueError."""
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
-                super().add_error(name if name in self.fields else None, errors)  # type: ignore[misc]
+                known = name == NON_FIELD_ERRORS or name in self.fields
+                super().add_error(name if known else None, errors)  # type: ignore[misc]
             return
         super().add_error(field, error)  # type: ignore[misc]
 
     def full_clean(self) -> None:
+        for key, text_field in self.fields.items():  # again: forms add fields after __init__
+            limit_text(key, text_field)
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:
             field = self.fields.get(name)

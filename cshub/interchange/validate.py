@@ -12,6 +12,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
+from cshub.core.limits import field_limit
 from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing, interchange_id
 from cshub.interchange.spec import TABLES
@@ -40,14 +41,13 @@ LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
     ("person", "pers_upn"): (Person, "upn"),
     ("address", "addr_address_postcode"): (Address, "postcode"),
     ("population", "group"): (ReferencePopulation, "group"),
+    ("referral", "decision_rationale"): (Referral, "decision_rationale"),
+    ("return_interview", "delay_reason"): (ReturnInterview, "delay_reason"),
 }
 
 
 def _limit(model: type[models.Model], name: str) -> int:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.CharField), (model, name)
-    assert field.max_length, (model, name)
-    return int(field.max_length)
+    return field_limit(model, name)
 
 
 def _lengths(parsed: Parsed) -> None:

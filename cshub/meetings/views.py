@@ -319,7 +319,11 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     item = _item(user, pk)
     form = MinutesForm(request.POST, prefix=f"m{item.pk}")
     if not form.is_valid():
-        return JsonResponse({"saved": False, "error": "Could not save"}, status=400)
+        # Say why (e.g. over the length limit); what was saved before stays as it was.
+        reasons = [str(m) for errors in form.errors.values() for m in errors]
+        return JsonResponse(
+            {"saved": False, "error": reasons[0] if reasons else "Could not save"}, status=400
+        )
     try:
         item = actions.save_minutes(
             item,

@@ -15,6 +15,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.dates import format_datetime, within_hours
+from cshub.core.limits import field_limit, too_long
 from cshub.missing import triggers
 from cshub.missing.models import (
     EntryKind,
@@ -140,11 +141,17 @@ def record_return_interview(
         errors["delay_reason"] = "Say why the interview was more than 72 hours after the child returned"
     if record.completed_at and record.completed_at > timezone.now():
         errors["completed_at"] = "The interview must have taken place: the time cannot be in the future"
-    for n, (kind, value, _) in enumerate(record.entries, start=1):
+    for n, (kind, value, detail) in enumerate(record.entries, start=1):
         if kind not in EntryKind.values:
             errors[f"entry_{n}_kind"] = f"Select what entry {n} is (place, person, vehicle or phone)"
         if not value.strip():
             errors[f"entry_{n}_value"] = f"Enter entry {n}"
+        for part, text in (("value", value), ("detail", detail)):
+            limit = field_limit(InterviewEntry, part)
+            if len(text.strip()) > limit:
+                errors[f"entry_{n}_{part}"] = too_long(
+                    f"Entry {n}{' detail' if part == 'detail' else ''}", limit
+                )
     if errors:
         raise ValidationError(errors)
     fields = {k: v for k, v in record.__dict__.items() if k != "entries"}

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
+from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR, NAME_MAX, SHORT_TEXT_MAX
 from cshub.people.models import Person
 
 
@@ -54,7 +55,7 @@ class MissingEpisode(models.Model):
     found_location = models.CharField("Where the child was found", max_length=200, blank=True)
     found_with = models.CharField("Who the child was found with", max_length=200, blank=True)
     found_with_adult_of_concern = models.BooleanField("Found with an adult of concern", default=False)
-    circumstances = models.TextField(blank=True)
+    circumstances = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
     rhi_offered = models.CharField(
         "Return interview offered (as given)", max_length=2, choices=YesNoNA.choices, blank=True
     )
@@ -115,12 +116,29 @@ class ReturnInterview(models.Model):
         related_name="+",
         db_index=False,
     )
-    delay_reason = models.TextField(blank=True)
+    delay_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
     offered_how = models.CharField("How it was offered", max_length=100, blank=True)
-    child_account = models.TextField("The child's account, in their words", blank=True)
-    push_factors = models.TextField("What made the child leave (push factors)", blank=True)
-    pull_factors = models.TextField("What drew the child away (pull factors)", blank=True)
-    where_and_who = models.TextField("Where they were and who with", blank=True)
+    child_account = models.TextField(
+        "The child's account, in their words",
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[LONG_TEXT_VALIDATOR],
+    )
+    push_factors = models.TextField(
+        "What made the child leave (push factors)",
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[LONG_TEXT_VALIDATOR],
+    )
+    pull_factors = models.TextField(
+        "What drew the child away (pull factors)",
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[LONG_TEXT_VALIDATOR],
+    )
+    where_and_who = models.TextField(
+        "Where they were and who with", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
+    )
     reviewed_by = models.ForeignKey(  # never searched by
         settings.AUTH_USER_MODEL,
         null=True,
@@ -131,7 +149,7 @@ class ReturnInterview(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_decision = models.CharField(max_length=12, choices=ReviewDecision.choices, blank=True)
-    review_reason = models.TextField(blank=True)
+    review_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
     follow_up_referral = models.ForeignKey(  # read from the interview only, never searched by
         "referrals.Referral",
         null=True,
@@ -210,7 +228,7 @@ class MissingFlag(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="missing_flags")
     rule = models.ForeignKey(TriggerRule, on_delete=models.PROTECT, related_name="flags")
     episode = models.ForeignKey(MissingEpisode, on_delete=models.PROTECT, related_name="flags")
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=SHORT_TEXT_MAX)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     decision = models.ForeignKey(
@@ -237,8 +255,8 @@ class PanelDecision(models.Model):
     """What the missing panel decided for a child, and the actions agreed."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="panel_decisions")
-    decision = models.TextField()
-    actions = models.TextField(blank=True)
+    decision = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    actions = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -278,7 +296,7 @@ class InterviewEntry(models.Model):
     kind = models.CharField(max_length=8, choices=EntryKind.choices)
     value = models.CharField(max_length=200)
     key = models.CharField(max_length=200, db_index=True)
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
 
     class Meta:
         ordering = ["kind", "value"]
@@ -298,8 +316,8 @@ class HeldReport(models.Model):
     dropped) until a worker picks the child from the likely matches or creates a record."""
 
     police_reference = models.CharField(max_length=40, unique=True)
-    forename = models.CharField(max_length=100)
-    surname = models.CharField(max_length=100)
+    forename = models.CharField(max_length=NAME_MAX)
+    surname = models.CharField(max_length=NAME_MAX)
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
     report = models.JSONField(help_text="the report's fields, as sent")

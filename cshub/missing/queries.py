@@ -11,6 +11,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.casework.models import Episode
 from cshub.core.dates import LONDON
+from cshub.core.limits import without_long_text
 from cshub.missing.actions import INTERVIEW_HOURS
 from cshub.missing.models import (
     InterviewEntry,
@@ -56,11 +57,12 @@ def interview_queue(
     only children allocated to one hub worker, or to a team (the hub worker's agency)."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS)
-    episodes: MissingEpisodeQuerySet = (
+    episodes: MissingEpisodeQuerySet = without_long_text(
         MissingEpisode.objects.visible_to(user)
         .awaiting_interview()
         .filter(returned_at__gte=since)
-        .select_related("person")
+        .select_related("person"),
+        "person",
     )
     if from_care is not None:
         episodes = episodes.filter(from_care=from_care)

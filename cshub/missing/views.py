@@ -15,6 +15,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.casework.forms import hub_workers
 from cshub.core.codes import Agency
+from cshub.core.limits import without_long_text
 from cshub.missing import actions, queries
 from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
 from cshub.missing.models import EntryKind, HeldReport, MissingEpisode, ReturnInterview, TriggerRule
@@ -187,14 +188,18 @@ def reviews(request: HttpRequest) -> HttpResponse:
     """Completed return interviews waiting for a manager's review, oldest first."""
     user = _user(request)
     waiting = list(
-        ReturnInterview.objects.filter(
-            outcome="COMPLETED",
-            reviewed_at__isnull=True,
-            missing_episode__person__in=Person.objects.visible_to(user),
-            completed_at__gte=timezone.now() - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS * 2),
-        )
-        .select_related("missing_episode__person", "interviewer")
-        .order_by("completed_at")[:200]
+        without_long_text(
+            ReturnInterview.objects.filter(
+                outcome="COMPLETED",
+                reviewed_at__isnull=True,
+                missing_episode__person__in=Person.objects.visible_to(user),
+                completed_at__gte=timezone.now() - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS * 2),
+            )
+            .select_related("missing_episode__person", "interviewer")
+            .order_by("completed_at"),
+            "missing_episode",
+            "missing_episode__person",
+        )[:200]
     )
     record_views(user, [i.missing_episode.person_id for i in waiting], part="interviews to review")
     return render(request, "missing/reviews.html", {"waiting": waiting})

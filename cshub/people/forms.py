@@ -6,6 +6,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.codes import Ethnicity, Gender, Sex
 from cshub.core.forms import GovukDateField, GovukForm
+from cshub.core.limits import NAME_MAX
 from cshub.people.models import PersonType
 
 
@@ -37,10 +38,10 @@ class SearchForm(GovukForm):
 
 class PersonForm(GovukForm):
     forename = forms.CharField(
-        label="First name", max_length=100, error_messages={"required": "Enter a first name"}
+        label="First name", max_length=NAME_MAX, error_messages={"required": "Enter a first name"}
     )
     surname = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter a last name"}
+        label="Last name", max_length=NAME_MAX, error_messages={"required": "Enter a last name"}
     )
     person_type = forms.ChoiceField(
         label="Is this a child or an adult?",
@@ -96,8 +97,8 @@ class PersonForm(GovukForm):
 
 
 class AliasForm(GovukForm):
-    forename = forms.CharField(label="First name or nickname", max_length=100, required=False)
-    surname = forms.CharField(label="Last name", max_length=100, required=False)
+    forename = forms.CharField(label="First name or nickname", max_length=NAME_MAX, required=False)
+    surname = forms.CharField(label="Last name", max_length=NAME_MAX, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

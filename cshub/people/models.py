@@ -9,6 +9,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.codes import Ethnicity, Gender, Sex
 from cshub.core.dates import age_on
+from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR, NAME_MAX
 
 
 class PersonType(models.TextChoices):
@@ -32,8 +33,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(models.Model):
     person_type = models.CharField(max_length=8, choices=PersonType.choices, default=PersonType.CHILD)
-    forename = models.CharField(max_length=100)
-    surname = models.CharField(max_length=100)
+    forename = models.CharField(max_length=NAME_MAX)
+    surname = models.CharField(max_length=NAME_MAX)
     date_of_birth = models.DateField(null=True, blank=True)
     dob_estimated = models.BooleanField(default=False)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
@@ -42,7 +43,9 @@ class Person(models.Model):
     upn = models.CharField("Unique pupil number", max_length=13, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True)
     restricted = models.BooleanField(default=False)
-    restricted_reason = models.TextField(blank=True)
+    restricted_reason = models.TextField(
+        blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
+    )
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,8 +92,8 @@ class PersonName(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     kind = models.CharField(max_length=8, choices=NameKind.choices)
-    forename = models.CharField(max_length=100, blank=True)
-    surname = models.CharField(max_length=100, blank=True)
+    forename = models.CharField(max_length=NAME_MAX, blank=True)
+    surname = models.CharField(max_length=NAME_MAX, blank=True)
     normalised = models.CharField(max_length=201, db_index=True)
     forename_key = models.CharField(max_length=20, db_index=True, blank=True)
     surname_key = models.CharField(max_length=20, db_index=True, blank=True)
@@ -146,7 +149,7 @@ class BreakGlass(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
     at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
@@ -207,7 +210,7 @@ class TimelineEntry(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline", db_index=False)
     occurred_at = models.DateTimeField()
     kind = models.CharField(max_length=32, choices=TimelineKind.choices)
-    summary = models.TextField()
+    summary = models.TextField()  # written by actions from bounded parts, not typed
     link = models.CharField(max_length=200, blank=True)
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)

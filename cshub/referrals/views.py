@@ -12,6 +12,7 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
+from cshub.core.limits import without_long_text
 from cshub.people.access import get_child_for_user
 from cshub.referrals import actions
 from cshub.referrals.forms import DecisionForm, ReferralForm
@@ -106,16 +107,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Referrals awaiting a threshold decision, oldest first, then recent decisions."""
     user = _user(request)
-    pending = (
-        Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date", "id")
+    pending = without_long_text(
+        Referral.objects.visible_to(user).pending().select_related("person").order_by("received_date", "id"),
+        "person",
     )
     page = Paginator(pending, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    decided = (
+    decided = without_long_text(
         Referral.objects.visible_to(user)
         .exclude(decision=Decision.PENDING)
         .select_related("person", "decided_by")
-        .order_by("-decision_date", "-id")[:10]
-    )
+        .order_by("-decision_date", "-id"),
+        "person",
+    )[:10]
     with transaction.atomic():
         record_views(
             user, [r.person_id for r in page] + [r.person_id for r in decided], part="referrals list"

@@ -264,6 +264,17 @@ def test_values_longer_than_their_field_are_errors_before_anything_is_written(db
     assert not Person.objects.exists()
 
 
+def test_free_text_over_the_long_text_limit_is_an_error_before_anything_is_written(db, tmp_path):
+    long = _again(
+        tmp_path,
+        "b",
+        **{"csh_referral.csv": ("OPEN,2024-05-02,Meets threshold", f"OPEN,2024-05-02,{'x' * 20_001}")},
+    )
+    errors = [str(e) for e in run_import(folder(tmp_path / "b", long), actor=None).errors]
+    assert errors == ["csh_referral.csv:2: decision_rationale: longer than 20000 characters (20001)"]
+    assert not Person.objects.exists()
+
+
 def test_a_record_moved_to_another_child_shows_on_both_childrens_trails(db, tmp_path):
     first = run_import(folder(tmp_path, GOOD), actor=None)
     moved = _again(tmp_path, "b", **{"missing.csv": ("M1,C1,", "M1,C2,")})
