@@ -3,10 +3,7 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from cshub.casework.views import home
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+from cshub.core.health import healthz
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
