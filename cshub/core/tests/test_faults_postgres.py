@@ -57,6 +57,13 @@ def wait_until(condition: Callable[[], bool]) -> None:
         time.sleep(0.05)
 
 
+def end_sessions(admin) -> None:
+    """End every session on the cshub database (the app's kept connection among them)."""
+    sessions = "FROM pg_stat_activity WHERE datname = 'cshub'"
+    admin.execute(f"SELECT pg_terminate_backend(pid) {sessions}")
+    wait_until(lambda: admin.execute(f"SELECT count(*) {sessions}").fetchone()[0] == 0)
+
+
 def report(reference: str) -> dict[str, object]:
     return {
         "person": {"forename": "Zeb", "surname": "Quarrington", "date_of_birth": "2011-05-02"},
@@ -120,11 +127,7 @@ def test_a_read_only_postgres_database(cluster, served):
             db.execute("UPDATE access_apitoken SET last_used_at = now() + interval '1 day'")
         admin.execute("ALTER DATABASE cshub SET default_transaction_read_only = on")
         try:
-            # As after a fail-over to a standby: the app's connection is ended, the new one cannot write.
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = 'cshub' AND pid <> pg_backend_pid()"
-            )
+            end_sessions(admin)  # as after a fail-over to a standby: the app's new connection cannot write
             assert http(children, headers=auth).status == 200  # reads still work
             assert_unavailable(http(missing, "POST", report("GMP-RO-1"), headers=auth))
             health = http(server.url + "/healthz/")
@@ -136,10 +139,7 @@ def test_a_read_only_postgres_database(cluster, served):
             ]
         finally:
             admin.execute("ALTER DATABASE cshub RESET default_transaction_read_only")
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = 'cshub' AND pid <> pg_backend_pid()"
-            )
+            end_sessions(admin)
     with cluster.connect() as db:
         assert db.execute("SELECT count(*) FROM people_person").fetchone() == (0,)  # nothing half-written
         assert db.execute("SELECT count(*) FROM missing_missingepisode").fetchone() == (0,)

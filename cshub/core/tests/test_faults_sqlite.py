@@ -36,6 +36,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return migrated_sqlite(tmp_path_factory.mktemp("sqlite-template"))
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    settings.CSHUB_UPLOAD_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def unblocked(django_db_blocker):
     with django_db_blocker.unblock():
@@ -91,6 +96,13 @@ def test_a_write_while_an_import_holds_the_write_lock_answers_503_then_succeeds(
         )  # fmt: skip
         assert api.status_code == 503 and api["Retry-After"] == "60"
         assert api.json() == {"detail": "The service is unavailable: try again in a minute."}
+        health = Client().get("/healthz/")  # its write waits at most 2 seconds for the lock
+        assert health.status_code == 503
+        assert health.content.decode().splitlines() == [
+            "database: ok",
+            "database write: failed (locked)",
+            "uploads: ok",
+        ]
         importer.execute("ROLLBACK")
         importer.close()
         assert written_nothing(events)
