@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cshub.audit.middleware.RequestIdMiddleware",
     "cshub.core.middleware.ApiBodyLimitMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cshub.core.middleware.ServiceUnavailableMiddleware",
+    "cshub.core.middleware.SessionMiddleware",  # Django's: an unsaved session breaks no page
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,16 +128,21 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cshub.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request reuses it: after PostgreSQL restarts,
+        # the next request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
+# WAL lets readers carry on while one writer writes; IMMEDIATE avoids "database is locked"
+# upgrades half-way through a write transaction. A write waits this long (seconds) for the
+# write lock (a long import holds it), then answers 503 with Retry-After (core.faults).
+CSHUB_SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": float(os.environ.get("CSHUB_SQLITE_TIMEOUT", "20")),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
-    # "database is locked" upgrades half-way through a write transaction.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = dict(CSHUB_SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

@@ -3,11 +3,8 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from cshub.casework.views import home
+from cshub.core.health import healthz
 from cshub.people.views import access_review
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

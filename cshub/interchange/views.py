@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.core.faults import DISK_FULL, RETRY_AFTER_SECONDS, disk_reason
 from cshub.interchange import uploads
 from cshub.interchange.importer import check, run_import
 from cshub.interchange.models import ImportRun
@@ -34,10 +35,22 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _not_stored(exc: OSError) -> str:
+    """What to say when a full or read-only disk could not store the upload (a 503); any
+    other error is raised again."""
+    reason = disk_reason(exc)
+    if reason is None:
+        raise exc
+    why = "the server has no space left" if reason == DISK_FULL else "the server cannot store files"
+    return f"The files could not be stored: {why}. Nothing was imported. Try again later, or tell your system administrator"
+
+
 @require_perm(Perm.IMPORT_DATA)
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
+    uploads.sweep_if_due()  # uploads nobody confirmed, at most once an hour
     error = ""
+    unavailable = False
     if request.method == "POST":
         files = request.FILES.getlist("files")
         too_big = sum(f.size or 0 for f in files) > settings.CSHUB_UPLOAD_MAX_MB * 1024 * 1024
@@ -48,23 +61,30 @@ def imports(request: HttpRequest) -> HttpResponse:
         elif not all((f.name or "").lower().endswith((".zip", ".csv")) for f in files):
             error = "The files must be one .zip file or CSV files (.csv)"
         else:
-            uploads.sweep()
-            token = uploads.save(files)
-            previous = request.session.get(SESSION_KEY)
-            if previous:
-                uploads.delete(previous)
-            request.session[SESSION_KEY] = token
-            request.session[SESSION_KEY + "_name"] = ", ".join(Path(f.name or "").name for f in files)[:250]
-            return redirect("interchange:review")
+            try:
+                token = uploads.save(files)  # on failure, nothing of it is kept
+            except OSError as exc:
+                error, unavailable = _not_stored(exc), True
+            else:
+                previous = request.session.get(SESSION_KEY)
+                if previous:
+                    uploads.delete(previous)
+                names = ", ".join(Path(f.name or "").name for f in files)
+                request.session[SESSION_KEY] = token
+                request.session[SESSION_KEY + "_name"] = names[:250]
+                return redirect("interchange:review")
     runs = Paginator(ImportRun.objects.select_related("actor"), settings.CSHUB_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    response = render(
         request,
         "interchange/imports.html",
         {"error": error, "page": runs, "tables": TABLES},
-        status=400 if error else 200,
+        status=503 if unavailable else 400 if error else 200,
     )
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_perm(Perm.IMPORT_DATA)
