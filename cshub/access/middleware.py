@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 
 SESSION_STARTED = "cshub_started"
 SESSION_LAST_SEEN = "cshub_last_seen"
+SEEN_RESOLUTION_SECONDS = 60  # the idle time-out is measured to the minute
 
 # Pages that a signed-out or not-yet-verified person may reach.
 OPEN_PREFIXES = ("/sign-in", "/assets/", "/api/", "/accessibility", "/healthz")
@@ -49,8 +50,12 @@ class SessionLimitsMiddleware:
                     else f"You were signed out because sessions last at most {settings.CSHUB_SESSION_MAX_HOURS} hours.",
                 )
                 return redirect(settings.LOGIN_URL)
-            request.session[SESSION_STARTED] = started
-            request.session[SESSION_LAST_SEEN] = now
+            # Written only when it changes by more than a minute: a session saved on every
+            # request is a database write per page, which waits behind a long import on SQLite.
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = started
+            if now - last_seen > SEEN_RESOLUTION_SECONDS or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -193,3 +193,14 @@ def test_an_open_episode_form_sent_twice_says_so_instead_of_failing(hub, client_
     again = client.post(f"/referrals/{referral.pk}/open-episode/", form)  # a double click, a back button
     assert again.status_code == 200
     assert b"An episode has already been opened from this referral" in again.content
+
+
+def test_a_page_read_does_not_write_the_session_each_time(personas):
+    from django.contrib.sessions.models import Session
+
+    client = sign_in_verified(Client(), personas["practitioner"])
+    client.get("/caseload/")
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).session_data
+    client.get("/caseload/")
+    assert Session.objects.get(session_key=key).session_data == before
