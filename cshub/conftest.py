@@ -281,3 +281,12 @@ def live_db(transactional_db: Any, django_db_serialized_rollback: Any) -> Any:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_name_dictionary() -> None:
+    """Each process keeps the search dictionary in memory; a test's words are rolled back
+    with its transaction, so every test starts with an empty copy."""
+    from cshub.people.names import DICTIONARY
+
+    DICTIONARY.reset()

@@ -164,3 +164,34 @@ class MissingEpisodeSerializer(LimitedModelSerializer[MissingEpisode]):
             "found_with_adult_of_concern",
             "circumstances",
         ]
+
+
+class PersonSearchSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=NAME_MAX * 2 + 1, help_text="Any name the person is known by")
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, help_text="Narrows, allowing a day out or day and month swapped"
+    )
+
+
+class PersonMatchSerializer(serializers.Serializer[Any]):
+    child = serializers.IntegerField(help_text="The CSHub id")
+    score = serializers.FloatField(help_text="100 for an exact name; fuzzy matches score less")
+    exact = serializers.BooleanField(help_text="The name exactly, in any order, or a recorded alias")
+    matched_name = serializers.CharField(help_text="The name or alias that matched")
+    by_alias = serializers.BooleanField()
+    why = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="exact name, name, nickname, sounds alike, spelling; and date of birth when given",
+    )
+
+
+class RestrictedMatchSerializer(serializers.Serializer[Any]):
+    child = serializers.IntegerField(help_text="Ask a manager named on the record for access")
+
+
+class PersonSearchResultSerializer(serializers.Serializer[Any]):
+    results = PersonMatchSerializer(many=True)
+    more = serializers.IntegerField(help_text="Further matches not listed: send a date of birth")
+    restricted = RestrictedMatchSerializer(
+        many=True, help_text="Restricted records with a similar name (matched on the name alone)"
+    )

@@ -16,5 +16,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("people/search/", views.person_search, name="person-search"),
     path("", include(router.urls)),
 ]

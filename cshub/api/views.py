@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,15 +20,19 @@ from cshub.api.serializers import (
     ChildSerializer,
     EpisodeSerializer,
     MissingEpisodeSerializer,
+    PersonSearchResultSerializer,
+    PersonSearchSerializer,
     ReferralSerializer,
 )
-from cshub.audit.events import record_views
+from cshub.audit.events import record_event, record_views
+from cshub.audit.models import Action
 from cshub.casework.models import Episode
 from cshub.core.limits import without_long_text
 from cshub.missing import actions as missing_actions
 from cshub.missing.models import MissingEpisode
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
+from cshub.people.search import born_reason, search_for
 from cshub.referrals import actions as referral_actions
 from cshub.referrals.models import Referral
 
@@ -174,3 +179,54 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
             self.get_serializer(episode).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+@extend_schema(
+    tags=["children"],
+    request=PersonSearchSerializer,
+    responses=PersonSearchResultSerializer,
+    summary="Find a person by name (and date of birth)",
+    description=(
+        "The search page's search: exact names (any order, any recorded alias) first, then "
+        "nicknames, names that sound alike and misspellings. A date of birth narrows to the "
+        "day, a day either side, or day and month swapped. Restricted records the caller is not "
+        "named on are listed apart, matched on the name alone. Audited as the page is."
+    ),
+)
+@api_view(["POST"])
+@permission_classes([has_perm(Perm.VIEW_CHILD)])
+def person_search(request: Request) -> Response:
+    serializer = PersonSearchSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = _user(request)
+    given = serializer.validated_data.get("date_of_birth")
+    outcome = search_for(
+        Person.objects.visible_to(user), serializer.validated_data["name"], date_of_birth=given, limit=25
+    )
+    with transaction.atomic():
+        record_event(user, Action.SEARCH, detail={"results": len(outcome.matches), "more": outcome.more})
+        record_views(user, [m.person.pk for m in outcome.matches], part="search results")
+        for match in outcome.restricted:
+            record_event(
+                user, Action.SEARCH, match.person, child_id=match.person.pk, detail={"restricted": True}
+            )
+    results = [
+        {
+            "child": m.person.pk,
+            "score": round(m.score, 1),
+            "exact": m.exact,
+            "matched_name": m.matched_name,
+            "by_alias": m.by_alias,
+            "why": [*m.why, *born_reason(m.person.date_of_birth, given)],
+        }
+        for m in outcome.matches
+    ]
+    return Response(
+        PersonSearchResultSerializer(
+            {
+                "results": results,
+                "more": outcome.more,
+                "restricted": [{"child": m.person.pk} for m in outcome.restricted],
+            }
+        ).data
+    )

@@ -25,7 +25,7 @@ from cshub.interchange.reader import Parsed, Row
 from cshub.interchange.records import existing
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
-from cshub.people.search import normalise, phonetic
+from cshub.people.names import add_words, index_words
 from cshub.people.timeline import midday
 from cshub.referrals.models import Referral
 
@@ -318,6 +318,7 @@ class Writer:
                 names.append(_name(pk, NameKind.ALIAS, forename, surname))
         for start in range(0, len(renamed), BATCH):
             PersonName.objects.filter(person_id__in=renamed[start : start + BATCH]).delete()
+        add_words((row[5], row[6]) for row in names)  # the search dictionary: new words only
         insert_rows(PersonName, NAME_COLUMNS, names)
 
     def _midday(self, day: dt.date) -> dt.datetime:
@@ -422,7 +423,7 @@ def _model(key: str) -> type[models.Model]:
     return next(b.model for b in BINDINGS if b.key == key)
 
 
-NAME_COLUMNS = ["person_id", "kind", "forename", "surname", "normalised", "forename_key", "surname_key"]
+NAME_COLUMNS = ["person_id", "kind", "forename", "surname", "normalised", "fore", "sur"]
 TIMELINE_COLUMNS = [
     "person_id",
     "occurred_at",
@@ -451,15 +452,7 @@ EVENT_COLUMNS = [
 
 
 def _name(person_id: int, kind: NameKind, forename: str, surname: str) -> tuple[Any, ...]:
-    return (
-        person_id,
-        kind.value,
-        forename,
-        surname,
-        normalise(f"{forename} {surname}"),
-        phonetic(forename),
-        phonetic(surname),
-    )
+    return (person_id, kind.value, forename, surname, *index_words(forename, surname))
 
 
 @transaction.atomic

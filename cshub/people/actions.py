@@ -27,7 +27,7 @@ from cshub.people.models import (
     TimelineEntry,
     TimelineKind,
 )
-from cshub.people.search import normalise, phonetic
+from cshub.people.names import add_words, index_words
 from cshub.people.timeline import add_entry
 
 PERSON_FIELDS = (
@@ -64,14 +64,16 @@ class PersonDetails:
 
 
 def _index_name(person: Person, kind: NameKind, forename: str, surname: str) -> PersonName:
+    normalised, fore, sur = index_words(forename, surname)
+    add_words([(fore, sur)])
     return PersonName.objects.create(
         person=person,
         kind=kind,
         forename=forename,
         surname=surname,
-        normalised=normalise(f"{forename} {surname}"),
-        forename_key=phonetic(forename),
-        surname_key=phonetic(surname),
+        normalised=normalised,
+        fore=fore,
+        sur=sur,
     )
 
 

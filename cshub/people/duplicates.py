@@ -15,7 +15,7 @@ from cshub.access.models import User
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.people.models import Person
-from cshub.people.search import DUPLICATE_SCORE, Match, likely_duplicates, search_people
+from cshub.people.search import Match, likely_duplicates, restricted_by_name
 
 RESTRICTED_SHOWN = 10
 
@@ -37,11 +37,7 @@ def check_duplicates(
     visible_people = Person.objects.visible_to(user)
     visible = likely_duplicates(visible_people, forename, surname, date_of_birth)
     hidden = Person.objects.filter(restricted=True).exclude(pk__in=visible_people)
-    restricted = [
-        m
-        for m in search_people(hidden, f"{forename} {surname}", limit=RESTRICTED_SHOWN)
-        if m.score >= DUPLICATE_SCORE
-    ]
+    restricted = restricted_by_name(hidden, forename, surname, limit=RESTRICTED_SHOWN)
     record_views(user, [m.person.pk for m in visible], part=part)
     for match in restricted:
         record_event(

@@ -35,7 +35,7 @@ class Person(models.Model):
     person_type = models.CharField(max_length=8, choices=PersonType.choices, default=PersonType.CHILD)
     forename = models.CharField(max_length=NAME_MAX)
     surname = models.CharField(max_length=NAME_MAX)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
     dob_estimated = models.BooleanField(default=False)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     gender = models.CharField(max_length=2, choices=Gender.choices, blank=True)
@@ -88,21 +88,36 @@ class NameKind(models.TextChoices):
 
 
 class PersonName(models.Model):
-    """Every name a person is known by, with phonetic keys for typo-tolerant search."""
+    """Every name a person is known by (their name and each alias), indexed for search by
+    the first word of the forename and of the surname, in either order (people.search)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     kind = models.CharField(max_length=8, choices=NameKind.choices)
     forename = models.CharField(max_length=NAME_MAX, blank=True)
     surname = models.CharField(max_length=NAME_MAX, blank=True)
-    normalised = models.CharField(max_length=201, db_index=True)
-    forename_key = models.CharField(max_length=20, db_index=True, blank=True)
-    surname_key = models.CharField(max_length=20, db_index=True, blank=True)
+    normalised = models.CharField(max_length=201)
+    fore = models.CharField(max_length=NAME_MAX, blank=True)  # first word of the forename, normalised
+    sur = models.CharField(max_length=NAME_MAX, blank=True)  # first word of the surname, normalised
 
     class Meta:
         ordering = ["kind", "surname", "forename"]
+        indexes = [
+            models.Index(fields=["sur", "fore"], name="people_name_sur_fore"),
+            models.Index(fields=["fore", "sur"], name="people_name_fore_sur"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.forename} {self.surname}".strip()
+
+
+class NameWord(models.Model):
+    """Each distinct word of the names in the index, once: the dictionary a query's words
+    are expanded against (people.names)."""
+
+    word = models.CharField(max_length=NAME_MAX, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Address(models.Model):

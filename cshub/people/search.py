@@ -1,38 +1,68 @@
-"""Typo- and alias-tolerant person search, and the duplicate check before a new record.
+"""Person search and the duplicate check, the same on SQLite and PostgreSQL, at a million
+people.
 
-Candidates come from the database by phonetic key (Metaphone) or a two-letter prefix of
-any name a person is known by; RapidFuzz then ranks them. Works the same on SQLite and
-PostgreSQL.
+Candidates come from indexes, bounded by how selective the name is, never by the alphabet:
+
+1. Each word of the query is expanded against the dictionary of name words
+   (`people.names.DICTIONARY`): the word, its nicknames both ways, words that sound the same,
+   words within one or two edits.
+2. Names are looked up by pairs of expanded words, as forename and surname in either order
+   (`PersonName.fore`/`sur`, two composite indexes); a one-word query looks in both.
+3. With a date of birth, every person born that day, a day either side, or with day and
+   month swapped, is a candidate too (`Person.date_of_birth` is indexed): a badly misspelt
+   name with the right date of birth is still found.
+4. When no exact name turned up, the rarest query word alone is a candidate source too
+   (if it is rare enough), so a second word with two errors is still found.
+
+Every candidate is scored (values, not model instances) before anything is cut; an exact
+name (any order, any recorded alias) ranks above every fuzzy one; a date of birth narrows
+(to the window above) and ranks. Visibility is applied to the ranked ids, and only the
+people shown are loaded.
 """
 
+import contextlib
 import datetime as dt
-import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import permutations
 
-import jellyfish
 from django.db.models import Q
 from rapidfuzz import fuzz
 
 from cshub.core.dates import age_on, local_today
 from cshub.people.models import Person, PersonName, PersonQuerySet
+from cshub.people.names import DICTIONARY, nickname_group, normalise, phonetic, words
+
+__all__ = ["normalise", "phonetic"]  # imported from here by the importer and older code
 
 MIN_SCORE = 72.0
 DUPLICATE_SCORE = 80.0
+BORN_SCORE = 62.0  # enough, with the date of birth given: a name with two errors in each part
+ROW_CAP = 20_000  # names read for one query at most: a bound on work, never a ranking cut
+RARE_WORD = 5_000  # a single query word is a candidate source alone up to this many names
+MAX_WORDS = 4
+
+_COLUMNS = (
+    "person_id",
+    "kind",
+    "forename",
+    "surname",
+    "normalised",
+    "person__date_of_birth",
+    "person__restricted",
+)
 
 
-@lru_cache(maxsize=8192)  # names repeat: an import of a whole history asks for the same ones
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z ]+", " ", ascii_only.lower().replace("'", "")).strip()
-
-
-@lru_cache(maxsize=8192)
-def phonetic(word: str) -> str:
-    word = normalise(word).replace(" ", "")
-    return jellyfish.metaphone(word)[:20] if word else ""
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: float
+    exact: bool
+    matched_name: str
+    by_alias: bool
+    why: tuple[str, ...]
+    date_of_birth: dt.date | None
+    restricted: bool
 
 
 @dataclass(frozen=True)
@@ -41,17 +71,190 @@ class Match:
     score: float
     matched_name: str
     by_alias: bool
+    exact: bool = False
+    why: tuple[str, ...] = ()
+
+    @property
+    def person_id(self) -> int:
+        return int(self.person.pk)
 
 
-def _candidates(tokens: list[str]) -> "Q":
-    query = Q()
-    for token in tokens:
-        key = phonetic(token)
-        if key:
-            query |= Q(surname_key=key) | Q(forename_key=key)
-        if len(token) >= 2:
-            query |= Q(normalised__startswith=token[:2]) | Q(normalised__contains=" " + token[:2])
-    return query
+@dataclass
+class Found:
+    """What one search found, before visibility: every candidate, ranked."""
+
+    candidates: list[Candidate]
+    date_window: frozenset[dt.date] = frozenset()
+    date_missed: bool = False  # a date of birth was given and no similar name has it
+    capped: bool = False  # the name matched more rows than ROW_CAP: a date of birth narrows
+    exact_total: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def date_window(born: dt.date) -> frozenset[dt.date]:
+    """The date of birth, a day either side, and day and month swapped (3/4 for 4/3)."""
+    days = {born, born - dt.timedelta(days=1), born + dt.timedelta(days=1)}
+    if born.day <= 12 and born.day != born.month:
+        with contextlib.suppress(ValueError):  # 30/2 and the like
+            days.add(born.replace(month=born.day, day=born.month))
+    return frozenset(days)
+
+
+def born_reason(born: dt.date | None, given: dt.date | None) -> list[str]:
+    """Why a date of birth matched, in words (for the API's `why`)."""
+    if born is None or given is None:
+        return []
+    if born == given:
+        return ["date of birth"]
+    if born in date_window(given):
+        return [
+            "date of birth (day and month swapped)"
+            if abs((born - given).days) > 1
+            else "date of birth (a day out)"
+        ]
+    return []
+
+
+def _word_score(typed: str, name_words: Sequence[str]) -> tuple[float, str]:
+    best, why = 0.0, ""
+    for word in name_words:
+        if word == typed:
+            return 100.0, "name"
+        if word in nickname_group(typed):
+            score, reason = 94.0, "nickname"
+        else:
+            score, reason = fuzz.ratio(typed, word), "spelling"
+            if phonetic(typed) == phonetic(word) and score < 88.0:
+                score, reason = 88.0, "sounds alike"
+        if score > best:
+            best, why = score, reason
+    return best, why
+
+
+def _score(typed: list[str], query: str, name: str) -> tuple[float, bool, tuple[str, ...]]:
+    name_words = name.split()
+    if not name_words:
+        return 0.0, False, ()
+    exact = sorted(typed) == sorted(name_words)
+    if exact:
+        return 100.0, True, ("exact name",)
+    scored = [_word_score(w, name_words) for w in typed]
+    weights = [len(w) for w in typed]
+    by_words = sum(s * n for (s, _), n in zip(scored, weights, strict=True)) / sum(weights)
+    if len(name_words) > len(typed):  # words of the name the query did not give
+        by_words -= 4.0 * (len(name_words) - len(typed))
+    whole = max(fuzz.token_sort_ratio(query, name), fuzz.ratio(query, name))
+    reasons = tuple(sorted({r for _, r in scored if r and r != "name"})) or ("name",)
+    return min(99.0, max(by_words, whole)), False, reasons
+
+
+# person id, kind, forename, surname, normalised name, date of birth, restricted
+Row = tuple[int, str, str, str, str, dt.date | None, bool]
+
+
+def _rows(condition: Q, cap: int = ROW_CAP) -> list[Row]:
+    return list(PersonName.objects.filter(condition).order_by().values_list(*_COLUMNS)[:cap])
+
+
+def _pairs(expanded: list[set[str]]) -> Q:
+    if len(expanded) == 1:
+        return Q(fore__in=expanded[0]) | Q(sur__in=expanded[0])
+    condition = Q()
+    for first, last in permutations(range(len(expanded)), 2):
+        condition |= Q(fore__in=expanded[first], sur__in=expanded[last])
+    return condition
+
+
+def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
+    """Every person whose name is like `text` (or who was born in the date window and has a
+    name not wholly unlike it), scored, best first. No visibility applied: callers do."""
+    typed = list(dict.fromkeys(words(text)))[:MAX_WORDS]
+    if not typed:
+        return Found([])
+    query = " ".join(typed)
+    DICTIONARY.refresh()
+    expanded = [DICTIONARY.expand(w) for w in typed]
+    rows = _rows(_pairs(expanded))
+    capped = len(rows) >= ROW_CAP
+    if capped:  # so common a name that only its exact words are worth reading
+        rows = _rows(_pairs([{w} for w in typed]))
+    window: frozenset[dt.date] = frozenset()
+    born_rows: list[Row] = []
+    if date_of_birth is not None:
+        window = date_window(date_of_birth)
+        born_rows = _rows(Q(person__date_of_birth__in=window))
+    best: dict[int, Candidate] = {}
+
+    def score_rows(found: Iterable[Row], floor: float) -> None:
+        for person_id, kind, forename, surname, name, born, restricted in found:
+            score, exact, why = _score(typed, query, name)
+            if score < floor:
+                continue
+            current = best.get(person_id)
+            if current is None or (exact, score) > (current.exact, current.score):
+                best[person_id] = Candidate(
+                    person_id,
+                    score,
+                    exact,
+                    f"{forename} {surname}".strip(),
+                    kind == "ALIAS",
+                    why,
+                    born,
+                    bool(restricted),
+                )
+
+    score_rows(rows, MIN_SCORE)
+    score_rows(born_rows, BORN_SCORE)
+    if len(typed) > 1 and not any(c.exact for c in best.values()):
+        # A word too far from every dictionary word to be expanded to the right one: the
+        # rarest of the other words, alone, if it is rare enough to read every name with it.
+        counts = {
+            i: PersonName.objects.filter(_pairs([expanded[i]])).order_by()[: RARE_WORD + 1].count()
+            for i in range(len(typed))
+        }
+        rarest = min(counts, key=lambda i: counts[i])
+        if counts[rarest] <= RARE_WORD:
+            score_rows(_rows(_pairs([expanded[rarest]]), RARE_WORD), MIN_SCORE)
+    ranked = sorted(best.values(), key=lambda c: (not c.exact, -c.score, c.matched_name, c.person_id))
+    found = Found(ranked, window, capped=capped, exact_total=sum(1 for c in ranked if c.exact))
+    if window:
+        found.date_missed = not any(c.date_of_birth in window for c in ranked)
+    return found
+
+
+def _narrowed(
+    found: Found, *, date_of_birth: dt.date | None, age: int | None, on: dt.date | None
+) -> list[Candidate]:
+    """A date of birth or age given narrows (when anyone has it) and ranks."""
+    ranked = found.candidates
+    if date_of_birth is not None and not found.date_missed:
+        ranked = [c for c in ranked if c.date_of_birth in found.date_window]
+        ranked.sort(key=lambda c: (not c.exact, c.date_of_birth != date_of_birth, -c.score, c.matched_name))
+    if age is not None:
+        today = on or local_today()
+        ranked = [c for c in ranked if c.date_of_birth is not None and age_on(c.date_of_birth, today) == age]
+    return ranked
+
+
+def _visible(people: PersonQuerySet, ranked: list[Candidate], limit: int) -> list[Candidate]:
+    """The first `limit` of `ranked` that `people` holds, read a page of ids at a time."""
+    shown: list[Candidate] = []
+    for start in range(0, len(ranked), 100):
+        chunk = ranked[start : start + 100]
+        allowed = set(people.filter(pk__in=[c.person_id for c in chunk]).values_list("pk", flat=True))
+        shown += [c for c in chunk if c.person_id in allowed]
+        if len(shown) >= limit:
+            break
+    return shown[:limit]
+
+
+def _matches(candidates: list[Candidate]) -> list[Match]:
+    people = Person.objects.in_bulk([c.person_id for c in candidates])
+    return [
+        Match(people[c.person_id], c.score, c.matched_name, c.by_alias, c.exact, c.why)
+        for c in candidates
+        if c.person_id in people
+    ]
 
 
 def search_people(
@@ -63,52 +266,87 @@ def search_people(
     on: dt.date | None = None,
     limit: int = 50,
 ) -> list[Match]:
-    query = normalise(text)
-    tokens = [t for t in query.split() if t]
-    if not tokens:
-        return []
-    if date_of_birth is not None:
-        people = people.filter(date_of_birth=date_of_birth)
-    names = PersonName.objects.filter(_candidates(tokens), person__in=people).select_related("person")
-    best: dict[int, Match] = {}
-    for name in names[:5000]:
-        score = _score(query, tokens, name)
-        if score < MIN_SCORE:
-            continue
-        person = name.person
-        if age is not None and (
-            person.date_of_birth is None or age_on(person.date_of_birth, on or local_today()) != age
-        ):
-            continue
-        current = best.get(person.pk)
-        if current is None or score > current.score:
-            best[person.pk] = Match(person, score, str(name), name.kind == "ALIAS")
-    return sorted(best.values(), key=lambda m: (-m.score, m.person.surname, m.person.forename))[:limit]
+    """The best matches among `people` (a queryset: what the user may see), best first."""
+    found = find(text, date_of_birth=date_of_birth)
+    ranked = _narrowed(found, date_of_birth=date_of_birth, age=age, on=on)
+    return _matches(_visible(people, ranked, limit))
 
 
-def _score(query: str, tokens: list[str], name: PersonName) -> float:
-    full = name.normalised
-    whole = max(fuzz.token_sort_ratio(query, full), fuzz.ratio(query, full))
-    if len(tokens) == 1:
-        parts = [normalise(name.forename), normalise(name.surname)]
-        whole = max(whole, *(fuzz.ratio(tokens[0], p) for p in parts if p))
-    phonetic_hits = sum(1 for t in tokens if phonetic(t) in {name.forename_key, name.surname_key})
-    return min(100.0, whole + 8.0 * phonetic_hits)
+@dataclass
+class SearchResult:
+    matches: list[Match]  # what the user may see, best first
+    more: int  # further matches the page does not show
+    exact_more: int  # of them, people with exactly this name
+    restricted: list[Match]  # restricted records the user is not named on, by name alone
+    date_missed: bool  # nobody with a similar name has the date of birth given
+    capped: bool
+
+
+def search_for(
+    visible: PersonQuerySet,
+    text: str,
+    *,
+    date_of_birth: dt.date | None = None,
+    age: int | None = None,
+    limit: int = 25,
+    restricted_limit: int = 10,
+) -> SearchResult:
+    """The search page's one search: the user's matches, how many more there are, and the
+    restricted records that match on the name alone (never on a date of birth or age)."""
+    found = find(text, date_of_birth=date_of_birth)
+    ranked = _narrowed(found, date_of_birth=date_of_birth, age=age, on=None)
+    open_ranked = [c for c in ranked if not c.restricted]
+    restricted_ids = [c.person_id for c in found.candidates if c.restricted]
+    may_see = (
+        set(visible.filter(pk__in=restricted_ids).values_list("pk", flat=True)) if restricted_ids else set()
+    )
+    shown = _visible(visible, [c for c in ranked if not c.restricted or c.person_id in may_see], limit)
+    # Everyone who may use search sees every unrestricted record: the count needs no query.
+    total = len(open_ranked) + sum(1 for c in ranked if c.restricted and c.person_id in may_see)
+    shown_ids = {c.person_id for c in shown}
+    exact_more = sum(
+        1
+        for c in ranked
+        if c.exact and c.person_id not in shown_ids and (not c.restricted or c.person_id in may_see)
+    )
+    hidden = [
+        c for c in found.candidates if c.restricted and c.person_id not in may_see and c.score >= MIN_SCORE
+    ][:restricted_limit]
+    return SearchResult(
+        _matches(shown),
+        max(0, total - len(shown)),
+        exact_more,
+        _matches(hidden),
+        found.date_missed and date_of_birth is not None,
+        found.capped,
+    )
+
+
+def _close_birth(born: dt.date | None, given: dt.date | None) -> bool:
+    if given is None or born is None:
+        return True
+    swapped = born.day == given.month and born.month == given.day
+    return born == given or swapped or abs((born - given).days) <= 31
 
 
 def likely_duplicates(
     people: PersonQuerySet, forename: str, surname: str, date_of_birth: dt.date | None
 ) -> list[Match]:
-    """Existing records that may be the same person: similar name and a close date of birth."""
-    matches = search_people(people, f"{forename} {surname}", limit=200)
-    likely: list[Match] = []
-    for match in matches:
-        born = match.person.date_of_birth
-        if date_of_birth is None or born is None:
-            close = True
-        else:
-            swapped = born.day == date_of_birth.month and born.month == date_of_birth.day
-            close = born == date_of_birth or swapped or abs((born - date_of_birth).days) <= 31
-        if close and match.score >= DUPLICATE_SCORE:
-            likely.append(match)
-    return likely[:10]
+    """Records among `people` that may be the same person: a similar name and a close date
+    of birth (the same day, day and month swapped, or within a month)."""
+    found = find(f"{forename} {surname}", date_of_birth=date_of_birth)
+    likely = [
+        c
+        for c in found.candidates
+        if (c.exact or c.score >= DUPLICATE_SCORE) and _close_birth(c.date_of_birth, date_of_birth)
+    ]
+    return _matches(_visible(people, likely, 10))
+
+
+def restricted_by_name(
+    hidden: PersonQuerySet, forename: str, surname: str, *, limit: int = 10
+) -> list[Match]:
+    """Restricted records among `hidden` with a similar name, whatever their date of birth."""
+    found = find(f"{forename} {surname}")
+    restricted = [c for c in found.candidates if c.restricted and (c.exact or c.score >= DUPLICATE_SCORE)]
+    return _matches(_visible(hidden, restricted, limit))

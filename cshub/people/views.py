@@ -33,7 +33,7 @@ from cshub.people.forms import (
     SearchForm,
 )
 from cshub.people.models import AccessGrant, Person, TimelineEntry
-from cshub.people.search import Match, search_people
+from cshub.people.search import Match, SearchResult, search_for
 
 PENDING_PERSON = "cshub_new_person"
 
@@ -49,25 +49,27 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search is a POST, so that no name ever appears in a URL or a server log."""
     form = SearchForm(request.POST or None)
     results: list[tuple[Match, bool]] | None = None
+    outcome: SearchResult | None = None
     if request.method == "POST" and form.is_valid():
         user = _user(request)
-        visible = Person.objects.visible_to(user)
-        name = form.cleaned_data["name"]
-        found = search_people(
-            visible, name, date_of_birth=form.cleaned_data["date_of_birth"], age=form.cleaned_data["age"]
+        outcome = search_for(
+            Person.objects.visible_to(user),
+            form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            age=form.cleaned_data["age"],
+            limit=settings.CSHUB_PAGE_SIZE,
         )
         # Restricted records the user is not named on match on the name alone: a date of
         # birth or age must not confirm who they are. Each such hit is audited.
-        hidden = search_people(Person.objects.filter(restricted=True).exclude(pk__in=visible), name, limit=10)
-        results = [(m, True) for m in found] + [(m, False) for m in hidden]
+        results = [(m, True) for m in outcome.matches] + [(m, False) for m in outcome.restricted]
         with transaction.atomic():
-            record_event(user, Action.SEARCH, detail={"results": len(results)})
-            record_views(user, [m.person.pk for m in found], part="search results")
-            for match in hidden:
+            record_event(user, Action.SEARCH, detail={"results": len(results), "more": outcome.more})
+            record_views(user, [m.person.pk for m in outcome.matches], part="search results")
+            for match in outcome.restricted:
                 record_event(
                     user, Action.SEARCH, match.person, child_id=match.person.pk, detail={"restricted": True}
                 )
-    return render(request, "people/search.html", {"form": form, "results": results})
+    return render(request, "people/search.html", {"form": form, "results": results, "outcome": outcome})
 
 
 def _details_from(form: PersonForm) -> actions.PersonDetails:

@@ -137,6 +137,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:episode-detail": ({"pk": "episode"}, CASE, 401),
     "api:missing-episode-list": ({}, CASE, 401),
     "api:missing-episode-detail": ({"pk": "missing_episode"}, CASE, 401),
+    "api:person-search": ({}, only(P, M, MW, ok=405), 401),  # POST only
 }
 
 
