@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from cshub.api.fields import ApiModelSerializer
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType, ReferralSource
 from cshub.missing.models import MissingEpisode
@@ -9,7 +10,7 @@ from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
 
-class ChildSerializer(serializers.ModelSerializer[Person]):
+class ChildSerializer(ApiModelSerializer[Person]):
     aliases = serializers.SerializerMethodField()
     gender_for_reporting = serializers.CharField(source="reporting_gender", read_only=True)
 
@@ -36,7 +37,7 @@ class ChildSerializer(serializers.ModelSerializer[Person]):
         return [str(n) for n in obj.names.all() if n.kind == "ALIAS"]
 
 
-class ReferralSerializer(serializers.ModelSerializer[Referral]):
+class ReferralSerializer(ApiModelSerializer[Referral]):
     # A plain id, resolved only through get_child_for_user() in the view: a relation field
     # would answer "does not exist" for ids the user may not know about.
     child = serializers.IntegerField(source="person_id")
@@ -68,11 +69,11 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         read_only_fields = ["decision", "decision_date", "decision_rationale"]
 
 
-class EpisodeSerializer(serializers.ModelSerializer[Episode]):
+class EpisodeSerializer(ApiModelSerializer[Episode]):
     child: serializers.PrimaryKeyRelatedField[Person] = serializers.PrimaryKeyRelatedField(
         source="person", read_only=True
     )
-    allocated_worker: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    allocated_worker: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
     status = serializers.CharField(read_only=True)
 
     class Meta:
@@ -103,12 +104,18 @@ class ReportedChildSerializer(serializers.Serializer[Any]):
     sex = serializers.ChoiceField(choices=["M", "F", "U", ""], required=False, allow_blank=True)
 
 
-class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
+class MissingEpisodeSerializer(ApiModelSerializer[MissingEpisode]):
     # A plain id, resolved only through get_child_for_user() in the view. A police system
     # that does not know the CSHub id sends `person` instead (never both).
     child = serializers.IntegerField(source="person_id", required=False)
     person = ReportedChildSerializer(write_only=True, required=False)
-    police_reference = serializers.CharField(max_length=40)
+    # Null on episodes recorded on a page without one; a police system always sends one.
+    police_reference = serializers.CharField(max_length=40, allow_null=True)
+
+    def validate_police_reference(self, value: str | None) -> str:
+        if not value:
+            raise serializers.ValidationError("Give the police reference")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and ("person_id" in attrs) == ("person" in attrs):
@@ -135,3 +142,11 @@ class MissingEpisodeSerializer(serializers.ModelSerializer[MissingEpisode]):
             "found_with_adult_of_concern",
             "circumstances",
         ]
+
+
+class HeldReportSerializer(serializers.Serializer[Any]):
+    """The answer when a report about a child named (not by id) needs a worker to match it."""
+
+    status = serializers.ChoiceField(choices=["held"])
+    police_reference = serializers.CharField()
+    detail = serializers.CharField()

@@ -1,9 +1,13 @@
 """Form helpers for the GOV.UK Design System: CSS classes, error classes, the date input."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+
+_DAY = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 _INPUT_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
@@ -64,11 +68,12 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"The {self.label_name} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        # ASCII digits only ("²".isdigit() is true), and short enough that int() cannot overflow.
+        if not (_DAY.fullmatch(day) and _DAY.fullmatch(month) and _YEAR.fullmatch(year)):
             raise forms.ValidationError(f"The {self.label_name} must be a real date, for example 27 3 2025")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"The {self.label_name} must be a real date") from None
 
 

@@ -13,7 +13,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
-from cshub.core.dates import format_datetime, within_hours
+from cshub.core.dates import check_dates, format_datetime, plausible_birth, plausible_event, within_hours
 from cshub.missing import triggers
 from cshub.missing.models import (
     EntryKind,
@@ -66,7 +66,18 @@ def _validate_report(report: MissingReport, *, new: bool = False) -> None:
         errors["reported_at"] = "The time reported missing needs a time zone"
     elif report.reported_at > timezone.now():
         errors["reported_at"] = "The time reported missing must be in the past"
-    if report.returned_at is not None and report.returned_at < report.reported_at:
+    check_dates(
+        errors,
+        {
+            "reported_at": plausible_event(report.reported_at, "time reported missing"),
+            "returned_at": plausible_event(report.returned_at, "time of return"),
+        },
+    )
+    if (
+        "reported_at" not in errors
+        and report.returned_at is not None
+        and report.returned_at < report.reported_at
+    ):
         errors["returned_at"] = "The return must be after the child was reported missing"
     if report.police_risk and report.police_risk not in PoliceRisk.values:
         errors["police_risk"] = "Select the police risk grading"
@@ -137,6 +148,13 @@ def record_return_interview(
         errors["delay_reason"] = "Say why the interview was more than 72 hours after the child returned"
     if record.completed_at and record.completed_at > timezone.now():
         errors["completed_at"] = "The interview must have taken place: the time cannot be in the future"
+    check_dates(
+        errors,
+        {
+            "offered_at": plausible_event(record.offered_at, "time the interview was offered"),
+            "completed_at": plausible_event(record.completed_at, "time the interview was completed"),
+        },
+    )
     for n, (kind, value, _) in enumerate(record.entries, start=1):
         if kind not in EntryKind.values:
             errors[f"entry_{n}_kind"] = f"Select what entry {n} is (place, person, vehicle or phone)"
@@ -370,6 +388,8 @@ def receive_report_about(
     require(actor, Perm.RECORD_MISSING)
     if not (child.forename.strip() and child.surname.strip()):
         raise ValidationError({"person": "Give the child's forename and surname"})
+    if problem := plausible_birth(child.date_of_birth, "child's date of birth"):
+        raise ValidationError({"person": problem})
     _validate_report(report)
     existing = MissingEpisode.objects.filter(police_reference=report.police_reference).first()
     if existing is not None and may_see(actor, existing.person):
