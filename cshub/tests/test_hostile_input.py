@@ -243,3 +243,32 @@ def test_nullable_fields_are_declared_nullable(component: str, field: str) -> No
 def test_held_report_is_documented(db: Any) -> None:
     responses = _schema()["paths"]["/api/v1/missing-episodes/"]["post"]["responses"]
     assert {"200", "201", "202", "400"} <= set(responses)
+
+
+# -- the interchange keeps the same ranges ---------------------------------------------------
+
+
+def test_an_extract_with_implausible_dates_lists_each_as_a_line_error(db: Any, tmp_path: Any) -> None:
+    from cshub.interchange.importer import run_import
+    from cshub.interchange.tests.test_import_export import GOOD, folder
+
+    bad = dict(GOOD)
+    bad["person.csv"] = (
+        "pers_person_id,pers_forename,pers_surname,pers_dob\n"
+        "C1,Kofi,Ashcombe,1899-12-31\n"
+        "C2,Ava,Oakholme,15/01/2011\n"
+    )
+    bad["missing.csv"] = (
+        "miss_table_id,miss_person_id,miss_missing_episode_start_date,miss_missing_episode_end_date\n"
+        "M1,C1,0001-01-01T00:00:00+01:00,0149-05-16T16:05:15\n"
+    )
+    bad["address.csv"] = (
+        "addr_table_id,addr_person_id,addr_address_start_date,csh_imd_decile\n"
+        "A1,C1,2019-03-15,99999999999999999999\n"
+    )
+    result = run_import(folder(tmp_path, bad), actor=None)
+    errors = [str(e) for e in result.errors]
+    assert "person.csv:2: pers_dob: the date of birth must be on or after 1 January 1900" in errors
+    assert any(e.startswith("missing.csv:2: miss_missing_episode_start_date: '0001-01-01") for e in errors)
+    assert "missing.csv:2: miss_missing_episode_end_date: the date must be on or after 1 January 2000" in errors
+    assert any(e.startswith("address.csv:2: csh_imd_decile:") for e in errors), errors
