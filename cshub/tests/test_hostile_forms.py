@@ -86,7 +86,8 @@ def _submit(client: Any, page: str, form: dict[str, Any]) -> list[str]:
     failures = []
     # Every field hostile; then the hidden fields and buttons as the page gave them (which
     # item, which rule, which decision), so the hostile values reach the form behind them.
-    for kept in ({}, form["kept"]) if form["kept"] else ({},):
+    keeps: list[dict[str, bytes]] = [{}, form["kept"]] if form["kept"] else [{}]
+    for kept in keeps:
         for kind, value in HOSTILE:
             body = _body(form["fields"], kind, value, kept)
             if form["method"] == "post":

@@ -13,7 +13,7 @@ from cshub.access.actions import create_api_token
 HUGE = "99999999999999999999"
 
 
-def _bearer(user: Any) -> dict[str, str]:
+def _bearer(user: Any) -> dict[str, Any]:
     _, raw = create_api_token(user, "hostile", actor=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
@@ -270,5 +270,7 @@ def test_an_extract_with_implausible_dates_lists_each_as_a_line_error(db: Any, t
     errors = [str(e) for e in result.errors]
     assert "person.csv:2: pers_dob: the date of birth must be on or after 1 January 1900" in errors
     assert any(e.startswith("missing.csv:2: miss_missing_episode_start_date: '0001-01-01") for e in errors)
-    assert "missing.csv:2: miss_missing_episode_end_date: the date must be on or after 1 January 2000" in errors
+    assert (
+        "missing.csv:2: miss_missing_episode_end_date: the date must be on or after 1 January 2000" in errors
+    )
     assert any(e.startswith("address.csv:2: csh_imd_decile:") for e in errors), errors
