@@ -19,7 +19,10 @@ class AwareDateTimeField(serializers.DateTimeField):
     default_error_messages = {**serializers.DateTimeField.default_error_messages, "naive": NAIVE}
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        parsed = parse_datetime(value.strip()) if isinstance(value, str) else value
+        try:
+            parsed = parse_datetime(value.strip()) if isinstance(value, str) else value
+        except ValueError:  # well formed but not a real time (minute 60): DRF words it
+            parsed = None
         if isinstance(parsed, dt.datetime) and parsed.tzinfo is None:
             self.fail("naive")
         return super().to_internal_value(value)

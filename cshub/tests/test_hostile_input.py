@@ -274,3 +274,14 @@ def test_an_extract_with_implausible_dates_lists_each_as_a_line_error(db: Any, t
         "missing.csv:2: miss_missing_episode_end_date: the date must be on or after 1 January 2000" in errors
     )
     assert any(e.startswith("address.csv:2: csh_imd_decile:") for e in errors), errors
+
+
+def test_a_well_formed_but_impossible_time_is_a_400(hub: dict[str, Any]) -> None:
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/missing-episodes/",
+        {"child": hub["child"].pk, "police_reference": "GMP-6060", "reported_at": "2026-01-05T14:60:00Z"},
+        content_type="application/json",
+        **_bearer(hub["manager"]),
+    )
+    assert response.status_code == 400
+    assert "reported_at" in response.json()
