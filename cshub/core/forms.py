@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _DAY = re.compile(r"[0-9]{1,2}")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -78,10 +79,23 @@ class GovukDateField(forms.MultiValueField):
 
 
 class GovukFormMixin:
-    """Adds GOV.UK classes to widgets, and error classes to fields that failed validation."""
+    """Adds GOV.UK classes to widgets, and error classes to fields that failed validation.
+
+    An action's ValidationError added with `add_error(None, exc)` lands on the form's field of
+    the same name (or the one `action_fields` names, e.g. `reported_at` → `reported_date`),
+    and on the error summary when the form has no such field: never a ValueError (a 500)."""
 
     fields: dict[str, forms.Field]
     errors: Any
+    action_fields: dict[str, str] = {}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                target = self.action_fields.get(name, name)
+                super().add_error(target if target in self.fields else None, errors)  # type: ignore[misc]
+            return
+        super().add_error(field, error)  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

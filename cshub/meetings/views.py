@@ -205,7 +205,13 @@ def new_meeting(request: HttpRequest) -> HttpResponse:
     form = NewMeetingForm(request.POST or None, initial={"date": local_today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        meeting = actions.start_meeting(d["meeting_type"], d["date"], actor=_user(request), title=d["title"])
+        try:
+            meeting = actions.start_meeting(
+                d["meeting_type"], d["date"], actor=_user(request), title=d["title"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "meetings/new.html", {"form": form})
         messages.success(
             request, f"{meeting.name} set up, with {meeting.items.current().count()} agenda items."
         )
