@@ -285,3 +285,15 @@ def test_a_well_formed_but_impossible_time_is_a_400(hub: dict[str, Any]) -> None
     )
     assert response.status_code == 400
     assert "reported_at" in response.json()
+
+
+def test_an_extract_with_a_nul_byte_is_a_line_error(db: Any, tmp_path: Any) -> None:
+    from cshub.interchange.importer import run_import
+    from cshub.interchange.tests.test_import_export import GOOD, folder
+
+    bad = dict(GOOD)
+    bad["person.csv"] = (
+        "pers_person_id,pers_forename,pers_surname,pers_dob\nC1,Ko\x00fi,Ashcombe,2010-05-04\nC2,Ava,Oakholme,2011-01-15\n"
+    )
+    result = run_import(folder(tmp_path, bad), actor=None)
+    assert [str(e) for e in result.errors] == ["person.csv:2: pers_forename: contains a NUL character"]
