@@ -110,7 +110,11 @@ class MissingEpisodeSerializer(ApiModelSerializer[MissingEpisode]):
     child = serializers.IntegerField(source="person_id", required=False)
     person = ReportedChildSerializer(write_only=True, required=False)
     # Null on episodes recorded on a page without one; a police system always sends one.
-    police_reference = serializers.CharField(max_length=40, allow_null=True)
+    police_reference = serializers.CharField(
+        max_length=40,
+        allow_null=True,
+        help_text="Required when a report is sent; null on episodes recorded in CSHub without one.",
+    )
 
     def validate_police_reference(self, value: str | None) -> str:
         if not value:
