@@ -297,3 +297,23 @@ def test_an_extract_with_a_nul_byte_is_a_line_error(db: Any, tmp_path: Any) -> N
     )
     result = run_import(folder(tmp_path, bad), actor=None)
     assert [str(e) for e in result.errors] == ["person.csv:2: pers_forename: contains a NUL character"]
+
+
+def test_every_api_datetime_field_refuses_naive_values() -> None:
+    from rest_framework import serializers
+
+    from cshub.api import serializers as api
+    from cshub.api.fields import AwareDateTimeField
+
+    found = []
+    for obj in vars(api).values():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, serializers.Serializer)
+            and obj.__module__ == api.__name__
+        ):
+            for name, field in obj().fields.items():
+                if isinstance(field, serializers.DateTimeField):
+                    found.append(name)
+                    assert isinstance(field, AwareDateTimeField), f"{obj.__name__}.{name}"
+    assert found  # reported_at, returned_at
