@@ -1,11 +1,14 @@
+import datetime as dt
 from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.text import capfirst
 from rest_framework import serializers
 
+from cshub.api.fields import ApiModelSerializer
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType, ReferralSource
+from cshub.core.dates import plausible_birth
 from cshub.core.limits import NAME_MAX, field_limit, too_long
 from cshub.missing.models import MissingEpisode
 from cshub.people.models import Person
@@ -24,7 +27,7 @@ def limited_text(label: str, max_length: int, **kwargs: Any) -> serializers.Char
     )
 
 
-class LimitedModelSerializer(serializers.ModelSerializer[M]):
+class LimitedModelSerializer(ApiModelSerializer[M]):
     """Text fields take their limits from the model (core.limits) and say them plainly:
     "Circumstances must be 20,000 characters or fewer"."""
 
@@ -101,7 +104,7 @@ class EpisodeSerializer(LimitedModelSerializer[Episode]):
     child: serializers.PrimaryKeyRelatedField[Person] = serializers.PrimaryKeyRelatedField(
         source="person", read_only=True
     )
-    allocated_worker: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    allocated_worker: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
     status = serializers.CharField(read_only=True)
 
     class Meta:
@@ -137,7 +140,18 @@ class MissingEpisodeSerializer(LimitedModelSerializer[MissingEpisode]):
     # that does not know the CSHub id sends `person` instead (never both).
     child = serializers.IntegerField(source="person_id", required=False)
     person = ReportedChildSerializer(write_only=True, required=False)
-    police_reference = limited_text("Police reference", field_limit(MissingEpisode, "police_reference"))
+    # Null on episodes recorded on a page without one; a police system always sends one.
+    police_reference = limited_text(
+        "Police reference",
+        field_limit(MissingEpisode, "police_reference"),
+        allow_null=True,
+        help_text="Required when a report is sent; null on episodes recorded in CSHub without one.",
+    )
+
+    def validate_police_reference(self, value: str | None) -> str:
+        if not value:
+            raise serializers.ValidationError("Give the police reference")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and ("person_id" in attrs) == ("person" in attrs):
@@ -166,11 +180,24 @@ class MissingEpisodeSerializer(LimitedModelSerializer[MissingEpisode]):
         ]
 
 
+class HeldReportSerializer(serializers.Serializer[Any]):
+    """The answer when a report about a child named (not by id) needs a worker to match it."""
+
+    status = serializers.ChoiceField(choices=["held"])
+    police_reference = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class PersonSearchSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=NAME_MAX * 2 + 1, help_text="Any name the person is known by")
     date_of_birth = serializers.DateField(
         required=False, allow_null=True, help_text="Narrows, allowing a day out or day and month swapped"
     )
+
+    def validate_date_of_birth(self, value: dt.date | None) -> dt.date | None:
+        if problem := plausible_birth(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class PersonMatchSerializer(serializers.Serializer[Any]):

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -19,6 +20,7 @@ from cshub.api.permissions import has_perm
 from cshub.api.serializers import (
     ChildSerializer,
     EpisodeSerializer,
+    HeldReportSerializer,
     MissingEpisodeSerializer,
     PersonSearchResultSerializer,
     PersonSearchSerializer,
@@ -37,6 +39,15 @@ from cshub.referrals import actions as referral_actions
 from cshub.referrals.models import Referral
 
 M = TypeVar("M", bound=models.Model)
+
+INVALID = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Not accepted: each field's problems (keyed by field), or `detail` for a body that "
+    "could not be read (not JSON, or nested too deeply).",
+)
+HIDDEN = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="No such child, or one the token's user may not see."
+)
 
 
 def _user(request: Request) -> User:
@@ -112,6 +123,7 @@ class ReferralViewSet(mixins.CreateModelMixin, ChildScopedViewSet[Referral]):
     serializer_class = ReferralSerializer
     permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_REFERRAL)]
 
+    @extend_schema(responses={201: ReferralSerializer, 400: INVALID, 404: HIDDEN})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -145,6 +157,18 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
     serializer_class = MissingEpisodeSerializer
     permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_MISSING)]
 
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(MissingEpisodeSerializer, description="Already known: updated if changed."),
+            201: OpenApiResponse(MissingEpisodeSerializer, description="A new missing episode."),
+            202: OpenApiResponse(
+                HeldReportSerializer,
+                description="Held for a worker to confirm which child it is about (`person` sent).",
+            ),
+            400: INVALID,
+            404: HIDDEN,
+        }
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -15,6 +15,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.core import locks
+from cshub.core.dates import check_dates, plausible_event
 from cshub.core.limits import field_limit, too_long
 from cshub.people.actions import require
 from cshub.people.models import TimelineKind
@@ -74,13 +75,21 @@ def evidence_errors(findings: dict[str, Evidence], indicators: dict[str, Indicat
             errors[f"{code}-observed_on"] = (
                 f"The date of the evidence for “{label}” must be today or in the past"
             )
+        else:
+            check_dates(
+                errors,
+                {
+                    f"{code}-observed_on": plausible_event(
+                        ev.observed_on, f"date of the evidence for “{label}”"
+                    )
+                },
+            )
     return errors
 
 
 def _validate(
     episode: Episode, record: RiskAssessment, indicators: dict[str, Indicator], suggested: str
 ) -> None:
-    today = timezone.localdate()
     errors = evidence_errors(record.findings, indicators)
     if record.risk_level not in RiskLevel.values:
         errors["risk_level"] = "Select the risk level"
@@ -95,8 +104,7 @@ def _validate(
         errors["analysis"] = "Write the analysis: what you are worried about and why"
     if record.completed_date < episode.open_date:
         errors["completed_date"] = "The assessment cannot be completed before the episode opened"
-    elif record.completed_date > today:
-        errors["completed_date"] = "The completion date must be today or in the past"
+    check_dates(errors, {"completed_date": plausible_event(record.completed_date, "completion date")})
     if errors:
         raise ValidationError(errors)
 

@@ -5,7 +5,7 @@ from django import forms
 
 from cshub.assurance import dashboard
 from cshub.assurance.metrics import Period
-from cshub.core.dates import local_today
+from cshub.core.dates import local_today, plausible_event
 from cshub.core.forms import GovukDateField, GovukForm
 
 QUARTERS = [
@@ -35,6 +35,10 @@ class PeriodForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
+        for name, value in (("start", start), ("end", end)):
+            if problem := plausible_event(value, f"{name} date", future=True):
+                self.add_error(name, problem)
+                data[name] = start = end = None
         if bool(start) != bool(end):
             self.add_error("end" if start else "start", "Enter both dates of your own period, or neither")
         elif start and end and end < start:

@@ -15,7 +15,7 @@ from cshub.audit.models import Action
 from cshub.casework.models import Assessment, CaseSummary, Episode, RiskLevel
 from cshub.core import locks
 from cshub.core.codes import Outcome
-from cshub.core.dates import format_date
+from cshub.core.dates import check_dates, format_date, plausible_event
 from cshub.missing.models import MissingEpisode
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
@@ -51,6 +51,7 @@ def open_episode(
         errors["open_date"] = "This child already has an open hub episode"
     if open_date < referral.received_date:
         errors["open_date"] = "The episode cannot open before the referral was received"
+    check_dates(errors, {"open_date": plausible_event(open_date, "opening date")})
     last = person.episodes.exclude(close_date__isnull=True).order_by("-close_date").first()
     if last and last.close_date and open_date <= last.close_date:
         errors["open_date"] = (
@@ -220,8 +221,7 @@ def _validate_closure(episode: Episode, closure: Closure) -> None:
         errors["close_date"] = (
             f"The closing date must be on or after the opening date ({format_date(episode.open_date)})"
         )
-    elif closure.close_date > timezone.localdate():
-        errors["close_date"] = "The closing date must be today or in the past"
+    check_dates(errors, {"close_date": plausible_event(closure.close_date, "closing date")})
     if not closure.closure_summary.strip():
         errors["closure_summary"] = (
             "Enter a closure summary: what changed for the child, and why the hub is ending its work"
@@ -371,8 +371,7 @@ def record_assessment(
         errors["reviewer_risk_level"] = "Select the reviewer's risk level"
     if record.completed_date < episode.open_date:
         errors["completed_date"] = "The assessment cannot be completed before the episode opened"
-    if record.completed_date > timezone.localdate():
-        errors["completed_date"] = "The completion date must be today or in the past"
+    check_dates(errors, {"completed_date": plausible_event(record.completed_date, "completion date")})
     if errors:
         raise ValidationError(errors)
     fields = {**record.__dict__, "cin_factors": list(record.cin_factors)}

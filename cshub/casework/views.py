@@ -23,6 +23,7 @@ from cshub.casework.forms import (
 )
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
+from cshub.core.ids import parse_id
 from cshub.core.limits import without_long_text
 from cshub.people.access import get_child_for_user
 from cshub.referrals.models import Decision, Referral
@@ -278,8 +279,8 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     if worker == "none":
         episodes = episodes.filter(allocated_worker__isnull=True)
-    elif worker.isdigit():
-        episodes = episodes.filter(allocated_worker_id=int(worker))
+    elif (worker_id := parse_id(worker)) is not None:
+        episodes = episodes.filter(allocated_worker_id=worker_id)
     if kind in ExploitationType.values:
         episodes = episodes.filter(referral__primary_type=kind)
     page = Paginator(episodes, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))

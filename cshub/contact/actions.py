@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
@@ -16,7 +15,7 @@ from cshub.audit.models import Action
 from cshub.casework.models import Episode
 from cshub.contact.models import Contact, ContactKind, NrmReferral, TeamMember, TransitionPlan, VoiceEntry
 from cshub.core import locks
-from cshub.core.dates import format_date
+from cshub.core.dates import check_dates, format_date, plausible_event
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
@@ -27,8 +26,7 @@ def _link(person: Person) -> str:
 
 
 def _not_future(errors: dict[str, str], name: str, day: dt.date | None, what: str) -> None:
-    if day is not None and day > timezone.localdate():
-        errors[name] = f"The {what} must be today or in the past"
+    check_dates(errors, {name: plausible_event(day, what)})
 
 
 @transaction.atomic
@@ -101,10 +99,17 @@ def add_team_member(episode: Episode, *, actor: User, **fields: Any) -> TeamMemb
     for name, message in (("name", "Enter the professional's name"), ("role", "Enter their role")):
         if not str(fields.get(name, "")).strip():
             errors[name] = message
-    if fields.get("to_date") and fields["to_date"] < fields["from_date"]:
-        errors["to_date"] = "The end date must be on or after the start date"
+    check_dates(
+        errors,
+        {
+            "from_date": plausible_event(fields.get("from_date"), "start date", future=True),
+            "to_date": plausible_event(fields.get("to_date"), "end date", future=True),
+        },
+    )
     if errors:
         raise ValidationError(errors)
+    if fields.get("to_date") and fields["to_date"] < fields["from_date"]:
+        raise ValidationError({"to_date": "The end date must be on or after the start date"})
     if fields.get("lead"):
         # One lead professional at a time: the previous lead stays involved, not as lead.
         TeamMember.objects.filter(episode=episode, lead=True, to_date__isnull=True).update(lead=False)
@@ -133,6 +138,8 @@ def end_team_member(member: TeamMember, to_date: dt.date, *, actor: User) -> Tea
     locks.claim(member)
     if member.to_date is not None:
         raise ValidationError("This professional's involvement has already ended")
+    if problem := plausible_event(to_date, "end date", future=True):
+        raise ValidationError({"to_date": problem})
     if to_date < member.from_date:
         raise ValidationError({"to_date": "The end date must be on or after the start date"})
     member.to_date = to_date
@@ -164,6 +171,8 @@ def _validate_nrm(fields: dict[str, Any]) -> None:
         if referred and fields.get(stage) and fields[stage] < referred:
             errors[stage] = "A decision cannot be before the referral"
     _not_future(errors, "referred_on", referred, "referral date")
+    _not_future(errors, "reasonable_grounds_on", fields.get("reasonable_grounds_on"), "decision date")
+    _not_future(errors, "conclusive_grounds_on", fields.get("conclusive_grounds_on"), "decision date")
     if errors:
         raise ValidationError(errors)
 

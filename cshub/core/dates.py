@@ -68,3 +68,62 @@ def within_hours(start: dt.datetime, end: dt.datetime, hours: int) -> bool:
 def deadline(start: dt.datetime, hours: int) -> dt.datetime:
     """The instant `hours` of elapsed time after `start` (e.g. the 72-hour return-interview clock)."""
     return start.astimezone(dt.UTC) + dt.timedelta(hours=hours)
+
+
+# -- Plausible ranges --------------------------------------------------------------------------
+# One place for what a date may be. A typing slip ("0149", "2206") or a hostile value is refused
+# with a clear message in the actions (the one write path), whatever sent it: a page, the API,
+# the console. Dates before 2000 would also meet London's pre-1847 local mean time, whose offset
+# (-00:01:15) is not valid RFC 3339.
+
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+EARLIEST_EVENT = dt.date(2000, 1, 1)
+# Due dates, reviews and expiry may be ahead, but not beyond any plan a hub makes.
+LATEST_PLANNED_YEARS = 10
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return london(value).date() if isinstance(value, dt.datetime) else value
+
+
+def plausible_birth(value: dt.date | None, what: str = "date of birth") -> str | None:
+    """The problem with a date of birth (from 1900, not in the future), or None."""
+    if value is None:
+        return None
+    if value < EARLIEST_BIRTH:
+        return f"The {what} must be on or after {format_date(EARLIEST_BIRTH)}"
+    if value > local_today():
+        return f"The {what} must be today or in the past"
+    return None
+
+
+def plausible_event(
+    value: dt.date | dt.datetime | None,
+    what: str,
+    *,
+    future: bool = False,
+    earliest: dt.date = EARLIEST_EVENT,
+) -> str | None:
+    """The problem with the date (or time) of something that happened (from 2000, not in the
+    future) or that is planned (`future=True`: from 2000, up to 10 years ahead), or None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return f"The {what} needs a time zone"
+    day = _day(value)
+    if day < earliest:
+        return f"The {what} must be on or after {format_date(earliest)}"
+    today = local_today()
+    if future:
+        if day.year > today.year + LATEST_PLANNED_YEARS:
+            return f"The {what} must be within {LATEST_PLANNED_YEARS} years from today"
+    elif (value > timezone.now()) if isinstance(value, dt.datetime) else (day > today):
+        return f"The {what} must be today or in the past"
+    return None
+
+
+def check_dates(errors: dict[str, str], checks: dict[str, str | None]) -> None:
+    """Adds each problem found by `plausible_*` to a field-keyed error dict (first one wins)."""
+    for field, problem in checks.items():
+        if problem and field not in errors:
+            errors[field] = problem

@@ -1,6 +1,7 @@
 """Form helpers for the GOV.UK Design System: CSS classes, error classes, the date input."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -8,6 +9,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 
 from cshub.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long
+
+_DAY = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 _INPUT_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
@@ -68,11 +72,12 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"The {self.label_name} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        # ASCII digits only ("²".isdigit() is true), and short enough that int() cannot overflow.
+        if not (_DAY.fullmatch(day) and _DAY.fullmatch(month) and _YEAR.fullmatch(year)):
             raise forms.ValidationError(f"The {self.label_name} must be a real date, for example 27 3 2025")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"The {self.label_name} must be a real date") from None
 
 
@@ -93,10 +98,24 @@ def limit_text(name: str, field: forms.Field) -> None:
 
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets, error classes to fields that failed validation, and a
-    length limit to every text field (`limit_text`)."""
+    length limit to every text field (`limit_text`).
+
+    An action's ValidationError added with `add_error(None, exc)` lands on the form's field of
+    the same name (or the one `action_fields` names, e.g. `reported_at` → `reported_date`),
+    and on the error summary when the form has no such field: never a ValueError (a 500)."""
 
     fields: dict[str, forms.Field]
     errors: Any
+    action_fields: dict[str, str] = {}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                target = self.action_fields.get(name, name)
+                known = target == NON_FIELD_ERRORS or target in self.fields
+                super().add_error(target if known else None, errors)  # type: ignore[misc]
+            return
+        super().add_error(field, error)  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -106,16 +125,6 @@ class GovukFormMixin:
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        """As Django's, but an action's error about a field this form does not have (a model
-        field's limit, say) is shown at the top of the form instead of raising ValueError."""
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                known = name == NON_FIELD_ERRORS or name in self.fields
-                super().add_error(name if known else None, errors)  # type: ignore[misc]
-            return
-        super().add_error(field, error)  # type: ignore[misc]
 
     def full_clean(self) -> None:
         for key, text_field in self.fields.items():  # again: forms add fields after __init__

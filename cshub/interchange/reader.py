@@ -166,6 +166,9 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         if c.name in index and not _is_text(c)
     ]
     unguard = values.unguard
+    # PostgreSQL cannot store a NUL character in text: a cell with one is an error on its
+    # line (looked for cell by cell only in a file that has one).
+    has_nul = "\x00" in text
     seen: dict[object, int] = {}
     line = 1
     for cells in reader:
@@ -177,7 +180,10 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         row = Row(line)
         for i, name, required in texts:
             raw = cells[i].strip()
-            if raw:
+            if has_nul and "\x00" in raw:
+                row.invalid.add(name)
+                parsed.error(target, row, name, "contains a NUL character")
+            elif raw:
                 row[name] = raw if raw[0] != "'" else unguard(raw)
             elif required:
                 parsed.error(target, row, name, "a value is required")

@@ -12,6 +12,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
+from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, plausible_birth, plausible_event
 from cshub.core.limits import field_limit
 from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing, interchange_id
@@ -90,6 +91,21 @@ def person_of(obj: Any) -> int | None:
     return getattr(obj, "person_id", None)
 
 
+# The plausible range of each date column (cshub.core.dates, as the actions apply it): a
+# birth from 1900 and not in the future; an event from 2000 and not in the future; an
+# address from 1900 (a home since birth), ending up to 10 years ahead.
+_DATES: dict[str, dict[str, str]] = {
+    "person": {"pers_dob": "birth"},
+    "address": {"addr_address_start_date": "birth", "addr_address_end_date": "address end"},
+    "referral": {"received_date": "event", "decision_date": "event"},
+    "episode": {"open_date": "event", "close_date": "event"},
+    "assessment": {"completed_date": "event"},
+    "missing": {"miss_missing_episode_start_date": "event", "miss_missing_episode_end_date": "event"},
+    "return_interview": {"offered_at": "event", "completed_at": "event"},
+}
+_EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH}
+
+
 def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
     for row in table.rows:
 
@@ -99,6 +115,18 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
 
         if key == "person" and (row["csh_person_type"] or "CHILD") == "CHILD" and row["pers_dob"] is None:
             err("pers_dob", "a child needs a date of birth")
+        for column, kind in _DATES.get(key, {}).items():
+            value = row[column]
+            if value is None:
+                continue
+            if kind == "birth":
+                problem = plausible_birth(value)
+            else:
+                problem = plausible_event(
+                    value, "date", future=kind == "address end", earliest=_EARLIEST[kind]
+                )
+            if problem:
+                err(column, problem[0].lower() + problem[1:])
         if key == "address":
             if (
                 row["addr_address_end_date"]

@@ -39,6 +39,8 @@ def parse_datetime(text: str) -> dt.datetime:
         raise CellError(f"'{text}' is not a date and time: use YYYY-MM-DDTHH:MM[:SS][+offset]") from None
     if value.tzinfo is dt.UTC:
         return value
+    if not 1 < value.year < 9999:  # an offset could carry it past the calendar's ends
+        raise CellError(f"'{text}' is not a plausible date and time")
     if value.tzinfo is not None:
         return value.astimezone(dt.UTC)
     first, second = value.replace(tzinfo=LONDON, fold=0), value.replace(tzinfo=LONDON, fold=1)
@@ -56,9 +58,15 @@ def parse_flag(text: str) -> bool:
     return upper == "Y"
 
 
+# The database's integer columns are 32-bit on PostgreSQL.
+INT_LIMIT = 2**31 - 1
+
+
 def parse_int(text: str) -> int:
-    if not re.fullmatch(r"-?\d+", text):
+    if not re.fullmatch(r"-?[0-9]+", text):
         raise CellError(f"'{text}' is not a whole number")
+    if len(text) > 11 or abs(int(text)) > INT_LIMIT:
+        raise CellError(f"'{text}' is too large a number")
     return int(text)
 
 

@@ -18,7 +18,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.codes import Agency
-from cshub.core.dates import format_date
+from cshub.core.dates import format_date, plausible_event
 from cshub.meetings import agenda
 from cshub.meetings.models import (
     BY_HAND,
@@ -77,6 +77,8 @@ def start_meeting(
     """Create the meeting (a daily meeting once per date: asking again returns the same one)
     and build its agenda."""
     require(actor, Perm.RUN_MEETINGS)
+    if problem := plausible_event(date, "date of the meeting", future=True):
+        raise ValidationError({"date": problem})
     if meeting_type.one_per_day:
         existing = Meeting.objects.filter(meeting_type=meeting_type, date=date).first()
         if existing is not None:

@@ -25,6 +25,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.core.dates import format_time, local_today
+from cshub.core.ids import parse_id, parse_ids
 from cshub.meetings import actions, queries
 from cshub.meetings.forms import (
     ActionForm,
@@ -131,10 +132,7 @@ def _render_meeting(
 ) -> HttpResponse:
     user = _user(request)
     mv = queries.meeting_view(meeting, user)
-    try:
-        open_item = int(request.GET.get("open", "") or bound_item or 0)
-    except ValueError:
-        open_item = 0
+    open_item = parse_id(request.GET.get("open", "")) or bound_item or 0
     sections = []
     for n, view in enumerate(mv.items):
         ctx = _item_context(request, view, meeting, bound if view.pk == bound_item else None)
@@ -207,7 +205,13 @@ def new_meeting(request: HttpRequest) -> HttpResponse:
     form = NewMeetingForm(request.POST or None, initial={"date": local_today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        meeting = actions.start_meeting(d["meeting_type"], d["date"], actor=_user(request), title=d["title"])
+        try:
+            meeting = actions.start_meeting(
+                d["meeting_type"], d["date"], actor=_user(request), title=d["title"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "meetings/new.html", {"form": form})
         messages.success(
             request, f"{meeting.name} set up, with {meeting.items.current().count()} agenda items."
         )
@@ -464,7 +468,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This meeting is closed: its agenda can no longer change.")
         return redirect("meetings:detail", meeting.pk)
     visible = Person.objects.visible_to(user)
-    posted_ids = [int(x) for x in request.POST.getlist("children") if x.isdigit()]
+    posted_ids = parse_ids(request.POST.getlist("children"))
     chosen = list(visible.filter(pk__in=posted_ids))
     found: list[Person] = []
     find = FindChildForm(request.POST if "find" in request.POST else None, prefix="find")

@@ -14,7 +14,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
-from cshub.core.dates import format_datetime, within_hours
+from cshub.core.dates import check_dates, format_datetime, plausible_birth, plausible_event, within_hours
 from cshub.core.limits import field_limit, too_long
 from cshub.missing import triggers
 from cshub.missing.models import (
@@ -68,7 +68,18 @@ def _validate_report(report: MissingReport, *, new: bool = False) -> None:
         errors["reported_at"] = "The time reported missing needs a time zone"
     elif report.reported_at > timezone.now():
         errors["reported_at"] = "The time reported missing must be in the past"
-    if report.returned_at is not None and report.returned_at < report.reported_at:
+    check_dates(
+        errors,
+        {
+            "reported_at": plausible_event(report.reported_at, "time reported missing"),
+            "returned_at": plausible_event(report.returned_at, "time of return"),
+        },
+    )
+    if (
+        "reported_at" not in errors
+        and report.returned_at is not None
+        and report.returned_at < report.reported_at
+    ):
         errors["returned_at"] = "The return must be after the child was reported missing"
     if report.police_risk and report.police_risk not in PoliceRisk.values:
         errors["police_risk"] = "Select the police risk grading"
@@ -141,6 +152,13 @@ def record_return_interview(
         errors["delay_reason"] = "Say why the interview was more than 72 hours after the child returned"
     if record.completed_at and record.completed_at > timezone.now():
         errors["completed_at"] = "The interview must have taken place: the time cannot be in the future"
+    check_dates(
+        errors,
+        {
+            "offered_at": plausible_event(record.offered_at, "time the interview was offered"),
+            "completed_at": plausible_event(record.completed_at, "time the interview was completed"),
+        },
+    )
     for n, (kind, value, detail) in enumerate(record.entries, start=1):
         if kind not in EntryKind.values:
             errors[f"entry_{n}_kind"] = f"Select what entry {n} is (place, person, vehicle or phone)"
@@ -383,6 +401,8 @@ def receive_report_about(
         raise ValidationError({"person": "Give the child's forename and surname"})
     if not report.police_reference:
         raise ValidationError({"police_reference": "A police report needs its police reference"})
+    if problem := plausible_birth(child.date_of_birth, "child's date of birth"):
+        raise ValidationError({"person": problem})
     _validate_report(report)
     # One report at a time per reference, and one "does this child have a record?" at a
     # time: two reports about a new child sent together must not create two records.

@@ -26,6 +26,7 @@ def combine(day: dt.date | None, time_text: str, label: str) -> dt.datetime | No
 
 
 class MissingEpisodeForm(GovukForm):
+    action_fields = {"reported_at": "reported_date", "returned_at": "returned_date"}
     reported_date = GovukDateField(
         label="Date reported missing",
         label_name="date reported missing",
@@ -95,6 +96,7 @@ class MissingEpisodeForm(GovukForm):
 
 
 class InterviewForm(GovukForm):
+    action_fields = {"offered_at": "offered_date", "completed_at": "completed_date"}
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=InterviewOutcome.choices,

@@ -15,6 +15,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.casework.forms import hub_workers
 from cshub.core.codes import Agency
+from cshub.core.ids import parse_id
 from cshub.core.limits import without_long_text
 from cshub.missing import actions, queries
 from cshub.missing.forms import InterviewForm, MissingEpisodeForm, PanelDecisionForm, ReviewForm, TriggerForm
@@ -138,7 +139,7 @@ def panel(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     failed: dict[int, PanelDecisionForm] = {}
     if request.method == "POST":
-        person = get_child_for_user(user, int(request.POST.get("person", "0") or 0), part="missing panel")
+        person = get_child_for_user(user, parse_id(request.POST.get("person")) or 0, part="missing panel")
         form = PanelDecisionForm(request.POST, prefix=f"p{person.pk}")
         if form.is_valid():
             actions.record_panel_decision(
@@ -170,7 +171,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
         for r in rules
     }
     if request.method == "POST":
-        rule = get_object_or_404(TriggerRule, pk=int(request.POST.get("rule", "0") or 0))
+        rule = get_object_or_404(TriggerRule, pk=parse_id(request.POST.get("rule")) or 0)
         form = forms_[rule.pk]
         if form.is_valid():
             try:

@@ -16,6 +16,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
+from cshub.core.dates import EARLIEST_BIRTH, check_dates, plausible_birth, plausible_event
 from cshub.people.access import may_change_access
 from cshub.people.models import (
     AccessGrant,
@@ -87,8 +88,7 @@ def _validate(details: PersonDetails) -> None:
         errors["date_of_birth"] = (
             "Enter the child's date of birth (tick 'estimated' if it is not known exactly)"
         )
-    if details.date_of_birth and details.date_of_birth > timezone.localdate():
-        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    check_dates(errors, {"date_of_birth": plausible_birth(details.date_of_birth)})
     if errors:
         raise ValidationError(errors)
 
@@ -156,6 +156,16 @@ def add_address(person: Person, *, actor: User, **fields: Any) -> Address:
     require(actor, Perm.EDIT_CHILD)
     address = Address(person=person, **fields)
     address.postcode = address.postcode.upper().strip()
+    errors: dict[str, str] = {}
+    check_dates(
+        errors,
+        {
+            "start_date": plausible_birth(address.start_date, "start date"),
+            "end_date": plausible_event(address.end_date, "end date", earliest=EARLIEST_BIRTH, future=True),
+        },
+    )
+    if errors:
+        raise ValidationError(errors)
     if address.end_date and address.end_date < address.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date"})
     if address.imd_decile is not None and not 1 <= address.imd_decile <= 10:

@@ -93,7 +93,10 @@ class Found:
 
 def date_window(born: dt.date) -> frozenset[dt.date]:
     """The date of birth, a day either side, and day and month swapped (3/4 for 4/3)."""
-    days = {born, born - dt.timedelta(days=1), born + dt.timedelta(days=1)}
+    days = {born}
+    for step in (-1, 1):
+        with contextlib.suppress(OverflowError):  # the first and last days there are
+            days.add(born + dt.timedelta(days=step))
     if born.day <= 12 and born.day != born.month:
         with contextlib.suppress(ValueError):  # 30/2 and the like
             days.add(born.replace(month=born.day, day=born.month))

@@ -15,6 +15,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
+from cshub.core.dates import check_dates, plausible_event
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
@@ -104,8 +105,7 @@ def review_plan(
     errors: dict[str, str] = {}
     if not progress.strip():
         errors["progress"] = "Say how the plan is going overall"
-    if reviewed_on > timezone.localdate():
-        errors["reviewed_on"] = "The review date must be today or in the past"
+    check_dates(errors, {"reviewed_on": plausible_event(reviewed_on, "review date")})
     task_ids = set(plan.tasks.values_list("pk", flat=True))
     for task_id, text in action_progress.items():
         if task_id not in task_ids:

@@ -14,6 +14,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.codes import ExploitationType
+from cshub.core.dates import check_dates, plausible_event
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
@@ -37,8 +38,13 @@ class ReferralDetails:
 
 def _validate(details: ReferralDetails) -> None:
     errors: dict[str, str] = {}
-    if details.received_date > timezone.localdate():
-        errors["received_date"] = "The date received must be today or in the past"
+    check_dates(
+        errors,
+        {
+            "received_date": plausible_event(details.received_date, "date received"),
+            "mash_consulted_on": plausible_event(details.mash_consulted_on, "MASH consultation date"),
+        },
+    )
     if details.primary_type not in ExploitationType.values:
         errors["primary_type"] = "Select the main type of exploitation"
     if details.primary_type in details.other_types:
@@ -87,8 +93,7 @@ def decide_referral(
         errors["rationale"] = "Enter the reasons for the decision"
     if decision_date < referral.received_date:
         errors["decision_date"] = "The decision date must be on or after the date the referral was received"
-    if decision_date > timezone.localdate():
-        errors["decision_date"] = "The decision date must be today or in the past"
+    check_dates(errors, {"decision_date": plausible_event(decision_date, "decision date")})
     if errors:
         raise ValidationError(errors)
     before = referral.decision

@@ -14,6 +14,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
+from cshub.core.dates import check_dates, plausible_event
 from cshub.people.actions import require
 from cshub.people.models import TimelineKind
 from cshub.people.timeline import add_entry
@@ -56,6 +57,7 @@ def record_supervision(
         errors["held_on"] = "The date must be today or in the past"
     elif record.held_on < episode.open_date:
         errors["held_on"] = "The date cannot be before the episode opened"
+    check_dates(errors, {"held_on": plausible_event(record.held_on, "date")})
     if errors:
         raise ValidationError(errors)
     supervision = Supervision.objects.create(

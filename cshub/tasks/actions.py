@@ -16,7 +16,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.codes import Agency
-from cshub.core.dates import format_date
+from cshub.core.dates import check_dates, format_date, plausible_event
 from cshub.people.access import may_see
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
@@ -46,6 +46,7 @@ def validate(task: NewTask, *, field_prefix: str = "", people: Iterable[Person] 
         errors[f"{field_prefix}owner_name"] = "Enter who will do it"
     if task.owner_agency not in Agency.values:
         errors[f"{field_prefix}owner_agency"] = "Select the agency that owns the action"
+    check_dates(errors, {f"{field_prefix}due_date": plausible_event(task.due_date, "due date", future=True)})
     if errors:
         raise ValidationError(errors)
 

@@ -32,7 +32,7 @@ def crowd(n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     start = dt.date(2006, 1, 1)
     weights = [1 / (rank + 1) for rank in range(len(FORENAMES))]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for _ in range(n):
         forename = rng.choices(FORENAMES, weights)[0]
         surname = rng.choices(SURNAMES, weights)[0]
