@@ -5,16 +5,18 @@ The dictionary (`NameWord`) is what makes a misspelt or nicknamed query cheap at
 people: it holds each distinct word once (tens of thousands of rows, not millions), so a
 query word is expanded to the dictionary words it may stand for — the same word, its
 nicknames both ways (William, Bill, Will, Liam), words that sound the same (Metaphone) and
-words within one or two edits (RapidFuzz) — in memory, and only then does the database
+words within one or two edits (a trigram filter, then RapidFuzz) — in memory, and only then does the database
 look up names by those words, through an index (`people.search`).
 
 Each process keeps the dictionary in memory and reads only the words added since it last
 looked (`NameWord.id` only grows), so a new name is searchable at once everywhere.
 """
 
+import bisect
 import re
 import threading
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -22,7 +24,7 @@ from functools import lru_cache
 import jellyfish
 from nicknames import NickNamer
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 from cshub.core.limits import NAME_MAX
 
@@ -81,8 +83,22 @@ def nickname_group(word: str) -> frozenset[str]:
 # The dictionary ---------------------------------------------------------------------------
 
 
+def trigrams(word: str) -> set[str]:
+    padded = f"^^{word}$$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def edits_allowed(word: str) -> int:
+    """How far a typed word may be from a name word: one edit, two from seven letters."""
+    return 1 if len(word) < 7 else 2
+
+
 class Dictionary:
-    """Every word of the index, with its phonetic key, held in memory and kept up to date."""
+    """Every word of the index, with its phonetic key and trigrams, held in memory and kept
+    up to date. Near words are found without comparing against every word: a word within k
+    edits (a transposition is one) shares all but at most 4k of the typed word's trigrams,
+    so it has at least one of any 4k + 1 of them; the rarest 4k + 1 trigrams give a few
+    candidates, which RapidFuzz then checks exactly (optimal string alignment distance)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -91,8 +107,10 @@ class Dictionary:
     def reset(self) -> None:
         self.last: tuple[int, str] = (0, "")
         self.words: list[str] = []
+        self.ordered: list[str] = []
         self.known: set[str] = set()
         self.by_key: dict[str, list[str]] = defaultdict(list)
+        self.by_trigram: dict[str, array[int]] = defaultdict(lambda: array("I"))
 
     def refresh(self) -> None:
         """Read the words added since the last look. The newest row is compared by id and
@@ -108,22 +126,50 @@ class Dictionary:
             for pk, word in NameWord.objects.filter(id__gt=self.last[0]).values_list("id", "word").iterator():
                 if word not in self.known:
                     self.known.add(word)
+                    for gram in trigrams(word):
+                        self.by_trigram[gram].append(len(self.words))
                     self.words.append(word)
                     self.by_key[phonetic(word)].append(word)
                 self.last = (pk, word)
 
+    def near(self, word: str) -> list[str]:
+        """Dictionary words within `edits_allowed(word)` edits of `word`."""
+        edits = edits_allowed(word)
+        grams = sorted(trigrams(word), key=lambda g: len(self.by_trigram.get(g, ())))
+        enough = 4 * edits + 1
+        if len(grams) < enough:  # too short to filter by: every word is a candidate
+            candidates = self.words
+        else:
+            ids: set[int] = set()
+            for gram in grams[:enough]:
+                ids.update(self.by_trigram.get(gram, ()))
+            candidates = [self.words[i] for i in ids]
+        found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        return [near for near, _, _ in found]
+
     def expand(self, word: str) -> set[str]:
         """The words a typed word may stand for: itself, its nicknames, and the dictionary's
-        words that sound the same or are within one edit (words up to 4 letters) or two."""
+        words that sound the same or are within one edit (two from seven letters)."""
         found = {word} | nickname_group(word)
         key = phonetic(word)
         if key:
             found.update(self.by_key.get(key, ()))
-        edits = 1 if len(word) <= 4 else 2
-        for near, _, _ in process.extract(
-            word, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None
-        ):
-            found.add(near)
+        found.update(self.near(word))
+        found.update(self.starting(word))
+        return found
+
+    def starting(self, word: str, most: int = 50) -> list[str]:
+        """Words that begin with `word` (four letters or more): a name typed in part."""
+        if len(word) < 4:
+            return []
+        if len(self.ordered) != len(self.words):
+            self.ordered = sorted(self.words)
+        start = bisect.bisect_left(self.ordered, word)
+        found = []
+        for candidate in self.ordered[start : start + most]:
+            if not candidate.startswith(word):
+                break
+            found.append(candidate)
         return found
 
 
