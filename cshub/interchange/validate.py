@@ -12,10 +12,10 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
-from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, plausible_birth, plausible_event
+from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, format_date, plausible_birth, plausible_event
 from cshub.core.limits import field_limit
-from cshub.interchange.reader import Parsed, ParsedTable, Row
-from cshub.interchange.records import existing, interchange_id
+from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
+from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, Person, PersonName
@@ -279,6 +279,58 @@ def _interviews(parsed: Parsed) -> None:
             parsed.error(table, row, "completed_at", "completed before the child returned")
 
 
+DUPLICATE_CHECK_MOST = 2_000  # new people checked one by one against the index, at most
+
+
+def _possible_duplicates(parsed: Parsed) -> None:
+    """A person new to CSHub (an id it does not hold) who may already have a record under
+    another id or none: a warning on their line, from the same search as *Add a person*
+    (two records for one child can hide risk). A restricted record is named as such only."""
+    from cshub.people.search import likely_duplicates
+
+    table = parsed.tables.get("person")
+    if table is None or not table.rows:
+        return
+    ids = table.ids()
+    people = Person.objects.filter(source_id__isnull=False)
+    if len(ids) <= CHUNK:
+        people = people.filter(source_id__in=ids)
+    held = set(people.values_list("source_id", flat=True)) | {i for i in ids if NATIVE.match(i)}
+    new = [r for r in table.rows if r["pers_person_id"] not in held and not r.invalid]
+    if not new:
+        return
+    if len(new) > DUPLICATE_CHECK_MOST:
+        parsed.warnings.append(
+            Problem(
+                table.filename,
+                1,
+                "pers_person_id",
+                f"{len(new):,} people are new to CSHub: more than {DUPLICATE_CHECK_MOST:,}, so they "
+                "were not each checked for an existing record (check a first import on an empty CSHub)",
+            )
+        )
+        return
+    for row in new:
+        for match in likely_duplicates(
+            Person.objects.all(), row["pers_forename"] or "", row["pers_surname"] or "", row["pers_dob"]
+        )[:3]:
+            person = match.person
+            who = (
+                "a restricted record"
+                if person.restricted
+                else f"CSHub record {person.pk} ({person.full_name}"
+                + (f", born {format_date(person.date_of_birth)})" if person.date_of_birth else ")")
+            )
+            parsed.warnings.append(
+                Problem(
+                    table.filename,
+                    row.line,
+                    "pers_forename",
+                    f"may be the same person as {who}: check before confirming",
+                )
+            )
+
+
 def check(parsed: Parsed, actor: User | None = None) -> None:
     """Every rule across rows and files. With an actor (the web page), also the ownership
     rule; without (the console command, run by whoever holds the server), every record."""
@@ -292,3 +344,5 @@ def check(parsed: Parsed, actor: User | None = None) -> None:
     _episodes(parsed)
     _interviews(parsed)
     parsed.errors.sort()
+    if not parsed.errors:
+        _possible_duplicates(parsed)

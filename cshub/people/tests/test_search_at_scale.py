@@ -164,3 +164,23 @@ def test_partner_systems_search_through_the_api(hub, personas):
         action=Action.VIEW, child_id=child.pk, detail__part="search results"
     ).exists()
     assert AuditEvent.objects.filter(action=Action.SEARCH, child_id=hub["restricted"].pk).exists()
+
+
+def test_an_import_warns_of_a_person_who_may_already_have_a_record(hub, tmp_path):
+    from cshub.interchange.importer import check
+
+    child = hub["child"]
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "person.csv").write_text(
+        "pers_person_id,pers_forename,pers_surname,pers_dob\n"
+        f"LL-1,Kofy,Ashcombe,{child.date_of_birth.isoformat()}\n"
+        "LL-2,Zebedee,Quarrington,2012-02-02\n",
+        encoding="utf-8",
+    )
+    _, result = check(folder)
+    warned = [str(w) for w in result.warnings if "may be the same person" in str(w)]
+    assert warned == [
+        f"person.csv:2: pers_forename: may be the same person as CSHub record {child.pk} "
+        f"(Kofi Ashcombe, born {child.date_of_birth.day} {child.date_of_birth:%B %Y}): check before confirming"
+    ]
