@@ -9,13 +9,13 @@ from django.utils.crypto import salted_hmac
 
 from cshub.access.permissions import Perm, RoleCode
 from cshub.core.codes import Agency
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 
 
 class Role(models.Model):
     code = models.CharField(max_length=32, unique=True, choices=RoleCode.choices)
     name = models.CharField(max_length=100)
-    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    description = long_text(blank=True)
 
     class Meta:
         ordering = ["name"]

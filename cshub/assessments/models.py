@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from cshub.casework.models import Assessment, RiskLevel
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 
 
 class Domain(models.TextChoices):
@@ -54,7 +54,7 @@ class ScoringRules(models.Model):
     medium_from = models.PositiveSmallIntegerField()
     high_from = models.PositiveSmallIntegerField()
     always_high = models.JSONField(default=list, help_text="indicator codes that suggest HIGH on their own")
-    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    note = long_text(blank=True)
     introduced_on = models.DateField()
     active = models.BooleanField(default=True)
 
@@ -110,9 +110,7 @@ class Finding(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="findings")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    evidence = models.TextField(
-        "What was seen or said", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    evidence = long_text("What was seen or said")
     observed_by = models.CharField("By whom", max_length=160)
     source = models.CharField(max_length=16, choices=EvidenceSource.choices)
     observed_on = models.DateField("When")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 
 
 class Section(models.TextChoices):
@@ -34,7 +34,7 @@ class Commentary(models.Model):
     section = models.CharField(max_length=16, choices=Section.choices)
     period_start = models.DateField()
     period_end = models.DateField()
-    text = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    text = long_text()
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.codes import Agency, Outcome
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
@@ -52,7 +52,7 @@ class Episode(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_close_date = models.DateField(null=True, blank=True)
-    closure_summary = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    closure_summary = long_text(blank=True)
     outcome_eet = models.CharField(
         "In education, employment or training", max_length=16, choices=Outcome.choices, blank=True
     )
@@ -67,18 +67,11 @@ class Episode(models.Model):
         "Feedback obtained from a parent or carer", null=True, blank=True
     )
     step_down_to = models.CharField("Support continuing from (step-down)", max_length=200, blank=True)
-    child_view_of_ending = models.TextField(
-        "The child's view of the hub's work ending",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
+    child_view_of_ending = long_text("The child's view of the hub's work ending", blank=True)
     # Why closing may be premature (last assessed level medium or high, missing in the last
     # 30 days), fixed when the closure is recorded; a manager gives a reason to go on.
     closure_warnings = models.JSONField(default=list, blank=True)
-    closure_override_reason = models.TextField(
-        blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    closure_override_reason = long_text(blank=True)
     closure_authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -151,31 +144,12 @@ class Assessment(models.Model):
     suggested_level = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
     rules_version = models.PositiveIntegerField(null=True, blank=True)
     score = models.IntegerField(null=True, blank=True)
-    rationale = models.TextField(
-        "Why this level", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    child_view = models.TextField(
-        "The child's own view", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    family_capacity = models.TextField(
-        "The family's capacity to protect",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    strengths = models.TextField(
-        "Strengths and protective factors",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    analysis = models.TextField(
-        "Analysis: what we are worried about and why",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    reviewer_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    rationale = long_text("Why this level", blank=True)
+    child_view = long_text("The child's own view", blank=True)
+    family_capacity = long_text("The family's capacity to protect", blank=True)
+    strengths = long_text("Strengths and protective factors", blank=True)
+    analysis = long_text("Analysis: what we are worried about and why", blank=True)
+    reviewer_reason = long_text(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -199,18 +173,10 @@ class CaseSummary(models.Model):
     """The child's case summary. Each edit is a new version; the latest is shown."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_summaries")
-    who_the_child_is = models.TextField(
-        "Who the child is", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    current_risks = models.TextField(
-        "Current risks", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    what_is_working = models.TextField(
-        "What is working well", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    the_plan = models.TextField(
-        "What the plan is", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    who_the_child_is = long_text("Who the child is")
+    current_risks = long_text("Current risks")
+    what_is_working = long_text("What is working well")
+    the_plan = long_text("What the plan is")
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
 

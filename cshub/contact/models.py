@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cshub.casework.models import Episode
 from cshub.core.codes import Agency
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 
 
@@ -26,9 +26,7 @@ class HowGathered(models.TextChoices):
 
 class VoiceEntry(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="voice_entries")
-    said = models.TextField(
-        "What the child said, in their words", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    said = long_text("What the child said, in their words")
     how_gathered = models.CharField(max_length=20, choices=HowGathered.choices)
     gathered_on = models.DateField()
     gathered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -56,19 +54,10 @@ class Contact(models.Model):
     seen = models.BooleanField("The child was seen", default=True)
     seen_alone = models.BooleanField("The child was seen alone", default=False)
     where = models.CharField("Where", max_length=160)
-    purpose = models.TextField(
-        "Purpose", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    purpose = long_text("Purpose", blank=True)
     tool = models.CharField("Tool or resource used", max_length=160, blank=True)
-    child_said = models.TextField(
-        "What the child said", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    impact = models.TextField(
-        "Impact: what difference it made",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
+    child_said = long_text("What the child said", blank=True)
+    impact = long_text("Impact: what difference it made", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -149,11 +138,9 @@ class TransitionPlan(models.Model):
     """For young people of 17 and over: the move to adult services (versioned, latest shown)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transition_plans")
-    adult_social_care = models.TextField(
-        "Adult social care link", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    housing = models.TextField("Housing", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    health = models.TextField("Health", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    adult_social_care = long_text("Adult social care link")
+    housing = long_text("Housing")
+    health = long_text("Health")
     support_past_18 = models.BooleanField("Hub support continues past 18", default=False)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)

@@ -34,9 +34,16 @@ SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 20_000
 API_BODY_MAX_BYTES = 2**20  # 1 MiB
 
-# For `models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])`: a
-# TextField's max_length reaches its form field and serializer, the validator full_clean().
+# For `long_text()`: a TextField's max_length reaches its form field and serializer, the
+# validator full_clean().
 LONG_TEXT_VALIDATOR = MaxLengthValidator(LONG_TEXT_MAX)
+
+
+def long_text(verbose_name: str | None = None, **kwargs: Any) -> "models.TextField[str, str]":
+    """A TextField of long text: LONG_TEXT_MAX characters, checked by full_clean() too."""
+    return models.TextField(
+        verbose_name, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR], **kwargs
+    )
 
 
 def field_limit(model: type[models.Model], name: str) -> int:

@@ -16,7 +16,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.codes import Agency
 from cshub.core.dates import LONDON
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 
 
@@ -79,7 +79,7 @@ class MeetingType(models.Model):
         help_text="standing items (overdue interviews, assessments, actions) come back only after this "
         "many days; 0: every meeting",
     )
-    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    description = long_text(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -177,10 +177,10 @@ class AgendaItem(models.Model):
         help_text="the source object ('referral:12'); empty for items added by hand",
     )
     title = models.CharField(max_length=200)
-    reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    reason = long_text(blank=True)
     children = models.ManyToManyField(Person, related_name="agenda_items", blank=True)
-    discussion = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    decision = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    discussion = long_text(blank=True)
+    decision = long_text(blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -233,7 +233,7 @@ class SharedInformationQuerySet(models.QuerySet["SharedInformation"]):
 class SharedInformation(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="shared")
     agency = models.CharField(max_length=32, choices=Agency.choices)
-    text = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    text = long_text()
     lawful_basis = models.CharField(max_length=16, choices=LawfulBasis.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -257,7 +257,7 @@ class AgreedAction(models.Model):
     the owner's open actions) when the meeting closes."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField("What", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    description = long_text("What")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -291,7 +291,7 @@ class MeetingFlag(models.Model):
     meeting that discusses the child."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="meeting_flags")
-    reason = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    reason = long_text()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
     consumed_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR, NAME_MAX, SHORT_TEXT_MAX
+from cshub.core.limits import NAME_MAX, SHORT_TEXT_MAX, long_text
 from cshub.people.models import Person
 
 
@@ -55,7 +55,7 @@ class MissingEpisode(models.Model):
     found_location = models.CharField("Where the child was found", max_length=200, blank=True)
     found_with = models.CharField("Who the child was found with", max_length=200, blank=True)
     found_with_adult_of_concern = models.BooleanField("Found with an adult of concern", default=False)
-    circumstances = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    circumstances = long_text(blank=True)
     rhi_offered = models.CharField(
         "Return interview offered (as given)", max_length=2, choices=YesNoNA.choices, blank=True
     )
@@ -116,29 +116,12 @@ class ReturnInterview(models.Model):
         related_name="+",
         db_index=False,
     )
-    delay_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    delay_reason = long_text(blank=True)
     offered_how = models.CharField("How it was offered", max_length=100, blank=True)
-    child_account = models.TextField(
-        "The child's account, in their words",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    push_factors = models.TextField(
-        "What made the child leave (push factors)",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    pull_factors = models.TextField(
-        "What drew the child away (pull factors)",
-        blank=True,
-        max_length=LONG_TEXT_MAX,
-        validators=[LONG_TEXT_VALIDATOR],
-    )
-    where_and_who = models.TextField(
-        "Where they were and who with", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    child_account = long_text("The child's account, in their words", blank=True)
+    push_factors = long_text("What made the child leave (push factors)", blank=True)
+    pull_factors = long_text("What drew the child away (pull factors)", blank=True)
+    where_and_who = long_text("Where they were and who with", blank=True)
     reviewed_by = models.ForeignKey(  # never searched by
         settings.AUTH_USER_MODEL,
         null=True,
@@ -149,7 +132,7 @@ class ReturnInterview(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_decision = models.CharField(max_length=12, choices=ReviewDecision.choices, blank=True)
-    review_reason = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    review_reason = long_text(blank=True)
     follow_up_referral = models.ForeignKey(  # read from the interview only, never searched by
         "referrals.Referral",
         null=True,
@@ -255,8 +238,8 @@ class PanelDecision(models.Model):
     """What the missing panel decided for a child, and the actions agreed."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="panel_decisions")
-    decision = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    actions = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    decision = long_text()
+    actions = long_text(blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 

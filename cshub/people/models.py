@@ -9,7 +9,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.codes import Ethnicity, Gender, Sex
 from cshub.core.dates import age_on
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR, NAME_MAX
+from cshub.core.limits import NAME_MAX, long_text
 
 
 class PersonType(models.TextChoices):
@@ -43,9 +43,7 @@ class Person(models.Model):
     upn = models.CharField("Unique pupil number", max_length=13, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True)
     restricted = models.BooleanField(default=False)
-    restricted_reason = models.TextField(
-        blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    restricted_reason = long_text(blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,7 +162,7 @@ class BreakGlass(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    reason = long_text()
     at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 

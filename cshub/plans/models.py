@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cshub.casework.models import Episode
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 from cshub.tasks.models import Task
 
@@ -15,13 +15,9 @@ from cshub.tasks.models import Task
 class ChildPlan(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveIntegerField()
-    needs = models.TextField(
-        "What needs to change", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    outcomes = models.TextField("Outcomes sought", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    contingency = models.TextField(
-        "Contingency: if this happens, we will …", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    needs = long_text("What needs to change")
+    outcomes = long_text("Outcomes sought")
+    contingency = long_text("Contingency: if this happens, we will …")
     shared_with = models.CharField("Shared with (locality team)", max_length=200, blank=True)
     tasks = models.ManyToManyField(Task, related_name="+", blank=True)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -38,9 +34,7 @@ class ChildPlan(models.Model):
 class PlanReview(models.Model):
     plan = models.ForeignKey(ChildPlan, on_delete=models.PROTECT, related_name="reviews")
     reviewed_on = models.DateField()
-    progress = models.TextField(
-        "Overall progress", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    progress = long_text("Overall progress")
     action_progress = models.JSONField(default=dict, help_text="task id → progress")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -56,18 +50,10 @@ class SafetyPlan(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="safety_plans")
     version = models.PositiveIntegerField()
-    safe_people = models.TextField(
-        "People I can talk to and trust", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    safe_places = models.TextField(
-        "Places where I feel safe", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    i_will = models.TextField(
-        "What I will do if I feel unsafe", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    others_will = models.TextField(
-        "What other people will do to help me", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    safe_people = long_text("People I can talk to and trust")
+    safe_places = long_text("Places where I feel safe")
+    i_will = long_text("What I will do if I feel unsafe")
+    others_will = long_text("What other people will do to help me")
     made_with_child = models.BooleanField("Written with the child", default=True)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
@@ -85,19 +71,11 @@ class TriggerPlan(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trigger_plans")
     version = models.PositiveIntegerField()
-    known_locations = models.TextField(
-        "Places the child may be", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    people_of_concern = models.TextField(
-        "People the child may be with", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    carers_do = models.TextField(
-        "What carers do, and when", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    police_do = models.TextField(
-        "What the police do", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    who_to_call = models.TextField("Who to call", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    known_locations = long_text("Places the child may be")
+    people_of_concern = long_text("People the child may be with", blank=True)
+    carers_do = long_text("What carers do, and when")
+    police_do = long_text("What the police do")
+    who_to_call = long_text("Who to call")
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.codes import Agency, ExploitationType, ReferralSource
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 
 
@@ -35,15 +35,11 @@ class Referral(models.Model):
         "Main type of exploitation", max_length=24, choices=ExploitationType.choices
     )
     other_types = models.JSONField("Other types of exploitation", default=list, blank=True)
-    concerns = models.TextField(
-        "What the concerns are", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    concerns = long_text("What the concerns are", blank=True)
 
     decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.PENDING)
     decision_date = models.DateField(null=True, blank=True)
-    decision_rationale = models.TextField(
-        blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    decision_rationale = long_text(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -51,9 +47,7 @@ class Referral(models.Model):
     mash_consulted = models.BooleanField("MASH consulted", default=False)
     mash_consulted_on = models.DateField("MASH consultation date", null=True, blank=True)
     mash_consultee = models.CharField("Who in the MASH", max_length=120, blank=True)
-    mash_advice = models.TextField(
-        "MASH advice", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
+    mash_advice = long_text("MASH advice", blank=True)
 
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(

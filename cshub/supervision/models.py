@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cshub.access.models import User
 from cshub.casework.models import Episode, EpisodeQuerySet
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR, SHORT_TEXT_MAX
+from cshub.core.limits import SHORT_TEXT_MAX, long_text
 from cshub.people.models import Person
 from cshub.tasks.models import Task
 
@@ -39,11 +39,9 @@ class Supervision(models.Model):
     )
     locality_worker = models.CharField("Locality social worker", max_length=160, blank=True)
     others_present = models.CharField("Others present", max_length=SHORT_TEXT_MAX, blank=True)
-    discussion = models.TextField("Discussion", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    reflection = models.TextField(
-        "Reflective analysis", blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR]
-    )
-    decisions = models.TextField("Decisions", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    discussion = long_text("Discussion")
+    reflection = long_text("Reflective analysis", blank=True)
+    decisions = long_text("Decisions")
     tasks = models.ManyToManyField(Task, related_name="+", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -67,8 +65,8 @@ class Oversight(models.Model):
     """A manager's decision about a child's case, with the reason."""
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="oversights")
-    decision = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
-    reason = models.TextField(max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    decision = long_text()
+    reason = long_text()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.codes import Agency
-from cshub.core.limits import LONG_TEXT_MAX, LONG_TEXT_VALIDATOR
+from cshub.core.limits import long_text
 from cshub.people.models import Person
 
 
@@ -45,7 +45,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
 
 class Task(models.Model):
-    description = models.TextField("What", max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    description = long_text("What")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
@@ -57,7 +57,7 @@ class Task(models.Model):
     source_label = models.CharField(max_length=200, blank=True)
     link = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    completion_note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[LONG_TEXT_VALIDATOR])
+    completion_note = long_text(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
