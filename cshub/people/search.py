@@ -155,7 +155,7 @@ def _score(typed: list[str], query: str, name: str) -> tuple[float, bool, tuple[
     if len(name_words) > len(typed):  # words of the name the query did not give
         by_words -= 4.0 * (len(name_words) - len(typed))
     whole = 0.9 * fuzz.token_sort_ratio(query, name)  # words run together or split differently
-    reasons = tuple(sorted({r for _, r in scored if r and r != "name"})) or ("name",)
+    reasons = tuple(sorted({r for _, r in scored if r and r != "name"}))  # () : the words as typed
     return min(99.0, max(by_words, whole)), False, reasons
 
 
