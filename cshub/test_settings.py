@@ -20,4 +20,5 @@ STATIC_ROOT = BASE_DIR / "frontend" / "build"  # no collectstatic needed for tes
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the live-server tests send concurrent requests, and Django shares
     # one connection between threads for an in-memory database (hiding every race).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
