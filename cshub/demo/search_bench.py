@@ -11,10 +11,12 @@ Each query is measured twice: the search function itself (`search_people`, the r
 people) and the page (POST /children/ as a signed-in practitioner, the child links in page
 order). Recall@10 counts a query as found when the intended person is in the first ten,
 or, by issue 13's rule, when the query has no date of birth and its name is shared by more
-than ten people (the same words in any order, typed, among the names and aliases of the
+than ten people (people with a name or alias of the same words in any order, typed, in the
 whole index) and the intended person is among the exact matches offered: either shown
-among the results as one of them, or the first ten shown are all exact matches of that
-name (the list shows exact matches, and there are more than ten).
+among the results as one of them, or the first ten shown are all exact matches (the list
+shows exact matches, and there are more than ten). A person shown is an exact match when
+one of their names or aliases has every word of the name ("Jay" is matched exactly by the
+alias Jay and by Jay Allen; "John Smith" by John Paul Smith).
 
 `search_function` and `search_page` are the only two places that know the engine's result
 type and the page's markup."""
@@ -91,8 +93,14 @@ def _nicknamer() -> Callable[[str], list[str]]:
     namer = NickNamer()
 
     def of(forename: str) -> list[str]:
+        """The forename's nicknames; not a name the list also has the other way round (it
+        gives William as a nickname of Billy, and Billy as one of William: only Billy is)."""
         plain = typed(forename).lower()
-        return sorted(n for n in namer.nicknames_of(plain) if n.isalpha() and len(n) >= 2 and n != plain)
+        return sorted(
+            n
+            for n in namer.nicknames_of(plain)
+            if n.isalpha() and len(n) >= 2 and n != plain and plain not in namer.nicknames_of(n)
+        )
 
     return of
 
@@ -288,7 +296,8 @@ def found(query: Query, ranked: list[int], index: Index, target_pk: int) -> bool
         return True
     if query.date_of_birth is not None or index.shared[query.name] <= SHARED:
         return False
-    exact = [pk for pk in ranked if query.name in index.keys_of(pk)]
+    words = set(query.name)
+    exact = [pk for pk in ranked if any(words <= set(key) for key in index.keys_of(pk))]
     shown_first = ranked[:TOP]
     return target_pk in exact or (len(shown_first) == TOP and all(pk in exact for pk in shown_first))
 
@@ -402,6 +411,25 @@ def table(rows: Sequence[Row]) -> list[str]:
             f"| {r.kind} | {r.queries} | {r.recall_function:.3f} | {r.recall_page:.3f} | "
             f"{r.function_p50:.0f} ms | {r.function_p95:.0f} ms | {r.page_p50:.0f} ms | {r.page_p95:.0f} ms |"
         )
+    return lines
+
+
+def misses(outcomes: Sequence[Outcome], people: Sequence[RealisticPerson], limit: int = 5) -> list[str]:
+    """The queries the search itself missed (up to `limit` per kind), with what it showed
+    first: synthetic names, for whoever works on the engine."""
+    lines = []
+    for kind in KINDS:
+        missed = [o for o in outcomes if o.query.kind == kind and not o.function_found]
+        for o in missed[:limit]:
+            q, target = o.query, people[o.query.target]
+            first = dict(Person.objects.filter(pk__in=o.function_ids[:3]).values_list("pk", "surname"))
+            shown = ", ".join(str(first.get(pk, "?")) for pk in o.function_ids[:3]) or "nothing"
+            dob = f" born {q.date_of_birth.isoformat()}" if q.date_of_birth else ""
+            aliases = f" (also known as {'; '.join(target.aliases)})" if target.aliases else ""
+            lines.append(
+                f"Missed ({kind}): {q.text!r}{dob} for {target.name}{aliases}; "
+                f"{len(o.function_ids)} results, first surnames: {shown}"
+            )
     return lines
 
 

@@ -82,7 +82,9 @@ def test_every_kind_of_query_is_made_and_aims_at_a_person_it_can_find(people):
             assert typed_key in {name_key(a) for a in target.aliases} and q.name == typed_key
         else:
             nickname, surname = q.text.split(" ", 1)[0], typed(target.surname)
-            assert nickname.lower() in namer.nicknames_of(typed(target.forename).split()[0].lower())
+            forename = typed(target.forename).split()[0].lower()
+            assert nickname.lower() in namer.nicknames_of(forename)
+            assert forename not in namer.nicknames_of(nickname.lower())  # not the other way round
             assert q.text.endswith(surname) and q.name == key
     assert len(make_queries(people, 200)) == 200
 
@@ -107,7 +109,7 @@ def test_recall_counts_the_first_ten_or_the_exact_matches_of_a_shared_name_witho
 
     query = Query("exact", "Jo Smith", None, 0, ("jo", "smith"))
     with_dob = Query("exact", "Jo Smith", dt.date(2010, 1, 1), 0, ("jo", "smith"))
-    same = {pk: {("jo", "smith")} for pk in range(1, 40)}
+    same: dict[int, set[tuple[str, ...]]] = {pk: {("jo", "smith")} for pk in range(1, 40)}
     index = _index(same, shared=30)
     ranked = list(range(1, 31))
     assert found(query, ranked, index, 5)
@@ -115,9 +117,17 @@ def test_recall_counts_the_first_ten_or_the_exact_matches_of_a_shared_name_witho
     assert found(query, ranked, index, 35)  # not shown, but the first ten are all exact matches
     assert not found(with_dob, ranked, index, 25)  # a date of birth: it must be in the first ten
     assert not found(query, ranked, _index(same, shared=10), 25)  # ten share it: not "more than ten"
-    others = {**same, 3: {("jon", "smith")}}
+    others: dict[int, set[tuple[str, ...]]] = {**same, 3: {("jon", "smith")}}
     assert not found(query, ranked, _index(others, shared=30), 35)  # the first ten are not all exact
     assert not found(query, [], index, 5)
+    # An exact match has every word of the name in one of its names: Jo Ann Smith is one.
+    longer: dict[int, set[tuple[str, ...]]] = {**same, 3: {("ann", "jo", "smith")}}
+    assert found(query, ranked, _index(longer, shared=30), 35)
+    # A one-word alias: the people whose name has that word are exact matches too.
+    street = Query("alias", "Jay", None, 0, ("jay",))
+    jays: dict[int, set[tuple[str, ...]]] = {pk: {("jay",), ("ann", "lee")} for pk in range(1, 40)}
+    jays[2] = {("allen", "jay")}
+    assert found(street, ranked, Index({}, lambda pk: jays.get(pk, set()), Counter({("jay",): 11})), 35)
 
 
 def test_percentiles_are_nearest_rank():

@@ -42,6 +42,11 @@ class Command(BaseCommand):
             help='search: the file whose "Person search at scale" section gets the results',
         )
         parser.add_argument("--no-docs", action="store_true", help="search: print the results only")
+        parser.add_argument(
+            "--show-misses",
+            action="store_true",
+            help="search: print the queries the search missed (synthetic names)",
+        )
         parser.add_argument("--label", default="", help="search: a word for the run in the docs, e.g. before")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -115,7 +120,10 @@ class Command(BaseCommand):
                 f"Ask for at least 100 people and {len(search_bench.KINDS)} queries (one of each kind)."
             )
         began = time.perf_counter()
-        people = list(generate_people(people_count, seed=options["seed"]))
+        try:
+            people = list(generate_people(people_count, seed=options["seed"]))
+        except RuntimeError as exc:  # Faker, a development dependency, is not installed
+            raise CommandError(str(exc)) from exc
         queries = search_bench.make_queries(people, query_count, seed=options["seed"])
         with tempfile.TemporaryDirectory() as tmp:
             folder = options["keep"] or Path(tmp)
@@ -145,6 +153,9 @@ class Command(BaseCommand):
         )
         for line in search_bench.report(run):
             self.stdout.write(line)
+        if options["show_misses"]:
+            for line in search_bench.misses(outcomes, people):
+                self.stdout.write(line)
         if not options["no_docs"]:
             search_bench.update_docs(options["docs"], run)
             self.stdout.write(f"Written to {options['docs']}")
