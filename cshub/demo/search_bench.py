@@ -463,14 +463,18 @@ p50 and p95 are nearest-rank, in milliseconds.
 
 
 def engine_version() -> str:
-    """The commit the engine was measured at (and whether its files were changed since)."""
+    """The last commit that changed the engine (cshub/people), and whether it has changed since."""
     root = Path(settings.BASE_DIR)
     git = shutil.which("git")
     if git is None:
         return "unknown"
     try:
         commit = subprocess.run(  # noqa: S603 - git, with fixed arguments
-            [git, "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+            [git, "log", "-1", "--format=%h", "--", "cshub/people"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         changed = subprocess.run(  # noqa: S603 - git, with fixed arguments
             [git, "status", "--porcelain", "--", "cshub/people"],
