@@ -306,13 +306,13 @@ def run_queries(
     queries: Sequence[Query],
     people: Sequence[RealisticPerson],
     *,
-    warm_up: int = 5,
+    warm_up: Sequence[Query] = (),
     progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     user = practitioner()
     client = signed_in(user)
     index = build_index(people)
-    for q in queries[:warm_up]:  # caches filled, as on a server that has been running
+    for q in warm_up:  # caches filled, as on a server that has been running: not measured
         search_function(user, q.text, q.date_of_birth)
         search_page(client, q.text, q.date_of_birth)
     outcomes = []
@@ -452,13 +452,17 @@ with a recorded alias: a street name, another surname or an anglicised forename)
 (substitution, insertion, deletion or transposition in the forename or surname), forename
 and surname swapped, a recorded alias, a nickname of the forename (the `nicknames`
 package); half of each kind with the date of birth. Names are typed in plain ASCII
-(Michał as Michal). Each query is timed through the search function
-(`search_people`) and through the page (POST `/children/` as a signed-in practitioner,
-the Django test client, so without a network or a web server), after 5 warm-up queries.
-Recall@10: the intended person among the first ten; a query without a date of birth whose
-name is shared by more than ten people counts when the intended person is among the exact
-matches offered (shown in the list, or the first ten shown all have exactly that name).
-p50 and p95 are nearest-rank, in milliseconds.
+(Michał as Michal). Each query is timed through the search function (`search_people`)
+and through the page (POST `/children/` as a signed-in practitioner, with the Django test
+client, so without a network or a web server), after 6 other queries (one of each kind)
+to warm up. Recall@10: the intended person among the first ten; a query without a date of
+birth whose name is shared by more than ten people counts when the intended person is
+among the exact matches offered (shown in the list as one, or the first ten shown are all
+exact matches: people with a name or alias that has every word of the name). p50 and p95
+are nearest-rank, in milliseconds. `--show-misses` prints the queries the search missed.
+A run replaces the table of an earlier run with the same database, size, engine (the last
+commit that changed `cshub/people`) and label. This machine is shared and its speed
+wanders (see above): read the times as a range.
 """
 
 

@@ -140,7 +140,8 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError("; ".join(str(e) for e in result.errors[:5]))
         with tqdm(total=len(queries), desc="Searching", unit=" queries", disable=None) as bar:
-            outcomes = search_bench.run_queries(queries, people, progress=bar.update)
+            warm_up = search_bench.make_queries(people, len(search_bench.KINDS), seed=options["seed"] + 1)
+            outcomes = search_bench.run_queries(queries, people, warm_up=warm_up, progress=bar.update)
         run = search_bench.Run(
             vendor=search_bench.vendor(),
             people=people_count,
