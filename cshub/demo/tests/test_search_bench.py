@@ -113,12 +113,14 @@ def test_recall_counts_the_first_ten_or_the_exact_matches_of_a_shared_name_witho
     index = _index(same, shared=30)
     ranked = list(range(1, 31))
     assert found(query, ranked, index, 5)
-    assert found(query, ranked, index, 25)  # among the exact matches offered
+    assert found(query, ranked, index, 25)  # among the exact matches offered, which come first
     assert found(query, ranked, index, 35)  # not shown, but the first ten are all exact matches
     assert not found(with_dob, ranked, index, 25)  # a date of birth: it must be in the first ten
     assert not found(query, ranked, _index(same, shared=10), 25)  # ten share it: not "more than ten"
     others: dict[int, set[tuple[str, ...]]] = {**same, 3: {("jon", "smith")}}
     assert not found(query, ranked, _index(others, shared=30), 35)  # the first ten are not all exact
+    assert not found(query, ranked, _index(others, shared=30), 25)  # Jon Smith shown above it
+    assert found(query, ranked, _index(others, shared=30), 2)  # in the first ten
     assert not found(query, [], index, 5)
     # An exact match has every word of the name in one of its names: Jo Ann Smith is one.
     longer: dict[int, set[tuple[str, ...]]] = {**same, 3: {("ann", "jo", "smith")}}
