@@ -459,8 +459,8 @@ client, so without a network or a web server), after 6 other queries (one of eac
 to warm up. Recall@10: the intended person among the first ten; a query without a date of
 birth whose name is shared by more than ten people counts when the intended person is
 among the exact matches offered (shown with only exact matches above it, or the first ten
-shown are all exact matches: people with a name or alias that has every word of the name). p50 and p95
-are nearest-rank, in milliseconds. `--show-misses` prints the queries the search missed.
+shown are all exact matches: people with a name or alias that has every word of the
+name). p50 and p95 are nearest-rank, in milliseconds. `--show-misses` prints the queries the search missed.
 A run replaces the table of an earlier run with the same database, size, engine (the last
 commit that changed `cshub/people`) and label. This machine is shared and its speed
 wanders (see above): read the times as a range.
