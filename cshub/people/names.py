@@ -28,10 +28,17 @@ from rapidfuzz.distance import OSA
 
 from cshub.core.limits import NAME_MAX
 
+# Letters NFKD does not decompose into a base letter and a mark: folded as an English
+# keyboard types them (Y\u0131lmaz is typed Yilmaz, Łukasz Lukasz, Strauß Strauss).
+FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "\u0131": "i", "\u0130": "I", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+     "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)  # fmt: skip
+
 
 @lru_cache(maxsize=8192)  # names repeat: an import of a whole history asks for the same ones
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(FOLD))
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z ]+", " ", ascii_only.lower().replace("'", "")).strip()
 

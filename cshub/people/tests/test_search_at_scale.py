@@ -184,3 +184,11 @@ def test_an_import_warns_of_a_person_who_may_already_have_a_record(hub, tmp_path
         f"person.csv:2: pers_forename: may be the same person as CSHub record {child.pk} "
         f"(Kofi Ashcombe, born {child.date_of_birth.day} {child.date_of_birth:%B %Y}): check before confirming"
     ]
+
+
+def test_letters_a_keyboard_types_differently_still_match(personas):
+    worker = personas["practitioner"]
+    child = make_child(worker, "Łukasz", "Y\u0131lmaz")
+    other = make_child(worker, "Jürgen", "Strauß")
+    assert ids(search_people(Person.objects.all(), "Lukasz Yilmaz"))[:1] == [child.pk]
+    assert ids(search_people(Person.objects.all(), "Jurgen Strauss"))[:1] == [other.pk]

@@ -1,4 +1,5 @@
-"""`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py."""
+"""`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py.
+`cshub bench search --people N`: see cshub/demo/search_bench.py."""
 
 import datetime as dt
 import tempfile
@@ -6,15 +7,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Period, compute
+from cshub.demo import search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, engine_only
+from cshub.demo.names_realistic import generate_people
 from cshub.interchange.importer import run_import
 from cshub.people.models import Person
 
@@ -23,9 +27,27 @@ class Command(BaseCommand):
     help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["metrics"])
-        parser.add_argument("--scale", choices=list(SCALES), default="hub")
+        parser.add_argument("what", choices=["metrics", "search"])
+        parser.add_argument(
+            "--scale", choices=list(SCALES), default="hub", help="metrics: the history's size"
+        )
         parser.add_argument("--keep", type=Path, help="keep the generated CSV files in this folder")
+        parser.add_argument("--people", type=int, default=100_000, help="search: the number of people")
+        parser.add_argument("--queries", type=int, default=240, help="search: queries, evenly over the kinds")
+        parser.add_argument("--seed", type=int, default=1, help="search: the same seed makes the same people")
+        parser.add_argument(
+            "--docs",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "docs" / "performance.md",
+            help='search: the file whose "Person search at scale" section gets the results',
+        )
+        parser.add_argument("--no-docs", action="store_true", help="search: print the results only")
+        parser.add_argument(
+            "--show-misses",
+            action="store_true",
+            help="search: print the queries the search missed (synthetic names)",
+        )
+        parser.add_argument("--label", default="", help="search: a word for the run in the docs, e.g. before")
 
     def handle(self, *args: Any, **options: Any) -> None:
         refusal = refuse_real_database()
@@ -36,9 +58,12 @@ class Command(BaseCommand):
                 "This database already holds records: the figures would mix them with the benchmark's. "
                 "Run the benchmark on an empty database (a new CSHUB_VAR_DIR, or a new PostgreSQL database)."
             )
-        scale = SCALES[options["scale"]]
         if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
             raise CommandError("Run the benchmark against a database file, not an in-memory one.")
+        if options["what"] == "search":
+            self.search(options)
+            return
+        scale = SCALES[options["scale"]]
         with tempfile.TemporaryDirectory() as tmp:
             folder = options["keep"] or Path(tmp)
             folder.mkdir(parents=True, exist_ok=True)
@@ -87,3 +112,51 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
             raise CommandError("the metrics engine and DuckDB disagree")
         self.stdout.write(f"Figures agree with DuckDB: yes (every part of all {len(reference)} figures)")
+
+    def search(self, options: dict[str, Any]) -> None:
+        people_count, query_count = options["people"], options["queries"]
+        if people_count < 100 or query_count < len(search_bench.KINDS):
+            raise CommandError(
+                f"Ask for at least 100 people and {len(search_bench.KINDS)} queries (one of each kind)."
+            )
+        began = time.perf_counter()
+        try:
+            people = list(generate_people(people_count, seed=options["seed"]))
+        except RuntimeError as exc:  # Faker, a development dependency, is not installed
+            raise CommandError(str(exc)) from exc
+        queries = search_bench.make_queries(people, query_count, seed=options["seed"])
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = options["keep"] or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            rows = search_bench.write_people(folder, people)
+            self.stdout.write(
+                f"Generated {rows:,} people and {len(queries)} queries in {time.perf_counter() - began:.1f} s"
+            )
+            reverse("casework:child", args=[0])  # load the URLs now, as a running server has
+            began = time.perf_counter()
+            with tqdm(total=rows, desc="Importing", unit=" rows", disable=None) as bar:
+                result = run_import(folder, actor=None, progress=bar.update, source="benchmark search")
+            import_seconds = time.perf_counter() - began
+        if not result.ok:
+            raise CommandError("; ".join(str(e) for e in result.errors[:5]))
+        with tqdm(total=len(queries), desc="Searching", unit=" queries", disable=None) as bar:
+            warm_up = search_bench.make_queries(people, len(search_bench.KINDS), seed=options["seed"] + 1)
+            outcomes = search_bench.run_queries(queries, people, warm_up=warm_up, progress=bar.update)
+        run = search_bench.Run(
+            vendor=search_bench.vendor(),
+            people=people_count,
+            rows_imported=rows,
+            import_seconds=import_seconds,
+            engine=search_bench.engine_version(),
+            label=options["label"],
+            day=dt.datetime.now(tz=dt.UTC).date(),
+            rows=search_bench.summarise(outcomes),
+        )
+        for line in search_bench.report(run):
+            self.stdout.write(line)
+        if options["show_misses"]:
+            for line in search_bench.misses(outcomes, people):
+                self.stdout.write(line)
+        if not options["no_docs"]:
+            search_bench.update_docs(options["docs"], run)
+            self.stdout.write(f"Written to {options['docs']}")
