@@ -77,6 +77,13 @@ def _nicknamer() -> NickNamer:
 
 
 @lru_cache(maxsize=8192)
+def nicknames_direct(word: str) -> frozenset[str]:
+    """The names `word` is a nickname of, and its own nicknames (Susie: Susan; Susan: Susie)."""
+    namer = _nicknamer()
+    return frozenset(w for w in namer.canonicals_of(word) | namer.nicknames_of(word) if " " not in w)
+
+
+@lru_cache(maxsize=8192)
 def nickname_group(word: str) -> frozenset[str]:
     """The names `word` may be a nickname of or for, including itself."""
     namer = _nicknamer()

@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from cshub.core.dates import age_on, local_today
 from cshub.people.models import Person, PersonName, PersonQuerySet
-from cshub.people.names import DICTIONARY, nickname_group, normalise, phonetic, words
+from cshub.people.names import DICTIONARY, nickname_group, nicknames_direct, normalise, phonetic, words
 
 __all__ = ["normalise", "phonetic"]  # imported from here by the importer and older code
 
@@ -41,6 +41,7 @@ DUPLICATE_SCORE = 80.0
 BORN_SCORE = 62.0  # enough, with the date of birth given: a name with two errors in each part
 ROW_CAP = 20_000  # names read for one query at most: a bound on work, never a ranking cut
 RARE_WORD = 5_000  # a single query word is a candidate source alone up to this many names
+EXACT_ENOUGH = 100  # names with the words as typed: with this many, fuzzy ones are not read
 MAX_WORDS = 4
 
 _COLUMNS = (
@@ -64,6 +65,7 @@ class Candidate:
     why: tuple[str, ...]
     date_of_birth: dt.date | None
     restricted: bool
+    closeness: float = 0.0  # likeness of the whole name as typed: the tie-break between equal scores
 
 
 @dataclass(frozen=True)
@@ -119,16 +121,17 @@ def born_reason(born: dt.date | None, given: dt.date | None) -> list[str]:
     return []
 
 
-def _word_score(typed: str, name_words: Sequence[str]) -> tuple[float, str]:
+def _word_score(typed: str, name_words: Sequence[str], given: int) -> tuple[float, str]:
     """How well one typed word matches the best of a name's words: the same word 100, a
-    nickname 95, one edit 92, two edits 84 (a transposition is one edit), the same sound
-    80, otherwise a share of their likeness."""
+    nickname of a given name 95 (90 for two nicknames of one name), one edit 92, two edits
+    84 (a transposition is one edit), the same sound 80, otherwise a share of their likeness."""
     best, why = 0.0, ""
-    for word in name_words:
+    for position, word in enumerate(name_words):
         if word == typed:
             return 100.0, "name"
-        if word in nickname_group(typed):
-            score, reason = 95.0, "nickname"
+        if position < given and word in nickname_group(typed):  # nicknames are of given names
+            # Susie is a nickname of Susan (95); Susie and Hannah share Susannah (90).
+            score, reason = (95.0 if word in nicknames_direct(typed) else 90.0), "nickname"
         else:
             distance = OSA.distance(typed, word, score_cutoff=2)
             if distance <= 2 and min(len(typed), len(word)) > 2 * distance:
@@ -142,14 +145,15 @@ def _word_score(typed: str, name_words: Sequence[str]) -> tuple[float, str]:
     return best, why
 
 
-def _score(typed: list[str], query: str, name: str) -> tuple[float, bool, tuple[str, ...]]:
+def _score(typed: list[str], query: str, name: str, given: int) -> tuple[float, bool, tuple[str, ...]]:
+    """`given`: how many of the name's words are its forename."""
     name_words = name.split()
     if not name_words:
         return 0.0, False, ()
     exact = sorted(typed) == sorted(name_words)
     if exact:
         return 100.0, True, ("exact name",)
-    scored = [_word_score(w, name_words) for w in typed]
+    scored = [_word_score(w, name_words, given) for w in typed]
     weights = [len(w) for w in typed]
     by_words = sum(s * n for (s, _), n in zip(scored, weights, strict=True)) / sum(weights)
     if len(name_words) > len(typed):  # words of the name the query did not give
@@ -185,10 +189,12 @@ def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
     query = " ".join(typed)
     DICTIONARY.refresh()
     expanded = [DICTIONARY.expand(w) for w in typed]
-    rows = _rows(_pairs(expanded))
-    capped = len(rows) >= ROW_CAP
-    if capped:  # so common a name that only its exact words are worth reading
-        rows = _rows(_pairs([{w} for w in typed]))
+    rows = _rows(_pairs([{w} for w in typed]))
+    capped = len(rows) >= EXACT_ENOUGH
+    if not capped:  # else the words as typed name more people than a page shows: fuzzy ones
+        rows = _rows(_pairs(expanded))  # would rank below every one of them
+        if len(rows) >= ROW_CAP:
+            capped, rows = True, _rows(_pairs([{w} for w in typed]))
     window: frozenset[dt.date] = frozenset()
     born_rows: list[Row] = []
     if date_of_birth is not None:
@@ -198,7 +204,7 @@ def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
 
     def score_rows(found: Iterable[Row], floor: float) -> None:
         for person_id, kind, forename, surname, name, born, restricted in found:
-            score, exact, why = _score(typed, query, name)
+            score, exact, why = _score(typed, query, name, len(words(forename)))
             if score < floor:
                 continue
             current = best.get(person_id)
@@ -212,6 +218,7 @@ def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
                     why,
                     born,
                     bool(restricted),
+                    fuzz.ratio(query, name),
                 )
 
     score_rows(rows, MIN_SCORE)
@@ -219,11 +226,11 @@ def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
     if len(typed) > 1 and not any(c.exact for c in best.values()):
         # A word too far from every dictionary word to be expanded to the right one: the
         # rarest of the other words, alone, if it is rare enough to read every name with it.
-        for i in range(len(typed)):
-            alone = _pairs([expanded[i]])
+        for word in typed:
+            alone = _pairs([{word} | nickname_group(word)])
             if 0 < PersonName.objects.filter(alone).order_by()[: RARE_WORD + 1].count() <= RARE_WORD:
                 score_rows(_rows(alone, RARE_WORD), MIN_SCORE)
-    ranked = sorted(best.values(), key=lambda c: (not c.exact, -c.score, c.person_id))
+    ranked = sorted(best.values(), key=lambda c: (not c.exact, -c.score, -c.closeness, c.person_id))
     found = Found(ranked, window, capped=capped, exact_total=sum(1 for c in ranked if c.exact))
     if window:
         found.date_missed = not any(c.date_of_birth in window for c in ranked)
@@ -237,7 +244,9 @@ def _narrowed(
     ranked = found.candidates
     if date_of_birth is not None and not found.date_missed:
         ranked = [c for c in ranked if c.date_of_birth in found.date_window]
-        ranked.sort(key=lambda c: (not c.exact, c.date_of_birth != date_of_birth, -c.score, c.person_id))
+        ranked.sort(
+            key=lambda c: (not c.exact, c.date_of_birth != date_of_birth, -c.score, -c.closeness, c.person_id)
+        )
     if age is not None:
         today = on or local_today()
         ranked = [c for c in ranked if c.date_of_birth is not None and age_on(c.date_of_birth, today) == age]
