@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from cshub.access.models import User
 from cshub.core import locks
@@ -90,4 +90,22 @@ def _write(
         )
         result.counts = write.write(parsed, run, actor=actor, progress=progress)  # and its audit events
     result.run = run
+    if result.rows >= ANALYZE_FROM_ROWS:
+        refresh_statistics()
     return result
+
+
+ANALYZE_FROM_ROWS = 10_000
+
+
+def refresh_statistics() -> None:
+    """After a large import, the planner's statistics describe the tables as they were: a
+    search for a child right after a council's first import would be planned for an empty
+    index (a million people searched by sequential scan). PostgreSQL's autovacuum catches
+    up in a minute or so; until then every query pays, so the import brings them up to date
+    itself (ANALYZE on PostgreSQL, PRAGMA optimize on SQLite)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("PRAGMA optimize")

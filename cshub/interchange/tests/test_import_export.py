@@ -285,3 +285,22 @@ def test_a_record_moved_to_another_child_shows_on_both_childrens_trails(db, tmp_
     for child in (kofi, ava):
         event = AuditEvent.objects.get(action=Action.IMPORT, child_id=child.pk, detail__import=second.run.pk)
         assert event.detail["changed"]["missing.missingepisode"] == {str(episode.pk): ["person_id"]}
+
+
+def test_a_large_import_brings_the_planners_statistics_up_to_date(db, tmp_path, monkeypatch):
+    """A search right after a council's first import must not be planned for empty tables."""
+    from django.db import connection
+
+    from cshub.interchange import importer
+
+    monkeypatch.setattr(importer, "ANALYZE_FROM_ROWS", 1)
+    assert run_import(folder(tmp_path, GOOD), actor=None).ok
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'people_personname' "
+                "AND last_analyze IS NOT NULL"
+            )
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'people_personname'")
+        assert cursor.fetchone()[0] >= 1
