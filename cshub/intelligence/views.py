@@ -1,0 +1,313 @@
+"""Intelligence pages: thin, typed; every write through `actions`, every child through
+the access helper; every view of a subject or a network audited like a child's page."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cshub.access.decorators import require_perm
+from cshub.access.models import User
+from cshub.access.permissions import Perm
+from cshub.audit.events import record_event, record_views
+from cshub.audit.models import Action
+from cshub.intelligence import actions, analysis, queries
+from cshub.intelligence.alerts import adult_threshold
+from cshub.intelligence.forms import GradingForm, LinkForm, NetworkFilterForm, SubjectForm
+from cshub.intelligence.models import Alert, Link, Subject, SubjectKind
+from cshub.people.access import get_child_for_user, may_see
+from cshub.people.models import Person
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _subject_for(user: User, pk: int) -> Subject:
+    """A subject; an adult of concern only when the user may see their person record."""
+    subject = get_object_or_404(Subject.objects.select_related("person"), pk=pk)
+    if subject.person is not None and not may_see(user, subject.person):
+        raise Http404("No such subject")
+    return subject
+
+
+def _filters(request: HttpRequest) -> tuple[NetworkFilterForm, queries.Filters]:
+    form = NetworkFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, queries.Filters(
+            hops=data["hops"] or 2,
+            link_type=data["link_type"],
+            since=data["since"],
+            assessment=data["assessment"],
+        )
+    return form, queries.Filters()
+
+
+def _audit_network(user: User, rows: list[queries.Row], obj: Any, part: str, child_id: int | None) -> None:
+    record_event(user, Action.VIEW, obj, child_id=child_id, detail={"part": part, "links": len(rows)})
+    record_views(user, {r.child.pk for r in rows if r.child is not None}, part=part)
+
+
+def _table(user: User, **context: Any) -> dict[str, Any]:
+    return {
+        "restricted_record": queries.RESTRICTED_RECORD,
+        "restricted_item": queries.RESTRICTED_ITEM,
+        "police": actions.is_police(user),
+        **context,
+    }
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE, Perm.VIEW_AGGREGATES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Counts for everyone allowed here; names (subjects, children, alerts) only with
+    intelligence, and a child whose record the user may not see as "a restricted record"."""
+    user = _user(request)
+    n = adult_threshold()
+    g = analysis.load(user)
+    groups = analysis.connected_groups(g)
+    adults = analysis.adults_linked_to(g, n)
+    places = analysis.hotspots(g, n)
+    pairs = analysis.children_sharing(g)
+    key = analysis.key_adults(g)
+    counts = {
+        label: k for kind, label in SubjectKind.choices if (k := Subject.objects.filter(kind=kind).count())
+    }
+    context: dict[str, Any] = {
+        "counts": counts,
+        "links": Link.objects.count(),
+        "alerts_count": Alert.objects.count(),
+        "names": user.has(Perm.VIEW_INTELLIGENCE),
+        "n": n,
+        "days": analysis.HOTSPOT_DAYS,
+        "figures": [
+            ("Connected groups with two children or more", len(groups)),
+            (f"Adults of concern linked to {n} children or more", len(adults)),
+            (f"Places linked to {n} children or more in the last {analysis.HOTSPOT_DAYS} days", len(places)),
+            ("Pairs of children who share two subjects or more", len(pairs)),
+        ],
+    }
+    if user.has(Perm.VIEW_INTELLIGENCE):
+        child_ids = {c for grp in groups for c in grp.children} | {c for _, cs in adults + places for c in cs}
+        child_ids |= {c for a, b, _ in pairs for c in (a, b)}
+        visible = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=child_ids)}
+        subject_ids = {s for grp in groups for s in grp.subjects} | {s for s, _ in adults + places + key}
+        subjects = Subject.objects.in_bulk(list(subject_ids))
+
+        def people(ids: Iterable[int]) -> list[Person | None]:
+            return [visible.get(i) for i in sorted(ids)]
+
+        context |= {
+            "restricted_record": queries.RESTRICTED_RECORD,
+            "proposed": Subject.objects.proposed().annotate(k=Count("links_in"))[:50],
+            "alerts": Alert.objects.select_related("subject")[:20],
+            "groups": [(people(grp.children), [subjects[s] for s in grp.subjects]) for grp in groups[:20]],
+            "adults": [(subjects[s], people(cs)) for s, cs in adults],
+            "places": [(subjects[s], people(cs)) for s, cs in places],
+            "pairs": [(visible.get(a), visible.get(b), k) for a, b, k in pairs[:50]],
+            "key": [(subjects[s], round(score, 1)) for s, score in key],
+            "subjects": Subject.objects.confirmed()
+            .annotate(k=Count("links_in"))
+            .order_by("-k", "kind", "name")[:100],
+        }
+        record_views(user, list(visible), part="intelligence dashboard")
+    return render(request, "intelligence/dashboard.html", context)
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE)
+def subject(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    with transaction.atomic():
+        found = _subject_for(user, pk)
+        form, f = _filters(request)
+        rows = queries.network(
+            user, queries.Node("subject", found.pk), queries.Filters(1, f.link_type, f.since, f.assessment)
+        )
+        _audit_network(user, rows, found, "intelligence subject", found.person_id)
+    return render(
+        request,
+        "intelligence/subject.html",
+        _table(user, subject=found, rows=rows, form=form, may_record=user.has(Perm.RECORD_INTELLIGENCE)),
+    )
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE)
+def subject_network(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    with transaction.atomic():
+        found = _subject_for(user, pk)
+        form, f = _filters(request)
+        rows = queries.network(user, queries.Node("subject", found.pk), f)
+        _audit_network(user, rows, found, "intelligence network", found.person_id)
+    return render(
+        request,
+        "intelligence/network.html",
+        _table(user, around=str(found), subject=found, rows=rows, form=form),
+    )
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE)
+def child_network(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    with transaction.atomic():
+        child = get_child_for_user(user, pk, part="intelligence network")
+        form, f = _filters(request)
+        rows = queries.network(user, queries.Node("child", child.pk), f)
+        record_views(
+            user,
+            {r.child.pk for r in rows if r.child is not None and r.child.pk != child.pk},
+            part="intelligence network",
+        )
+    return render(
+        request,
+        "intelligence/network.html",
+        _table(
+            user,
+            around=child.full_name,
+            child=child,
+            rows=rows,
+            form=form,
+            may_record=user.has(Perm.RECORD_INTELLIGENCE),
+        ),
+    )
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_http_methods(["GET", "POST"])
+def new_subject(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SubjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.create_subject(
+                actions.SubjectDetails(
+                    kind=data["kind"],
+                    name=data["name"],
+                    person_id=data["person"],
+                    place_kind=data["place_kind"],
+                    postcode=data["postcode"],
+                    ward=data["ward"],
+                    platform=data["platform"],
+                    group_kind=data["group_kind"],
+                    description=data["description"],
+                ),
+                actor=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{created.get_kind_display()} recorded")
+            return redirect("intelligence:subject", created.pk)
+    return render(request, "intelligence/subject_form.html", {"form": form})
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    found = _subject_for(user, pk)
+    try:
+        kept = actions.confirm_subject(found, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("intelligence:subject", found.pk)
+    messages.success(request, "Subject confirmed")
+    return redirect("intelligence:subject", kept.pk)
+
+
+def _grading_from(form: GradingForm | None) -> actions.Grading | None:
+    if form is None or not form.is_bound or not form.is_valid():
+        return None
+    d = form.cleaned_data
+    return actions.Grading(d["source_evaluation"], d["assessment"], d["handling"], tuple(d["agencies"]))
+
+
+def _new_link(request: HttpRequest, *, child_id: int | None, from_subject: Subject | None) -> HttpResponse:
+    user = _user(request)
+    police = actions.is_police(user)
+    posted = request.POST if request.method == "POST" else None
+    form = LinkForm(posted, exclude=from_subject.pk if from_subject else None)
+    grading_form = GradingForm(posted, prefix="grade") if police else None
+    graded = posted is not None and police and posted.get("grade-source_evaluation")
+    if posted is not None and form.is_valid() and (not graded or (grading_form and grading_form.is_valid())):
+        d = form.cleaned_data
+        target = _subject_for(user, d["subject"])
+        try:
+            actions.record_link(
+                actions.LinkDetails(
+                    subject=target,
+                    link_type=d["link_type"],
+                    source_type=d["source_type"],
+                    child_id=child_id,
+                    from_subject=from_subject,
+                    first_seen=d["first_seen"],
+                    last_seen=d["last_seen"],
+                    detail=d["detail"],
+                    grading=_grading_from(grading_form) if graded else None,
+                ),
+                actor=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Link recorded")
+            if child_id is not None:
+                return redirect("intelligence:child_network", child_id)
+            assert from_subject is not None
+            return redirect("intelligence:subject", from_subject.pk)
+    return render(
+        request,
+        "intelligence/link_form.html",
+        {"form": form, "grading_form": grading_form, "from_subject": from_subject, "child_id": child_id},
+    )
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_http_methods(["GET", "POST"])
+def new_child_link(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(_user(request), pk, part="new intelligence link")
+    return _new_link(request, child_id=child.pk, from_subject=None)
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_http_methods(["GET", "POST"])
+def new_subject_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _new_link(request, child_id=None, from_subject=_subject_for(_user(request), pk))
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_http_methods(["GET", "POST"])
+def grade(request: HttpRequest, pk: int) -> HttpResponse:
+    """A police officer grades a link (others: 403)."""
+    user = _user(request)
+    if not actions.is_police(user):
+        raise PermissionDenied
+    link = get_object_or_404(Link.objects.select_related("subject", "child"), pk=pk)
+    if link.child is not None:
+        get_child_for_user(user, link.child.pk, part="intelligence link grading")
+    form = GradingForm(
+        request.POST or None,
+        initial={
+            "source_evaluation": link.source_evaluation,
+            "assessment": link.assessment,
+            "handling": link.handling,
+            "agencies": link.agencies,
+        },
+    )
+    if request.method == "POST" and (grading := _grading_from(form)):
+        try:
+            actions.grade_link(link, grading, actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Link graded {link.grading}")
+            return redirect("intelligence:subject", link.subject_id)
+    return render(request, "intelligence/grade.html", {"form": form, "link": link})
