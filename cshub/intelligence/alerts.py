@@ -32,8 +32,8 @@ def _groups_of(subject: Subject) -> list[Subject]:
 
 def raise_alerts(link: Link, *, actor: User) -> list[Alert]:
     """Called by the actions inside the link's transaction."""
-    if link.child_id is None:
-        return []
+    if link.child_id is None or not link.subject.confirmed:
+        return []  # a proposed subject is a worker's match still to be confirmed
     assert link.child is not None
     earlier = Link.objects.filter(child_id=link.child_id).exclude(pk=link.pk)
     raised: list[Alert] = []

@@ -7,7 +7,8 @@ links as one undirected graph of children and subjects, read from the database o
 - children who share two or more subjects,
 - betweenness, to point at the adults who hold a network together.
 
-Links with handling code C are left out unless the reader's agency is among their
+Only confirmed subjects count (a proposed one is a match nobody has checked). Links with
+handling code C are left out unless the reader's agency is among their
 conditions (a count never reveals a restricted item's content)."""
 
 import datetime as dt
@@ -40,8 +41,9 @@ def load(user: User, *, today: dt.date | None = None) -> Graph:
     conditions = Link.objects.filter(handling=Handling.CONDITIONS).values_list("pk", "agencies")
     ours = [pk for pk, agencies in conditions if user.agency in (agencies or [])]
     readable = Q(handling=Handling.SHARE) | Q(named_users=user) | Q(pk__in=ours)
+    confirmed = Q(subject__confirmed=True) & (Q(from_subject__isnull=True) | Q(from_subject__confirmed=True))
     rows = (
-        Link.objects.filter(readable)
+        Link.objects.filter(readable, confirmed)
         .distinct()
         .values_list("child_id", "from_subject_id", "subject_id", "subject__kind", "last_seen", "recorded_at")
     )

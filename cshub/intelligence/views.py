@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context |= {
             "restricted_record": queries.RESTRICTED_RECORD,
             "proposed": Subject.objects.proposed().annotate(k=Count("links_in"))[:50],
-            "alerts": Alert.objects.select_related("subject")[:20],
+            "alerts": Alert.objects.select_related("subject", "link")[:20],
             "groups": [(people(grp.children), [subjects[s] for s in grp.subjects]) for grp in groups[:20]],
             "adults": [(subjects[s], people(cs)) for s, cs in adults],
             "places": [(subjects[s], people(cs)) for s, cs in places],

@@ -60,13 +60,16 @@ def forwards(apps, schema_editor):
         key, name = _key(kind, entry.value)
         subject = subjects.get((kind, key))
         if subject is None:
-            subject = subjects[(kind, key)] = Subject.objects.create(
+            subject = Subject.objects.filter(kind=kind, key=key[:200]).order_by("-confirmed", "id").first()
+        if subject is None:
+            subject = Subject.objects.create(
                 kind=kind,
                 name=name[:200],
                 key=key[:200],
                 confirmed=False,
                 place_kind="OTHER" if kind == "PLACE" else "",
             )
+        subjects[(kind, key)] = subject
         interview = entry.interview
         episode = interview.missing_episode
         seen = (interview.completed_at or episode.returned_at or episode.reported_at).date()

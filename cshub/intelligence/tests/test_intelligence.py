@@ -300,3 +300,37 @@ def test_the_entry_forms_record_through_the_actions(hub, personas, client_for):
         },
     )
     assert linked.status_code == 302 and Link.objects.filter(subject=phone, child=hub["child"]).exists()
+
+
+def test_a_proposed_adult_named_by_several_children_raises_no_alert_until_confirmed(hub, personas, settings):
+    settings.CSHUB_INTEL_ADULT_CHILDREN = 2
+    worker = personas["missing_worker"]
+    for child in (hub["child"], make_child(worker, "Ola", "Brennock")):
+        _interview(child, worker, (("PERSON", "'Jay', about 20", "Gives lifts"),))
+    jay = Subject.objects.get(kind="ADULT", confirmed=False)
+    assert jay.links_in.count() == 2 and not Alert.objects.exists()
+
+
+def test_the_data_migration_turns_existing_interview_entries_into_subjects_and_links(hub, personas):
+    import importlib
+    from unittest import mock
+
+    from django.apps import apps
+
+    from cshub.missing import signals
+
+    migration = importlib.import_module("cshub.intelligence.migrations.0002_seed_and_capture")
+    worker = personas["missing_worker"]
+    other = make_child(worker, "Ola", "Brennock")
+    with mock.patch.object(signals.interview_recorded, "send"):  # as before this room existed
+        _interview(hub["child"], worker, (("VEHICLE", "ab12 cde", ""), ("PLACE", "Flat 3, Larch Court", "")))
+        _interview(other, worker, (("VEHICLE", "AB12CDE", "picked up"), ("PHONE", "07700 900123", "")))
+    assert not Link.objects.filter(source_type="RETURN_INTERVIEW").exists()
+    migration.forwards(apps, None)
+    car = Subject.objects.get(kind="VEHICLE")
+    assert car.key == "AB12CDE" and not car.confirmed
+    assert set(car.links_in.values_list("child__surname", flat=True)) == {"Ashcombe", "Brennock"}
+    assert Subject.objects.get(kind="PHONE").key == "+447700900123"
+    assert Link.objects.filter(source_type="RETURN_INTERVIEW").count() == 4
+    migration.forwards(apps, None)  # run twice: nothing new
+    assert Link.objects.filter(source_type="RETURN_INTERVIEW").count() == 4
