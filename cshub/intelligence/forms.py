@@ -30,11 +30,11 @@ class SubjectForm(GovukForm):
         help_text="A place's name or address; a registration like AB12 CDE; a phone number like 07700 900123",
     )
     person = forms.IntegerField(
-        label="Adult of concern: their record number in the person index",
+        label="Adult of concern: their record number in the person index (optional)",
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text="Add the adult on 'Add a person' first if they have no record",
+        help_text="Or give their name above and choose them from the adults found",
     )
     place_kind = forms.ChoiceField(label="Kind of place", choices=_blank(PlaceKind.choices), required=False)
     postcode = forms.CharField(label="Postcode", required=False, max_length=8)

@@ -22,7 +22,8 @@ from cshub.intelligence.alerts import adult_threshold
 from cshub.intelligence.forms import GradingForm, LinkForm, NetworkFilterForm, SubjectForm
 from cshub.intelligence.models import Alert, Link, Subject, SubjectKind
 from cshub.people.access import get_child_for_user, may_see
-from cshub.people.models import Person
+from cshub.people.models import Person, PersonType
+from cshub.people.search import search_people
 
 
 def _user(request: HttpRequest) -> User:
@@ -184,8 +185,20 @@ def child_network(request: HttpRequest, pk: int) -> HttpResponse:
 def new_subject(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = SubjectForm(request.POST or None)
+    matches: list[Any] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["kind"] == SubjectKind.ADULT and not data["person"]:
+            matches = _adults_named(user, data["name"]) if data["name"].strip() else []
+            if not matches:
+                form.add_error(
+                    "name",
+                    "Enter the adult's name to find their record in the person index"
+                    if not data["name"].strip()
+                    else "No adult you may see in the person index has a name like this: add them on "
+                    "'Add a person' first",
+                )
+            return render(request, "intelligence/subject_form.html", {"form": form, "matches": matches})
         try:
             created = actions.create_subject(
                 actions.SubjectDetails(
@@ -206,7 +219,16 @@ def new_subject(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{created.get_kind_display()} recorded")
             return redirect("intelligence:subject", created.pk)
-    return render(request, "intelligence/subject_form.html", {"form": form})
+    return render(request, "intelligence/subject_form.html", {"form": form, "matches": matches})
+
+
+def _adults_named(user: User, name: str) -> list[Any]:
+    """Adults in the person index the user may see, with a name like this (the person
+    search), each on the adult's audit trail as seen."""
+    adults = Person.objects.visible_to(user).filter(person_type=PersonType.ADULT)
+    found = search_people(adults, name, limit=10)
+    record_views(user, [m.person.pk for m in found], part="adult of concern search")
+    return found
 
 
 @require_perm(Perm.RECORD_INTELLIGENCE)

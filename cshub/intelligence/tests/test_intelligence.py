@@ -334,3 +334,20 @@ def test_the_data_migration_turns_existing_interview_entries_into_subjects_and_l
     assert Link.objects.filter(source_type="RETURN_INTERVIEW").count() == 4
     migration.forwards(apps, None)  # run twice: nothing new
     assert Link.objects.filter(source_type="RETURN_INTERVIEW").count() == 4
+
+
+def test_an_adult_of_concern_is_found_by_name_in_the_person_index_and_chosen(hub, personas, client_for):
+    adult = _adult(personas["practitioner"])
+    client = client_for("practitioner")
+    found = client.post(reverse("intelligence:new_subject"), {"kind": "ADULT", "name": "Dean Marlow"})
+    page = found.content.decode()
+    assert found.status_code == 200 and "Which adult is it?" in page and f'value="{adult.pk}"' in page
+    assert not Subject.objects.filter(kind="ADULT").exists()
+    nobody = client.post(
+        reverse("intelligence:new_subject"), {"kind": "ADULT", "name": "Zebedee Quartermaine"}
+    )
+    assert "add them on" in nobody.content.decode()
+    chosen = client.post(
+        reverse("intelligence:new_subject"), {"kind": "ADULT", "name": "Dean Marlow", "person": adult.pk}
+    )
+    assert chosen.status_code == 302 and Subject.objects.get(kind="ADULT").person == adult
