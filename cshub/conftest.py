@@ -235,7 +235,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     )
     link = intelligence.record_link(
         intelligence.LinkDetails(
-            subject=subject, link_type="SEEN_AT", source_type="POLICE", child_id=child.pk
+            subject=subject, link_type="SEEN_AT", source_type="CASE_NOTE", child_id=child.pk
         ),
         actor=worker,
     )

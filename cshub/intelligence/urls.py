@@ -12,5 +12,7 @@ urlpatterns = [
     path("intelligence/subjects/<int:pk>/link/", views.new_subject_link, name="new_subject_link"),
     path("intelligence/links/<int:pk>/grade/", views.grade, name="grade"),
     path("children/<int:pk>/intelligence/", views.child_network, name="child_network"),
+    path("intelligence/subjects/<int:pk>/export/", views.subject_export, name="subject_export"),
+    path("children/<int:pk>/intelligence/export/", views.child_export, name="child_export"),
     path("children/<int:pk>/intelligence/link/", views.new_child_link, name="new_child_link"),
 ]

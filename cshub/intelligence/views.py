@@ -17,7 +17,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
-from cshub.intelligence import actions, analysis, queries
+from cshub.intelligence import actions, analysis, export, queries
 from cshub.intelligence.alerts import adult_threshold
 from cshub.intelligence.forms import GradingForm, LinkForm, NetworkFilterForm, SubjectForm
 from cshub.intelligence.models import Alert, Link, Subject, SubjectKind
@@ -333,3 +333,35 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Link graded {link.grading}")
             return redirect("intelligence:subject", link.subject_id)
     return render(request, "intelligence/grade.html", {"form": form, "link": link})
+
+
+def _export(request: HttpRequest, start: queries.Node, around: Any, child_id: int | None) -> HttpResponse:
+    user = _user(request)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "anx"):
+        fmt = "csv"
+    _, f = _filters(request)
+    with transaction.atomic():
+        rows = queries.network(user, start, f)
+        try:
+            content, content_type, name = export.render(rows, user, fmt, around=around, child_id=child_id)
+        except export.EmptyView as exc:
+            messages.error(request, str(exc))
+            if start.kind == "child":
+                return redirect("intelligence:child_network", start.pk)
+            return redirect("intelligence:subject_network", start.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE)
+def child_export(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(_user(request), pk, audit=False)
+    return _export(request, queries.Node("child", child.pk), child, child.pk)
+
+
+@require_perm(Perm.VIEW_INTELLIGENCE)
+def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _subject_for(_user(request), pk)
+    return _export(request, queries.Node("subject", found.pk), found, found.person_id)
