@@ -104,3 +104,45 @@ def network(user: User, start: Node, f: Filters) -> list[Row]:
 
 def subject_children(subject: Subject) -> set[int]:
     return set(Link.objects.filter(subject=subject, child__isnull=False).values_list("child_id", flat=True))
+
+
+def graph_elements(rows: list[Row], start: Node) -> dict[str, list[dict[str, str]]]:
+    """The rows the reader may see as Cytoscape elements (the drawn network): the same
+    content as the table, a restricted child as "a restricted record" without a name."""
+    nodes: dict[str, dict[str, str]] = {}
+    edges: list[dict[str, str]] = []
+    for r in rows:
+        if not r.visible:
+            continue
+        link = r.link
+        if link.child_id is not None:
+            if r.child_hidden or r.child is None:
+                a = {"id": f"restricted-{link.pk}", "label": RESTRICTED_RECORD, "kind": "restricted"}
+            else:
+                a = {"id": f"child-{r.child.pk}", "label": r.child.full_name, "kind": "child"}
+        else:
+            assert link.from_subject is not None
+            a = {
+                "id": f"subject-{link.from_subject.pk}",
+                "label": link.from_subject.name,
+                "kind": link.from_subject.kind.lower(),
+            }
+        b = {
+            "id": f"subject-{link.subject.pk}",
+            "label": link.subject.name,
+            "kind": link.subject.kind.lower(),
+        }
+        for node in (a, b):
+            nodes.setdefault(node["id"], node)
+        edges.append(
+            {
+                "id": f"link-{link.pk}",
+                "source": a["id"],
+                "target": b["id"],
+                "label": link.get_link_type_display(),
+            }
+        )
+    centre = f"{start.kind}-{start.pk}"
+    if centre in nodes:
+        nodes[centre]["centre"] = "yes"
+    return {"nodes": list(nodes.values()), "edges": edges}

@@ -175,6 +175,7 @@ def child_network(request: HttpRequest, pk: int) -> HttpResponse:
             child=child,
             rows=rows,
             form=form,
+            graph=queries.graph_elements(rows, queries.Node("child", child.pk)),
             may_record=user.has(Perm.RECORD_INTELLIGENCE),
         ),
     )

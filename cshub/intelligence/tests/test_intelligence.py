@@ -351,3 +351,25 @@ def test_an_adult_of_concern_is_found_by_name_in_the_person_index_and_chosen(hub
         reverse("intelligence:new_subject"), {"kind": "ADULT", "name": "Dean Marlow", "person": adult.pk}
     )
     assert chosen.status_code == 302 and Subject.objects.get(kind="ADULT").person == adult
+
+
+def test_the_network_page_holds_the_drawing_data_without_restricted_names(hub, personas, client_for):
+    manager = personas["team_manager"]
+    hotel = actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Harbour Hotel", place_kind="HOTEL"), actor=manager
+    )
+    for child in (hub["child"], hub["restricted"]):
+        _link(child, hotel, manager, source_type="CASE_NOTE")
+    page = (
+        client_for("practitioner")
+        .get(reverse("intelligence:child_network", args=[hub["child"].pk]))
+        .content.decode()
+    )
+    assert (
+        'id="network-data"' in page
+        and "intelligence/network.js" in page
+        and "data-network-graph hidden" in page
+    )
+    data = page[page.index('id="network-data"') :]
+    data = data[: data.index("</script>")]
+    assert "Harbour Hotel" in data and "a restricted record" in data and "Cinderwick" not in data
