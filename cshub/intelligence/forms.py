@@ -84,7 +84,7 @@ class LinkForm(GovukForm):
         ]
 
 
-class NetworkFilterForm(forms.Form):
+class NetworkFilterForm(GovukForm):
     hops = forms.TypedChoiceField(
         label="Steps out", coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")], required=False, initial=2
     )

@@ -150,7 +150,14 @@ def subject_network(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intelligence/network.html",
-        _table(user, around=str(found), subject=found, rows=rows, form=form),
+        _table(
+            user,
+            around=found.name,
+            subject=found,
+            rows=rows,
+            form=form,
+            graph=queries.graph_elements(rows, queries.Node("subject", found.pk)),
+        ),
     )
 
 

@@ -373,3 +373,10 @@ def test_the_network_page_holds_the_drawing_data_without_restricted_names(hub, p
     data = page[page.index('id="network-data"') :]
     data = data[: data.index("</script>")]
     assert "Harbour Hotel" in data and "a restricted record" in data and "Cinderwick" not in data
+    around = (
+        client_for("practitioner")
+        .get(reverse("intelligence:subject_network", args=[hotel.pk]))
+        .content.decode()
+    )
+    title = around[around.index("<title>") : around.index("</title>")]
+    assert "<script" not in title and '"nodes": [' in around and "Kofi Ashcombe" in around

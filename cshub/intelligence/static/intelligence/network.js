@@ -1,5 +1,5 @@
 // The network drawn with Cytoscape.js (served from /assets/vendor, no CDN), from the JSON
-// the page holds (the same links as its table). Without JavaScript the table is the page.
+// the page holds (the same links as its table, which also names each link's type). Without JavaScript the table is the page.
 import cytoscape from "/assets/vendor/cytoscape.esm.min.js";
 
 const data = document.getElementById("network-data");
@@ -32,8 +32,6 @@ if (data && box) {
       {
         selector: "edge",
         style: {
-          label: "data(label)",
-          "font-size": 9,
           width: 1.5,
           "line-color": "#6f777b",
           "target-arrow-shape": "triangle",
@@ -42,6 +40,6 @@ if (data && box) {
         },
       },
     ],
-    layout: { name: "cose", animate: false },
+    layout: { name: "cose", animate: false, nodeRepulsion: () => 12000, idealEdgeLength: () => 90 },
   });
 }
