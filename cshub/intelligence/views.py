@@ -17,10 +17,11 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
+from cshub.core.ids import parse_id
 from cshub.intelligence import actions, analysis, export, queries
 from cshub.intelligence.alerts import adult_threshold
 from cshub.intelligence.forms import GradingForm, LinkForm, NetworkFilterForm, SubjectForm
-from cshub.intelligence.models import Alert, Link, Subject, SubjectKind
+from cshub.intelligence.models import Alert, GradingRule, Link, SourceType, Subject, SubjectKind
 from cshub.people.access import get_child_for_user, may_see
 from cshub.people.models import Person, PersonType
 from cshub.people.search import search_people
@@ -86,6 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "links": Link.objects.count(),
         "alerts_count": Alert.objects.count(),
         "names": user.has(Perm.VIEW_INTELLIGENCE),
+        "perms_rules": user.has(Perm.VIEW_TEAM_CASELOAD),
         "n": n,
         "days": analysis.HOTSPOT_DAYS,
         "figures": [
@@ -132,10 +134,15 @@ def subject(request: HttpRequest, pk: int) -> HttpResponse:
             user, queries.Node("subject", found.pk), queries.Filters(1, f.link_type, f.since, f.assessment)
         )
         _audit_network(user, rows, found, "intelligence subject", found.person_id)
+        may_record = user.has(Perm.RECORD_INTELLIGENCE)
+        proposed_adult = not found.confirmed and found.kind == SubjectKind.ADULT and may_record
+        # A proposal is what the child said ("'Jay', about 20"): search by the name part.
+        said = found.name.split(",")[0].strip(" '\"")
+        matches = _adults_named(user, said) if proposed_adult and said else []
     return render(
         request,
         "intelligence/subject.html",
-        _table(user, subject=found, rows=rows, form=form, may_record=user.has(Perm.RECORD_INTELLIGENCE)),
+        _table(user, subject=found, rows=rows, form=form, may_record=may_record, matches=matches),
     )
 
 
@@ -245,7 +252,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = _subject_for(user, pk)
     try:
-        kept = actions.confirm_subject(found, actor=user)
+        kept = actions.confirm_subject(found, actor=user, person_id=parse_id(request.POST.get("person")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("intelligence:subject", found.pk)
@@ -373,3 +380,40 @@ def child_export(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
     found = _subject_for(_user(request), pk)
     return _export(request, queries.Node("subject", found.pk), found, found.person_id)
+
+
+@require_perm(Perm.VIEW_TEAM_CASELOAD)
+@require_http_methods(["GET", "POST"])
+def grading_rules(request: HttpRequest) -> HttpResponse:
+    """The grading a captured link gets from its source type until a police officer grades
+    it: the hub sets it (managers)."""
+    user = _user(request)
+    rules = {r.source_type: r for r in GradingRule.objects.all()}
+    posted = request.POST.get("source_type") if request.method == "POST" else None
+    forms = []
+    for value, label in SourceType.choices:
+        rule = rules.get(value)
+        initial = (
+            {
+                "source_evaluation": rule.source_evaluation,
+                "assessment": rule.assessment,
+                "handling": rule.handling,
+            }
+            if rule
+            else dict(
+                zip(("source_evaluation", "assessment", "handling"), actions.DEFAULT_GRADING, strict=True)
+            )
+        )
+        form = GradingForm(request.POST if posted == value else None, initial=initial, prefix=value.lower())
+        if posted == value and (grading := _grading_from(form)):
+            try:
+                actions.set_grading_rule(value, grading, actor=user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"Links from a {label.lower()} are now graded {grading.code} by rule"
+                )
+                return redirect("intelligence:grading_rules")
+        forms.append((value, label, form))
+    return render(request, "intelligence/grading_rules.html", {"forms": forms})

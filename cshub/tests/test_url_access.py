@@ -136,6 +136,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "intelligence:new_subject_link": ({"pk": "subject"}, only(P, M), 302),
     "intelligence:grade": ({"pk": "link"}, dict.fromkeys(ROLES, 403), 302),  # police officers only
     "intelligence:child_network": ({"pk": "child"}, only(P, M, MW), 302),
+    "intelligence:grading_rules": ({}, only(M), 302),
     "intelligence:child_export": ({"pk": "child"}, only(P, M, MW), 302),
     "intelligence:subject_export": ({"pk": "subject"}, only(P, M, MW), 302),
     "intelligence:new_child_link": ({"pk": "child"}, only(P, M), 302),

@@ -380,3 +380,39 @@ def test_the_network_page_holds_the_drawing_data_without_restricted_names(hub, p
     )
     title = around[around.index("<title>") : around.index("</title>")]
     assert "<script" not in title and '"nodes": [' in around and "Kofi Ashcombe" in around
+
+
+def test_the_hub_sets_the_grading_by_rule_for_captured_links(hub, personas, client_for):
+    client = client_for("team_manager")
+    url = reverse("intelligence:grading_rules")
+    bad = client.post(url, {"source_type": "RETURN_INTERVIEW", "return_interview-source_evaluation": "7"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    saved = client.post(
+        url,
+        {
+            "source_type": "RETURN_INTERVIEW",
+            "return_interview-source_evaluation": "1",
+            "return_interview-assessment": "B",
+            "return_interview-handling": "P",
+        },
+    )
+    assert saved.status_code == 302
+    _interview(hub["child"], personas["missing_worker"], (("VEHICLE", "AB12 CDE", ""),))
+    link = Link.objects.get(source_type="RETURN_INTERVIEW")
+    assert link.grading == "1BP" and link.graded_by_rule
+    assert AuditEvent.objects.filter(object_type="intelligence.gradingrule", action="UPDATE").exists()
+
+
+def test_a_proposed_adult_is_confirmed_as_a_person_index_adult(hub, personas, client_for):
+    worker = personas["practitioner"]
+    _interview(hub["child"], personas["missing_worker"], (("PERSON", "Dean Marlo, about 30", ""),))
+    proposed = Subject.objects.get(kind="ADULT", confirmed=False)
+    adult = _adult(worker)
+    client = client_for("practitioner")
+    page = client.get(reverse("intelligence:subject", args=[proposed.pk])).content.decode()
+    assert "Which adult in the person index is it?" in page and f'value="{adult.pk}"' in page
+    refused = client.post(reverse("intelligence:confirm", args=[proposed.pk]), follow=True)
+    assert "Select the adult" in refused.content.decode()
+    client.post(reverse("intelligence:confirm", args=[proposed.pk]), {"person": adult.pk})
+    proposed.refresh_from_db()
+    assert proposed.confirmed and proposed.person == adult and proposed.name == "Dean Marlowe"
