@@ -416,3 +416,8 @@ def test_a_proposed_adult_is_confirmed_as_a_person_index_adult(hub, personas, cl
     client.post(reverse("intelligence:confirm", args=[proposed.pk]), {"person": adult.pk})
     proposed.refresh_from_db()
     assert proposed.confirmed and proposed.person == adult and proposed.name == "Dean Marlowe"
+
+
+def test_the_childs_page_leads_to_their_network(hub, client_for):
+    page = client_for("practitioner").get(reverse("casework:child", args=[hub["child"].pk])).content.decode()
+    assert reverse("intelligence:child_network", args=[hub["child"].pk]) in page and "1 link to" in page
