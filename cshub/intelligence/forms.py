@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from cshub.core.codes import Agency
+from cshub.core.codes import Agency, ExploitationType
 from cshub.core.forms import GovukDateField, GovukForm
 from cshub.intelligence.models import (
     Assessment,
@@ -94,4 +94,7 @@ class NetworkFilterForm(GovukForm):
     since = forms.DateField(label="Seen since (YYYY-MM-DD)", required=False, input_formats=["%Y-%m-%d"])
     assessment = forms.ChoiceField(
         label="Assessed at least", choices=[("", "Any"), *Assessment.choices], required=False
+    )
+    exploitation = forms.ChoiceField(
+        label="Children referred for", choices=[("", "Any"), *ExploitationType.choices], required=False
     )

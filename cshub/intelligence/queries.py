@@ -13,6 +13,7 @@ from django.db.models import Q
 from cshub.access.models import User
 from cshub.intelligence.models import Handling, Link, Subject
 from cshub.people.models import Person
+from cshub.referrals.models import Referral
 
 RESTRICTED_RECORD = "a restricted record"
 RESTRICTED_ITEM = "A restricted item (handling code C)"
@@ -39,6 +40,7 @@ class Filters:
     link_type: str = ""
     since: dt.date | None = None
     assessment: str = ""  # at least this good: A is best
+    exploitation: str = ""  # links from children referred for this type (and links between subjects)
 
 
 def _filtered(links: "Q", f: Filters) -> "list[Link]":
@@ -49,6 +51,9 @@ def _filtered(links: "Q", f: Filters) -> "list[Link]":
         qs = qs.filter(Q(last_seen__gte=f.since) | Q(last_seen__isnull=True, recorded_at__date__gte=f.since))
     if f.assessment:
         qs = qs.filter(assessment__lte=f.assessment)
+    if f.exploitation:
+        referred = Referral.objects.filter(primary_type=f.exploitation).values("person_id")
+        qs = qs.filter(Q(child__isnull=True) | Q(child_id__in=referred))
     return list(qs.order_by("subject__kind", "subject__name", "id"))
 
 

@@ -49,6 +49,7 @@ def _filters(request: HttpRequest) -> tuple[NetworkFilterForm, queries.Filters]:
             link_type=data["link_type"],
             since=data["since"],
             assessment=data["assessment"],
+            exploitation=data["exploitation"],
         )
     return form, queries.Filters()
 
@@ -131,7 +132,9 @@ def subject(request: HttpRequest, pk: int) -> HttpResponse:
         found = _subject_for(user, pk)
         form, f = _filters(request)
         rows = queries.network(
-            user, queries.Node("subject", found.pk), queries.Filters(1, f.link_type, f.since, f.assessment)
+            user,
+            queries.Node("subject", found.pk),
+            queries.Filters(1, f.link_type, f.since, f.assessment, f.exploitation),
         )
         _audit_network(user, rows, found, "intelligence subject", found.person_id)
         may_record = user.has(Perm.RECORD_INTELLIGENCE)

@@ -421,3 +421,21 @@ def test_a_proposed_adult_is_confirmed_as_a_person_index_adult(hub, personas, cl
 def test_the_childs_page_leads_to_their_network(hub, client_for):
     page = client_for("practitioner").get(reverse("casework:child", args=[hub["child"].pk])).content.decode()
     assert reverse("intelligence:child_network", args=[hub["child"].pk]) in page and "1 link to" in page
+
+
+def test_the_network_filters_by_the_exploitation_type_the_children_were_referred_for(
+    hub, personas, client_for
+):
+    from cshub.conftest import make_referral
+
+    worker = personas["practitioner"]
+    hotel = actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Harbour Hotel", place_kind="HOTEL"), actor=worker
+    )
+    cse = make_child(worker, "Ola", "Brennock")
+    make_referral(cse, worker, kind="CSE")
+    for child in (hub["child"], cse):
+        _link(child, hotel, worker, source_type="CASE_NOTE")
+    url = reverse("intelligence:subject_network", args=[hotel.pk])
+    page = client_for("practitioner").get(url, {"hops": "1", "exploitation": "CSE"}).content.decode()
+    assert "Ola Brennock" in page and "Kofi Ashcombe" not in page
