@@ -227,7 +227,22 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     )[1]
     from types import SimpleNamespace
 
+    from cshub.intelligence import actions as intelligence
+
+    subject = intelligence.create_subject(
+        intelligence.SubjectDetails(kind="PLACE", name="Station car park", place_kind="CAR_PARK"),
+        actor=worker,
+    )
+    link = intelligence.record_link(
+        intelligence.LinkDetails(
+            subject=subject, link_type="SEEN_AT", source_type="CASE_NOTE", child_id=child.pk
+        ),
+        actor=worker,
+    )
+
     return {
+        "subject": subject,
+        "link": link,
         "figure": SimpleNamespace(pk="missing.reports"),
         "held": held,
         "meeting": meeting,

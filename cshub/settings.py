@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cshub.contact",
     "cshub.language",
     "cshub.meetings",
+    "cshub.intelligence",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cshub.contact.urls")),
     path("", include("cshub.language.urls")),
     path("", include("cshub.meetings.urls")),
+    path("", include("cshub.intelligence.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),

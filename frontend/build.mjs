@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "frontend", "build");
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 const moj = join(root, "node_modules", "@ministryofjustice", "frontend", "moj");
+const cytoscape = join(root, "node_modules", "cytoscape", "dist");
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "vendor"), { recursive: true });
@@ -17,6 +18,8 @@ for (const [from, to] of [
   [join(govuk, "govuk-frontend.min.js"), "vendor/govuk-frontend.min.js"],
   [join(moj, "moj-frontend.min.css"), "vendor/moj-frontend.min.css"],
   [join(moj, "moj-frontend.min.js"), "vendor/moj-frontend.min.js"],
+  // The intelligence network drawn (its table works without it).
+  [join(cytoscape, "cytoscape.esm.min.mjs"), "vendor/cytoscape.esm.min.js"],
 ]) {
   cpSync(from, join(out, to));
 }

@@ -28,6 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             and (not user.has(Perm.WRITE_CASE_SUMMARY) or user.has(Perm.VIEW_TEAM_CASELOAD)),
         ),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
+        (
+            "Intelligence",
+            reverse("intelligence:dashboard"),
+            user.has(Perm.VIEW_INTELLIGENCE) or user.has(Perm.VIEW_AGGREGATES),
+        ),
         ("Access review", reverse("access_review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),

@@ -31,6 +31,8 @@ class Perm(models.TextChoices):
     RUN_MEETINGS = "run_meetings", "Prepare, chair and minute meetings"
     VIEW_MINUTES = "view_minutes", "Read meeting minutes and decisions"
     VIEW_POLICE_ONLY = "view_police_only", "See police-only information shared at meetings"
+    VIEW_INTELLIGENCE = "view_intelligence", "See intelligence: subjects, links and networks"
+    RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
 
 
 class RoleCode(models.TextChoices):
@@ -55,6 +57,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_CASEWORK,
         Perm.RUN_MEETINGS,
         Perm.VIEW_MINUTES,
+        Perm.VIEW_INTELLIGENCE,
+        Perm.RECORD_INTELLIGENCE,
     ],
     RoleCode.TEAM_MANAGER: [
         *_CASE_READ,
@@ -78,6 +82,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RUN_MEETINGS,
         Perm.VIEW_MINUTES,
         Perm.VIEW_POLICE_ONLY,
+        Perm.VIEW_INTELLIGENCE,
+        Perm.RECORD_INTELLIGENCE,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,
@@ -85,6 +91,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_REFERRAL,
         Perm.RECORD_MISSING,
         Perm.VIEW_MINUTES,
+        Perm.VIEW_INTELLIGENCE,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],

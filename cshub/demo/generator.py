@@ -24,6 +24,7 @@ from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.demo.meetings import make_meetings
+from cshub.demo.network import make_network
 from cshub.demo.practice import PracticeMaker
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
@@ -66,6 +67,7 @@ class Summary:
     referrals: int = 0
     episodes: int = 0
     closed: int = 0
+    intelligence_links: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
 
 
@@ -169,6 +171,7 @@ class HubGenerator:
             self._simulate(progress)
             self._restrict_some()
             self._recent_returns()
+            self.summary.intelligence_links = make_network(self.users, self.today, seed=self.seed)
             make_meetings(self.users, self.today, seed=self.seed)
         return self.summary
 

@@ -306,6 +306,15 @@ SOURCES: dict[str, Callable[[Meeting, Window], list[Candidate]]] = {
     SourceKind.FOR_ALLOCATION: waiting_for_allocation,
     SourceKind.HIGH_RISK: high_risk,
 }
+
+
+def register_source(kind: str, function: Callable[[Meeting, Window], list[Candidate]]) -> None:
+    """The agenda-rule hook: a room to the right of meetings (intelligence) adds a source
+    here at start-up, so meetings never imports it. A meeting uses the source when `kind`
+    is among its type's `sources`."""
+    SOURCES[kind] = function
+
+
 STANDING = {SourceKind.INTERVIEW_OVERDUE, SourceKind.ASSESSMENT_OVERDUE, SourceKind.OVERDUE_ACTION}
 
 

@@ -16,7 +16,7 @@ from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.dates import check_dates, format_datetime, plausible_birth, plausible_event, within_hours
 from cshub.core.limits import field_limit, too_long
-from cshub.missing import triggers
+from cshub.missing import signals, triggers
 from cshub.missing.models import (
     EntryKind,
     HeldReport,
@@ -111,6 +111,8 @@ def record_missing_episode(
         link=reverse("casework:child", args=[person.pk]),
     )
     triggers.evaluate(episode, actor=actor)
+    if episode.found_location or episode.found_with:
+        signals.episode_found.send(MissingEpisode, episode=episode, actor=actor)
     return episode
 
 
@@ -199,6 +201,7 @@ def record_return_interview(
         source=interview,
         link=reverse("casework:child", args=[episode.person_id]),
     )
+    signals.interview_recorded.send(ReturnInterview, interview=interview, actor=actor)
     return interview
 
 
@@ -248,6 +251,8 @@ def receive_police_report(
                 link=reverse("casework:child", args=[person.pk]),
             )
         triggers.evaluate(existing, actor=actor)
+        if {"found_location", "found_with"} & set(changed):
+            signals.episode_found.send(MissingEpisode, episode=existing, actor=actor)
     return existing, False
 
 

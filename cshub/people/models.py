@@ -208,6 +208,7 @@ class TimelineKind(models.TextChoices):
     ACTION_COMPLETED = "ACTION_COMPLETED", "Action completed"
     FLAGGED_FOR_MEETING = "FLAGGED_FOR_MEETING", "Brought to the daily meeting"
     MEETING_DECISION = "MEETING_DECISION", "Meeting decision"
+    INTELLIGENCE = "INTELLIGENCE", "Intelligence link"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):

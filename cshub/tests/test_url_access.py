@@ -127,6 +127,19 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
     "interchange:run": ({"pk": "import_run"}, only(M), 302),
+    # Names for those who work with children; counts for analysts and strategic leads.
+    "intelligence:dashboard": ({}, only(P, M, MW, A, SL), 302),
+    "intelligence:subject": ({"pk": "subject"}, only(P, M, MW), 302),
+    "intelligence:subject_network": ({"pk": "subject"}, only(P, M, MW), 302),
+    "intelligence:new_subject": ({}, only(P, M), 302),
+    "intelligence:confirm": ({"pk": "subject"}, only(P, M, ok=405), 302),
+    "intelligence:new_subject_link": ({"pk": "subject"}, only(P, M), 302),
+    "intelligence:grade": ({"pk": "link"}, dict.fromkeys(ROLES, 403), 302),  # police officers only
+    "intelligence:child_network": ({"pk": "child"}, only(P, M, MW), 302),
+    "intelligence:grading_rules": ({}, only(M), 302),
+    "intelligence:child_export": ({"pk": "child"}, only(P, M, MW), 302),
+    "intelligence:subject_export": ({"pk": "subject"}, only(P, M, MW), 302),
+    "intelligence:new_child_link": ({"pk": "child"}, only(P, M), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),

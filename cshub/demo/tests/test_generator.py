@@ -94,3 +94,21 @@ def test_synthetic_data_is_refused_where_real_accounts_exist(db, settings):
     assert refuse_real_database() is None
     create_user("real.person", agency="POLICE", roles=["practitioner"], actor=None)
     assert "not demo accounts" in (refuse_real_database() or "")
+
+
+def test_the_demo_holds_an_intelligence_network_made_through_the_actions(db):
+    from cshub.access.models import User
+    from cshub.intelligence import analysis
+    from cshub.intelligence.models import Alert, Link, Subject
+
+    summary = generate(seed=7, today=dt.date(2026, 11, 23), years=1, referrals_per_year=60)
+    police = User.objects.get(username="police")
+    g = analysis.load(police)
+    hotspots = {Subject.objects.get(pk=pk).name for pk, _ in analysis.hotspots(g, 3)}
+    assert {"Golden Fry, High Street", "Northern Rest Hotel"} <= hotspots
+    assert len(analysis.adults_linked_to(g, 3)) >= 2
+    assert Subject.objects.filter(kind="GROUP", group_kind="COUNTY_LINE").exists()
+    assert summary.intelligence_links == Link.objects.filter(recorded_by=police).count() > 20
+    assert Alert.objects.exists()
+    # Interview entries were captured as links too (proposed subjects for a worker to confirm).
+    assert Link.objects.filter(source_type="RETURN_INTERVIEW").exists()

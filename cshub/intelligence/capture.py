@@ -1,0 +1,175 @@
+"""Capture without retyping: return-interview entries and where (and with whom) a missing
+child was found become links to subjects, matched to subjects already known (a plate or
+phone in its normal form, an adult through the person-index search, a place by postcode
+and name) or proposed as new subjects for a worker to confirm.
+
+`missing` sends a signal from its actions (`missing.signals`), in their transaction;
+this room listens, so `missing` never imports it. Capture never stops the interview or
+the episode being recorded: an entry that cannot be captured is left as it is (it is
+still on the interview and on the "places and people" page)."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.audit.events import record_event
+from cshub.audit.models import Action
+from cshub.core.dates import LONDON
+from cshub.intelligence import normalise
+from cshub.intelligence.actions import LinkDetails, _record_link
+from cshub.intelligence.models import Link, LinkType, SourceType, Subject, SubjectKind
+from cshub.missing import signals
+from cshub.missing.models import EntryKind, InterviewEntry, MissingEpisode, ReturnInterview
+from cshub.people.models import Person, PersonType
+from cshub.people.search import search_people
+
+log = logging.getLogger(__name__)
+
+ENTRY_LINKS = {
+    EntryKind.PLACE: (SubjectKind.PLACE, LinkType.SEEN_AT),
+    EntryKind.PERSON: (SubjectKind.ADULT, LinkType.ASSOCIATES),
+    EntryKind.VEHICLE: (SubjectKind.VEHICLE, LinkType.TRAVELS_IN),
+    EntryKind.PHONE: (SubjectKind.PHONE, LinkType.CONTACTS),
+}
+CERTAIN = 97.0  # as missing's police reports: a near-identical name
+
+
+def subject_key(kind: str, value: str) -> tuple[str, str]:
+    """(key, shown name) of a mention, as capture and the data migration match it. A value
+    that is not a plate or phone CSHub recognises keeps its words as typed ('as given:')."""
+    try:
+        if kind == SubjectKind.VEHICLE:
+            plate = normalise.plate(value)
+            return plate, plate
+        if kind == SubjectKind.PHONE:
+            number = normalise.phone(value)
+            return number, number
+    except normalise.NotRecognisedError:
+        return f"as given:{normalise.text_key(value)}", value.strip()
+    if kind == SubjectKind.PLACE:
+        return f"|{normalise.text_key(value)}", value.strip()
+    return f"name:{normalise.text_key(value)}", value.strip()
+
+
+def match_subject(kind: str, value: str, *, actor: User) -> tuple[Subject, bool]:
+    """The subject a mention is about, and whether it was just proposed."""
+    key, name = subject_key(kind, value)
+    known = Subject.objects.filter(kind=kind)
+    if kind == SubjectKind.PLACE:
+        found = known.filter(key__endswith=key).order_by("-confirmed", "id").first()
+    else:
+        found = known.filter(key=key).order_by("-confirmed", "id").first()
+    if found is None and kind == SubjectKind.ADULT:
+        adults = Person.objects.visible_to(actor).filter(person_type=PersonType.ADULT)
+        matches = search_people(adults, value, limit=2)
+        if matches and matches[0].score >= CERTAIN and (len(matches) == 1 or matches[1].score < CERTAIN):
+            person = matches[0].person
+            found = known.filter(person=person).first()
+            if found is None:
+                found = Subject(kind=kind, name=person.full_name, key=str(person.pk), person=person)
+    if found is not None and found.pk is not None:
+        return found, False
+    subject = found or Subject(kind=kind, name=name[:200], key=key[:200])
+    subject.confirmed, subject.created_by = False, actor
+    if kind == SubjectKind.PLACE:
+        subject.place_kind = "OTHER"
+    subject.save()
+    record_event(actor, Action.CREATE, subject, detail={"kind": kind, "proposed": True})
+    return subject, True
+
+
+def _link_once(
+    child: Person, subject: Subject, link_type: str, source: str, source_id: str, *, actor: User, **kw: Any
+) -> None:
+    if Link.objects.filter(
+        child=child, subject=subject, link_type=link_type, source_type=source, source_id=source_id
+    ).exists():
+        return
+    _record_link(
+        LinkDetails(
+            subject=subject,
+            link_type=link_type,
+            source_type=source,
+            source_id=source_id,
+            child_id=child.pk,
+            **kw,
+        ),
+        actor=actor,
+    )
+
+
+def _safely(what: str, run: Callable[[], None]) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: a failed capture leaves the record saved
+            run()
+    except ValidationError as exc:
+        log.warning("intelligence capture of %s skipped: %s", what, sorted(getattr(exc, "message_dict", {})))
+
+
+def capture_interview(interview: ReturnInterview, *, actor: User) -> None:
+    episode = interview.missing_episode
+    seen = (interview.completed_at or episode.returned_at or episode.reported_at).astimezone(LONDON).date()
+    entries: list[InterviewEntry] = list(interview.entries.all())
+    for entry in entries:
+        kind, link_type = ENTRY_LINKS[EntryKind(entry.kind)]
+
+        def run(entry: InterviewEntry = entry, kind: str = kind, link_type: str = link_type) -> None:
+            subject, _ = match_subject(kind, entry.value, actor=actor)
+            _link_once(
+                episode.person,
+                subject,
+                link_type,
+                SourceType.RETURN_INTERVIEW,
+                str(interview.pk),
+                actor=actor,
+                first_seen=seen,
+                detail=entry.detail,
+            )
+
+        _safely(f"interview entry {entry.pk}", run)
+
+
+def capture_found(episode: MissingEpisode, *, actor: User) -> None:
+    seen = (episode.returned_at or episode.reported_at or timezone.now()).astimezone(LONDON).date()
+    for kind, link_type, value in (
+        (SubjectKind.PLACE, LinkType.FOUND_AT, episode.found_location),
+        (
+            SubjectKind.ADULT,
+            LinkType.FOUND_WITH,
+            episode.found_with if episode.found_with_adult_of_concern else "",
+        ),
+    ):
+        if not value.strip():
+            continue
+
+        def run(kind: str = kind, link_type: str = link_type, value: str = value) -> None:
+            subject, _ = match_subject(kind, value, actor=actor)
+            _link_once(
+                episode.person,
+                subject,
+                link_type,
+                SourceType.MISSING_EPISODE,
+                str(episode.pk),
+                actor=actor,
+                first_seen=seen,
+            )
+
+        _safely(f"missing episode {episode.pk}", run)
+
+
+def _on_interview(sender: object, *, interview: ReturnInterview, actor: User, **kwargs: object) -> None:
+    capture_interview(interview, actor=actor)
+
+
+def _on_found(sender: object, *, episode: MissingEpisode, actor: User, **kwargs: object) -> None:
+    capture_found(episode, actor=actor)
+
+
+def connect() -> None:
+    signals.interview_recorded.connect(_on_interview, dispatch_uid="intelligence.capture.interview")
+    signals.episode_found.connect(_on_found, dispatch_uid="intelligence.capture.found")

@@ -1,0 +1,90 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cshub.conftest import make_child
+from cshub.intelligence import actions, analysis
+from cshub.intelligence.actions import Grading, LinkDetails, SubjectDetails
+from cshub.people.actions import PersonDetails, create_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _link(actor, subject, *, child=None, from_subject=None, link_type="SEEN_AT", seen=None, grading=None):
+    return actions.record_link(
+        LinkDetails(
+            subject=subject,
+            link_type=link_type,
+            source_type="CASE_NOTE",
+            child_id=child.pk if child else None,
+            from_subject=from_subject,
+            first_seen=seen,
+            grading=grading,
+        ),
+        actor=actor,
+    )
+
+
+@pytest.fixture
+def network(hub, personas):
+    worker = personas["practitioner"]
+    kids = [hub["child"], *(make_child(worker, f"Child{i}", "Testley") for i in range(3))]
+    adult_person = create_person(
+        PersonDetails(
+            forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 1, 1)
+        ),
+        actor=worker,
+    )
+    adult = actions.create_subject(SubjectDetails(kind="ADULT", person_id=adult_person.pk), actor=worker)
+    fry = actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Golden Fry", place_kind="TAKEAWAY"), actor=worker
+    )
+    old = actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Old Mill", place_kind="HOUSE"), actor=worker
+    )
+    recent = timezone.localdate() - dt.timedelta(days=10)
+    long_ago = timezone.localdate() - dt.timedelta(days=400)
+    for kid in kids[:3]:
+        _link(worker, adult, child=kid, link_type="ASSOCIATES")
+        _link(worker, fry, child=kid, seen=recent)
+        _link(worker, old, child=kid, seen=long_ago)
+    return {"kids": kids, "adult": adult, "fry": fry, "old": old, "worker": worker}
+
+
+def test_analysis_finds_adults_hotspots_groups_and_children_sharing_subjects(network):
+    g = analysis.load(network["worker"])
+    kids = {k.pk for k in network["kids"][:3]}
+    assert analysis.adults_linked_to(g, 3) == [(network["adult"].pk, kids)]
+    assert analysis.adults_linked_to(g, 4) == []
+    assert analysis.hotspots(g, 3) == [(network["fry"].pk, kids)]  # the Old Mill is a year ago
+    groups = analysis.connected_groups(g)
+    assert set(groups[0].children) & kids == kids
+    pairs = analysis.children_sharing(g)
+    assert len(pairs) == 3 and all(k == 3 for _, _, k in pairs)
+
+
+def test_links_with_handling_conditions_are_left_out_for_others(network, personas):
+    officer_agency_only = Grading("1", "A", "C")
+    from cshub.access.actions import create_user
+
+    police = create_user(
+        "police.officer",
+        agency="POLICE",
+        roles=["practitioner"],
+        actor=None,
+        password="a-long-test-password-1",
+    )
+    fourth = network["kids"][3]
+    _link(police, network["adult"], child=fourth, link_type="ASSOCIATES", grading=officer_agency_only)
+    assert analysis.adults_linked_to(analysis.load(police), 4)
+    assert not analysis.adults_linked_to(analysis.load(network["worker"]), 4)
+
+
+def test_the_dashboard_names_for_workers_and_counts_for_analysts(network, client_for):
+    page = client_for("practitioner").get(reverse("intelligence:dashboard")).content.decode()
+    assert "Dean Marlowe" in page and "Golden Fry" in page and "Child0 Testley" in page
+    counts = client_for("analyst").get(reverse("intelligence:dashboard")).content.decode()
+    assert "Dean Marlowe" not in counts and "Testley" not in counts
+    assert "Adults of concern linked to 3 children or more" in counts
