@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("people", "0009_timeline_intelligence_kind"),
+        ("people", "0010_timeline_intelligence_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

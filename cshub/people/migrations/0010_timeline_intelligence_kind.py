@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0008_search_index"),
+        ("people", "0009_fold_letters"),
     ]
 
     operations = [
