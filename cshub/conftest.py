@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access.actions import create_api_token, create_user
 from cshub.access.models import User
+from cshub.access.testing import sign_in_verified
 from cshub.casework import actions as casework
 from cshub.people import actions as people
 from cshub.referrals import actions as referrals
@@ -41,16 +40,6 @@ def personas(db: Any) -> dict[str, User]:
         )
         for role in ROLES
     }
-
-
-def sign_in_verified(client: Client, user: User) -> Client:
-    """A session that has passed both sign-in steps (password and TOTP)."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture

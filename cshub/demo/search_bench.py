@@ -37,11 +37,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access.actions import create_user
 from cshub.access.models import User
+from cshub.access.testing import sign_in_verified
 from cshub.demo.names_realistic import RealisticPerson, name_key, typed
 from cshub.interchange.spec import BY_KEY
 from cshub.people.models import Person
@@ -241,13 +240,7 @@ def practitioner() -> User:
 
 def signed_in(user: User) -> Client:
     """A session past both sign-in steps (password and security code)."""
-    client = Client()
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_verified(Client(), user, device_name="bench")
 
 
 @dataclass

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from cshub.access.actions import create_api_token
 from cshub.access.models import User
+from cshub.access.testing import sign_in_verified
 from cshub.casework.models import Episode
-from cshub.conftest import TODAY, make_child, make_referral, sign_in_verified
+from cshub.conftest import TODAY, make_child, make_referral
 from cshub.interchange.importer import run_import
 from cshub.meetings.models import MeetingFlag
 from cshub.missing.models import HeldReport, MissingEpisode

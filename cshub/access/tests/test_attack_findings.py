@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from cshub.access.actions import create_api_token, create_user
 from cshub.access.middleware import SESSION_LAST_SEEN
+from cshub.access.testing import sign_in_verified
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework import actions as casework
-from cshub.conftest import TODAY, make_child, make_referral, sign_in_verified
+from cshub.conftest import TODAY, make_child, make_referral
 from cshub.people import actions as people
 from cshub.people.models import AccessGrant, Person
 from cshub.referrals import actions as referrals

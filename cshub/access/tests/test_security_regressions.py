@@ -11,10 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access.actions import create_api_token, update_user
 from cshub.access.middleware import SESSION_LAST_SEEN
+from cshub.access.testing import sign_in_verified
 from cshub.access.views import PENDING_SINCE
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework import actions as casework
-from cshub.conftest import TODAY, sign_in_verified
+from cshub.conftest import TODAY
 from cshub.referrals import actions as referrals
 
 PASSWORD = "a-long-test-password-1"

@@ -6,8 +6,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access.actions import create_user
 from cshub.access.middleware import SESSION_LAST_SEEN
+from cshub.access.testing import sign_in_verified
 from cshub.audit.models import Action, AuditEvent
-from cshub.conftest import sign_in_verified
 
 PASSWORD = "a-long-test-password-1"
 

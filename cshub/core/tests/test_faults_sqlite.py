@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cshub.access.actions import create_api_token, create_user
 from cshub.access.models import User
+from cshub.access.testing import sign_in_verified
 from cshub.audit.models import AuditEvent
-from cshub.conftest import sign_in_verified
 from cshub.core.tests.faults import app_database, fill, migrated_sqlite, tmpfs
 from cshub.people.models import Person
 

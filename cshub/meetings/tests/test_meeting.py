@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cshub.access.actions import create_user
+from cshub.access.testing import sign_in_verified
 from cshub.audit.models import AuditEvent
-from cshub.conftest import TODAY, sign_in_verified
+from cshub.conftest import TODAY
 from cshub.meetings import actions
 from cshub.meetings.models import Meeting, MeetingType
 from cshub.people.models import TimelineKind
