@@ -91,7 +91,12 @@ class NetworkFilterForm(GovukForm):
     link_type = forms.ChoiceField(
         label="Kind of link", choices=[("", "Any"), *LinkType.choices], required=False
     )
-    since = forms.DateField(label="Seen since (YYYY-MM-DD)", required=False, input_formats=["%Y-%m-%d"])
+    since = GovukDateField(
+        label="Seen since (optional)",
+        label_name="'seen since' date",
+        required=False,
+        help_text="Links last seen on or after this day. For example, 27 3 2026",
+    )
     assessment = forms.ChoiceField(
         label="Assessed at least", choices=[("", "Any"), *Assessment.choices], required=False
     )

@@ -439,3 +439,19 @@ def test_the_network_filters_by_the_exploitation_type_the_children_were_referred
     url = reverse("intelligence:subject_network", args=[hotel.pk])
     page = client_for("practitioner").get(url, {"hops": "1", "exploitation": "CSE"}).content.decode()
     assert "Ola Brennock" in page and "Kofi Ashcombe" not in page
+
+
+def test_the_network_filters_by_when_a_link_was_last_seen_with_a_govuk_date(hub, personas, client_for):
+    worker = personas["practitioner"]
+    hotel = actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Quayside Hotel", place_kind="HOTEL"), actor=worker
+    )
+    recent = make_child(worker, "Ola", "Brennock")
+    _link(recent, hotel, worker, source_type="CASE_NOTE", last_seen=dt.date(2026, 10, 2))
+    _link(hub["child"], hotel, worker, source_type="CASE_NOTE", last_seen=dt.date(2025, 1, 9))
+    url = reverse("intelligence:subject_network", args=[hotel.pk])
+    client = client_for("practitioner")
+    page = client.get(url, {"hops": "1", "since_day": "1", "since_month": "9", "since_year": "2026"})
+    assert "Ola Brennock" in page.content.decode() and "Kofi Ashcombe" not in page.content.decode()
+    wrong = client.get(url, {"hops": "1", "since_day": "31", "since_month": "2", "since_year": "2026"})
+    assert "must be a real date" in wrong.content.decode()
