@@ -62,7 +62,7 @@ class Session:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         url = self.base + path  # the live server: http://localhost:<port>
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310 - http to the live server
         opener = urllib.request.build_opener(
             _NoRedirect, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )

@@ -141,7 +141,7 @@ class Answer:
 
 def http(url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None) -> Answer:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})  # noqa: S310
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})  # noqa: S310 - http to 127.0.0.1
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
