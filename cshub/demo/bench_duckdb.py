@@ -106,6 +106,7 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("returned_at", "instant", "miss_missing_episode_end_date"),
         ("reported_day", "london_day", "miss_missing_episode_start_date"),
         ("returned_day", "london_day", "miss_missing_episode_end_date"),
+        ("rhi_offered", "cell", "miss_missing_rhi_offered"),
     ],
     "return_interview": [
         ("missing_id", "ident", "missing_id"),
@@ -259,7 +260,8 @@ DEFINITIONS: dict[str, Definition] = {
     "rhi.offered": Definition(
         "percent",
         "SELECT 'rhi.offered', count(*) FILTER (WHERE EXISTS (SELECT 1 FROM return_interview i "
-        "WHERE i.missing_id = m.id AND i.outcome <> 'NOT_OFFERED')), count(*) "
+        "WHERE i.missing_id = m.id AND i.outcome <> 'NOT_OFFERED') OR (m.rhi_offered = 'Y' AND NOT EXISTS "
+        "(SELECT 1 FROM return_interview i WHERE i.missing_id = m.id))), count(*) "
         "FROM missing m WHERE m.returned_day BETWEEN $s AND $e",
     ),
     # Impact at closure

@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
-from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnInterview
+from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnInterview, YesNoNA
 from cshub.people.models import PersonType
 
 SEVENTY_TWO_HOURS = dt.timedelta(hours=72)
@@ -45,8 +45,10 @@ def compute(period: Period) -> Metrics:
     n_completed = completed(period).count()
 
     returned = MissingEpisode.objects.filter(**period.timestamps("returned_at"))
-    offered = ReturnInterview.objects.filter(missing_episode=OuterRef("pk")).exclude(
-        outcome=InterviewOutcome.NOT_OFFERED
+    interviews = ReturnInterview.objects.filter(missing_episode=OuterRef("pk"))
+    # An interview recorded decides; without one, the extract's own flag (metrics.md).
+    offered = Exists(interviews.exclude(outcome=InterviewOutcome.NOT_OFFERED)) | (
+        ~Exists(interviews) & Q(rhi_offered=YesNoNA.YES)
     )
     return {
         "missing.reports": CountResult(reported_.count()),
@@ -54,5 +56,5 @@ def compute(period: Period) -> Metrics:
         "missing.repeat_children": Percent(repeat, children),
         "rhi.completed": CountResult(n_completed),
         "rhi.within_72h": Percent(within, n_completed),
-        "rhi.offered": Percent(returned.filter(Exists(offered)).count(), returned.count()),
+        "rhi.offered": Percent(returned.filter(offered).count(), returned.count()),
     }

@@ -226,6 +226,25 @@ def test_missing_children_repeat_and_offered(staff):
     assert m["rhi.completed"].value == 1
 
 
+def test_an_episode_without_an_interview_counts_as_offered_by_the_extracts_flag(staff):
+    """A council's extract often carries only `miss_missing_rhi_offered`: an episode with no
+    return interview recorded counts as offered when that flag is Y; an interview recorded
+    decides whatever the flag says."""
+    manager, _ = staff
+    child = make_child(manager)
+    base = dt.datetime(2024, 6, 1, 12, tzinfo=UTC)
+    flagged = [
+        report(child, manager, base + dt.timedelta(days=i), base + dt.timedelta(days=i, hours=3))
+        for i in range(4)
+    ]
+    for ep, flag in zip(flagged, ["Y", "N", "", "Y"], strict=True):
+        ep.rhi_offered = flag
+        ep.save(update_fields=["rhi_offered"])
+    interview(flagged[3], manager, outcome="NOT_OFFERED")  # the interview record decides
+    m = compute(YEAR)
+    assert (m["rhi.offered"].numerator, m["rhi.offered"].denominator) == (1, 4)
+
+
 def test_a_person_who_is_not_a_child_counts_in_reports_but_not_as_a_child(staff):
     """ "A child is a person record with role child": an adult's missing report is a report,
     and an adult's episode an episode, but neither makes a child counted."""
