@@ -1,0 +1,127 @@
+"""Alerts for links written in bulk (an import): the same alerts as the links recorded one
+by one, in a handful of queries whatever the number of links."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from cshub.conftest import make_child
+from cshub.intelligence import actions, alerts
+from cshub.intelligence.actions import LinkDetails, SubjectDetails
+from cshub.intelligence.models import Alert, Link
+from cshub.people.actions import PersonDetails, create_person
+
+pytestmark = pytest.mark.django_db
+
+
+class Rollback(Exception):
+    pass
+
+
+def _network(worker):
+    adult_record = create_person(
+        PersonDetails(
+            forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 4, 2)
+        ),
+        actor=worker,
+    )
+    adult = actions.create_subject(SubjectDetails(kind="ADULT", person_id=adult_record.pk), actor=worker)
+    line = actions.create_subject(
+        SubjectDetails(kind="GROUP", name="Blade line", group_kind="COUNTY_LINE"), actor=worker
+    )
+    peers = actions.create_subject(
+        SubjectDetails(kind="GROUP", name="Eastside", group_kind="PEER"), actor=worker
+    )
+    car = actions.create_subject(SubjectDetails(kind="VEHICLE", name="AB12 CDE"), actor=worker)
+    phone = actions.create_subject(SubjectDetails(kind="PHONE", name="07700 900123"), actor=worker)
+    for member, group in ((adult, line), (car, line), (car, peers)):
+        actions.record_link(
+            LinkDetails(subject=group, from_subject=member, link_type="MEMBER_OF", source_type="CASE_NOTE"),
+            actor=worker,
+        )
+    return adult, line, peers, car, phone
+
+
+def test_bulk_alerts_are_the_alerts_of_the_same_links_recorded_one_by_one(hub, personas, settings):
+    settings.CSHUB_INTEL_ADULT_CHILDREN = 2
+    worker = personas["practitioner"]
+    adult, line, peers, car, phone = _network(worker)
+    kids = [hub["child"], *(make_child(worker, name, "Brennock") for name in ("Ola", "Sam", "Tia"))]
+    plan = [  # (child, subject, link type, source type): POLICE is graded 2CC by rule
+        (0, adult, "ASSOCIATES", "CASE_NOTE"),
+        (0, line, "MEMBER_OF", "CASE_NOTE"),  # already linked to the line through the adult
+        (1, car, "TRAVELS_IN", "CASE_NOTE"),  # joins two groups through a vehicle
+        (1, adult, "ASSOCIATES", "CASE_NOTE"),  # the adult's second child
+        (1, adult, "EXPLOITS", "CASE_NOTE"),  # the same adult again: nothing new
+        (2, phone, "CONTACTS", "CASE_NOTE"),  # no group, no adult
+        (2, adult, "ASSOCIATES", "POLICE"),  # code C: the reason says only that it exists
+        (3, peers, "MEMBER_OF", "CASE_NOTE"),
+    ]
+
+    def raised():
+        return sorted((a.link.child_id, a.subject_id, a.reason) for a in Alert.objects.select_related("link"))
+
+    held = Link.objects.count()
+    with pytest.raises(Rollback), transaction.atomic():
+        for n, subject, link_type, source in plan:
+            actions.record_link(
+                LinkDetails(subject=subject, link_type=link_type, source_type=source, child_id=kids[n].pk),
+                actor=worker,
+            )
+        one_by_one = raised()
+        raise Rollback
+    assert not Alert.objects.exists() and Link.objects.count() == held
+
+    links = []
+    for n, subject, link_type, source in plan:
+        grading = actions.rule_grading(source)
+        links.append(
+            Link(
+                child=kids[n],
+                subject=subject,
+                link_type=link_type,
+                source_type=source,
+                source_evaluation=grading.source_evaluation,
+                assessment=grading.assessment,
+                handling=grading.handling,
+                recorded_by=worker,
+            )
+        )
+    Link.objects.bulk_create(links)
+    assert alerts.raise_for_links([link.pk for link in links]) == len(one_by_one)
+    assert raised() == one_by_one
+    reasons = [reason for _, _, reason in one_by_one]
+    assert "New link to an existing county line, Blade line through a vehicle." in reasons
+    assert "New link to an existing peer group, Eastside." in reasons
+    assert "An adult of concern is now linked to 2 children." in reasons
+    assert any(r.startswith("A restricted item") for r in reasons)
+    assert len(one_by_one) == 9
+
+
+def test_bulk_alerts_take_the_same_few_queries_for_many_links(
+    hub, personas, settings, django_assert_max_num_queries
+):
+    settings.CSHUB_INTEL_ADULT_CHILDREN = 2
+    worker = personas["practitioner"]
+    adult, line, peers, car, phone = _network(worker)
+    children = [make_child(worker, f"Child{n}", "Brennock") for n in range(30)]
+    links = Link.objects.bulk_create(
+        Link(
+            child=child,
+            subject=subject,
+            link_type="ASSOCIATES",
+            source_type="CASE_NOTE",
+            source_evaluation="2",
+            assessment="C",
+            handling="P",
+            recorded_by=worker,
+        )
+        for child in children
+        for subject in (adult, car, phone)
+    )
+    with django_assert_max_num_queries(12):
+        count = alerts.raise_for_links([link.pk for link in links])
+    # Every child joins the county line through the adult and both groups through the car;
+    # the adult is linked to 2, 3, ... 30 children.
+    assert count == 30 + 30 * 2 + 29
