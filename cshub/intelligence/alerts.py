@@ -66,14 +66,14 @@ def raise_for_links(link_ids: Sequence[int]) -> int:
     subjects = {r[2] for r in rows}
     # Membership of a group, never through a link with handling conditions (no content leaks).
     membership: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (member, group), first in _first_ids(
+    for (member, group_pk), first in _first_ids(
         ("from_subject_id", "subject_id"),
         from_subject_id__in=subjects,
         link_type=LinkType.MEMBER_OF,
         subject__kind=SubjectKind.GROUP,
         handling=Handling.SHARE,
     ).items():
-        membership[member].append((group, first))
+        membership[member].append((group_pk, first))
     groups = {r[2] for r in rows if r[5] == SubjectKind.GROUP} | {
         g for pairs in membership.values() for g, _ in pairs
     }
@@ -84,8 +84,8 @@ def raise_for_links(link_ids: Sequence[int]) -> int:
     }
     first_member: dict[int, float] = {}
     for part in ("subject_id", "from_subject_id"):
-        for (group,), first in _first_ids((part,), **{f"{part}__in": groups}).items():
-            first_member[group] = min(first_member.get(group, inf), first)
+        for (group_pk,), first in _first_ids((part,), **{f"{part}__in": groups}).items():
+            first_member[group_pk] = min(first_member.get(group_pk, inf), first)
     children = {r[1] for r in rows}
     earlier = _first_ids(("child_id", "subject_id"), child_id__in=children, subject_id__in=groups | subjects)
     adults = {r[2] for r in rows if r[5] == SubjectKind.ADULT}
