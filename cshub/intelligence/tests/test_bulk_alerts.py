@@ -9,7 +9,7 @@ from django.db import transaction
 from cshub.conftest import make_child
 from cshub.intelligence import actions, alerts
 from cshub.intelligence.actions import LinkDetails, SubjectDetails
-from cshub.intelligence.models import Alert, Link
+from cshub.intelligence.models import Alert, Link, Subject
 from cshub.people.actions import PersonDetails, create_person
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,92 @@ def test_bulk_alerts_take_the_same_few_queries_for_many_links(
     # Every child joins the county line through the adult and both groups through the car;
     # the adult is linked to 2, 3, ... 30 children.
     assert count == 30 + 30 * 2 + 29
+
+
+def test_capture_in_bulk_gives_what_capture_one_interview_at_a_time_gives(hub, personas):
+    from unittest import mock
+
+    from cshub.intelligence import capture
+    from cshub.missing import actions as missing
+    from cshub.missing import signals
+    from cshub.missing.models import InterviewEntry
+    from cshub.people.models import TimelineEntry
+
+    worker = personas["missing_worker"]
+    adult = create_person(
+        PersonDetails(
+            forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 4, 2)
+        ),
+        actor=worker,
+    )
+    actions.create_subject(SubjectDetails(kind="VEHICLE", name="AB12 CDE"), actor=personas["practitioner"])
+    actions.create_subject(
+        SubjectDetails(kind="PLACE", name="Golden Fry", place_kind="TAKEAWAY", postcode="M1 1AE"),
+        actor=personas["practitioner"],
+    )
+    entries = (
+        ("VEHICLE", "ab12cde", "picked up"),
+        ("PLACE", "golden fry!", ""),
+        ("PLACE", "Larch Court", ""),
+        ("PHONE", "07700 900123", ""),
+        ("PHONE", "not a number", ""),
+        ("PERSON", "Dean Marlowe", "gives lifts"),
+        ("PERSON", "'Jay', about 20", ""),
+    )
+    other = make_child(worker, "Ola", "Brennock")
+    episodes = []
+    with mock.patch.object(signals.interview_recorded, "send"):  # as an import writes them
+        for child in (hub["child"], other):
+            returned = dt.datetime(2026, 10, 1, 18, tzinfo=dt.UTC)
+            episode = missing.record_missing_episode(
+                child,
+                missing.MissingReport(reported_at=returned - dt.timedelta(hours=10), returned_at=returned),
+                actor=worker,
+            )
+            missing.record_return_interview(
+                episode,
+                missing.InterviewRecord(
+                    outcome="COMPLETED", completed_at=returned + dt.timedelta(hours=5), entries=entries
+                ),
+                actor=worker,
+            )
+            episodes.append(episode)
+
+    def state():
+        links = sorted(
+            (
+                lk.child_id,
+                lk.subject.kind,
+                lk.subject.key,
+                lk.subject.name,
+                lk.subject.confirmed,
+                lk.subject.person_id,
+                lk.link_type,
+                lk.source_id,
+                lk.detail,
+                lk.first_seen,
+                lk.grading,
+            )
+            for lk in Link.objects.filter(source_type="RETURN_INTERVIEW").select_related("subject")
+        )
+        return links, Subject.objects.count()
+
+    snapshots = []
+
+    def one_at_a_time() -> None:
+        with transaction.atomic():
+            for episode in episodes:
+                capture.capture_interview(episode.interviews.get(), actor=worker)
+            snapshots.append(state())
+            raise RollbackError
+
+    with pytest.raises(RollbackError):
+        one_at_a_time()
+    before = TimelineEntry.objects.count()
+    ids = list(InterviewEntry.objects.values_list("pk", flat=True))
+    result = capture.capture_entries(ids, actor=worker)
+    assert state() == snapshots[0]
+    assert len(result.links) == 14 and {s.confirmed for s in result.subjects} == {False}
+    assert any(lk.subject.person_id == adult.pk for lk in result.links)
+    assert TimelineEntry.objects.count() == before  # the caller (the import) writes them
+    assert capture.capture_entries(ids, actor=worker).links == []  # nothing twice

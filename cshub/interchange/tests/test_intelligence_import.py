@@ -192,3 +192,28 @@ def test_import_export_import_is_the_identity_with_intelligence(tmp_path):
     exported = (first / "csh_intelligence.csv").read_text()
     assert exported.count("\n") == 7 and "X4,C1" in exported and "POLICE;HEALTH" in exported
     assert (first / "csh_interview_entry.csv").read_text().count("\n") == 6
+
+
+def test_an_import_on_the_page_grades_only_as_a_police_officer_and_needs_the_permission(tmp_path, personas):
+    path = folder(tmp_path, files(**{"csh_intelligence.csv": INTEL}))
+    manager = personas["team_manager"]
+    refused = run_import(path, actor=manager)
+    assert sorted(
+        {(e.line, e.column, e.message) for e in refused.errors if e.file == "csh_intelligence.csv"}
+    ) == [
+        (
+            line,
+            "source_evaluation",
+            "only a police officer grades intelligence: leave the grading to the rule",
+        )
+        for line in (3, 4, 5)
+    ]
+    ungraded = HEADER + "X1,C1,,,,,,,,VEHICLE,ab12 cde,,,,,,TRAVELS_IN,2024-10-01,,,,,,\n"
+    path = folder(tmp_path, files(**{"csh_intelligence.csv": ungraded}))
+    assert run_import(path, actor=manager).ok
+    assert Link.objects.get(source_id="X1").recorded_by == manager
+    analyst = personas["analyst"]
+    refused = run_import(path, actor=analyst)
+    assert "csh_intelligence.csv:2: intel_id: you may not record intelligence" in [
+        str(e) for e in refused.errors
+    ]
