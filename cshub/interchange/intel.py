@@ -242,7 +242,7 @@ def _subjects(writer: Writer, specs: set[SubjectSpec], people: dict[str, int]) -
     for ident, subject in new.items():
         found[ident] = subject.pk
         writer._event(Action.CREATE, Subject._meta.label_lower, subject.pk, None)
-    writer.counts.created["intelligence_subject"] = len(new)
+    _add(writer, "intel_subject", len(new))
     return {spec: found[ident] for spec, ident in keyed.items()}
 
 
@@ -429,11 +429,17 @@ def write_entries(writer: Writer) -> None:
     for subject in result.subjects:
         writer._event(Action.CREATE, Subject._meta.label_lower, subject.pk, None)
     created(writer, result.links)
-    writer.counts.created["intelligence_subject"] = writer.counts.created.get(
-        "intelligence_subject", 0
-    ) + len(result.subjects)
+    _add(writer, "intel_subject", len(result.subjects))
+
+
+def _add(writer: Writer, key: str, created: int) -> None:
+    """Counts of what the import made without a row of its own (subjects, alerts)."""
+    counts = writer.counts
+    counts.created[key] = counts.created.get(key, 0) + created
+    counts.updated.setdefault(key, 0)
+    counts.unchanged.setdefault(key, 0)
 
 
 def raise_alerts(writer: Writer) -> None:
     if writer.new_links:
-        writer.counts.created["intelligence_alert"] = alerts.raise_for_links(writer.new_links)
+        _add(writer, "intel_alert", alerts.raise_for_links(writer.new_links))

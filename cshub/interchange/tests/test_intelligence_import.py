@@ -3,6 +3,7 @@ row per link) and csh_interview_entry.csv (return-interview entries, captured as
 intelligence on import as on the page)."""
 
 import pytest
+from django.core.management import call_command
 
 from cshub.audit.models import Action, AuditEvent
 from cshub.intelligence import actions
@@ -178,9 +179,12 @@ def test_imported_interview_entries_are_captured_as_proposed_subjects_and_links_
     assert Subject.objects.count() == subjects and InterviewEntry.objects.count() == 5
 
 
-def test_import_export_import_is_the_identity_with_intelligence(tmp_path):
+def test_import_export_import_is_the_identity_with_intelligence(tmp_path, capsys):
     path = folder(tmp_path, files(**{"csh_intelligence.csv": INTEL, "csh_interview_entry.csv": ENTRIES}))
-    assert run_import(path, actor=None).ok
+    call_command("import", str(path))
+    printed = capsys.readouterr().out
+    assert "intelligence            6 created       0 updated       0 unchanged" in printed
+    assert "intel_subject" in printed and "interview_entry         5 created" in printed
     first, second = tmp_path / "first", tmp_path / "second"
     export(first, actor=None)
     again = run_import(first, actor=None)
