@@ -236,7 +236,11 @@ def capture_entries(entry_ids: Sequence[int], *, actor: User | None) -> Captured
         adults = Person.objects.visible_to(actor).filter(person_type=PersonType.ADULT)
     searched: dict[str, tuple[str, str]] = {}  # a name given -> the subject (kind, key) it is
     for (kind, _), (key, name), (_, value, *_) in mentions:
-        if (kind, key) in known or (kind, key) in proposed or value in searched:
+        if (
+            (kind, key) in known
+            or (kind, key) in proposed
+            or (kind == SubjectKind.ADULT and value in searched)
+        ):
             continue
         if kind == SubjectKind.ADULT:
             matches = search_people(adults, value, limit=2)

@@ -212,20 +212,18 @@ def _subjects(writer: Writer, specs: set[SubjectSpec], people: dict[str, int]) -
             ):
                 found[(kind, key)] = pk  # the oldest wins (ordered newest first)
     new: dict[tuple[str, str], Subject] = {}
+    adults = {people[s.person_ref]: s.person_ref for s in specs if s.person_ref}
     names = {
-        ref: name
-        for ref, name in (
-            (ref, Person.objects.filter(pk=pk).values_list("forename", "surname").first())
-            for ref, pk in people.items()
-            if any(s.person_ref == ref for s in specs)
+        adults[pk]: f"{forename} {surname}"
+        for pk, forename, surname in Person.objects.filter(pk__in=list(adults)).values_list(
+            "pk", "forename", "surname"
         )
-        if name
     }
     for spec, ident in keyed.items():
         if ident in found or ident in new:
             continue
         person = people[spec.person_ref] if spec.person_ref else None
-        name = " ".join(names[spec.person_ref]) if spec.person_ref else spec.name
+        name = names[spec.person_ref] if spec.person_ref else spec.name
         new[ident] = Subject(
             kind=spec.kind,
             name=name[:200],

@@ -165,6 +165,7 @@ def test_capture_in_bulk_gives_what_capture_one_interview_at_a_time_gives(hub, p
         ("PHONE", "not a number", ""),
         ("PERSON", "Dean Marlowe", "gives lifts"),
         ("PERSON", "'Jay', about 20", ""),
+        ("PLACE", "Dean Marlowe", "a place named as the adult is: still a place"),
     )
     other = make_child(worker, "Ola", "Brennock")
     episodes = []
@@ -219,7 +220,7 @@ def test_capture_in_bulk_gives_what_capture_one_interview_at_a_time_gives(hub, p
     ids = list(InterviewEntry.objects.values_list("pk", flat=True))
     result = capture.capture_entries(ids, actor=worker)
     assert state() == snapshots[0]
-    assert len(result.links) == 14 and {s.confirmed for s in result.subjects} == {False}
+    assert len(result.links) == 16 and {s.confirmed for s in result.subjects} == {False}
     assert any(lk.subject.person_id == adult.pk for lk in result.links)
     assert TimelineEntry.objects.count() == before  # the caller (the import) writes them
     assert capture.capture_entries(ids, actor=worker).links == []  # nothing twice
