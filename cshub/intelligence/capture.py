@@ -9,20 +9,25 @@ the episode being recorded: an entry that cannot be captured is left as it is (i
 still on the interview and on the "places and people" page)."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core.codes import Agency
 from cshub.core.dates import LONDON
 from cshub.intelligence import normalise
-from cshub.intelligence.actions import LinkDetails, _record_link
-from cshub.intelligence.models import Link, LinkType, SourceType, Subject, SubjectKind
+from cshub.intelligence.actions import LinkDetails, _record_link, rule_grading
+from cshub.intelligence.models import Handling, Link, LinkType, PlaceKind, SourceType, Subject, SubjectKind
 from cshub.missing import signals
 from cshub.missing.models import EntryKind, InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Person, PersonType
@@ -160,6 +165,141 @@ def capture_found(episode: MissingEpisode, *, actor: User) -> None:
             )
 
         _safely(f"missing episode {episode.pk}", run)
+
+
+@dataclass
+class Captured:
+    subjects: list[Subject] = field(default_factory=list)  # proposed by this capture
+    links: list[Link] = field(default_factory=list)  # written by this capture
+
+
+CHUNK = 2000
+
+
+def _first_known(kind: str, keys: set[str]) -> dict[str, int]:
+    """The subject each key names (confirmed first, then the oldest), as `match_subject`."""
+    found: dict[str, int] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), CHUNK if kind != SubjectKind.PLACE else 100):
+        chunk = ordered[start : start + CHUNK]
+        if kind == SubjectKind.PLACE:  # a place mentioned by name: any postcode
+            query = Subject.objects.filter(reduce(or_, (Q(key__endswith=k) for k in chunk)), kind=kind)
+        else:
+            query = Subject.objects.filter(kind=kind, key__in=chunk)
+        for key, pk in query.order_by("-confirmed", "id").values_list("key", "pk"):
+            mention = "|" + key.rpartition("|")[2] if kind == SubjectKind.PLACE else key
+            found.setdefault(mention, pk)
+    return found
+
+
+def capture_entries(entry_ids: Sequence[int], *, actor: User | None) -> Captured:
+    """`capture_interview` for many entries at once (an import), inside the caller's
+    transaction: the same subjects matched or proposed, the same links graded by rule, and
+    nothing twice (idempotent on child, subject, link type and interview). A few queries
+    for the lot, plus one person search per distinct name of an adult that matched no
+    subject. The caller audits what this returns and raises its alerts
+    (`alerts.raise_for_links`). `actor` None: the console import, which may see everyone."""
+    rows: list[tuple[Any, ...]] = []
+    ids = sorted(set(entry_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows += (
+            InterviewEntry.objects.filter(
+                pk__in=ids[start : start + CHUNK], person__person_type=PersonType.CHILD
+            )
+            .order_by("id")
+            .values_list(
+                "kind",
+                "value",
+                "detail",
+                "person_id",
+                "interview_id",
+                "interview__completed_at",
+                "interview__missing_episode__returned_at",
+                "interview__missing_episode__reported_at",
+            )
+        )
+    captured = Captured()
+    if not rows:
+        return captured
+    mentions = [
+        (ENTRY_LINKS[EntryKind(r[0])], subject_key(ENTRY_LINKS[EntryKind(r[0])][0], r[1]), r) for r in rows
+    ]
+    by_kind: dict[str, set[str]] = {}
+    for (kind, _), (key, _), _ in mentions:
+        by_kind.setdefault(kind, set()).add(key)
+    known = {
+        (kind, key): pk for kind, keys in by_kind.items() for key, pk in _first_known(kind, keys).items()
+    }
+    proposed: dict[tuple[str, str], Subject] = {}
+    adults = Person.objects.filter(person_type=PersonType.ADULT)
+    if actor is not None:
+        adults = Person.objects.visible_to(actor).filter(person_type=PersonType.ADULT)
+    searched: dict[str, tuple[str, str]] = {}  # a name given -> the subject (kind, key) it is
+    for (kind, _), (key, name), (_, value, *_) in mentions:
+        if (
+            (kind, key) in known
+            or (kind, key) in proposed
+            or (kind == SubjectKind.ADULT and value in searched)
+        ):
+            continue
+        if kind == SubjectKind.ADULT:
+            matches = search_people(adults, value, limit=2)
+            if matches and matches[0].score >= CERTAIN and (len(matches) == 1 or matches[1].score < CERTAIN):
+                person = matches[0].person
+                ident = (kind, str(person.pk))
+                searched[value] = ident
+                if ident in known or ident in proposed:
+                    continue
+                record = Subject.objects.filter(kind=kind, person=person).first()
+                if record is not None:
+                    known[ident] = record.pk
+                    continue
+                proposed[ident] = Subject(kind=kind, name=person.full_name, key=ident[1], person=person)
+                continue
+        proposed[(kind, key)] = Subject(kind=kind, name=name[:200], key=key[:200])
+    for subject in proposed.values():
+        subject.confirmed, subject.created_by = False, actor
+        if subject.kind == SubjectKind.PLACE:
+            subject.place_kind = PlaceKind.OTHER
+    Subject.objects.bulk_create(list(proposed.values()), batch_size=1000)
+    captured.subjects = list(proposed.values())
+    pk_of = {ident: s.pk for ident, s in proposed.items()} | known
+    sources = sorted({str(r[4]) for r in rows})
+    held: set[tuple[int, int, str, str]] = set()
+    for start in range(0, len(sources), CHUNK):
+        held |= set(
+            Link.objects.filter(
+                source_type=SourceType.RETURN_INTERVIEW, source_id__in=sources[start : start + CHUNK]
+            ).values_list("child_id", "subject_id", "link_type", "source_id")
+        )
+    grading = rule_grading(SourceType.RETURN_INTERVIEW)
+    for (kind, link_type), (key, _), (_, value, detail, child, interview, *when) in mentions:
+        subject_pk = pk_of[searched.get(value, (kind, key)) if kind == SubjectKind.ADULT else (kind, key)]
+        once = (child, subject_pk, link_type, str(interview))
+        if once in held:
+            continue
+        held.add(once)
+        seen = next(w for w in when if w is not None).astimezone(LONDON).date()
+        captured.links.append(
+            Link(
+                child_id=child,
+                subject_id=subject_pk,
+                link_type=link_type,
+                first_seen=seen,
+                last_seen=seen,
+                source_type=SourceType.RETURN_INTERVIEW,
+                source_id=str(interview),
+                detail=detail.strip(),
+                source_evaluation=grading.source_evaluation,
+                assessment=grading.assessment,
+                handling=grading.handling,
+                agencies=[Agency.POLICE.value] if grading.handling == Handling.CONDITIONS else [],
+                graded_by_rule=True,
+                recorded_by=actor,
+            )
+        )
+    Link.objects.bulk_create(captured.links, batch_size=1000)
+    return captured
 
 
 def _on_interview(sender: object, *, interview: ReturnInterview, actor: User, **kwargs: object) -> None:

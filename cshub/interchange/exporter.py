@@ -13,10 +13,11 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode
+from cshub.intelligence.models import Handling, Link, SourceType, Subject, SubjectKind
 from cshub.interchange.records import interchange_id
 from cshub.interchange.spec import BY_KEY
 from cshub.interchange.values import format_date, format_datetime, format_flag, guard
-from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person
 from cshub.referrals.models import Referral
 
@@ -151,6 +152,61 @@ def _interviews() -> Iterable[list[str]]:
         ]
 
 
+def _interview_entries() -> Iterable[list[str]]:
+    items = list(InterviewEntry.objects.order_by("pk"))
+    interviews = _ids(ReturnInterview, (e.interview_id for e in items))
+    for e in items:
+        yield [interviews[e.interview_id], e.kind, e.value, e.detail]
+
+
+def _subject_cells(subject: Subject | None, people: dict[int, str]) -> list[str]:
+    """kind, value, person_id, platform, place_kind, postcode, group_kind."""
+    if subject is None:
+        return [""] * 7
+    if subject.kind == SubjectKind.ADULT:
+        return [subject.kind, "", people.get(subject.person_id or 0, ""), "", "", "", ""]
+    return [
+        subject.kind,
+        subject.name,
+        "",
+        subject.platform,
+        subject.place_kind,
+        subject.postcode,
+        subject.group_kind,
+    ]
+
+
+def _intelligence() -> Iterable[list[str]]:
+    """Links from police intelligence entries (those from interviews and missing episodes
+    are captured again from their records on import)."""
+    links = list(
+        Link.objects.filter(source_type=SourceType.POLICE)
+        .select_related("subject", "from_subject")
+        .order_by("pk")
+    )
+    people = _ids(
+        Person,
+        [lk.child_id for lk in links]
+        + [s.person_id for lk in links for s in (lk.subject, lk.from_subject) if s is not None],
+    )
+    for lk in links:
+        graded = not lk.graded_by_rule
+        yield [
+            interchange_id(lk),
+            people.get(lk.child_id or 0, ""),
+            *_subject_cells(lk.from_subject, people),
+            *_subject_cells(lk.subject, people),
+            lk.link_type,
+            format_date(lk.first_seen),
+            format_date(lk.last_seen),
+            lk.source_evaluation if graded else "",
+            lk.assessment if graded else "",
+            lk.handling if graded else "",
+            ";".join(lk.agencies or []) if graded and lk.handling == Handling.CONDITIONS else "",
+            lk.detail,
+        ]
+
+
 def _population() -> Iterable[list[str]]:
     for p in ReferencePopulation.objects.all():
         yield [p.dimension, p.group, str(p.count)]
@@ -178,6 +234,8 @@ ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
     "missing": _missing,
     "return_interview": _interviews,
     "population": _population,
+    "interview_entry": _interview_entries,
+    "intelligence": _intelligence,
 }
 
 

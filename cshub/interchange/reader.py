@@ -202,11 +202,14 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                     parsed.error(target, row, name, str(exc))
                     continue
             row[name] = value
-        key = row[table.id_column] if table.id_column else (row["dimension"], row["group"])
-        if key is not None and key != (None, None):
+        key = row[table.id_column] if table.id_column else tuple(row[c] for c in table.key_columns)
+        if key is not None and key != (None,) * len(table.key_columns):
             if key in seen:
                 parsed.error(
-                    target, row, table.id_column or "group", f"duplicate of the row on line {seen[key]}"
+                    target,
+                    row,
+                    table.id_column or table.key_columns[-1],
+                    f"duplicate of the row on line {seen[key]}",
                 )
             seen.setdefault(key, line)
         target.rows.append(row)

@@ -15,17 +15,28 @@ def interchange_id(obj: Any) -> str:
     return obj.source_id or f"csh-{obj.pk}"
 
 
+def _scope(model: type[models.Model]) -> tuple[Any, dict[str, Any]]:
+    """The records of a table the format names, and what marks one made in CSHub (no source
+    id). Intelligence links: those from police intelligence entries (csh_intelligence.csv);
+    links captured from other records keep those records' ids in `source_id`."""
+    from cshub.intelligence.models import Link, SourceType
+
+    if model is Link:
+        return Link.objects.filter(source_type=SourceType.POLICE), {"source_id": ""}
+    return model._default_manager.all(), {"source_id__isnull": True}
+
+
 def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
     """The records these interchange ids already name, by id."""
     wanted = set(ids)
     if not wanted:
         return {}
-    manager = model._default_manager
+    manager, made_here = _scope(model)
     native = {int(m.group(1)): i for i in wanted if (m := NATIVE.match(i))}
     if len(wanted) > CHUNK:
         # Many ids (a whole history): read which source ids the table holds, once, and
         # fetch only the records that match, rather than asking for every id.
-        held = manager.filter(source_id__isnull=False).values_list("source_id", "pk")
+        held = manager.exclude(**made_here).values_list("source_id", "pk")
         matched = [pk for source_id, pk in held.iterator(chunk_size=CHUNK) if source_id in wanted]
         batches = [manager.filter(pk__in=matched[i : i + CHUNK]) for i in range(0, len(matched), CHUNK)]
     else:
@@ -33,10 +44,10 @@ def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for batch in batches:
         for obj in batch:
-            found[obj.source_id] = obj  # type: ignore[attr-defined]
+            found[obj.source_id] = obj
     keys = sorted(native)
     for start in range(0, len(keys), CHUNK):
-        for obj in manager.filter(pk__in=keys[start : start + CHUNK], source_id__isnull=True):
+        for obj in manager.filter(pk__in=keys[start : start + CHUNK], **made_here):
             # A record that came in with this very id (say, from another CSHub's export)
             # is the one it names: the id as a source id wins over the id as a CSHub id.
             found.setdefault(native[obj.pk], obj)

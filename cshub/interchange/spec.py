@@ -3,6 +3,16 @@
 from dataclasses import dataclass
 
 from cshub.core.codes import Agency, Ethnicity, ExploitationType, ReferralSource
+from cshub.intelligence.models import (
+    Assessment,
+    GroupKind,
+    Handling,
+    LinkType,
+    PlaceKind,
+    SourceEvaluation,
+    SubjectKind,
+)
+from cshub.missing.models import EntryKind
 
 YN = ("Y", "N")
 OUTCOMES = ("YES", "NO", "UNKNOWN", "NOT_APPLICABLE")
@@ -25,9 +35,23 @@ class Table:
     ssd_filename: str
     id_column: str
     columns: tuple[Column, ...]
+    key_columns: tuple[str, ...] = ()  # a table without an id: what makes a row unique
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+
+def _subject_columns(prefix: str, *, required: bool) -> tuple[Column, ...]:
+    """A subject of csh_intelligence.csv: its kind and what identifies it."""
+    return (
+        Column(f"{prefix}_kind", "code", required, codes=tuple(SubjectKind.values)),
+        Column(f"{prefix}_value", "text"),
+        Column(f"{prefix}_person_id", "ref", ref="person"),
+        Column(f"{prefix}_platform", "text"),
+        Column(f"{prefix}_place_kind", "code", codes=tuple(PlaceKind.values)),
+        Column(f"{prefix}_postcode", "text"),
+        Column(f"{prefix}_group_kind", "code", codes=tuple(GroupKind.values)),
+    )
 
 
 TABLES: tuple[Table, ...] = (
@@ -171,6 +195,40 @@ TABLES: tuple[Table, ...] = (
             Column("dimension", "code", True, codes=("gender", "ethnicity", "age_band", "imd_decile")),
             Column("group", "text", True),
             Column("count", "int", True),
+        ),
+        ("dimension", "group"),
+    ),
+    Table(
+        "interview_entry",
+        "csh_interview_entry.csv",
+        "",
+        "",
+        (
+            Column("interview_id", "ref", True, ref="return_interview"),
+            Column("kind", "code", True, codes=tuple(EntryKind.values)),
+            Column("value", "text", True),
+            Column("detail", "text"),
+        ),
+        ("interview_id", "kind", "value"),
+    ),
+    Table(
+        "intelligence",
+        "csh_intelligence.csv",
+        "",
+        "intel_id",
+        (
+            Column("intel_id", "id", True),
+            Column("person_id", "ref", ref="person"),
+            *_subject_columns("from", required=False),
+            *_subject_columns("subject", required=True),
+            Column("link_type", "code", True, codes=tuple(LinkType.values)),
+            Column("first_seen", "date"),
+            Column("last_seen", "date"),
+            Column("source_evaluation", "code", codes=tuple(SourceEvaluation.values)),
+            Column("assessment", "code", codes=tuple(Assessment.values)),
+            Column("handling", "code", codes=tuple(Handling.values)),
+            Column("agencies", "codes", codes=tuple(Agency.values)),
+            Column("detail", "text"),
         ),
     ),
 )

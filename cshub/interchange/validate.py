@@ -14,10 +14,12 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
 from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, format_date, plausible_birth, plausible_event
 from cshub.core.limits import field_limit
+from cshub.intelligence.models import Link, Subject
+from cshub.interchange import intel
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
 from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
 from cshub.interchange.spec import TABLES
-from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, Person, PersonName
 from cshub.referrals.models import Referral
 
@@ -30,6 +32,8 @@ MODELS: dict[str, type[models.Model]] = {
     "assessment": Assessment,
     "missing": MissingEpisode,
     "return_interview": ReturnInterview,
+    "interview_entry": InterviewEntry,
+    "intelligence": Link,
 }
 
 
@@ -44,6 +48,13 @@ LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
     ("population", "group"): (ReferencePopulation, "group"),
     ("referral", "decision_rationale"): (Referral, "decision_rationale"),
     ("return_interview", "delay_reason"): (ReturnInterview, "delay_reason"),
+    ("interview_entry", "value"): (InterviewEntry, "value"),
+    ("interview_entry", "detail"): (InterviewEntry, "detail"),
+    ("intelligence", "detail"): (Link, "detail"),
+    ("intelligence", "subject_value"): (Subject, "name"),
+    ("intelligence", "from_value"): (Subject, "name"),
+    ("intelligence", "subject_platform"): (Subject, "platform"),
+    ("intelligence", "from_platform"): (Subject, "platform"),
 }
 
 
@@ -88,6 +99,8 @@ def person_of(obj: Any) -> int | None:
         return int(obj.episode.person_id)
     if isinstance(obj, ReturnInterview):
         return int(obj.missing_episode.person_id)
+    if isinstance(obj, Link):
+        return intel.person_of_link(obj)
     return getattr(obj, "person_id", None)
 
 
@@ -102,6 +115,7 @@ _DATES: dict[str, dict[str, str]] = {
     "assessment": {"completed_date": "event"},
     "missing": {"miss_missing_episode_start_date": "event", "miss_missing_episode_end_date": "event"},
     "return_interview": {"offered_at": "event", "completed_at": "event"},
+    "intelligence": {"first_seen": "event", "last_seen": "event"},
 }
 _EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH}
 
@@ -343,6 +357,7 @@ def check(parsed: Parsed, actor: User | None = None) -> None:
     _references(parsed)
     _episodes(parsed)
     _interviews(parsed)
+    intel.check(parsed, actor)
     parsed.errors.sort()
     if not parsed.errors:
         _possible_duplicates(parsed)

@@ -153,6 +153,10 @@ RECORDS = {
     "missing": "Missing episodes",
     "return_interview": "Return interviews",
     "population": "Reference population groups",
+    "interview_entry": "Return-interview entries",
+    "intelligence": "Intelligence links (police)",
+    "intel_subject": "Intelligence subjects",
+    "intel_alert": "Intelligence alerts",
 }
 
 

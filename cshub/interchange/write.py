@@ -19,6 +19,7 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
+from cshub.interchange import intel
 from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, Row
@@ -190,6 +191,7 @@ class Writer:
         self.middays: dict[dt.date, dt.datetime] = {}
         self.now = timezone.now()
         self.actor_id = getattr(actor, "pk", None)
+        self.new_links: list[int] = []  # intelligence links written, for their alerts
         self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
 
     def _resolve(self, binding: Binding) -> None:
@@ -465,6 +467,11 @@ def write(
             writer.write_table(binding)
     if "population" in parsed.tables:
         writer.write_population()
+    if "interview_entry" in parsed.tables:
+        intel.write_entries(writer)
+    if "intelligence" in parsed.tables:
+        intel.write_links(writer)
+    intel.raise_alerts(writer)
     run.counts = writer.counts.as_dict()
     run.save(update_fields=["counts"])
     writer.finish()
