@@ -283,7 +283,7 @@ def generate(scale: Scale, *, seed: int = 1, progress: Callable[[int], None] | N
         cursor += n
         by_kind[kind] = ids
         for j, pk in enumerate(ids):
-            confirmed = kind == "ADULT" or rng.random() > 0.01
+            confirmed = kind == "ADULT" or j % 100 != 50  # 1% proposed
             if not confirmed:
                 proposed.add(pk)
             person_id = adult_person_ids[j] if kind == "ADULT" else None
