@@ -44,7 +44,7 @@ class Filters:
 
 
 def _filtered(links: "Q", f: Filters) -> "list[Link]":
-    qs = Link.objects.filter(links).select_related("child", "from_subject", "subject", "recorded_by")
+    qs = Link.objects.filter(links).select_related("child")
     if f.link_type:
         qs = qs.filter(link_type=f.link_type)
     if f.since:
@@ -54,7 +54,25 @@ def _filtered(links: "Q", f: Filters) -> "list[Link]":
     if f.exploitation:
         referred = Referral.objects.filter(primary_type=f.exploitation).values("person_id")
         qs = qs.filter(Q(child__isnull=True) | Q(child_id__in=referred))
-    return list(qs.order_by("subject__kind", "subject__name", "id"))
+    found = list(qs.order_by("subject__kind", "subject__name", "id"))
+    _attach_ends(found)
+    return found
+
+
+def _attach_ends(links: "list[Link]") -> None:
+    """Each link's subjects and recorder, read once each: around a hotspot hundreds of
+    links share one subject, which a join would make into hundreds of objects."""
+    subject_ids = {lk.subject_id for lk in links} | {lk.from_subject_id for lk in links if lk.from_subject_id}
+    subjects = Subject.objects.in_bulk(subject_ids) if subject_ids else {}
+    user_ids = {lk.recorded_by_id for lk in links if lk.recorded_by_id}
+    users = User.objects.in_bulk(user_ids) if user_ids else {}
+    fields = Link._meta
+    subject_field, from_field = fields.get_field("subject"), fields.get_field("from_subject")
+    recorder_field = fields.get_field("recorded_by")
+    for lk in links:
+        subject_field.set_cached_value(lk, subjects[lk.subject_id])
+        from_field.set_cached_value(lk, subjects[lk.from_subject_id] if lk.from_subject_id else None)
+        recorder_field.set_cached_value(lk, users[lk.recorded_by_id] if lk.recorded_by_id else None)
 
 
 def _may_see_content(user: User, link: Link, agencies_named: set[int]) -> bool:
