@@ -81,7 +81,7 @@ def test_the_tiny_bench_runs_end_to_end_and_writes_its_section(settings, tmp_pat
     )
     report = out.getvalue()
     assert "| practitioner (social care) | 10 |" in report and "| police officer | 10 |" in report
-    assert "query count the same whatever the network's size: yes" in report
+    assert "reads the same whatever the network's size: yes" in report
     assert "igraph's connected_components on the same edge list in memory" in report
     assert "the same components as igraph's: yes" in report
     assert "3. Alerts after 1,000 new links: skipped" in report or "new links," in report
