@@ -820,7 +820,7 @@ def report(run: Run) -> list[str]:
         f"same edge list in memory = {g.ratio:.1f}x** ({verdict(g.ratio <= TARGET_RATIO)}); "
         f"< {TARGET_GROUPS_S:.0f} s: {verdict(g.ours < TARGET_GROUPS_S)}",
         f"- {g.links_read:,} links read (those a practitioner may read, between confirmed subjects), "
-        f"{g.vertices:,} vertices, {g.groups:,} groups with two children or more; "
+        f"{g.vertices:,} vertices, {g.groups:,} group{'' if g.groups == 1 else 's'} with two children or more; "
         f"the same components as igraph's: {'yes' if g.same else 'NO'}",
         "",
         "3. Alerts after 1,000 new links: "

@@ -88,3 +88,20 @@ def test_the_dashboard_names_for_workers_and_counts_for_analysts(network, client
     counts = client_for("analyst").get(reverse("intelligence:dashboard")).content.decode()
     assert "Dean Marlowe" not in counts and "Testley" not in counts
     assert "Adults of concern linked to 3 children or more" in counts
+
+
+def test_code_c_counts_for_the_agencies_its_conditions_name_and_no_agency_with_a_longer_name(network, personas):
+    """The conditions are matched in the database: SOCIAL_CARE is not ADULT_SOCIAL_CARE."""
+    from cshub.access.actions import create_user
+
+    police = create_user("police.officer", agency="POLICE", roles=["practitioner"], actor=None)
+    worker = network["worker"]  # social care
+    fourth = network["kids"][3]
+    _link(police, network["adult"], child=fourth, grading=Grading("1", "A", "C", ("ADULT_SOCIAL_CARE",)))
+    assert not analysis.adults_linked_to(analysis.load(worker), 4)
+    assert analysis.adults_linked_to(analysis.load(police), 4) == []  # not the police's either
+    _link(police, network["fry"], child=fourth, grading=Grading("1", "A", "C", ("HEALTH", "SOCIAL_CARE")))
+    g = analysis.load(worker)
+    assert analysis.hotspots(g, 4) == [(network["fry"].pk, {k.pk for k in network["kids"]})]
+    assert analysis.hotspots(analysis.load(police), 4) == []
+    assert analysis.hotspots(analysis.load(personas["team_manager"]), 4)  # social care too
