@@ -90,7 +90,7 @@ def test_the_dashboard_names_for_workers_and_counts_for_analysts(network, client
     assert "Adults of concern linked to 3 children or more" in counts
 
 
-def test_code_c_counts_for_the_agencies_its_conditions_name_and_no_agency_with_a_longer_name(network, personas):
+def test_code_c_counts_for_the_agencies_named_not_an_agency_with_a_longer_code(network, personas):
     """The conditions are matched in the database: SOCIAL_CARE is not ADULT_SOCIAL_CARE."""
     from cshub.access.actions import create_user
 
