@@ -29,6 +29,7 @@ import datetime as dt
 import inspect
 import json
 import math
+import os
 import random
 import re
 import statistics
@@ -773,6 +774,7 @@ class Run:
     grouping: Grouping
     alerts: AlertsRun
     label: str = ""
+    load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average, before and after
 
     @property
     def title(self) -> str:
@@ -790,6 +792,8 @@ def report(run: Run) -> list[str]:
         f"Database: {run.vendor}; {run.scale.describe()}",
         f"Generated in {run.generated_seconds:.0f} s; {run.code_c:,} links with handling code C; "
         f"the biggest hotspots linked to {', '.join(f'{k:,}' for k in run.hotspot_children)} children",
+        f"Load average (1 minute) on this machine's {os.cpu_count()} cores: {run.load[0]:.1f} before the "
+        f"timings, {run.load[1]:.1f} after (other work slows every figure, igraph's too)",
         "",
         "1. The network around a child, 2 steps (the page's queries and the drawing's data), "
         f"target p95 < {TARGET_NETWORK_MS:.0f} ms:",
@@ -893,6 +897,7 @@ def run_bench(
     gen = generate(scale, seed=seed, progress=progress)
     say(f"Generated {gen.links:,} links in {gen.seconds:.0f} s")
     sample = choose_children(gen, children, seed=seed)
+    load_before = os.getloadavg()[0]
     networks = time_networks(
         [(gen.practitioner, "practitioner (social care)"), (gen.officer, "police officer")], sample
     )
@@ -919,4 +924,5 @@ def run_bench(
         grouping,
         time_alerts(gen, seed=seed),
         label,
+        (load_before, os.getloadavg()[0]),
     )
