@@ -13,61 +13,132 @@ conditions (a count never reveals a restricted item's content)."""
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from itertools import combinations
+from typing import Any, overload
 
 import igraph
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Max, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.intelligence.models import Handling, Link, SubjectKind
+from cshub.intelligence.models import Handling, Link, Subject, SubjectKind
+from cshub.people.models import Person
 
 HOTSPOT_DAYS = 90
+
+
+class Vertices(Sequence[tuple[str, int]]):
+    """Vertex -> ("child" | "subject", id), without a table: a child's vertex is their
+    person id, a subject's is `offset` + its id (the database computes both, so a million
+    links become edges without a Python loop over them). Unlinked ids are lone vertices."""
+
+    def __init__(self, offset: int, size: int) -> None:
+        self.offset, self.size = offset, size
+
+    @overload
+    def __getitem__(self, v: int) -> tuple[str, int]: ...
+    @overload
+    def __getitem__(self, v: slice) -> Sequence[tuple[str, int]]: ...
+    def __getitem__(self, v: int | slice) -> tuple[str, int] | Sequence[tuple[str, int]]:
+        if isinstance(v, slice):
+            return [self[i] for i in range(*v.indices(self.size))]
+        if not 0 <= v < self.size:
+            raise IndexError(v)
+        return ("child", v) if v < self.offset else ("subject", v - self.offset)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return (self[v] for v in range(self.size))
 
 
 @dataclass
 class Graph:
     graph: igraph.Graph
-    nodes: list[tuple[str, int]]  # vertex -> ("child" | "subject", id)
-    kinds: dict[int, str] = field(default_factory=dict)  # subject id -> SubjectKind
-    recent: set[int] = field(default_factory=set)  # edge ids seen in the last 90 days
+    nodes: Vertices
+    since: dt.date  # hotspots: links seen on or after this day
+    readable: Any = None  # readable_links()  # the links read (for the recent ones, when needed)
+    _kinds: dict[int, str] | None = None
+    _recent: dict[int, set[int]] | None = None
+
+    @property
+    def offset(self) -> int:
+        return self.nodes.offset
+
+    def vertex(self, subject_id: int) -> int:
+        return self.offset + subject_id
+
+    @property
+    def kinds(self) -> dict[int, str]:
+        """subject id -> SubjectKind (read when first needed: grouping does not need it)."""
+        if self._kinds is None:
+            self._kinds = dict(Subject.objects.confirmed().order_by().values_list("pk", "kind"))
+        return self._kinds
+
+    def recent_children(self, v: int) -> set[int]:
+        """The children linked to subject vertex `v` by a link seen since `since`."""
+        if self._recent is None:
+            self._recent = {}
+            if self.readable is not None:
+                recent = self.readable.filter(
+                    Q(last_seen__gte=self.since)
+                    | Q(last_seen__isnull=True, recorded_at__date__gte=self.since),
+                    child__isnull=False,
+                )
+                for a, b in _fetch(recent.values_list("a", "b")):
+                    self._recent.setdefault(b, set()).add(a)
+        return self._recent.get(v, set())
+
+
+def readable_links(user: User, offset: int) -> Any:  # QuerySet[Link] with the ends annotated
+    """The links the reader may read, between confirmed subjects (a proposed one is a match
+    nobody has checked), unordered, with their two ends as vertices ("a", "b"; see
+    `Vertices`). Handling code C: only when the reader's agency is among the conditions or
+    the reader is named. JSON containment is not on every SQLite build, so the agencies
+    are matched in their JSON text: a list of agency codes, each in double quotes."""
+    proposed = Subject.objects.proposed().values("pk")
+    named = Link.named_users.through.objects.filter(user_id=user.pk).values("link_id")
+    agency = f'"{user.agency}"' if user.agency else None
+    conditions = Q(pk__in=named)
+    if agency:
+        conditions |= Q(agencies_text__contains=agency)
+    return (
+        Link.objects.exclude(subject_id__in=proposed)
+        .exclude(from_subject_id__in=proposed)
+        .alias(agencies_text=Cast("agencies", TextField()))
+        .filter(Q(handling=Handling.SHARE) | Q(handling=Handling.CONDITIONS) & conditions)
+        .order_by()
+        .annotate(a=Coalesce(F("child_id"), F("from_subject_id") + offset), b=F("subject_id") + offset)
+    )
+
+
+def _fetch(qs: "QuerySet[Any, Any]") -> list[tuple[Any, ...]]:
+    """The rows as the database driver gives them: tuples, no model or row objects."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def load(user: User, *, today: dt.date | None = None) -> Graph:
+    """Every link the reader may read, as one graph, read in one query."""
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=HOTSPOT_DAYS)
-    # JSON containment is not on every SQLite build: the agencies of code C are read here.
-    conditions = Link.objects.filter(handling=Handling.CONDITIONS).values_list("pk", "agencies")
-    ours = [pk for pk, agencies in conditions if user.agency in (agencies or [])]
-    readable = Q(handling=Handling.SHARE) | Q(named_users=user) | Q(pk__in=ours)
-    confirmed = Q(subject__confirmed=True) & (Q(from_subject__isnull=True) | Q(from_subject__confirmed=True))
-    rows = (
-        Link.objects.filter(readable, confirmed)
-        .distinct()
-        .values_list("child_id", "from_subject_id", "subject_id", "subject__kind", "last_seen", "recorded_at")
+    offset = int(Person.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    count = offset + int(Subject.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    links = readable_links(user, offset)
+    edges = _fetch(links.values_list("a", "b"))
+    return Graph(
+        igraph.Graph(n=count, edges=edges),
+        Vertices(offset, count),
+        today - dt.timedelta(days=HOTSPOT_DAYS),
+        links,
     )
-    index: dict[tuple[str, int], int] = {}
-    nodes: list[tuple[str, int]] = []
-    edges: list[tuple[int, int]] = []
-    kinds: dict[int, str] = {}
-    recent: set[int] = set()
-
-    def vertex(node: tuple[str, int]) -> int:
-        if node not in index:
-            index[node] = len(nodes)
-            nodes.append(node)
-        return index[node]
-
-    for child_id, from_id, subject_id, kind, last_seen, recorded_at in rows:
-        start = vertex(("child", child_id) if child_id else ("subject", from_id))
-        end = vertex(("subject", subject_id))
-        kinds[subject_id] = kind
-        seen = last_seen or timezone.localtime(recorded_at).date()
-        if seen >= since:
-            recent.add(len(edges))
-        edges.append((start, end))
-    return Graph(igraph.Graph(n=len(nodes), edges=edges), nodes, kinds, recent)
 
 
 @dataclass
@@ -77,24 +148,23 @@ class Group:
 
 
 def connected_groups(g: Graph, *, min_children: int = 2) -> list[Group]:
-    found = []
-    for members in g.graph.connected_components():
-        children = sorted(g.nodes[v][1] for v in members if g.nodes[v][0] == "child")
-        if len(children) >= min_children:
-            subjects = sorted(g.nodes[v][1] for v in members if g.nodes[v][0] == "subject")
-            found.append(Group(children, subjects))
-    return sorted(found, key=lambda grp: (-len(grp.children), grp.children))
+    membership = g.graph.connected_components().membership
+    offset = g.offset
+    children_in = Counter(membership[:offset])  # a child's vertex is below the offset
+    wanted = {m for m, k in children_in.items() if k >= min_children}
+    groups: dict[int, Group] = {m: Group([], []) for m in wanted}
+    if wanted:
+        for v, m in enumerate(membership):  # in vertex order: ids ascending
+            if m in wanted:
+                if v < offset:
+                    groups[m].children.append(v)
+                else:
+                    groups[m].subjects.append(v - offset)
+    return sorted(groups.values(), key=lambda grp: (-len(grp.children), grp.children))
 
 
-def _children_of(g: Graph, vertex: int, edges: set[int] | None = None) -> set[int]:
-    found = set()
-    for e in g.graph.incident(vertex):
-        if edges is not None and e not in edges:
-            continue
-        other = g.graph.es[e].target if g.graph.es[e].source == vertex else g.graph.es[e].source
-        if g.nodes[other][0] == "child":
-            found.add(g.nodes[other][1])
-    return found
+def _children_of(g: Graph, vertex: int) -> set[int]:
+    return {u for u in g.graph.neighbors(vertex) if u < g.offset}
 
 
 def subjects_linked_to(
@@ -102,11 +172,13 @@ def subjects_linked_to(
 ) -> list[tuple[int, set[int]]]:
     """(subject id, the children linked to it) for subjects of `kind` with n children or more."""
     found = []
-    for v, (what, pk) in enumerate(g.nodes):
-        if what == "subject" and g.kinds.get(pk) == kind:
-            children = _children_of(g, v, g.recent if recent_only else None)
-            if len(children) >= n:
-                found.append((pk, children))
+    for pk, what in g.kinds.items():
+        v = g.vertex(pk)
+        if what != kind or v >= len(g.nodes):
+            continue
+        children = g.recent_children(v) if recent_only else _children_of(g, v)
+        if len(children) >= n:
+            found.append((pk, children))
     return sorted(found, key=lambda row: (-len(row[1]), row[0]))
 
 
@@ -121,8 +193,9 @@ def hotspots(g: Graph, n: int) -> list[tuple[int, set[int]]]:
 def children_sharing(g: Graph, at_least: int = 2) -> list[tuple[int, int, int]]:
     """(child, child, how many subjects they share), for pairs sharing `at_least`."""
     shared: Counter[tuple[int, int]] = Counter()
-    for v, (what, _) in enumerate(g.nodes):
-        if what == "subject":
+    degrees = g.graph.degree()
+    for v in range(g.offset, len(g.nodes)):
+        if degrees[v] > 1:
             for a, b in combinations(sorted(_children_of(g, v)), 2):
                 shared[(a, b)] += 1
     return sorted(

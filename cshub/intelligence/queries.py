@@ -6,7 +6,7 @@
   not name (no type, no subject), and the network goes no further through it."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -43,8 +43,8 @@ class Filters:
     exploitation: str = ""  # links from children referred for this type (and links between subjects)
 
 
-def _filtered(links: "Q", f: Filters) -> "list[Link]":
-    qs = Link.objects.filter(links).select_related("child", "from_subject", "subject", "recorded_by")
+def _filtered(links: "Q", f: Filters, ends: "Ends | None" = None) -> "list[Link]":
+    qs = Link.objects.filter(links).select_related("child")
     if f.link_type:
         qs = qs.filter(link_type=f.link_type)
     if f.since:
@@ -54,7 +54,41 @@ def _filtered(links: "Q", f: Filters) -> "list[Link]":
     if f.exploitation:
         referred = Referral.objects.filter(primary_type=f.exploitation).values("person_id")
         qs = qs.filter(Q(child__isnull=True) | Q(child_id__in=referred))
-    return list(qs.order_by("subject__kind", "subject__name", "id"))
+    found = list(qs.order_by("subject__kind", "subject__name", "id"))
+    (ends or Ends()).attach(found)
+    return found
+
+
+@dataclass
+class Ends:
+    """Each link's subjects and recorder, read once each for a whole network: around a
+    hotspot hundreds of links share one subject, which a join would make into hundreds of
+    objects."""
+
+    subjects: dict[int, Subject] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+
+    def attach(self, links: "list[Link]") -> None:
+        # Read every step (so a page makes the same queries whatever its network), keeping
+        # the objects of earlier steps: one object per subject for the whole network.
+        wanted = {lk.subject_id for lk in links} | {lk.from_subject_id for lk in links if lk.from_subject_id}
+        for pk, found in (Subject.objects.in_bulk(wanted) if wanted else {}).items():
+            self.subjects.setdefault(pk, found)
+        recorders = {lk.recorded_by_id for lk in links if lk.recorded_by_id}
+        for pk, user in (User.objects.in_bulk(recorders) if recorders else {}).items():
+            self.users.setdefault(pk, user)
+        meta = Link._meta
+        subject, from_subject, recorder = (
+            meta.get_field("subject"),
+            meta.get_field("from_subject"),
+            meta.get_field("recorded_by"),
+        )
+        for lk in links:
+            subject.set_cached_value(lk, self.subjects[lk.subject_id])
+            from_subject.set_cached_value(
+                lk, self.subjects[lk.from_subject_id] if lk.from_subject_id else None
+            )
+            recorder.set_cached_value(lk, self.users[lk.recorded_by_id] if lk.recorded_by_id else None)
 
 
 def _may_see_content(user: User, link: Link, agencies_named: set[int]) -> bool:
@@ -69,6 +103,7 @@ def network(user: User, start: Node, f: Filters) -> list[Row]:
     reached: set[Node] = {start}
     frontier: set[Node] = {start}
     rows: list[Row] = []
+    loaded = Ends()
     for hop in range(1, max(1, min(f.hops, 3)) + 1):
         children = [n.pk for n in frontier if n.kind == "child"]
         subjects = [n.pk for n in frontier if n.kind == "subject"]
@@ -77,7 +112,9 @@ def network(user: User, start: Node, f: Filters) -> list[Row]:
         links = [
             link
             for link in _filtered(
-                Q(child_id__in=children) | Q(subject_id__in=subjects) | Q(from_subject_id__in=subjects), f
+                Q(child_id__in=children) | Q(subject_id__in=subjects) | Q(from_subject_id__in=subjects),
+                f,
+                loaded,
             )
             if link.pk not in seen_links
         ]

@@ -88,3 +88,41 @@ def test_the_dashboard_names_for_workers_and_counts_for_analysts(network, client
     counts = client_for("analyst").get(reverse("intelligence:dashboard")).content.decode()
     assert "Dean Marlowe" not in counts and "Testley" not in counts
     assert "Adults of concern linked to 3 children or more" in counts
+
+
+def test_code_c_counts_for_the_agencies_named_not_an_agency_with_a_longer_code(network, personas):
+    """The conditions are matched in the database: SOCIAL_CARE is not ADULT_SOCIAL_CARE."""
+    from cshub.access.actions import create_user
+
+    police = create_user("police.officer", agency="POLICE", roles=["practitioner"], actor=None)
+    worker = network["worker"]  # social care
+    fourth = network["kids"][3]
+    _link(police, network["adult"], child=fourth, grading=Grading("1", "A", "C", ("ADULT_SOCIAL_CARE",)))
+    assert not analysis.adults_linked_to(analysis.load(worker), 4)
+    assert analysis.adults_linked_to(analysis.load(police), 4) == []  # not the police's either
+    _link(police, network["fry"], child=fourth, grading=Grading("1", "A", "C", ("HEALTH", "SOCIAL_CARE")))
+    g = analysis.load(worker)
+    assert analysis.hotspots(g, 4) == [(network["fry"].pk, {k.pk for k in network["kids"]})]
+    assert analysis.hotspots(analysis.load(police), 4) == []
+    assert analysis.hotspots(analysis.load(personas["team_manager"]), 4)  # social care too
+
+
+def test_the_graph_is_read_in_one_unsorted_query_of_the_links(network):
+    """At a million links a second pass, a sort or a join per row costs seconds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        g = analysis.load(network["worker"])
+    on_links = [q["sql"] for q in captured.captured_queries if 'FROM "intelligence_link"' in q["sql"]]
+    assert len(on_links) == 1 and "ORDER BY" not in on_links[0] and "JOIN" not in on_links[0]
+    assert analysis.connected_groups(g)[0].children == sorted(k.pk for k in network["kids"][:3])
+
+
+def test_a_subject_around_many_children_is_read_once_for_the_network(network):
+    from cshub.intelligence import queries
+
+    rows = queries.network(network["worker"], queries.Node("child", network["kids"][0].pk), queries.Filters())
+    fry = [r.link.subject for r in rows if r.link.subject_id == network["fry"].pk]
+    assert len(fry) == 3 and all(s is fry[0] for s in fry)
+    assert {r.link.recorded_by.pk for r in rows if r.link.recorded_by} == {network["worker"].pk}

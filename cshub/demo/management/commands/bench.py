@@ -1,5 +1,6 @@
 """`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py.
-`cshub bench search --people N`: see cshub/demo/search_bench.py."""
+`cshub bench search --people N`: see cshub/demo/search_bench.py.
+`cshub bench intelligence --links N`: see cshub/demo/intel_bench.py."""
 
 import datetime as dt
 import tempfile
@@ -14,7 +15,7 @@ from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Period, compute
-from cshub.demo import search_bench
+from cshub.demo import intel_bench, search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, engine_only
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["metrics", "search"])
+        parser.add_argument("what", choices=["metrics", "search", "intelligence"])
         parser.add_argument(
             "--scale", choices=list(SCALES), default="hub", help="metrics: the history's size"
         )
@@ -39,7 +40,8 @@ class Command(BaseCommand):
             "--docs",
             type=Path,
             default=Path(settings.BASE_DIR) / "docs" / "performance.md",
-            help='search: the file whose "Person search at scale" section gets the results',
+            help='search, intelligence: the file whose "Person search at scale" or "Intelligence at scale" '
+            "section gets the results",
         )
         parser.add_argument("--no-docs", action="store_true", help="search: print the results only")
         parser.add_argument(
@@ -48,6 +50,14 @@ class Command(BaseCommand):
             help="search: print the queries the search missed (synthetic names)",
         )
         parser.add_argument("--label", default="", help="search: a word for the run in the docs, e.g. before")
+        defaults = intel_bench.Scale()
+        for name in ("hubs", "children", "adults", "places", "links"):
+            parser.add_argument(
+                f"--{name}", type=int, default=getattr(defaults, name), help=f"intelligence: {name}"
+            )
+        parser.add_argument(
+            "--sample", type=int, default=200, help="intelligence: children whose network is timed"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         refusal = refuse_real_database()
@@ -62,6 +72,9 @@ class Command(BaseCommand):
             raise CommandError("Run the benchmark against a database file, not an in-memory one.")
         if options["what"] == "search":
             self.search(options)
+            return
+        if options["what"] == "intelligence":
+            self.intelligence(options)
             return
         scale = SCALES[options["scale"]]
         with tempfile.TemporaryDirectory() as tmp:
@@ -159,4 +172,28 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         if not options["no_docs"]:
             search_bench.update_docs(options["docs"], run)
+            self.stdout.write(f"Written to {options['docs']}")
+
+    def intelligence(self, options: dict[str, Any]) -> None:
+        scale = intel_bench.Scale(
+            options["hubs"], options["children"], options["adults"], options["places"], options["links"]
+        )
+        if scale.hubs < 1 or scale.children < 10 * scale.hubs or scale.adults < 10 * scale.hubs:
+            raise CommandError("Ask for at least one hub and 10 children and 10 adults per hub.")
+        if scale.places < 5 * scale.hubs or scale.links < 2 * scale.children:
+            raise CommandError("Ask for at least 5 places per hub and two links per child.")
+        reverse("casework:child", args=[0])  # load the URLs now, as a running server has
+        with tqdm(total=scale.links, desc="Generating links", unit=" links", disable=None) as bar:
+            run = intel_bench.run_bench(
+                scale,
+                seed=options["seed"],
+                children=options["sample"],
+                label=options["label"],
+                progress=bar.update,
+                say=self.stdout.write,
+            )
+        for line in intel_bench.report(run):
+            self.stdout.write(line)
+        if not options["no_docs"]:
+            intel_bench.update_docs(options["docs"], run)
             self.stdout.write(f"Written to {options['docs']}")
