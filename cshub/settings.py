@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cshub.access",
     "cshub.audit",
     "cshub.people",
+    "cshub.socialcare",
     "cshub.referrals",
     "cshub.casework",
     "cshub.missing",
