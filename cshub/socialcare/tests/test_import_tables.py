@@ -196,3 +196,18 @@ def test_import_export_import_changes_nothing(db, tmp_path):
     assert again.counts is not None
     assert not any(again.counts.created.values()), again.counts.created
     assert not any(again.counts.updated.values()), again.counts.updated
+
+
+def test_the_ceased_date_under_its_v124_name_is_read(db, tmp_path):
+    """v1.2.4 names the column `clae_cla_episode_ceased` (ssd_v124/README.md): Mosaic's
+    file with its ceased-date column named so imports the same, with no unknown column."""
+    kids = children("mosaic")
+    folder = extract(tmp_path, "mosaic", ("cla_episodes",))
+    path = folder / "ssd_cla_episodes.csv"
+    header, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    path.write_text(header.replace("clae_cla_episode_ceased_date", "clae_cla_episode_ceased") + "\n" + rest)
+    result = run_import(folder, actor=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert not result.warnings, [str(w) for w in result.warnings]
+    episode = ClaEpisode.objects.get(person=kids["300103"], start_reason="S")
+    assert episode.ceased_date == dt.date(2024, 9, 30)
