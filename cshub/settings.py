@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cshub.access",
     "cshub.audit",
     "cshub.people",
+    "cshub.socialcare",
     "cshub.referrals",
     "cshub.casework",
     "cshub.missing",
@@ -198,6 +199,11 @@ CSHUB_STANDARDS = {
 # The return-interview queue holds returns of the last N days (older ones are history:
 # the figures count them as not interviewed).
 CSHUB_RHI_QUEUE_DAYS = int(os.environ.get("CSHUB_RHI_QUEUE_DAYS", "30"))
+# The council's involvement roles that mean "allocated worker" (ssd_involvements
+# invo_professional_role_id; each case system has its own): who holds the case.
+CSHUB_ALLOCATED_WORKER_ROLES = os.environ.get(
+    "CSHUB_ALLOCATED_WORKER_ROLES", "CW,Allocated Case Worker,REL.ALLWORK,REL.ALLWORKCF"
+).split(",")
 # Bulk import uploads: where they wait for confirmation (deleted after), and the largest accepted.
 CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
 CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "50"))

@@ -142,6 +142,7 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
+    header = [dict(table.aliases).get(h, h) for h in header]  # another name for a column
     if not header:
         parsed.errors.append(Problem(filename, 1, "-", "the file is empty: it needs a header row"))
         parsed.broken.add(table.key)

@@ -15,7 +15,7 @@ from cshub.casework.models import Assessment, Episode
 from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, format_date, plausible_birth, plausible_event
 from cshub.core.limits import field_limit
 from cshub.intelligence.models import Link, Subject
-from cshub.interchange import intel
+from cshub.interchange import intel, socialcare
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
 from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
 from cshub.interchange.spec import TABLES
@@ -35,6 +35,7 @@ MODELS: dict[str, type[models.Model]] = {
     "interview_entry": InterviewEntry,
     "intelligence": Link,
 }
+MODELS.update(socialcare.MODELS)  # the council's record of the child
 
 
 # Text cells that land in a field of limited length: (table, column) -> (model, field).
@@ -56,6 +57,7 @@ LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
     ("intelligence", "subject_platform"): (Subject, "platform"),
     ("intelligence", "from_platform"): (Subject, "platform"),
 }
+LIMITED.update(socialcare.LIMITED)
 
 
 def _limit(model: type[models.Model], name: str) -> int:
@@ -117,6 +119,7 @@ _DATES: dict[str, dict[str, str]] = {
     "return_interview": {"offered_at": "event", "completed_at": "event"},
     "intelligence": {"first_seen": "event", "last_seen": "event"},
 }
+_DATES.update(socialcare.DATES)
 _EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH}
 
 
@@ -348,6 +351,7 @@ def _possible_duplicates(parsed: Parsed) -> None:
 def check(parsed: Parsed, actor: User | None = None) -> None:
     """Every rule across rows and files. With an actor (the web page), also the ownership
     rule; without (the console command, run by whoever holds the server), every record."""
+    socialcare.check(parsed)  # first: it names the child of rows that reach one indirectly
     if actor is not None:
         _ownership(parsed, actor)
     for table in TABLES:

@@ -12,7 +12,8 @@ class CellError(ValueError):
 
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_DATE_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00(:00(\.0+)?)?$")
+# A SQL DATETIME in a date column: the date written is the date (its time is not kept).
+_DATE_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 def parse_date(text: str) -> dt.date:

@@ -157,6 +157,13 @@ RECORDS = {
     "intelligence": "Intelligence links (police)",
     "intel_subject": "Intelligence subjects",
     "intel_alert": "Intelligence alerts",
+    "cin_episode": "CIN episodes (council)",
+    "involvement": "Involvements (council)",
+    "cin_assessment": "CIN assessments (council)",
+    "assessment_factor": "CIN assessment factors (council)",
+    "cla_episode": "Looked-after episodes (council)",
+    "cp_plan": "Child protection plans (council)",
+    "contact": "Contacts (council)",
 }
 
 

@@ -19,10 +19,10 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
-from cshub.interchange import intel
+from cshub.interchange import intel, socialcare
 from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
 from cshub.interchange.models import ImportRun
-from cshub.interchange.reader import Parsed, Row
+from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
@@ -53,6 +53,7 @@ class Binding:
     key: str
     model: type[models.Model]
     fields: Callable[[Row, Refs], dict[str, Any]]
+    prepare: Callable[["Writer", ParsedTable], None] | None = None  # links to find before writing
 
 
 # Each binding turns a row into the model's field values. Text and code cells are strings
@@ -165,6 +166,10 @@ BINDINGS: list[Binding] = [
 ]
 
 
+# The council's record of the child (ssd_cin_episodes … ssd_contacts), after the people.
+BINDINGS += [Binding(*b) for b in socialcare.BINDINGS]
+
+
 @dataclass
 class Counts:
     created: dict[str, int] = field(default_factory=dict)
@@ -227,6 +232,8 @@ class Writer:
     def write_table(self, binding: Binding) -> None:
         table = self.parsed.tables[binding.key]
         self._resolve(binding)
+        if binding.prepare is not None:
+            binding.prepare(self, table)
         label = binding.model._meta.label_lower
         found = existing(binding.model, table.ids())
         refs = self.refs[binding.key]
