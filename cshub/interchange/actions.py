@@ -10,11 +10,13 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.core import locks
 from cshub.interchange.codelists import MapEntry, built_in_code, coded, fold
 from cshub.interchange.models import CodeMapping
 from cshub.interchange.spec import BY_KEY
 
 VALUE_MAX = 100
+LOCK = "interchange:code-mapping"  # two managers mapping the same value at once: one waits
 
 
 def check_entries(entries: Sequence[MapEntry]) -> list[tuple[int, str]]:
@@ -56,6 +58,7 @@ def map_codes(*, actor: User | None, entries: Sequence[MapEntry]) -> list[CodeMa
     problems = check_entries(entries)
     if problems:
         raise ValidationError({"mappings": [f"Mapping {n + 1}: {message}" for n, message in problems]})
+    locks.hold(LOCK)
     saved = []
     for entry in entries:
         key, column, value, code = (

@@ -160,6 +160,10 @@ CODE_LISTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Y/N flags (`*_nfa`, `pers_is_mother`, `csh_from_care`, ...): the SSD's Y/N, and what the
+# systems' forms hold before the SQL maps them (YES/NO, 1/0, TRUE/FALSE).
+FLAGS: dict[str, tuple[str, ...]] = {"Y": ("Yes", "True", "1"), "N": ("No", "False", "0")}
+
 # CSHub's own labels (core.codes) are descriptions too.
 for _name, _choices in (
     ("sex", Sex),
@@ -325,6 +329,17 @@ def built_in_code(table_key: str, column: str, raw: str) -> str | None:
     if coded(table_key, column) is None:
         return None
     return _built_in(table_key, column).get(fold(raw))
+
+
+_FLAG_LOOKUP = {fold(v): code == "Y" for code, variants in FLAGS.items() for v in (code, *variants)}
+
+
+def parse_flag(raw: str) -> bool:
+    """A Y/N flag, in any case or as the systems' YES/NO, 1/0, TRUE/FALSE."""
+    value = _FLAG_LOOKUP.get(fold(raw))
+    if value is None:
+        raise CellError(f"'{raw}' is not Y or N")
+    return value
 
 
 class UnknownCodeError(CellError):

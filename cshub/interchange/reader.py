@@ -107,7 +107,7 @@ def _parser(column: Column, table: Table) -> Callable[[str], Any]:
     if column.kind == "datetime":
         return values.parse_datetime
     if column.kind == "flag":
-        return values.parse_flag
+        return codelists.parse_flag  # Y/N, and YES/NO, 1/0, TRUE/FALSE
     if column.kind == "int":
         return values.parse_int
     codes = column.codes

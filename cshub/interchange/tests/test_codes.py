@@ -311,3 +311,28 @@ def test_only_people_who_import_may_map_codes(client_for, personas, uploads_in_t
 
     assert client_for("practitioner").post("/imports/codes/", {"map-0-code": "OOTH"}).status_code == 403
     assert not CodeMapping.objects.exists()
+
+
+def test_flags_take_the_systems_yes_and_no(db, tmp_path):
+    path = folder(
+        tmp_path,
+        {
+            "person.csv": "pers_person_id,pers_forename,pers_surname,pers_dob\nC1,Kofi,Ashcombe,2010-05-04\n",
+            "missing.csv": "miss_table_id,miss_person_id,miss_missing_episode_start_date,csh_from_care\n"
+            + "".join(
+                f"M{n},C1,2024-0{n}-01 10:00,{flag}\n"
+                for n, flag in enumerate(("y", "YES", "No", "1", "0", "True", "false", "maybe"), start=1)
+            ),
+        },
+    )
+    parsed, result = check(path)
+    assert [str(e) for e in result.errors] == ["missing.csv:9: csh_from_care: 'maybe' is not Y or N"]
+    assert [r["csh_from_care"] for r in parsed.tables["missing"].rows][:7] == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
