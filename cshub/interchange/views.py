@@ -78,7 +78,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     mappings = [
-        (m, BY_KEY[m.table].filename if m.table in BY_KEY else m.table, _choices(m.table, m.column))
+        (m, _file_names(m.table), _choices(m.table, m.column))
         for m in CodeMapping.objects.select_related("mapped_by")
     ]
     response = render(
@@ -90,6 +90,12 @@ def imports(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _file_names(key: str) -> str:
+    """The files a table may come in: `ssd_person.csv or person.csv`."""
+    table = BY_KEY.get(key)
+    return " or ".join(filter(None, (table.ssd_filename, table.filename))) if table else key
 
 
 def _choices(table: str, column: str) -> list[tuple[str, str]]:
