@@ -169,7 +169,7 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     # line (looked for cell by cell only in a file that has one).
     has_nul = "\x00" in text
     seen: dict[object, int] = {}
-    unplaced: dict[tuple[str, str], list[int]] = {}  # (column, value) -> lines
+    unplaced: dict[tuple[str, str], tuple[str, list[int]]] = {}  # (column, folded) -> (value, lines)
     line = 1
     for cells in reader:
         line = reader.line_num
@@ -199,8 +199,8 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                     value = parse(raw)
                 except codelists.UnknownCodeError as exc:
                     row.invalid.add(name)
-                    for unknown in exc.unknown:
-                        unplaced.setdefault((name, unknown), []).append(line)
+                    for unknown in exc.unknown:  # `Xhosa` and `XHOSA` are one value
+                        unplaced.setdefault((name, codelists.fold(unknown)), (unknown, []))[1].append(line)
                     continue
                 except values.CellError as exc:
                     row.invalid.add(name)
@@ -218,7 +218,7 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                 )
             seen.setdefault(key, line)
         target.rows.append(row)
-    for (name, unknown), lines in unplaced.items():  # one error per distinct value
+    for (name, _), (unknown, lines) in unplaced.items():  # one error per distinct value
         item = codelists.Unplaced(table.key, filename, name, unknown, lines)
         parsed.unplaced.append(item)
         parsed.errors.append(Problem(filename, lines[0], name, item.message()))
