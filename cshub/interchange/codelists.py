@@ -177,6 +177,10 @@ for _name, _choices in (
     for _code, _label in _choices.choices:
         _list[_code] = (*_list.get(_code, ()), str(_label))
 
+# A value that begins with one of these (folded) is that code whatever follows: the SSD yml
+# writes a CP plan's multiple categories as "Multiple: [list]".
+PREFIXES: dict[str, dict[str, str]] = {"cp_category": {"multiple:": "MUL"}}
+
 # Which code list a column takes (SSD columns have unique names across tables).
 COLUMN_LISTS: dict[str, str] = {
     "pers_sex": "sex",
@@ -255,6 +259,13 @@ def _built_in(table_key: str, column: str) -> dict[str, str]:
     return lookup
 
 
+def _by_prefix(column: str, key: str, codes: tuple[str, ...]) -> str | None:
+    for prefix, code in PREFIXES.get(COLUMN_LISTS.get(column, ""), {}).items():
+        if key.startswith(prefix) and code in codes:
+            return code
+    return None
+
+
 def label(column: str, code: str) -> str:
     """How the Imports page names a code: `WBRI - White British` (with an en dash)."""
     name = COLUMN_LISTS.get(column, "")
@@ -314,7 +325,7 @@ def place_code(table_key: str, column: str, raw: str) -> str | None:
     if raw in col.codes:
         return raw
     key = fold(raw)
-    code = _built_in(table_key, column).get(key)
+    code = _built_in(table_key, column).get(key) or _by_prefix(column, key, col.codes)
     if code is not None:
         return code
     mappings = _loaded.get()
@@ -326,9 +337,11 @@ def place_code(table_key: str, column: str, raw: str) -> str | None:
 
 def built_in_code(table_key: str, column: str, raw: str) -> str | None:
     """What CSHub's own code lists make of a value, without the managers' mappings."""
-    if coded(table_key, column) is None:
+    col = coded(table_key, column)
+    if col is None:
         return None
-    return _built_in(table_key, column).get(fold(raw))
+    key = fold(raw)
+    return _built_in(table_key, column).get(key) or _by_prefix(column, key, col.codes)
 
 
 _FLAG_LOOKUP = {fold(v): code == "Y" for code, variants in FLAGS.items() for v in (code, *variants)}

@@ -155,11 +155,18 @@ def map_unknown_codes(request: HttpRequest) -> HttpResponse:
         _, result = check(source, _user(request), max_bytes=_max_bytes())
     except (FileNotFoundError, zipfile.BadZipFile, zlib.error, csv.Error, TooLargeError):
         return redirect("interchange:review")  # which says what is wrong
-    entries = [
-        codelists.MapEntry(item.table, item.column, item.value, request.POST.get(f"map-{n}-code", ""))
-        for n, item in enumerate(result.unplaced)
-    ]
-    entries = [e for e in entries if e.code]
+    # Each select names its value (file, column, value); one no longer unplaced (mapped by
+    # someone else meanwhile) is left alone rather than given another value's code.
+    unplaced = {(u.filename, u.column, u.value): u for u in result.unplaced}
+    entries = []
+    for n in range(min(len(request.POST.getlist("map")), len(unplaced))):
+        file, column, value = (
+            request.POST.get(f"map-{n}-{part}", "") for part in ("file", "column", "value")
+        )
+        item = unplaced.get((file, column, value))
+        code = request.POST.get(f"map-{n}-code", "")
+        if item is not None and code:
+            entries.append(codelists.MapEntry(item.table, item.column, item.value, code))
     if not entries:
         return _review(request, ["Choose a CSHub code for at least one value"])
     try:

@@ -162,6 +162,7 @@ def test_the_code_lists_of_the_ssd_tables(db, monkeypatch):
     assert place("clae_cla_episode_ceased_reason", "e4a") == "E4A"
     assert place("cppl_cp_plan_latest_category", "Emotional abuse") == "EMO"
     assert place("cppl_cp_plan_latest_category", "Multiple") == "MUL"
+    assert place("cppl_cp_plan_latest_category", "Multiple: Neglect, Emotional abuse") == "MUL"
     assert place("cine_close_reason", "Case closed after assessment, no further action.") == "RC8"
     assert place("cppl_cp_plan_latest_category", "Bullying") is None  # nothing guessed
     codelists._built_in.cache_clear()
@@ -270,13 +271,22 @@ def test_a_manager_maps_the_unknown_codes_on_the_imports_page(client_for, person
     assert review.count('name="map-0-code"') == 1 and review.count('name="map-1-code"') == 1
     assert "<code>??</code>" in review and "<code>ORAB</code>" in review
 
-    nothing = manager.post("/imports/codes/", {"map-0-code": "", "map-1-code": ""})
+    def form(**codes):
+        values = {"map": ["0", "1"], "map-0-value": "??", "map-1-value": "ORAB"}
+        for n in (0, 1):
+            values |= {f"map-{n}-file": "ssd_person.csv", f"map-{n}-column": "pers_ethnicity"}
+        return values | codes
+
+    nothing = manager.post("/imports/codes/", form(**{"map-0-code": "", "map-1-code": ""}))
     assert (
         nothing.status_code == 400
         and "Choose a CSHub code for at least one value" in nothing.content.decode()
     )
+    # A select whose value is not (or no longer) one the check could not place changes nothing.
+    other = form(**{"map-0-code": "NOBT", "map-0-value": "Chinese"})
+    assert manager.post("/imports/codes/", other).status_code == 400 and not CodeMapping.objects.exists()
 
-    done = manager.post("/imports/codes/", {"map-0-code": "NOBT", "map-1-code": "OOTH"})
+    done = manager.post("/imports/codes/", form(**{"map-0-code": "NOBT", "map-1-code": "OOTH"}))
     assert done["Location"] == "/imports/review/"
     review = manager.get("/imports/review/").content.decode()
     assert "2 code mappings saved" in review and "The files have no errors" in review
