@@ -102,9 +102,12 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     referrals.decide_referral(open_referral, "OPEN", "Meets threshold.", actor=manager)
     restricted = make_child(worker, "Tia", "Cinderwick")
     people.set_restriction(restricted, True, "Relative of staff", actor=manager)
-    from cshub.interchange.models import ImportRun
+    from cshub.interchange.models import CodeMapping, ImportRun
 
     import_run = ImportRun.objects.create(source="history.zip")
+    code_mapping = CodeMapping.objects.create(
+        table="person", column="pers_ethnicity", value="ORAB", value_key="orab", code="OOTH"
+    )
     from django.utils import timezone
 
     from cshub.missing import actions as missing
@@ -251,6 +254,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "open_referral": open_referral,
         "pending_referral": pending,
         "import_run": import_run,
+        "code_mapping": code_mapping,
         "missing_episode": missing_episode,
         "interview": interview,
         "restricted": restricted,

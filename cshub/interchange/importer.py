@@ -1,7 +1,7 @@
 """run_import(): validate everything; on any error write nothing; else write in one transaction."""
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from cshub.access.models import User
 from cshub.core import locks
-from cshub.interchange import reader, validate, write
+from cshub.interchange import codelists, reader, validate, write
 from cshub.interchange.models import ImportRun
 
 
@@ -21,6 +21,7 @@ class ImportResult:
     counts: write.Counts | None = None
     run: ImportRun | None = None
     rows: int = 0
+    unplaced: list[codelists.Unplaced] = field(default_factory=list)  # codes a manager may map
 
     @property
     def ok(self) -> bool:
@@ -44,13 +45,20 @@ def cycle_collection_paused() -> Iterator[None]:
 
 
 def check(
-    path: Path, actor: User | None = None, max_bytes: int | None = None
+    path: Path,
+    actor: User | None = None,
+    max_bytes: int | None = None,
+    mappings: Iterable[codelists.MapEntry] = (),
 ) -> tuple[reader.Parsed, ImportResult]:
-    with cycle_collection_paused():
+    """`mappings`: code mappings to use for this check only, besides those kept."""
+    with cycle_collection_paused(), codelists.mappings_loaded(mappings):
         parsed = reader.read(path, max_bytes)
         validate.check(parsed, actor)  # every error, including those across files, in one report
     result = ImportResult(
-        sorted(parsed.errors), parsed.warnings, rows=sum(len(t.rows) for t in parsed.tables.values())
+        sorted(parsed.errors),
+        parsed.warnings,
+        rows=sum(len(t.rows) for t in parsed.tables.values()),
+        unplaced=parsed.unplaced,
     )
     return parsed, result
 
@@ -63,10 +71,11 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     source: str = "",
     max_bytes: int | None = None,
+    mappings: Iterable[codelists.MapEntry] = (),
 ) -> ImportResult:
     """Import a folder or .zip; `source` names it in the import history (default: the file name)."""
     with cycle_collection_paused():
-        parsed, result = check(path, actor, max_bytes)
+        parsed, result = check(path, actor, max_bytes, mappings)
         if result.errors or dry_run:
             return result
         return _write(parsed, result, path, actor=actor, progress=progress, source=source)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cshub.interchange import values
+from cshub.interchange import codelists, values
 from cshub.interchange.spec import BY_FILENAME, Column, Table
 
 
@@ -57,6 +57,7 @@ class Parsed:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # tables whose header could not be used
+    unplaced: list[codelists.Unplaced] = field(default_factory=list)  # codes to map, each once
 
     def rows(self, key: str) -> list[Row]:
         return self.tables[key].rows if key in self.tables else []
@@ -97,7 +98,7 @@ def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | N
         raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
 
 
-def _parser(column: Column) -> Callable[[str], Any]:
+def _parser(column: Column, table: Table) -> Callable[[str], Any]:
     """How to read a (stripped, non-empty) cell of this column."""
     if column.kind in ("id", "ref", "text"):
         return values.unguard
@@ -106,14 +107,12 @@ def _parser(column: Column) -> Callable[[str], Any]:
     if column.kind == "datetime":
         return values.parse_datetime
     if column.kind == "flag":
-        return values.parse_flag
+        return codelists.parse_flag  # Y/N, and YES/NO, 1/0, TRUE/FALSE
     if column.kind == "int":
         return values.parse_int
     codes = column.codes
-    if column.kind == "code":
-        if codes == ("Y", "N", "NA"):
-            return lambda raw: values.parse_code(raw.upper(), codes)
-        return lambda raw: values.parse_code(raw, codes)
+    if column.kind in ("code", "codes") and codes:
+        return codelists.parser(table.key, column)  # codes, their variants, managers' mappings
     if column.kind == "codes":
         return lambda raw: values.parse_codes(raw, codes)
     raise AssertionError(column.kind)
@@ -162,7 +161,7 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     # most cells hold (codes and flags, read by a lookup), and how to read any cell.
     texts = [(index[c.name], c.name, c.required) for c in table.columns if c.name in index and _is_text(c)]
     others = [
-        (index[c.name], c.name, c.required, _common(c), _parser(c))
+        (index[c.name], c.name, c.required, _common(c), _parser(c, table))
         for c in table.columns
         if c.name in index and not _is_text(c)
     ]
@@ -171,6 +170,7 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     # line (looked for cell by cell only in a file that has one).
     has_nul = "\x00" in text
     seen: dict[object, int] = {}
+    unplaced: dict[tuple[str, str], tuple[str, list[int]]] = {}  # (column, folded) -> (value, lines)
     line = 1
     for cells in reader:
         line = reader.line_num
@@ -198,6 +198,11 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
             if value is None:
                 try:
                     value = parse(raw)
+                except codelists.UnknownCodeError as exc:
+                    row.invalid.add(name)
+                    for unknown in exc.unknown:  # `Xhosa` and `XHOSA` are one value
+                        unplaced.setdefault((name, codelists.fold(unknown)), (unknown, []))[1].append(line)
+                    continue
                 except values.CellError as exc:
                     row.invalid.add(name)
                     parsed.error(target, row, name, str(exc))
@@ -214,6 +219,10 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                 )
             seen.setdefault(key, line)
         target.rows.append(row)
+    for (name, _), (unknown, lines) in unplaced.items():  # one error per distinct value
+        item = codelists.Unplaced(table.key, filename, name, unknown, lines)
+        parsed.unplaced.append(item)
+        parsed.errors.append(Problem(filename, lines[0], name, item.message()))
     parsed.tables[table.key] = target
 
 

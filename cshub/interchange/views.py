@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +17,11 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.faults import DISK_FULL, RETRY_AFTER_SECONDS, disk_reason
-from cshub.interchange import uploads
+from cshub.interchange import actions, codelists, uploads
 from cshub.interchange.importer import check, run_import
-from cshub.interchange.models import ImportRun
+from cshub.interchange.models import CodeMapping, ImportRun
 from cshub.interchange.reader import TooLargeError
-from cshub.interchange.spec import TABLES
+from cshub.interchange.spec import BY_KEY, TABLES
 
 SESSION_KEY = "cshub_pending_import"
 
@@ -76,10 +77,14 @@ def imports(request: HttpRequest) -> HttpResponse:
     runs = Paginator(ImportRun.objects.select_related("actor"), settings.CSHUB_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    mappings = [
+        (m, _file_names(m.table), _choices(m.table, m.column))
+        for m in CodeMapping.objects.select_related("mapped_by")
+    ]
     response = render(
         request,
         "interchange/imports.html",
-        {"error": error, "page": runs, "tables": TABLES},
+        {"error": error, "page": runs, "tables": TABLES, "mappings": mappings},
         status=503 if unavailable else 400 if error else 200,
     )
     if unavailable:
@@ -87,8 +92,25 @@ def imports(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _file_names(key: str) -> str:
+    """The files a table may come in: `ssd_person.csv or person.csv`."""
+    table = BY_KEY.get(key)
+    return " or ".join(filter(None, (table.ssd_filename, table.filename))) if table else key
+
+
+def _choices(table: str, column: str) -> list[tuple[str, str]]:
+    col = codelists.coded(table, column)
+    return [(code, codelists.label(column, code)) for code in (col.codes if col else ())]
+
+
 @require_perm(Perm.IMPORT_DATA)
 def review(request: HttpRequest) -> HttpResponse:
+    return _review(request)
+
+
+def _review(request: HttpRequest, mapping_errors: list[str] | None = None) -> HttpResponse:
+    """The check of the pending upload; `mapping_errors`: what was wrong with the codes a
+    manager chose (the page is shown again, 400)."""
     token = request.session.get(SESSION_KEY, "")
     source = uploads.path(token)
     if source is None:
@@ -108,8 +130,76 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("interchange:imports")
     files = [(t.filename, len(t.rows)) for t in parsed.tables.values()]
     return render(
-        request, "interchange/review.html", {"result": result, "files": files, "shown": result.errors[:500]}
+        request,
+        "interchange/review.html",
+        {
+            "result": result,
+            "files": files,
+            "shown": result.errors[:500],
+            "mapping_errors": mapping_errors or [],
+        },
+        status=400 if mapping_errors else 200,
     )
+
+
+@require_perm(Perm.IMPORT_DATA)
+@require_POST
+def map_unknown_codes(request: HttpRequest) -> HttpResponse:
+    """The codes a manager chose for the values the check could not place. What each
+    numbered value is comes from checking the upload again, never from the form."""
+    source = uploads.path(request.session.get(SESSION_KEY, ""))
+    if source is None:
+        messages.info(request, "Upload the files to import first.")
+        return redirect("interchange:imports")
+    try:
+        _, result = check(source, _user(request), max_bytes=_max_bytes())
+    except (FileNotFoundError, zipfile.BadZipFile, zlib.error, csv.Error, TooLargeError):
+        return redirect("interchange:review")  # which says what is wrong
+    # Each select names its value (file, column, value); one no longer unplaced (mapped by
+    # someone else meanwhile) is left alone rather than given another value's code.
+    unplaced = {(u.filename, u.column, u.value): u for u in result.unplaced}
+    entries = []
+    for n in range(min(len(request.POST.getlist("map")), len(unplaced))):
+        file, column, value = (
+            request.POST.get(f"map-{n}-{part}", "") for part in ("file", "column", "value")
+        )
+        item = unplaced.get((file, column, value))
+        code = request.POST.get(f"map-{n}-code", "")
+        if item is not None and code:
+            entries.append(codelists.MapEntry(item.table, item.column, item.value, code))
+    if not entries:
+        return _review(request, ["Choose a CSHub code for at least one value"])
+    try:
+        saved = actions.map_codes(actor=_user(request), entries=entries)
+    except ValidationError as exc:
+        return _review(request, exc.messages)
+    messages.success(
+        request,
+        f"{len(saved)} code mapping{'s' if len(saved) != 1 else ''} saved. CSHub uses "
+        f"{'them' if len(saved) != 1 else 'it'} for these files and every later import.",
+    )
+    return redirect("interchange:review")
+
+
+@require_perm(Perm.IMPORT_DATA)
+@require_POST
+def change_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the code a kept mapping gives, or remove the mapping."""
+    mapping = get_object_or_404(CodeMapping, pk=pk)
+    if request.POST.get("remove"):
+        actions.remove_mapping(actor=_user(request), mapping=mapping)
+        messages.success(
+            request, f"The mapping of '{mapping.value}' was removed: later imports report it again."
+        )
+        return redirect("interchange:imports")
+    entry = codelists.MapEntry(mapping.table, mapping.column, mapping.value, request.POST.get("code", ""))
+    try:
+        actions.map_codes(actor=_user(request), entries=[entry])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("interchange:imports")
+    messages.success(request, f"'{mapping.value}' in {mapping.column} is now read as {entry.code}.")
+    return redirect("interchange:imports")
 
 
 @require_perm(Perm.IMPORT_DATA)

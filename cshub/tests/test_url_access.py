@@ -127,6 +127,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "interchange:review": ({}, only(M, ok=302), 302),  # nothing uploaded: back to the upload page
     "interchange:confirm": ({}, only(M, ok=405), 302),
     "interchange:run": ({"pk": "import_run"}, only(M), 302),
+    "interchange:codes": ({}, only(M, ok=405), 302),
+    "interchange:mapping": ({"pk": "code_mapping"}, only(M, ok=405), 302),
     # Names for those who work with children; counts for analysts and strategic leads.
     "intelligence:dashboard": ({}, only(P, M, MW, A, SL), 302),
     "intelligence:subject": ({"pk": "subject"}, only(P, M, MW), 302),

@@ -99,7 +99,8 @@ def test_every_error_is_listed_and_nothing_is_written(db, tmp_path):
         "missing.csv:2: miss_missing_episode_start_date: '2024-10-27 01:30' happens twice in UK time (the clocks went back): add a UTC offset",
         "person.csv:2: pers_dob: '2010-02-30' is not a real date",
         "person.csv:3: pers_dob: a child needs a date of birth",
-        "person.csv:3: pers_ethnicity: unknown code 'XXXX' (expected one of WBRI, WIRI, WIRT, WOTH, WROM, MWBC, MWBA, MWAS, MOTH, AIND, APKN, ABAN, AOTH, BCRB, BAFR, BOTH, CHNE, OOTH, REFU, NOBT)",
+        "person.csv:3: pers_ethnicity: unknown code 'XXXX' in 1 row (line 3) (expected one of WBRI, WIRI, WIRT, WOTH, WROM, MWBC, MWBA, MWAS, MOTH, AIND, APKN, ABAN, AOTH, BCRB, BAFR, BOTH, CHNE, OOTH, REFU, NOBT)"
+        ": map it to a CSHub code on the Imports page or with cshub import --map",
         "person.csv:4: pers_person_id: duplicate of the row on line 2",
     ]
     assert not Person.objects.exists() and not AuditEvent.objects.filter(action=Action.IMPORT).exists()

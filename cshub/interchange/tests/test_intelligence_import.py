@@ -133,9 +133,12 @@ def test_intelligence_rows_with_errors_are_listed_by_line_and_nothing_is_written
     assert [str(e) for e in result.errors] == [
         f"{f}:2: subject_value: enter a UK vehicle registration, like AB12 CDE",
         f"{f}:3: subject_value: enter a phone number with the right number of digits, like 07700 900123",
-        f"{f}:4: assessment: unknown code 'F' (expected one of A, B, C, D, E)",
-        f"{f}:4: handling: unknown code 'X' (expected one of P, C)",
-        f"{f}:4: source_evaluation: unknown code '4' (expected one of 1, 2, 3)",
+        f"{f}:4: assessment: unknown code 'F' in 1 row (line 4) (expected one of A, B, C, D, E)"
+        f": map it to a CSHub code on the Imports page or with cshub import --map",
+        f"{f}:4: handling: unknown code 'X' in 1 row (line 4) (expected one of P, C)"
+        f": map it to a CSHub code on the Imports page or with cshub import --map",
+        f"{f}:4: source_evaluation: unknown code '4' in 1 row (line 4) (expected one of 1, 2, 3)"
+        f": map it to a CSHub code on the Imports page or with cshub import --map",
         f"{f}:5: handling: give the whole grading (source_evaluation, assessment, handling), or none to grade by rule",
         f"{f}:6: agencies: only handling code C has agencies who may see it",
         f"{f}:7: person_id: person 'A1' is an adult: link an adult of concern as a subject",

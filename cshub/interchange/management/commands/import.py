@@ -1,12 +1,46 @@
 """`cshub import PATH`: a folder or .zip of interchange CSV files (docs/interchange.md)."""
 
+import csv
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from cshub.interchange.actions import check_entries, map_codes
+from cshub.interchange.codelists import MapEntry
 from cshub.interchange.importer import run_import
+
+MAP_COLUMNS = ("table", "column", "value", "code")
+
+
+def read_map(path: Path) -> list[MapEntry]:
+    """A code-mapping file (`table,column,value,code`), checked whole: any problem is a
+    CommandError listing every problem as `file:line: message`."""
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(f"{path.name} is not UTF-8 text") from None
+    reader = csv.DictReader(text.splitlines())
+    if not set(MAP_COLUMNS) <= {(name or "").strip() for name in reader.fieldnames or ()}:
+        raise CommandError(f"{path.name} needs the columns table, column, value, code (a header row)")
+    entries, lines = [], []
+    for row in reader:
+        cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+        if not any(cells.values()):
+            continue
+        entries.append(MapEntry(*(cells.get(name, "") for name in MAP_COLUMNS)))
+        lines.append(reader.line_num)
+    problems = [f"{path.name}:{lines[n]}: {message}" for n, message in check_entries(entries)]
+    if problems:
+        raise CommandError(
+            "\n".join(
+                [*problems, f"{len(problems)} problem(s) in {path.name}: nothing was mapped or imported"]
+            )
+        )
+    return entries
 
 
 class Command(BaseCommand):
@@ -17,13 +51,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="validate only: report errors and write nothing"
         )
+        parser.add_argument(
+            "--map",
+            type=Path,
+            metavar="FILE",
+            help="a CSV file of code mappings (table,column,value,code): kept and used by this and "
+            "every later import (with --check: used for the check only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
+        mappings = read_map(options["map"]) if options["map"] else []
+        if mappings and not options["check"]:
+            saved = map_codes(actor=None, entries=mappings)
+            self.stdout.write(f"{len(saved)} code mapping(s) saved, used by this and every later import.")
         with tqdm(desc="Importing", unit=" rows", disable=None, file=self.stderr._out) as bar:
-            result = run_import(path, actor=None, dry_run=options["check"], progress=bar.update)
+            result = run_import(
+                path,
+                actor=None,
+                dry_run=options["check"],
+                progress=bar.update,
+                mappings=mappings if options["check"] else (),
+            )
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.errors:
