@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cshub.interchange import returns
 from cshub.interchange.importer import check, run_import
@@ -284,3 +285,34 @@ def test_the_903s_older_sex_codes_are_read(db, tmp_path, sex, expected):
     data = f"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nLAC1,{sex},01/02/2010,WBRI,,,\r\n".encode()
     converted = returns.read([("header.csv", data)])
     assert converted.rows("person")[0]["pers_sex"] == expected
+
+
+# On the Imports page -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def uploads_in_tmp(settings, tmp_path):
+    settings.CSHUB_UPLOAD_DIR = tmp_path / "uploads"
+
+
+def test_a_manager_imports_a_903_on_the_imports_page_under_any_file_names(client_for, uploads_in_tmp):
+    manager = client_for("team_manager")
+    files = [
+        SimpleUploadedFile(f"SSDA903_2025_{name}", head("ssda903", name), content_type="text/csv")
+        for name in ("header.csv", "episodes.csv", "missing.csv")
+    ]
+    assert manager.post("/imports/", {"files": files})["Location"] == "/imports/review/"
+    review = manager.get("/imports/review/").content.decode()
+    assert "The files have no errors" in review and "SSDA903_2025_missing.csv" in review
+    manager.post("/imports/confirm/", {"decision": "import"})
+    assert MissingEpisode.objects.filter(source_id__startswith="903:", from_care=True).count() == 8
+
+
+def test_a_cin_census_xml_can_be_uploaded_on_the_imports_page(client_for, uploads_in_tmp):
+    manager = client_for("team_manager")
+    upload = SimpleUploadedFile(
+        "census.xml", head("cin_census", "cin_census_2025_26.xml"), content_type="text/xml"
+    )
+    assert manager.post("/imports/", {"files": upload})["Location"] == "/imports/review/"
+    review = manager.get("/imports/review/").content.decode()
+    assert "census.xml" in review
