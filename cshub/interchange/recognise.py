@@ -11,7 +11,7 @@ import io
 import re
 
 # csc-validator-be-903 `lac_validator/config.py`, `column_names`.
-SSDA903: dict[str, frozenset[str]] = {
+SSDA903_COLUMNS: dict[str, frozenset[str]] = {
     "header": frozenset({"CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"}),
     "episodes": frozenset(
         {
@@ -70,7 +70,8 @@ SSDA903: dict[str, frozenset[str]] = {
     "social worker episodes": frozenset({"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"}),
     "deprivation of liberty": frozenset({"CHILD", "DOB", "DOLO_START", "DOLO_END"}),
 }
-READ_903 = ("header", "episodes", "missing")
+# The 903 tables CSHub reads (returns.py); the others are named as such.
+SSDA903_READ = ("header", "episodes", "missing")
 CIN_CENSUS = "cin_census"
 
 _XML_SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE(\[[^\]]*\]|[^>\[])*>)", re.S)
@@ -94,34 +95,39 @@ def _xml_root(head: bytes) -> str | None:
     return root.group(1).decode("ascii", "replace").rpartition(":")[2] if root else None
 
 
+def _is_xml(head: bytes) -> bool:
+    return head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<")
+
+
+def _ssda903_table(head: bytes) -> str | None:
+    columns = _header(head)
+    return next((t for t, names in SSDA903_COLUMNS.items() if names == columns), None)
+
+
 def dfe_return(name: str, head: bytes) -> str | None:
     """`ssda903_header`, `ssda903_episodes`, `ssda903_missing` or `cin_census` for a file CSHub
-    reads as that return (`head`: its first bytes, or all of it); None for anything else."""
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        columns = _header(head)
-        return next((f"ssda903_{t}" for t in READ_903 if SSDA903[t] == columns), None)
-    if lower.endswith(".xml") and _xml_root(head) == "Message" and _CIN_COLLECTION.search(head[:65536]):
-        return CIN_CENSUS
-    return None
+    reads as that return (`head`: its first bytes, or all of it), whatever it is called;
+    None for anything else."""
+    if _is_xml(head):
+        root = _xml_root(head)
+        cin = _CIN_COLLECTION.search(head[:65536]) or b"<CINdetails" in head[:65536]
+        return CIN_CENSUS if root == "Message" and cin else None
+    table = _ssda903_table(head)
+    return f"ssda903_{table}" if table in SSDA903_READ else None
 
 
 def recognise(name: str, head: bytes) -> str | None:
-    """What a file that is not of the interchange format looks like, for a message ("this
-    looks like …"); None when it looks like none of them."""
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        columns = _header(head)
-        table = next((t for t, names in SSDA903.items() if names == columns), None)
-        if table is None:
-            return None
-        return f"an SSDA903 {table} file" + ("" if table in READ_903 else ", which CSHub does not read")
-    if lower.endswith(".xml"):
+    """What a file is, in words for "this looks like …" (`head`: its first few kilobytes),
+    or None when it is none of the formats known here (an interchange CSV file is read by
+    its name)."""
+    if _is_xml(head):
         if dfe_return(name, head) == CIN_CENSUS:
             return "a CIN census XML"
         root = _xml_root(head)
         if root == "EXPSSDA903":
-            return "an SSDA903 XML file, which CSHub does not read: give the header, episodes and missing CSV files"
-        if root is not None:
-            return f"an XML file CSHub does not read (its root element is <{root}>)"
-    return None
+            return "an SSDA903 XML"
+        return f"an XML file CSHub does not read (its root element is <{root}>)" if root else None
+    table = _ssda903_table(head)
+    if table is None:
+        return None
+    return f"an SSDA903 {table} file" + ("" if table in SSDA903_READ else ", which CSHub does not read")

@@ -57,12 +57,13 @@ def test_each_return_is_recognised_by_its_content_whatever_it_is_called():
         recognise("reviews.csv", b"CHILD,DOB,REVIEW,REVIEW_CODE\r\n")
         == "an SSDA903 reviews file, which CSHub does not read"
     )
-    assert recognise("903.xml", b"<?xml version='1.0'?>\n<EXPSSDA903><CHILD/></EXPSSDA903>").startswith(
-        "an SSDA903 XML file"
+    assert (
+        recognise("903.xml", b"<?xml version='1.0'?>\n<EXPSSDA903><CHILD/></EXPSSDA903>") == "an SSDA903 XML"
     )
     assert recognise("other.xml", b"<?xml version='1.0'?>\n<!-- x -->\n<Orders/>") == (
         "an XML file CSHub does not read (its root element is <Orders>)"
     )
+    assert recognise("census.txt", head("cin_census", "cin_census_2025_26.xml")) == "a CIN census XML"
     # CSHub's own files and the SSD's are not returns.
     assert recognise("missing.csv", head("liquidlogic", "ssd_missing.csv")) is None
     assert recognise("missing.csv", b"miss_table_id,miss_person_id,miss_missing_episode_start_date\n") is None
