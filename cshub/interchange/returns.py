@@ -32,11 +32,11 @@ from cshub.interchange.spec import BY_KEY, Column, Table
 
 # What a table's records are called when a return's rows of it cannot be stored.
 RECORDS = {
-    "cla_episode": "looked-after episodes",
-    "cin_episode": "CIN episodes",
-    "cin_assessment": "CIN assessments",
-    "assessment_factor": "sets of assessment factors",
-    "cp_plan": "child protection plans",
+    "cla_episode": ("looked-after episode", "looked-after episodes"),
+    "cin_episode": ("CIN episode", "CIN episodes"),
+    "cin_assessment": ("CIN assessment", "CIN assessments"),
+    "assessment_factor": ("set of assessment factors", "sets of assessment factors"),
+    "cp_plan": ("child protection plan", "child protection plans"),
 }
 # A return names nobody: its children's names are never required.
 NAMES = ("pers_forename", "pers_surname")
@@ -521,7 +521,7 @@ def _table(key: str) -> Table:
     )
 
 
-_ON_LINE = re.compile(r"\bon line (\d+)")
+_LINES = re.compile(r"\b(lines?) (\d+(?:, \d+)*)")  # line numbers a message names
 
 
 def _parse(parsed: Parsed, source: Source) -> None:
@@ -552,17 +552,22 @@ def _parse(parsed: Parsed, source: Source) -> None:
         record = source.records[line - 2]
         return record.lines.get(column, record.line), label
 
+    def lines_in(message: str, column: str) -> str:
+        """The line numbers a message names ("duplicate of the row on line 3"), as the return's."""
+
+        def one(m: re.Match[str]) -> str:
+            numbers = (str(where(int(n), column)[0]) for n in m.group(2).split(", "))
+            return f"{m.group(1)} {', '.join(numbers)}"
+
+        return _LINES.sub(one, message)
+
     def remap(problems: list[Problem]) -> list[Problem]:
         out = []
         for p in problems:
             line, label = where(p.line, p.column)
             if (line, label) in source.reported:
                 continue  # already reported, in the return's own words
-            earlier = _ON_LINE.search(p.message)  # "duplicate of the row on line N"
-            message = p.message
-            if earlier is not None:
-                message = _ON_LINE.sub(f"on line {where(int(earlier.group(1)), p.column)[0]}", message)
-            out.append(Problem(source.filename, line, label, message))
+            out.append(Problem(source.filename, line, label, lines_in(p.message, p.column)))
         return out
 
     parsed.errors.extend(remap(scratch.errors))
@@ -636,7 +641,7 @@ def read_into(parsed: Parsed, files: list[tuple[str, bytes]]) -> None:
                     table.filename,
                     1,
                     "-",
-                    f"{len(table.rows)} {RECORDS.get(key, key)} read but not stored: "
+                    f"{len(table.rows)} {RECORDS.get(key, (key, key))[len(table.rows) != 1]} read but not stored: "
                     "this version of CSHub does not hold them",
                 )
             )

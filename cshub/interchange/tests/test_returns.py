@@ -5,6 +5,7 @@ all-or-nothing checks. The data is the test extracts in `extracts/ssda903` and
 
 import datetime as dt
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,24 @@ def test_a_cin_census_xml_can_be_uploaded_on_the_imports_page(client_for, upload
     assert manager.post("/imports/", {"files": upload})["Location"] == "/imports/review/"
     review = manager.get("/imports/review/").content.decode()
     assert "census.xml" in review
+
+
+def test_a_903_in_a_zip_under_other_names_imports_the_same(db, tmp_path):
+    archive = tmp_path / "lac return.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in ("header.csv", "episodes.csv", "missing.csv"):
+            z.write(EXTRACTS / "ssda903" / name, f"SSDA903 2025-26/SSDA903_{name}")
+    result = run_import(archive, actor=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.counts is not None and result.counts.created["missing"] == 8
+
+
+def test_a_child_twice_in_a_cin_census_is_reported_at_both_xml_lines(db, tmp_path):
+    text = head("cin_census", "cin_census_2025_26.xml").decode()
+    first = text[text.index("    <Child>") : text.index("    <Child>", text.index("    <Child>") + 1)]
+    twice = text.replace("  </Children>", first + "  </Children>")
+    converted = returns.read([("census.xml", twice.encode())])
+    line = twice[: twice.rindex("<LAchildID>")].count("\n") + 1  # each LAchildID element's line
+    assert f"census.xml:{line}: LAchildID: duplicate of the row on line 21" in [
+        str(e) for e in converted.errors
+    ]
