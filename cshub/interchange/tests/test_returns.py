@@ -339,3 +339,16 @@ def test_a_child_twice_in_a_cin_census_is_reported_at_both_xml_lines(db, tmp_pat
     assert f"census.xml:{line}: LAchildID: duplicate of the row on line 21" in [
         str(e) for e in converted.errors
     ]
+
+
+def test_a_return_and_another_file_giving_the_same_table_are_an_error_not_a_mixture(db, tmp_path):
+    folder = copy(tmp_path, "ssda903")
+    shutil.copy(EXTRACTS / "cin_census" / "cin_census_2025_26.xml", folder / "census.xml")
+    (folder / "person.csv").write_text(
+        "pers_person_id,pers_forename,pers_surname,pers_dob\nX1,Ann,Lee,2010-01-01\n"
+    )
+    result = run_import(folder, actor=None)
+    errors = [str(e) for e in result.errors]
+    assert "census.xml:1: -: header.csv holds the same table: give only one" in errors
+    assert "header.csv:1: -: person.csv holds the same table: import the return on its own" in errors
+    assert not Person.objects.exists()
