@@ -44,6 +44,7 @@ class ParsedTable:
     table: Table
     filename: str
     rows: list[Row] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # a return's names for the columns
 
     def ids(self) -> set[str]:
         return {
@@ -63,11 +64,16 @@ class Parsed:
         return self.tables[key].rows if key in self.tables else []
 
     def error(self, table: ParsedTable, row: Row, column: str, message: str) -> None:
-        self.errors.append(Problem(table.filename, row.line, column, message))
+        self.errors.append(Problem(table.filename, row.line, table.labels.get(column, column), message))
 
 
 class TooLargeError(ValueError):
     """The files would expand beyond what one import may read."""
+
+
+def _wanted(name: str) -> bool:
+    """A file of the format, or a CSV or XML file that may be a DfE return (returns.py)."""
+    return name in BY_FILENAME or name.lower().endswith((".csv", ".xml"))
 
 
 def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None]]:
@@ -75,11 +81,11 @@ def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | N
     (it is never read, so a .zip cannot expand a file nobody asked for)."""
     if path.is_dir():
         files = [(c.name, c) for c in sorted(path.iterdir()) if c.is_file()]
-        total = sum(c.stat().st_size for name, c in files if name in BY_FILENAME)
+        total = sum(c.stat().st_size for name, c in files if _wanted(name))
         if max_bytes is not None and total > max_bytes:
             raise TooLargeError(f"the files hold {total // 2**20} MB: more than {max_bytes // 2**20} MB")
         for name, child in files:
-            yield name, child.read_bytes() if name in BY_FILENAME else None
+            yield name, child.read_bytes() if _wanted(name) else None
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = [
@@ -87,13 +93,13 @@ def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | N
                 for i in archive.infolist()
                 if not i.is_dir() and not PurePosixPath(i.filename).name.startswith(".")
             ]
-            total = sum(i.file_size for name, i in members if name in BY_FILENAME)
+            total = sum(i.file_size for name, i in members if _wanted(name))
             if max_bytes is not None and total > max_bytes:
                 raise TooLargeError(
                     f"the .zip expands to {total // 2**20} MB: more than {max_bytes // 2**20} MB"
                 )
             for name, info in members:
-                yield name, archive.read(info) if name in BY_FILENAME else None
+                yield name, archive.read(info) if _wanted(name) else None
     else:
         raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
 
@@ -227,9 +233,16 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
 
 
 def read(path: Path, max_bytes: int | None = None) -> Parsed:
+    from cshub.interchange import returns
+    from cshub.interchange.recognise import dfe_return
+
     parsed = Parsed()
     found: dict[str, str] = {}
+    dfe: list[tuple[str, bytes]] = []  # the SSDA903 and CIN census, by content whatever the name
     for name, data in _sources(path, max_bytes):
+        if data is not None and dfe_return(name, data):
+            dfe.append((name, data))
+            continue
         table = BY_FILENAME.get(name)
         if table is None or data is None:
             if name.lower().endswith(".csv"):
@@ -242,4 +255,6 @@ def read(path: Path, max_bytes: int | None = None) -> Parsed:
             continue
         found[table.key] = name
         _parse_table(parsed, table, name, data)
+    if dfe:
+        returns.read_into(parsed, dfe)
     return parsed

@@ -59,8 +59,8 @@ def imports(request: HttpRequest) -> HttpResponse:
             error = "Select a .zip file or the CSV files to import"
         elif too_big:
             error = f"The files are larger than {settings.CSHUB_UPLOAD_MAX_MB} MB: import them with the cshub import command"
-        elif not all((f.name or "").lower().endswith((".zip", ".csv")) for f in files):
-            error = "The files must be one .zip file or CSV files (.csv)"
+        elif not all((f.name or "").lower().endswith((".zip", ".csv", ".xml")) for f in files):
+            error = "The files must be one .zip file, CSV files (.csv) or a CIN census (.xml)"
         else:
             try:
                 token = uploads.save(files)  # on failure, nothing of it is kept

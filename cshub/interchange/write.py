@@ -72,8 +72,8 @@ BINDINGS: list[Binding] = [
         "person",
         Person,
         lambda r, _: {
-            "forename": r["pers_forename"],
-            "surname": r["pers_surname"],
+            "forename": r["pers_forename"] or "",
+            "surname": r["pers_surname"] or "",
             "date_of_birth": r["pers_dob"],
             "sex": r["pers_sex"] or "",
             "gender": r["pers_gender"] or "",
@@ -317,11 +317,11 @@ class Writer:
             raw = row["csh_aliases"]
             aliases = [a.strip() for a in raw.split(";") if a.strip()] if raw else []
             if old is not None:
-                same_name = old == (row["pers_forename"], row["pers_surname"])
+                same_name = old == (row["pers_forename"] or "", row["pers_surname"] or "")
                 if same_name and sorted(aliases_before[pk]) == sorted(aliases):
                     continue
                 renamed.append(pk)
-            names.append(_name(pk, NameKind.PRIMARY, row["pers_forename"], row["pers_surname"]))
+            names.append(_name(pk, NameKind.PRIMARY, row["pers_forename"] or "", row["pers_surname"] or ""))
             for alias in aliases:
                 forename, _, surname = alias.rpartition(" ") if " " in alias else (alias, "", "")
                 names.append(_name(pk, NameKind.ALIAS, forename, surname))

@@ -61,7 +61,10 @@ def test_cancel_deletes_the_upload(client_for, settings):
 
 def test_only_zip_or_csv_files(client_for):
     response = client_for("team_manager").post("/imports/", {"files": SimpleUploadedFile("notes.docx", b"x")})
-    assert response.status_code == 400 and b"one .zip file or CSV files" in response.content
+    assert (
+        response.status_code == 400
+        and b"one .zip file, CSV files (.csv) or a CIN census (.xml)" in response.content
+    )
     assert b"Select a .zip file" in client_for("team_manager").post("/imports/", {}).content
 
 
