@@ -43,6 +43,7 @@ def _people() -> Iterable[list[str]]:
             p.forename,
             p.surname,
             format_date(p.date_of_birth),
+            format_date(p.date_of_birth) if p.dob_estimated else "",
             p.sex,
             p.gender,
             p.ethnicity,

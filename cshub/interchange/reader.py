@@ -2,15 +2,18 @@
 every cell, collecting every problem as `file:line: column: message`."""
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cshub.interchange import values
-from cshub.interchange.spec import BY_FILENAME, Column, Table
+from cshub.interchange.recognise import recognise
+from cshub.interchange.spec import BY_FILENAME, SSD_OPTIONAL, Column, Table
 
 
 @dataclass(frozen=True, order=True)
@@ -69,17 +72,35 @@ class TooLargeError(ValueError):
     """The files would expand beyond what one import may read."""
 
 
-def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None]]:
-    """(name, content) of each file; content None for a file that is not of the format
-    (it is never read, so a .zip cannot expand a file nobody asked for)."""
-    if path.is_dir():
-        files = [(c.name, c) for c in sorted(path.iterdir()) if c.is_file()]
+class NotReadableError(FileNotFoundError):
+    """The path is not something the importer reads; the message is one line for the user."""
+
+
+HEAD_BYTES = 4096  # what is read of a file CSHub does not import by name, to say what it is
+DATA_SUFFIXES = (".csv", ".xml")
+
+
+def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None, bytes]]:
+    """(name, content, head) of each file: content None for a file that is not of the format
+    (it is never read whole, so a .zip cannot expand a file nobody asked for), head its first
+    few kilobytes (to say what it is). A lone .csv or .xml file is a folder of one."""
+    if path.is_dir() or (path.is_file() and path.suffix.lower() in DATA_SUFFIXES):
+        files = (
+            [(c.name, c) for c in sorted(path.iterdir()) if c.is_file() and not c.name.startswith(".")]
+            if path.is_dir()
+            else [(path.name, path)]
+        )
         total = sum(c.stat().st_size for name, c in files if name in BY_FILENAME)
         if max_bytes is not None and total > max_bytes:
             raise TooLargeError(f"the files hold {total // 2**20} MB: more than {max_bytes // 2**20} MB")
         for name, child in files:
-            yield name, child.read_bytes() if name in BY_FILENAME else None
-    elif zipfile.is_zipfile(path):
+            if name in BY_FILENAME:
+                data = child.read_bytes()
+                yield name, data, data[:HEAD_BYTES]
+            else:
+                with child.open("rb") as f:
+                    yield name, None, f.read(HEAD_BYTES)
+    elif path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = [
                 (PurePosixPath(i.filename).name, i)
@@ -92,19 +113,25 @@ def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | N
                     f"the .zip expands to {total // 2**20} MB: more than {max_bytes // 2**20} MB"
                 )
             for name, info in members:
-                yield name, archive.read(info) if name in BY_FILENAME else None
+                if name in BY_FILENAME:
+                    data = archive.read(info)
+                    yield name, data, data[:HEAD_BYTES]
+                else:
+                    with archive.open(info) as f:
+                        yield name, None, f.read(HEAD_BYTES)
     else:
-        raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
+        raise NotReadableError(f"{path.name} is not a folder, a .zip, a .csv or an .xml file")
 
 
-def _parser(column: Column) -> Callable[[str], Any]:
-    """How to read a (stripped, non-empty) cell of this column."""
+def _parser(column: Column, council: bool = False) -> Callable[[str], Any]:
+    """How to read a (stripped, non-empty) cell of this column (`council`: in a file a
+    council's system wrote, docs/interchange.md "Files a council's system wrote")."""
     if column.kind in ("id", "ref", "text"):
         return values.unguard
     if column.kind == "date":
-        return values.parse_date
+        return partial(values.parse_date, council=True) if council else values.parse_date
     if column.kind == "datetime":
-        return values.parse_datetime
+        return values.parse_council_datetime if council else values.parse_datetime
     if column.kind == "flag":
         return values.parse_flag
     if column.kind == "int":
@@ -133,7 +160,20 @@ def _common(column: Column) -> dict[str, Any]:
     return {}
 
 
-def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> None:
+def _placeholder(raw: str, value: Any) -> bool:
+    """The SSD's placeholder date (1900-01-01, any time of day) in a date or date-time cell."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return bool(day == values.PLACEHOLDER_DAY)
+
+
+def _parse_table(
+    parsed: Parsed, table: Table, filename: str, data: bytes, council: bool | None = None
+) -> None:
+    """`council`: a file a council's system wrote (by default, one with the SSD's file name):
+    `NULL` text and the SSD's placeholders are empty, names may be absent (SSD_OPTIONAL),
+    date columns take DATETIME text, and date-times the clock-change rule."""
+    if council is None:
+        council = filename == table.ssd_filename
     target = ParsedTable(table, filename)
     try:
         text = data.decode("utf-8-sig")
@@ -149,23 +189,32 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     for name in header:
         if table.column(name) is None:
             parsed.warnings.append(Problem(filename, 1, name, "unknown column, ignored"))
+    optional = SSD_OPTIONAL.get(table.key, frozenset()) if council else frozenset()
+    required = {c.name for c in table.columns if c.required and c.name not in optional}
     for column in table.columns:
-        if column.required and column.name not in header:
+        if column.name in required and column.name not in header:
             parsed.errors.append(Problem(filename, 1, column.name, "required column is missing"))
-    if any(c.required and c.name not in header for c in table.columns):
+    if not required <= set(header):
         parsed.broken.add(table.key)
         return
     index = {name: i for i, name in enumerate(header)}
     width = len(header)
     # Per column of the file: where it is, its name, whether it is required, the values
     # most cells hold (codes and flags, read by a lookup), and how to read any cell.
-    texts = [(index[c.name], c.name, c.required) for c in table.columns if c.name in index and _is_text(c)]
+    texts = [
+        (index[c.name], c.name, c.name in required) for c in table.columns if c.name in index and _is_text(c)
+    ]
     others = [
-        (index[c.name], c.name, c.required, _common(c), _parser(c))
+        (index[c.name], c.name, c.name in required, _common(c), _parser(c, council))
         for c in table.columns
         if c.name in index and not _is_text(c)
     ]
     unguard = values.unguard
+    # In a council's file: what its system writes for "no value" (never equal to a cell
+    # otherwise), and where the SSD's placeholders were found, by (column, text).
+    null, placeholder = (values.NULL_TEXT, values.PLACEHOLDER_TEXT) if council else (None, None)
+    dated = {c.name for c in table.columns if c.kind in ("date", "datetime")} if council else set()
+    placeholders: dict[tuple[str, str], list[int]] = {}
     # PostgreSQL cannot store a NUL character in text: a cell with one is an error on its
     # line (looked for cell by cell only in a file that has one).
     has_nul = "\x00" in text
@@ -178,19 +227,29 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
         row = Row(line)
-        for i, name, required in texts:
+        for i, name, needed in texts:
             raw = cells[i].strip()
+            if raw == null:
+                raw = ""
+            elif raw == placeholder:
+                placeholders.setdefault((name, raw), []).append(line)
+                raw = ""
             if has_nul and "\x00" in raw:
                 row.invalid.add(name)
                 parsed.error(target, row, name, "contains a NUL character")
             elif raw:
                 row[name] = raw if raw[0] != "'" else unguard(raw)
-            elif required:
+            elif needed:
                 parsed.error(target, row, name, "a value is required")
-        for i, name, required, common, parse in others:
+        for i, name, needed, common, parse in others:
             raw = cells[i].strip()
+            if raw == null:
+                raw = ""
+            elif raw == placeholder:
+                placeholders.setdefault((name, raw), []).append(line)
+                raw = ""
             if not raw:
-                if required:
+                if needed:
                     parsed.error(target, row, name, "a value is required")
                 continue
             value = common.get(raw)
@@ -200,6 +259,14 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                 except values.CellError as exc:
                     row.invalid.add(name)
                     parsed.error(target, row, name, str(exc))
+                    continue
+                if type(value) is values.Noted:  # read by the clock-change rule
+                    parsed.warnings.append(Problem(filename, line, name, value.note))
+                    value = value.value
+                if name in dated and _placeholder(raw, value):
+                    placeholders.setdefault((name, raw), []).append(line)
+                    if needed:
+                        parsed.error(target, row, name, "a value is required")
                     continue
             row[name] = value
         key = row[table.id_column] if table.id_column else tuple(row[c] for c in table.key_columns)
@@ -213,17 +280,34 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                 )
             seen.setdefault(key, line)
         target.rows.append(row)
+    for (name, raw), lines in placeholders.items():
+        shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        count = f"{len(lines)} row{'s' if len(lines) > 1 else ''} (line{'s' if len(lines) > 1 else ''} {shown})"
+        parsed.warnings.append(
+            Problem(
+                filename,
+                lines[0],
+                name,
+                f"'{raw}' is the SSD's placeholder for no value, read as empty: {count}",
+            )
+        )
     parsed.tables[table.key] = target
 
 
 def read(path: Path, max_bytes: int | None = None) -> Parsed:
     parsed = Parsed()
     found: dict[str, str] = {}
-    for name, data in _sources(path, max_bytes):
-        table = BY_FILENAME.get(name)
+    others: list[Problem] = []  # data files CSHub does not read, and what each looks like
+    for name, data, head in _sources(path, max_bytes):
+        what = recognise(name, head)  # by content first: a 903 missing.csv is not CSHub's
+        table = None if what else BY_FILENAME.get(name)
         if table is None or data is None:
-            if name.lower().endswith(".csv"):
-                parsed.warnings.append(Problem(name, 1, "-", "not a file of the interchange format, ignored"))
+            if what:
+                others.append(Problem(name, 1, "-", f"this looks like {what}"))
+            elif name.lower().endswith(DATA_SUFFIXES):
+                others.append(Problem(name, 1, "-", "not a file of the interchange format"))
+            else:
+                parsed.warnings.append(Problem(name, 1, "-", "not a data file, ignored"))
             continue
         if table.key in found:
             parsed.errors.append(
@@ -232,4 +316,8 @@ def read(path: Path, max_bytes: int | None = None) -> Parsed:
             continue
         found[table.key] = name
         _parse_table(parsed, table, name, data)
+    if found:
+        parsed.warnings += [Problem(p.file, p.line, p.column, f"{p.message}, ignored") for p in others]
+    else:  # nothing CSHub reads: an error naming what is there, never "0 rows"
+        parsed.errors += others or [Problem(path.name, 1, "-", "no file of the interchange format")]
     return parsed

@@ -77,6 +77,7 @@ TABLES: tuple[Table, ...] = (
             Column("pers_forename", "text", True),
             Column("pers_surname", "text", True),
             Column("pers_dob", "date"),
+            Column("pers_expected_dob", "date"),
             Column("pers_sex", "code", codes=("M", "F", "U")),
             Column("pers_gender", "code", codes=("00", "01", "02", "09")),
             Column("pers_ethnicity", "code", codes=tuple(Ethnicity.values)),
@@ -235,3 +236,7 @@ TABLES: tuple[Table, ...] = (
 
 BY_KEY = {t.key: t for t in TABLES}
 BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) if name}
+
+# Required columns a council's file may leave out or empty (the SSD's nullability): several
+# SSD versions have no name columns in ssd_person (docs/research/ssd-extracts.md).
+SSD_OPTIONAL: dict[str, frozenset[str]] = {"person": frozenset({"pers_forename", "pers_surname"})}

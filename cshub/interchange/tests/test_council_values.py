@@ -39,7 +39,7 @@ SYSTEM_CODES = {
 def copy(folder: str, tmp_path: Path, *, only: tuple[str, ...] = (), blank_codes: bool = False) -> Path:
     """The data files (.csv, .xml) of an extract folder, copied; README.md is not data."""
     target = tmp_path / folder
-    target.mkdir()
+    target.mkdir(parents=True)
     for source in sorted((EXTRACTS / folder).iterdir()):
         if source.suffix not in (".csv", ".xml") or (only and source.name not in only):
             continue

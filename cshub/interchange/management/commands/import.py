@@ -1,5 +1,8 @@
 """`cshub import PATH`: a folder or .zip of interchange CSV files (docs/interchange.md)."""
 
+import csv
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -7,10 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from cshub.interchange.importer import run_import
+from cshub.interchange.reader import NotReadableError, TooLargeError
 
 
 class Command(BaseCommand):
-    help = "Import a folder or .zip of interchange CSV files. Nothing is written if any row has an error."
+    help = "Import a folder, a .zip or a single .csv file of the interchange format. Nothing is written if any row has an error."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -22,8 +26,13 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        with tqdm(desc="Importing", unit=" rows", disable=None, file=self.stderr._out) as bar:
-            result = run_import(path, actor=None, dry_run=options["check"], progress=bar.update)
+        try:
+            with tqdm(desc="Importing", unit=" rows", disable=None, file=self.stderr._out) as bar:
+                result = run_import(path, actor=None, dry_run=options["check"], progress=bar.update)
+        except (NotReadableError, TooLargeError) as exc:
+            raise CommandError(str(exc)) from None
+        except (zipfile.BadZipFile, zlib.error, csv.Error) as exc:
+            raise CommandError(f"{path.name} could not be read as a .zip or CSV file ({exc})") from None
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.errors:
