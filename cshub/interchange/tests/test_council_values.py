@@ -262,8 +262,12 @@ def test_people_without_names_import_show_their_id_and_are_found_by_it(db, tmp_p
 def test_a_nameless_child_shows_as_name_not_recorded_on_their_page(db, tmp_path, client_for):
     assert run_import(copy("ssd_v124", tmp_path, only=("ssd_person.csv",), blank_codes=True), actor=None).ok
     child = Person.objects.get(source_id="2004502")
-    page = client_for("practitioner").get(f"/children/{child.pk}/").content.decode()
+    client = client_for("practitioner")
+    page = client.get(f"/children/{child.pk}/").content.decode()
     assert "Name not recorded (source id 2004502)" in page
+    # Where a sentence names the child by their forename, the whole of that is said instead.
+    work = client.get(f"/children/{child.pk}/work/").content.decode()
+    assert '<h1 class="govuk-heading-l">Work with Name not recorded (source id 2004502)</h1>' in work
 
 
 def test_names_stay_required_in_cshubs_own_person_file(db, tmp_path):
