@@ -160,7 +160,7 @@ def _common(column: Column) -> dict[str, Any]:
     return {}
 
 
-def _placeholder(raw: str, value: Any) -> bool:
+def _placeholder(value: Any) -> bool:
     """The SSD's placeholder date (1900-01-01, any time of day) in a date or date-time cell."""
     day = value.date() if isinstance(value, dt.datetime) else value
     return bool(day == values.PLACEHOLDER_DAY)
@@ -263,7 +263,7 @@ def _parse_table(
                 if type(value) is values.Noted:  # read by the clock-change rule
                     parsed.warnings.append(Problem(filename, line, name, value.note))
                     value = value.value
-                if name in dated and _placeholder(raw, value):
+                if name in dated and _placeholder(value):
                     placeholders.setdefault((name, raw), []).append(line)
                     if needed:
                         parsed.error(target, row, name, "a value is required")
@@ -282,7 +282,8 @@ def _parse_table(
         target.rows.append(row)
     for (name, raw), lines in placeholders.items():
         shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-        count = f"{len(lines)} row{'s' if len(lines) > 1 else ''} (line{'s' if len(lines) > 1 else ''} {shown})"
+        plural = "s" if len(lines) > 1 else ""
+        count = f"{len(lines)} row{plural} (line{plural} {shown})"
         parsed.warnings.append(
             Problem(
                 filename,

@@ -137,12 +137,12 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
             and not council  # the SSD may leave it empty (a child not yet registered)
         ):
             err("pers_dob", "a child needs a date of birth")
-        for column, kind in _DATES.get(key, {}).items():
+        for column, rule in _DATES.get(key, {}).items():
             value = row[column]
             if value is None:
                 continue
-            if column == "pers_dob" and value == row["pers_expected_dob"]:
-                kind = "expected birth"  # an unborn child's due date, in both columns (Eclipse)
+            # An unborn child's due date in both columns (Eclipse) is an expected birth.
+            kind = "expected birth" if column == "pers_dob" and value == row["pers_expected_dob"] else rule
             if kind == "birth":
                 problem = plausible_birth(value)
             else:

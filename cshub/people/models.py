@@ -60,7 +60,9 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         if not (self.forename or self.surname):  # an extract without names (several SSD versions)
-            return f"Name not recorded (source id {self.source_id})" if self.source_id else "Name not recorded"
+            return (
+                f"Name not recorded (source id {self.source_id})" if self.source_id else "Name not recorded"
+            )
         return f"{self.forename} {self.surname}"
 
     @property

@@ -84,7 +84,9 @@ def test_null_text_is_empty_in_every_column_and_null_as_a_surname_is_data(db, tm
 def test_an_ssms_extract_imports_with_no_stored_null(db, tmp_path):
     result = run_import(copy("sql_nulls", tmp_path, blank_codes=True), actor=None)
     assert result.ok, [str(e) for e in result.errors]
-    assert Person.objects.count() == 6 and MissingEpisode.objects.count() == 6 and Address.objects.count() == 4
+    assert (
+        Person.objects.count() == 6 and MissingEpisode.objects.count() == 6 and Address.objects.count() == 4
+    )
     assert not Person.objects.filter(upn="NULL").exists()
     assert Person.objects.get(source_id="3004504").surname == "Null"
     nameless = Person.objects.get(source_id="3004503")
@@ -182,12 +184,21 @@ def test_times_in_the_clock_change_hours_are_read_by_the_rule_with_a_warning_per
     start, end = "miss_missing_episode_start_date", "miss_missing_episode_end_date"
     expected = {
         "982001": (dt.datetime(2023, 3, 26, 1, 30, tzinfo=UTC), dt.datetime(2023, 3, 26, 8, 0, tzinfo=UTC)),
-        "982002": (dt.datetime(2023, 10, 29, 0, 30, tzinfo=UTC), dt.datetime(2023, 10, 29, 11, 20, tzinfo=UTC)),
+        "982002": (
+            dt.datetime(2023, 10, 29, 0, 30, tzinfo=UTC),
+            dt.datetime(2023, 10, 29, 11, 20, tzinfo=UTC),
+        ),
         "982003": (dt.datetime(2024, 3, 30, 22, 0, tzinfo=UTC), dt.datetime(2024, 3, 31, 1, 15, tzinfo=UTC)),
-        "982004": (dt.datetime(2024, 10, 26, 19, 0, tzinfo=UTC), dt.datetime(2024, 10, 27, 0, 45, tzinfo=UTC)),
+        "982004": (
+            dt.datetime(2024, 10, 26, 19, 0, tzinfo=UTC),
+            dt.datetime(2024, 10, 27, 0, 45, tzinfo=UTC),
+        ),
         "982005": (dt.datetime(2023, 3, 25, 23, 10, tzinfo=UTC), dt.datetime(2023, 3, 26, 1, 0, tzinfo=UTC)),
         "982006": (dt.datetime(2023, 10, 29, 2, 0, tzinfo=UTC), dt.datetime(2023, 10, 29, 6, 30, tzinfo=UTC)),
-        "982007": (dt.datetime(2024, 10, 26, 23, 59, tzinfo=UTC), dt.datetime(2024, 10, 27, 4, 0, tzinfo=UTC)),
+        "982007": (
+            dt.datetime(2024, 10, 26, 23, 59, tzinfo=UTC),
+            dt.datetime(2024, 10, 27, 4, 0, tzinfo=UTC),
+        ),
         "982008": (dt.datetime(2023, 10, 29, 0, 0, tzinfo=UTC), dt.datetime(2023, 10, 29, 5, 45, tzinfo=UTC)),
         "982009": (dt.datetime(2023, 3, 26, 1, 0, tzinfo=UTC), dt.datetime(2023, 3, 26, 6, 30, tzinfo=UTC)),
     }
@@ -215,9 +226,9 @@ def test_the_same_times_in_cshubs_own_file_stay_errors(db, tmp_path):
     own = [",".join(c for c, k in zip(line.split(","), keep, strict=True) if k) for line in [header, *rows]]
     (folder / "missing.csv").write_text("\n".join(own) + "\n")
     _, result = check(folder)
-    assert [(e.line, e.message.endswith("add a UTC offset")) for e in result.errors if e.file == "missing.csv"] == [
-        (line, True) for line, *_ in CLOCK_WARNINGS
-    ]
+    assert [
+        (e.line, e.message.endswith("add a UTC offset")) for e in result.errors if e.file == "missing.csv"
+    ] == [(line, True) for line, *_ in CLOCK_WARNINGS]
 
 
 def test_a_return_within_the_repeated_hour_is_an_error_under_the_first_occurrence_rule(db, tmp_path):
