@@ -189,12 +189,16 @@ def _parse_table(
     for name in header:
         if table.column(name) is None:
             parsed.warnings.append(Problem(filename, 1, name, "unknown column, ignored"))
-    optional = SSD_OPTIONAL.get(table.key, frozenset()) if council else frozenset()
+    # Columns that must be there, and cells that must be filled: a council's file may leave
+    # out the SSD_OPTIONAL columns; in any file their cells may be empty (whether a row may
+    # leave them empty is validate's rule: a person without a name, not half of one).
+    optional = SSD_OPTIONAL.get(table.key, frozenset())
+    columns = {c.name for c in table.columns if c.required and not (council and c.name in optional)}
     required = {c.name for c in table.columns if c.required and c.name not in optional}
     for column in table.columns:
-        if column.name in required and column.name not in header:
+        if column.name in columns and column.name not in header:
             parsed.errors.append(Problem(filename, 1, column.name, "required column is missing"))
-    if not required <= set(header):
+    if not columns <= set(header):
         parsed.broken.add(table.key)
         return
     index = {name: i for i, name in enumerate(header)}

@@ -237,6 +237,7 @@ TABLES: tuple[Table, ...] = (
 BY_KEY = {t.key: t for t in TABLES}
 BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) if name}
 
-# Required columns a council's file may leave out or empty (the SSD's nullability): several
-# SSD versions have no name columns in ssd_person (docs/research/ssd-extracts.md).
+# Required columns a council's file may leave out (the SSD's nullability: several SSD
+# versions have no name columns in ssd_person, docs/research/ssd-extracts.md), and whose
+# cells any file may leave empty: a person without a name (validate: not half of one).
 SSD_OPTIONAL: dict[str, frozenset[str]] = {"person": frozenset({"pers_forename", "pers_surname"})}

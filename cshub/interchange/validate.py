@@ -137,6 +137,10 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
             and not council  # the SSD may leave it empty (a child not yet registered)
         ):
             err("pers_dob", "a child needs a date of birth")
+        if key == "person" and not council and bool(row["pers_forename"]) != bool(row["pers_surname"]):
+            # In CSHub's own files a person has a whole name, or none (a record imported
+            # without one, as CSHub exports it).
+            err("pers_surname" if row["pers_forename"] else "pers_forename", "a value is required")
         for column, rule in _DATES.get(key, {}).items():
             value = row[column]
             if value is None:

@@ -19,6 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cshub.interchange import values
+from cshub.interchange.exporter import export
 from cshub.interchange.importer import check, run_import
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Problem
@@ -287,6 +288,22 @@ def test_names_stay_required_in_cshubs_own_person_file(db, tmp_path):
     (folder / "person.csv").write_text("pers_person_id,pers_dob\nC1,2010-01-01\n")
     _, result = check(folder)
     assert [e.column for e in result.errors] == ["pers_forename", "pers_surname"]
+    (folder / "person.csv").write_text(
+        "pers_person_id,pers_forename,pers_surname,pers_dob\nC1,Ann,,2010-01-01\nC2,,,2010-01-01\n"
+    )
+    _, result = check(folder)
+    assert [str(e) for e in result.errors] == ["person.csv:2: pers_surname: a value is required"]
+
+
+def test_a_person_without_a_name_is_exported_and_imported_again_unchanged(db, tmp_path):
+    assert run_import(copy("ssd_v124", tmp_path, only=("ssd_person.csv",), blank_codes=True), actor=None).ok
+    export(tmp_path / "out", actor=None)
+    again = run_import(tmp_path / "out", actor=None)
+    assert again.ok, [str(e) for e in again.errors]
+    assert again.counts is not None and again.counts.unchanged["person"] == 9
+    assert sum(again.counts.created.values()) == sum(again.counts.updated.values()) == 0
+    p3 = Person.objects.get(source_id="2004503")
+    assert (p3.date_of_birth, p3.dob_estimated) == (dt.date(2009, 6, 15), True)
 
 
 def test_an_unborn_childs_due_date_is_an_estimated_date_of_birth(db, tmp_path):
