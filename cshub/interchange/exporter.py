@@ -43,13 +43,13 @@ def _people() -> Iterable[list[str]]:
             p.forename,
             p.surname,
             format_date(p.date_of_birth),
-            format_date(p.date_of_birth) if p.dob_estimated else "",
             p.sex,
             p.gender,
             p.ethnicity,
             p.upn,
             p.person_type,
             aliases,
+            format_date(p.date_of_birth) if p.dob_estimated else "",
         ]
 
 

@@ -77,13 +77,13 @@ TABLES: tuple[Table, ...] = (
             Column("pers_forename", "text", True),
             Column("pers_surname", "text", True),
             Column("pers_dob", "date"),
-            Column("pers_expected_dob", "date"),
             Column("pers_sex", "code", codes=("M", "F", "U")),
             Column("pers_gender", "code", codes=("00", "01", "02", "09")),
             Column("pers_ethnicity", "code", codes=tuple(Ethnicity.values)),
             Column("pers_upn", "text"),
             Column("csh_person_type", "code", codes=("CHILD", "ADULT")),
             Column("csh_aliases", "text"),
+            Column("pers_expected_dob", "date"),  # last: writers that fill columns by position
         ),
     ),
     Table(
