@@ -50,6 +50,7 @@ def _people() -> Iterable[list[str]]:
             p.upn,
             p.person_type,
             aliases,
+            format_date(p.date_of_birth) if p.dob_estimated else "",
         ]
 
 

@@ -2,15 +2,18 @@
 every cell, collecting every problem as `file:line: column: message`."""
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cshub.interchange import codelists, values
-from cshub.interchange.spec import BY_FILENAME, Column, Table
+from cshub.interchange.recognise import dfe_return, recognise
+from cshub.interchange.spec import BY_FILENAME, SSD_OPTIONAL, Column, Table
 
 
 @dataclass(frozen=True, order=True)
@@ -71,47 +74,72 @@ class TooLargeError(ValueError):
     """The files would expand beyond what one import may read."""
 
 
-def _wanted(name: str) -> bool:
-    """A file of the format, or a CSV or XML file that may be a DfE return (returns.py)."""
-    return name in BY_FILENAME or name.lower().endswith((".csv", ".xml"))
+def _wanted(name: str, head: bytes) -> bool:
+    """Read whole: a file of the format by its name, or a DfE return by its content."""
+    return name in BY_FILENAME or dfe_return(name, head) is not None
 
 
-def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None]]:
-    """(name, content) of each file; content None for a file that is not of the format
-    (it is never read, so a .zip cannot expand a file nobody asked for)."""
-    if path.is_dir():
-        files = [(c.name, c) for c in sorted(path.iterdir()) if c.is_file()]
-        total = sum(c.stat().st_size for name, c in files if _wanted(name))
+class NotReadableError(FileNotFoundError):
+    """The path is not something the importer reads; the message is one line for the user."""
+
+
+HEAD_BYTES = 4096  # what is read of a file CSHub does not import by name, to say what it is
+DATA_SUFFIXES = (".csv", ".xml")
+
+
+def _sources(path: Path, max_bytes: int | None) -> Iterator[tuple[str, bytes | None, bytes]]:
+    """(name, content, head) of each file: content None for a file that is not of the format
+    (it is never read whole, so a .zip cannot expand a file nobody asked for), head its first
+    few kilobytes (to say what it is). A lone .csv or .xml file is a folder of one."""
+    if path.is_dir() or (path.is_file() and path.suffix.lower() in DATA_SUFFIXES):
+        files = (
+            [(c.name, c) for c in sorted(path.iterdir()) if c.is_file() and not c.name.startswith(".")]
+            if path.is_dir()
+            else [(path.name, path)]
+        )
+        heads = {}
+        for name, child in files:
+            with child.open("rb") as f:
+                heads[name] = f.read(HEAD_BYTES)
+        wanted = {name for name, _ in files if _wanted(name, heads[name])}
+        total = sum(c.stat().st_size for name, c in files if name in wanted)
         if max_bytes is not None and total > max_bytes:
             raise TooLargeError(f"the files hold {total // 2**20} MB: more than {max_bytes // 2**20} MB")
         for name, child in files:
-            yield name, child.read_bytes() if _wanted(name) else None
-    elif zipfile.is_zipfile(path):
+            yield name, child.read_bytes() if name in wanted else None, heads[name]
+    elif path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = [
                 (PurePosixPath(i.filename).name, i)
                 for i in archive.infolist()
                 if not i.is_dir() and not PurePosixPath(i.filename).name.startswith(".")
             ]
-            total = sum(i.file_size for name, i in members if _wanted(name))
+            heads = {}
+            for _, info in members:  # a few kilobytes of each, to say what it is
+                with archive.open(info) as f:
+                    heads[info.filename] = f.read(HEAD_BYTES)
+            wanted = {info.filename for name, info in members if _wanted(name, heads[info.filename])}
+            total = sum(i.file_size for _, i in members if i.filename in wanted)
             if max_bytes is not None and total > max_bytes:
                 raise TooLargeError(
                     f"the .zip expands to {total // 2**20} MB: more than {max_bytes // 2**20} MB"
                 )
             for name, info in members:
-                yield name, archive.read(info) if _wanted(name) else None
+                content = archive.read(info) if info.filename in wanted else None
+                yield name, content, heads[info.filename]
     else:
-        raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
+        raise NotReadableError(f"{path.name} is not a folder, a .zip, a .csv or an .xml file")
 
 
-def _parser(column: Column, table: Table) -> Callable[[str], Any]:
-    """How to read a (stripped, non-empty) cell of this column."""
+def _parser(column: Column, table: Table, council: bool = False) -> Callable[[str], Any]:
+    """How to read a (stripped, non-empty) cell of this column (`council`: in a file a
+    council's system wrote, docs/interchange.md "Files a council's system wrote")."""
     if column.kind in ("id", "ref", "text"):
         return values.unguard
     if column.kind == "date":
-        return values.parse_date
+        return partial(values.parse_date, council=True) if council else values.parse_date
     if column.kind == "datetime":
-        return values.parse_datetime
+        return values.parse_council_datetime if council else values.parse_datetime
     if column.kind == "flag":
         return codelists.parse_flag  # Y/N, and YES/NO, 1/0, TRUE/FALSE
     if column.kind == "int":
@@ -138,7 +166,20 @@ def _common(column: Column) -> dict[str, Any]:
     return {}
 
 
-def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> None:
+def _placeholder(value: Any) -> bool:
+    """The SSD's placeholder date (1900-01-01, any time of day) in a date or date-time cell."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return bool(day == values.PLACEHOLDER_DAY)
+
+
+def _parse_table(
+    parsed: Parsed, table: Table, filename: str, data: bytes, council: bool | None = None
+) -> None:
+    """`council`: a file a council's system wrote (by default, one with the SSD's file name):
+    `NULL` text and the SSD's placeholders are empty, names may be absent (SSD_OPTIONAL),
+    date columns take DATETIME text, and date-times the clock-change rule."""
+    if council is None:
+        council = filename == table.ssd_filename
     target = ParsedTable(table, filename)
     try:
         text = data.decode("utf-8-sig")
@@ -155,23 +196,36 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
     for name in header:
         if table.column(name) is None:
             parsed.warnings.append(Problem(filename, 1, name, "unknown column, ignored"))
+    # Columns that must be there, and cells that must be filled: a council's file may leave
+    # out the SSD_OPTIONAL columns; in any file their cells may be empty (whether a row may
+    # leave them empty is validate's rule: a person without a name, not half of one).
+    optional = SSD_OPTIONAL.get(table.key, frozenset())
+    columns = {c.name for c in table.columns if c.required and not (council and c.name in optional)}
+    required = {c.name for c in table.columns if c.required and c.name not in optional}
     for column in table.columns:
-        if column.required and column.name not in header:
+        if column.name in columns and column.name not in header:
             parsed.errors.append(Problem(filename, 1, column.name, "required column is missing"))
-    if any(c.required and c.name not in header for c in table.columns):
+    if not columns <= set(header):
         parsed.broken.add(table.key)
         return
     index = {name: i for i, name in enumerate(header)}
     width = len(header)
     # Per column of the file: where it is, its name, whether it is required, the values
     # most cells hold (codes and flags, read by a lookup), and how to read any cell.
-    texts = [(index[c.name], c.name, c.required) for c in table.columns if c.name in index and _is_text(c)]
+    texts = [
+        (index[c.name], c.name, c.name in required) for c in table.columns if c.name in index and _is_text(c)
+    ]
     others = [
-        (index[c.name], c.name, c.required, _common(c), _parser(c, table))
+        (index[c.name], c.name, c.name in required, _common(c), _parser(c, table, council))
         for c in table.columns
         if c.name in index and not _is_text(c)
     ]
     unguard = values.unguard
+    # In a council's file: what its system writes for "no value" (never equal to a cell
+    # otherwise), and where the SSD's placeholders were found, by (column, text).
+    null, placeholder = (values.NULL_TEXT, values.PLACEHOLDER_TEXT) if council else (None, None)
+    dated = {c.name for c in table.columns if c.kind in ("date", "datetime")} if council else set()
+    placeholders: dict[tuple[str, str], list[int]] = {}
     # PostgreSQL cannot store a NUL character in text: a cell with one is an error on its
     # line (looked for cell by cell only in a file that has one).
     has_nul = "\x00" in text
@@ -185,19 +239,29 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
         row = Row(line)
-        for i, name, required in texts:
+        for i, name, needed in texts:
             raw = cells[i].strip()
+            if raw == null:
+                raw = ""
+            elif raw == placeholder:
+                placeholders.setdefault((name, raw), []).append(line)
+                raw = ""
             if has_nul and "\x00" in raw:
                 row.invalid.add(name)
                 parsed.error(target, row, name, "contains a NUL character")
             elif raw:
                 row[name] = raw if raw[0] != "'" else unguard(raw)
-            elif required:
+            elif needed:
                 parsed.error(target, row, name, "a value is required")
-        for i, name, required, common, parse in others:
+        for i, name, needed, common, parse in others:
             raw = cells[i].strip()
+            if raw == null:
+                raw = ""
+            elif raw == placeholder:
+                placeholders.setdefault((name, raw), []).append(line)
+                raw = ""
             if not raw:
-                if required:
+                if needed:
                     parsed.error(target, row, name, "a value is required")
                 continue
             value = common.get(raw)
@@ -212,6 +276,14 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
                 except values.CellError as exc:
                     row.invalid.add(name)
                     parsed.error(target, row, name, str(exc))
+                    continue
+                if type(value) is values.Noted:  # read by the clock-change rule
+                    parsed.warnings.append(Problem(filename, line, name, value.note))
+                    value = value.value
+                if name in dated and _placeholder(value):
+                    placeholders.setdefault((name, raw), []).append(line)
+                    if needed:
+                        parsed.error(target, row, name, "a value is required")
                     continue
             row[name] = value
         key = row[table.id_column] if table.id_column else tuple(row[c] for c in table.key_columns)
@@ -229,24 +301,41 @@ def _parse_table(parsed: Parsed, table: Table, filename: str, data: bytes) -> No
         item = codelists.Unplaced(table.key, filename, name, unknown, lines)
         parsed.unplaced.append(item)
         parsed.errors.append(Problem(filename, lines[0], name, item.message()))
+    for (name, raw), lines in placeholders.items():
+        shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        plural = "s" if len(lines) > 1 else ""
+        count = f"{len(lines)} row{plural} (line{plural} {shown})"
+        parsed.warnings.append(
+            Problem(
+                filename,
+                lines[0],
+                name,
+                f"'{raw}' is the SSD's placeholder for no value, read as empty: {count}",
+            )
+        )
     parsed.tables[table.key] = target
 
 
 def read(path: Path, max_bytes: int | None = None) -> Parsed:
     from cshub.interchange import returns
-    from cshub.interchange.recognise import dfe_return
 
     parsed = Parsed()
     found: dict[str, str] = {}
     dfe: list[tuple[str, bytes]] = []  # the SSDA903 and CIN census, by content whatever the name
-    for name, data in _sources(path, max_bytes):
+    others: list[Problem] = []  # data files CSHub does not read, and what each looks like
+    for name, data, head in _sources(path, max_bytes):
         if data is not None and dfe_return(name, data):
             dfe.append((name, data))
             continue
-        table = BY_FILENAME.get(name)
+        what = recognise(name, head)  # by content first: a 903 file is not CSHub's own
+        table = None if what else BY_FILENAME.get(name)
         if table is None or data is None:
-            if name.lower().endswith(".csv"):
-                parsed.warnings.append(Problem(name, 1, "-", "not a file of the interchange format, ignored"))
+            if what:
+                others.append(Problem(name, 1, "-", f"this looks like {what}"))
+            elif name.lower().endswith(DATA_SUFFIXES):
+                others.append(Problem(name, 1, "-", "not a file of the interchange format"))
+            else:
+                parsed.warnings.append(Problem(name, 1, "-", "not a data file, ignored"))
             continue
         if table.key in found:
             parsed.errors.append(
@@ -257,4 +346,8 @@ def read(path: Path, max_bytes: int | None = None) -> Parsed:
         _parse_table(parsed, table, name, data)
     if dfe:
         returns.read_into(parsed, dfe)
+    if found or dfe:
+        parsed.warnings += [Problem(p.file, p.line, p.column, f"{p.message}, ignored") for p in others]
+    else:  # nothing CSHub reads: an error naming what is there, never "0 rows"
+        parsed.errors += others or [Problem(path.name, 1, "-", "no file of the interchange format")]
     return parsed

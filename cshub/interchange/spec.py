@@ -91,6 +91,7 @@ TABLES: tuple[Table, ...] = (
             Column("pers_upn", "text"),
             Column("csh_person_type", "code", codes=("CHILD", "ADULT")),
             Column("csh_aliases", "text"),
+            Column("pers_expected_dob", "date"),  # last: writers that fill columns by position
         ),
     ),
     Table(
@@ -373,81 +374,7 @@ TABLES += (
 BY_KEY = {t.key: t for t in TABLES}
 BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) if name}
 
-
-# The SSD tables the DfE returns are read into (returns.py: the SSDA903 and the CIN census)
-# beyond people and missing episodes, in the SSD's own column names: a minimal definition,
-# used only while no fuller one is in TABLES (the fuller one wins).
-_RETURN_TABLES = (
-    Table(
-        "cla_episode",
-        "",
-        "",
-        "clae_cla_episode_id",
-        (
-            Column("clae_cla_episode_id", "id", True),
-            Column("clae_person_id", "ref", True, ref="person"),
-            Column("clae_cla_episode_start_date", "date"),
-            Column("clae_cla_episode_start_reason", "text"),
-            Column("clae_cla_primary_need_code", "text"),
-            Column("clae_cla_episode_ceased_date", "date"),
-            Column("clae_cla_episode_ceased_reason", "text"),
-        ),
-    ),
-    Table(
-        "cin_episode",
-        "",
-        "",
-        "cine_referral_id",
-        (
-            Column("cine_referral_id", "id", True),
-            Column("cine_person_id", "ref", True, ref="person"),
-            Column("cine_referral_date", "date"),
-            Column("cine_cin_primary_need_code", "text"),
-            Column("cine_referral_source_code", "text"),
-            Column("cine_referral_nfa", "flag"),
-            Column("cine_close_reason", "text"),
-            Column("cine_close_date", "date"),
-        ),
-    ),
-    Table(
-        "cin_assessment",
-        "",
-        "",
-        "cina_assessment_id",
-        (
-            Column("cina_assessment_id", "id", True),
-            Column("cina_person_id", "ref", True, ref="person"),
-            Column("cina_referral_id", "text"),
-            Column("cina_assessment_start_date", "date"),
-            Column("cina_assessment_auth_date", "date"),
-        ),
-    ),
-    Table(
-        "assessment_factor",
-        "",
-        "",
-        "cinf_table_id",
-        (
-            Column("cinf_table_id", "id", True),
-            Column("cinf_assessment_id", "text", True),
-            Column("cinf_assessment_factors_json", "text"),
-        ),
-    ),
-    Table(
-        "cp_plan",
-        "",
-        "",
-        "cppl_cp_plan_id",
-        (
-            Column("cppl_cp_plan_id", "id", True),
-            Column("cppl_referral_id", "text"),
-            Column("cppl_person_id", "ref", True, ref="person"),
-            Column("cppl_cp_plan_start_date", "date"),
-            Column("cppl_cp_plan_end_date", "date"),
-            Column("cppl_cp_plan_initial_category", "text"),
-            Column("cppl_cp_plan_latest_category", "text"),
-        ),
-    ),
-)
-for _table in _RETURN_TABLES:
-    BY_KEY.setdefault(_table.key, _table)
+# Required columns a council's file may leave out (the SSD's nullability: several SSD
+# versions have no name columns in ssd_person, docs/research/ssd-extracts.md), and whose
+# cells any file may leave empty: a person without a name (validate: not half of one).
+SSD_OPTIONAL: dict[str, frozenset[str]] = {"person": frozenset({"pers_forename", "pers_surname"})}

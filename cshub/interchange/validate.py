@@ -108,9 +108,10 @@ def person_of(obj: Any) -> int | None:
 
 # The plausible range of each date column (cshub.core.dates, as the actions apply it): a
 # birth from 1900 and not in the future; an event from 2000 and not in the future; an
-# address from 1900 (a home since birth), ending up to 10 years ahead.
+# address from 1900 (a home since birth), ending up to 10 years ahead; an expected date of
+# birth (a due date or an estimate) from 1900, up to 10 years ahead.
 _DATES: dict[str, dict[str, str]] = {
-    "person": {"pers_dob": "birth"},
+    "person": {"pers_dob": "birth", "pers_expected_dob": "expected birth"},
     "address": {"addr_address_start_date": "birth", "addr_address_end_date": "address end"},
     "referral": {"received_date": "event", "decision_date": "event"},
     "episode": {"open_date": "event", "close_date": "event"},
@@ -120,27 +121,40 @@ _DATES: dict[str, dict[str, str]] = {
     "intelligence": {"first_seen": "event", "last_seen": "event"},
 }
 _DATES.update(socialcare.DATES)
-_EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH}
+_EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH, "expected birth": EARLIEST_BIRTH}
 
 
 def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
+    council = table.filename == table.table.ssd_filename
     for row in table.rows:
 
         def err(column: str, message: str, row: Row = row) -> None:
             if column not in row.invalid:  # a cell that could not be read is reported once
                 parsed.error(table, row, column, message)
 
-        if key == "person" and (row["csh_person_type"] or "CHILD") == "CHILD" and row["pers_dob"] is None:
+        if (
+            key == "person"
+            and (row["csh_person_type"] or "CHILD") == "CHILD"
+            and row["pers_dob"] is None
+            and row["pers_expected_dob"] is None
+            and not council  # the SSD may leave it empty (a child not yet registered)
+        ):
             err("pers_dob", "a child needs a date of birth")
-        for column, kind in _DATES.get(key, {}).items():
+        if key == "person" and not council and bool(row["pers_forename"]) != bool(row["pers_surname"]):
+            # In CSHub's own files a person has a whole name, or none (a record imported
+            # without one, as CSHub exports it).
+            err("pers_surname" if row["pers_forename"] else "pers_forename", "a value is required")
+        for column, rule in _DATES.get(key, {}).items():
             value = row[column]
             if value is None:
                 continue
+            # An unborn child's due date in both columns (Eclipse) is an expected birth.
+            kind = "expected birth" if column == "pers_dob" and value == row["pers_expected_dob"] else rule
             if kind == "birth":
                 problem = plausible_birth(value)
             else:
                 problem = plausible_event(
-                    value, "date", future=kind == "address end", earliest=_EARLIEST[kind]
+                    value, "date", future=kind in ("address end", "expected birth"), earliest=_EARLIEST[kind]
                 )
             if problem:
                 err(column, problem[0].lower() + problem[1:])

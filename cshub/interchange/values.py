@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from cshub.core.dates import LONDON
 
@@ -12,12 +13,16 @@ class CellError(ValueError):
 
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-# A SQL DATETIME in a date column: the date written is the date (its time is not kept).
-_DATE_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_DATE_MIDNIGHT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00(:00(\.0+)?)?$")
+# SQL DATETIME / TIMESTAMP text with any time of day, as a council's extract writes every date.
+_DATE_ANY_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")
 
 
-def parse_date(text: str) -> dt.date:
-    for pattern, order in ((_DATE_ISO, "ymd"), (_DATE_MIDNIGHT, "ymd"), (_DATE_UK, "dmy")):
+def parse_date(text: str, *, council: bool = False) -> dt.date:
+    """A date. In a file a council's system wrote (`council`), SQL DATETIME text with any
+    time of day is its date as written (the time of day is dropped: the column is a date)."""
+    day_time = _DATE_ANY_TIME if council else _DATE_MIDNIGHT
+    for pattern, order in ((_DATE_ISO, "ymd"), (day_time, "ymd"), (_DATE_UK, "dmy")):
         m = pattern.match(text)
         if m:
             a, b, c = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -50,6 +55,45 @@ def parse_datetime(text: str) -> dt.datetime:
     if first.utcoffset() != second.utcoffset():
         raise CellError(f"'{text}' happens twice in UK time (the clocks went back): add a UTC offset")
     return first.astimezone(dt.UTC)
+
+
+class Noted(NamedTuple):
+    """A value read with a note for the user (a warning on its line)."""
+
+    value: dt.datetime
+    note: str
+
+
+def parse_council_datetime(text: str) -> dt.datetime | Noted:
+    """A date-time in a file a council's system wrote, which cannot carry an offset
+    (shared/spec/interchange.md): a local time that happens twice is its first occurrence
+    (British Summer Time); one that does not exist is read as if the clocks had not yet
+    gone forward (GMT), as SQL Server's AT TIME ZONE does. Either comes back `Noted`,
+    with the warning that says which instant was chosen."""
+    try:
+        return parse_datetime(text)
+    except CellError as exc:
+        message = str(exc)
+        if not message.endswith("add a UTC offset"):
+            raise
+    value = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    first = value.replace(tzinfo=LONDON, fold=0)
+    if first.astimezone(dt.UTC).astimezone(LONDON).replace(tzinfo=None) != value:
+        instant = value.replace(tzinfo=dt.UTC)  # before the change: GMT, UTC+0
+        why = "does not exist in UK time (the clocks went forward): read as GMT, before the change"
+    else:
+        instant = first.astimezone(dt.UTC)  # the first occurrence: BST, UTC+1
+        why = "happens twice in UK time (the clocks went back): read as its first occurrence, in BST"
+    when = instant.strftime("%Y-%m-%dT%H:%M") + (f":{instant.second:02d}" if instant.second else "")
+    return Noted(instant, f"'{text}' {why} ({when}Z)")
+
+
+# What a council's system writes for "no value": SQL Server Management Studio's text for
+# NULL (upper case only: `Null` is a surname), the SSD's placeholder text, and its
+# placeholder date (any time of day).
+NULL_TEXT = "NULL"
+PLACEHOLDER_TEXT = "SSD_PH"
+PLACEHOLDER_DAY = dt.date(1900, 1, 1)
 
 
 def parse_flag(text: str) -> bool:

@@ -44,6 +44,14 @@ def _split_name(name: str) -> dict[str, str]:
     return {"first_name": (first or last)[:150], "last_name": last[:150] if first else ""}
 
 
+def estimated_birth(r: Row) -> bool:
+    """An expected date of birth (`pers_expected_dob`: a due date, or an estimate) is the
+    date of birth kept as estimated when `pers_dob` is empty or the same (Eclipse writes a
+    due date in both)."""
+    expected = r["pers_expected_dob"]
+    return expected is not None and r["pers_dob"] in (None, expected)
+
+
 def _ref(refs: Refs, table: str, value: str | None) -> int | None:
     return refs[table][value] if value else None
 
@@ -72,9 +80,10 @@ BINDINGS: list[Binding] = [
         "person",
         Person,
         lambda r, _: {
-            "forename": r["pers_forename"] or "",
+            "forename": r["pers_forename"] or "",  # none in several SSD versions
             "surname": r["pers_surname"] or "",
-            "date_of_birth": r["pers_dob"],
+            "date_of_birth": r["pers_dob"] or r["pers_expected_dob"],
+            "dob_estimated": estimated_birth(r),
             "sex": r["pers_sex"] or "",
             "gender": r["pers_gender"] or "",
             "ethnicity": r["pers_ethnicity"] or "",

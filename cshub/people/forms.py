@@ -14,7 +14,7 @@ class SearchForm(GovukForm):
     name = forms.CharField(
         label="Name",
         max_length=200,
-        help_text="First name, last name or a name they are known by. Spelling does not need to be exact.",
+        help_text="First name, last name or a name they are known by (spelling does not need to be exact), or their ID in the council's system.",
         error_messages={"required": "Enter a name to search for"},
     )
     date_of_birth = GovukDateField(

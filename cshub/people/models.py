@@ -59,7 +59,17 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        if not (self.forename or self.surname):  # an extract without names (several SSD versions)
+            return (
+                f"Name not recorded (source id {self.source_id})" if self.source_id else "Name not recorded"
+            )
         return f"{self.forename} {self.surname}"
+
+    @property
+    def called(self) -> str:
+        """How the child is named in a sentence: the forename, else the whole name (which
+        says that none is recorded, with the id to find them by)."""
+        return self.forename or self.full_name
 
     def age(self, on: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:

@@ -180,12 +180,28 @@ def _pairs(expanded: list[set[str]]) -> Q:
     return condition
 
 
+def _by_source_id(text: str) -> list[Candidate]:
+    """The person whose id in the source system is `text` (a child imported without a name is
+    found by it): an exact match. Never a restricted record the user is not named on (see
+    `search_for`): an id says who the child is."""
+    ident = text.strip()
+    if not ident or len(ident) > 64 or any(c.isspace() for c in ident):
+        return []
+    return [
+        Candidate(pk, 100.0, True, f"source id {ident}", False, ("source id",), born, restricted, 100.0)
+        for pk, born, restricted in Person.objects.filter(source_id=ident).values_list(
+            "pk", "date_of_birth", "restricted"
+        )
+    ]
+
+
 def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
     """Every person whose name is like `text` (or who was born in the date window and has a
     name not wholly unlike it), scored, best first. No visibility applied: callers do."""
+    by_id = _by_source_id(text)
     typed = list(dict.fromkeys(words(text)))[:MAX_WORDS]
     if not typed:
-        return Found([])
+        return Found(by_id, exact_total=len(by_id))
     query = " ".join(typed)
     DICTIONARY.refresh()
     expanded = [DICTIONARY.expand(w) for w in typed]
@@ -200,7 +216,7 @@ def find(text: str, *, date_of_birth: dt.date | None = None) -> Found:
     if date_of_birth is not None:
         window = date_window(date_of_birth)
         born_rows = _rows(Q(person__date_of_birth__in=window))
-    best: dict[int, Candidate] = {}
+    best: dict[int, Candidate] = {c.person_id: c for c in by_id}
 
     def score_rows(found: Iterable[Row], floor: float) -> None:
         for person_id, kind, forename, surname, name, born, restricted in found:
@@ -327,7 +343,9 @@ def search_for(
         if c.exact and c.person_id not in shown_ids and (not c.restricted or c.person_id in may_see)
     )
     hidden = [
-        c for c in found.candidates if c.restricted and c.person_id not in may_see and c.score >= MIN_SCORE
+        c
+        for c in found.candidates
+        if c.restricted and c.person_id not in may_see and c.score >= MIN_SCORE and "source id" not in c.why
     ][:restricted_limit]
     return SearchResult(
         _matches(shown),

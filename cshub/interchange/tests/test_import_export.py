@@ -187,7 +187,9 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(db, tmp_path, monkeypa
 def test_date_and_time_rules():
     assert values.parse_date("2019-03-15 00:00:00.000") == dt.date(2019, 3, 15)
     assert values.parse_date("5/4/2010") == dt.date(2010, 4, 5)
-    assert values.parse_date("2019-03-15 10:00") == dt.date(2019, 3, 15)  # a SQL DATETIME: its date
+    with pytest.raises(values.CellError):  # CSHub's own files: a date, or a date-time at midnight
+        values.parse_date("2019-03-15 10:00")
+    assert values.parse_date("2019-03-15 10:00", council=True) == dt.date(2019, 3, 15)  # SQL DATETIME
     assert values.parse_datetime("2024-07-01 12:00") == dt.datetime(2024, 7, 1, 11, 0, tzinfo=dt.UTC)  # BST
     assert values.parse_datetime("2024-03-31T01:30:00Z").tzinfo is not None
     with pytest.raises(values.CellError, match="does not exist"):

@@ -1,6 +1,8 @@
 """`cshub import PATH`: a folder or .zip of interchange CSV files (docs/interchange.md)."""
 
 import csv
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ from tqdm import tqdm
 from cshub.interchange.actions import check_entries, map_codes
 from cshub.interchange.codelists import MapEntry
 from cshub.interchange.importer import run_import
+from cshub.interchange.reader import NotReadableError, TooLargeError
 
 MAP_COLUMNS = ("table", "column", "value", "code")
 
@@ -44,7 +47,7 @@ def read_map(path: Path) -> list[MapEntry]:
 
 
 class Command(BaseCommand):
-    help = "Import a folder or .zip of interchange CSV files. Nothing is written if any row has an error."
+    help = "Import a folder, a .zip, or a single .csv or .xml file (the interchange format, an SSD extract, a DfE return). Nothing is written if any row has an error."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -67,14 +70,19 @@ class Command(BaseCommand):
         if mappings and not options["check"]:
             saved = map_codes(actor=None, entries=mappings)
             self.stdout.write(f"{len(saved)} code mapping(s) saved, used by this and every later import.")
-        with tqdm(desc="Importing", unit=" rows", disable=None, file=self.stderr._out) as bar:
-            result = run_import(
-                path,
-                actor=None,
-                dry_run=options["check"],
-                progress=bar.update,
-                mappings=mappings if options["check"] else (),
-            )
+        try:
+            with tqdm(desc="Importing", unit=" rows", disable=None, file=self.stderr._out) as bar:
+                result = run_import(
+                    path,
+                    actor=None,
+                    dry_run=options["check"],
+                    progress=bar.update,
+                    mappings=mappings if options["check"] else (),
+                )
+        except (NotReadableError, TooLargeError) as exc:
+            raise CommandError(str(exc)) from None
+        except (zipfile.BadZipFile, zlib.error, csv.Error) as exc:
+            raise CommandError(f"{path.name} could not be read as a .zip or CSV file ({exc})") from None
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.errors:
