@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cshub.access.decorators import require_perm
@@ -29,7 +30,7 @@ from cshub.intelligence.forms import (
     NetworkFilterForm,
     SubjectForm,
 )
-from cshub.intelligence.models import Alert, GradingRule, Link, SourceType, Subject, SubjectKind
+from cshub.intelligence.models import Alert, GradingRule, Handling, Link, SourceType, Subject, SubjectKind
 from cshub.meetings.hooks import ItemLink
 from cshub.meetings.models import AgendaItem
 from cshub.meetings.models import SourceKind as MeetingSource
@@ -76,6 +77,16 @@ def _table(user: User, **context: Any) -> dict[str, Any]:
         "restricted_item": queries.RESTRICTED_ITEM,
         "police": actions.is_police(user),
         **context,
+    }
+
+
+def _printed(user: User, rows: list[queries.Row]) -> dict[str, Any]:
+    """What the network page says on paper: who printed it, when, the handling codes."""
+    present = {r.link.handling for r in rows}
+    return {
+        "printed_by": user.get_full_name() or user.username,
+        "printed_at": timezone.now(),
+        "handling_codes": [label for value, label in Handling.choices if value in present],
     }
 
 
@@ -178,6 +189,7 @@ def subject_network(request: HttpRequest, pk: int) -> HttpResponse:
             rows=rows,
             form=form,
             graph=queries.graph_elements(rows, queries.Node("subject", found.pk)),
+            **_printed(user, rows),
         ),
     )
 
@@ -205,6 +217,7 @@ def child_network(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             graph=queries.graph_elements(rows, queries.Node("child", child.pk)),
             may_record=user.has(Perm.RECORD_INTELLIGENCE),
+            **_printed(user, rows),
         ),
     )
 
