@@ -142,9 +142,11 @@ class LinkGradingForm(GradingForm):
         choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Besides the agencies ticked above. Only people who may see intelligence are listed",
+        help_text="Besides the agencies ticked above; with no agency ticked, only the people named see it "
+        "(name yourself to keep sight of it). Only people who may see intelligence are listed",
     )
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_users"].choices = people  # type: ignore[attr-defined]
+        self.fields["agencies"].help_text = "Leave it empty, and name nobody below, for the police only"
