@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := frontend/build/.built
 COLLECT_STAMP := var/static/.collected
 
-.PHONY: install demo test lint typecheck check browser clean
+.PHONY: install demo test lint typecheck check browser browser-check clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(STATIC_STAMP) $(COLLECT_STAMP)
 
@@ -45,6 +45,10 @@ check: lint typecheck test
 
 browser: install
 	node frontend/browser-check.mjs
+
+# The intelligence network drawing, against a running demo (CSHUB_URL): see docs/intelligence.md.
+browser-check: install
+	node tools/network-check.mjs
 
 clean:
 	rm -rf $(VENV) node_modules frontend/build var/static

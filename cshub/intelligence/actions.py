@@ -275,9 +275,13 @@ def _apply_grading(link: Link, grading: Grading) -> None:
 
 
 def _named_users(grading: Grading) -> list[User]:
-    users = list(User.objects.filter(pk__in=grading.named_user_ids, is_active=True))
+    users = [
+        u
+        for u in User.objects.filter(pk__in=grading.named_user_ids, is_active=True)
+        if u.has(Perm.VIEW_INTELLIGENCE)
+    ]
     if len(users) != len(set(grading.named_user_ids)):
-        raise ValidationError({"named_users": "Name only people who have a CSHub account"})
+        raise ValidationError({"named_users": "Name only people who may see intelligence in CSHub"})
     return users
 
 
@@ -361,7 +365,11 @@ def grade_link(link: Link, grading: Grading, *, actor: User) -> Link:
         Action.UPDATE,
         link,
         child_id=link.child_id,
-        detail={"grading": [before, link.grading], "agencies": link.agencies, "named": len(named)},
+        detail={
+            "grading": [before, link.grading],
+            "agencies": link.agencies,
+            "named": sorted(u.pk for u in named),
+        },
     )
     return link
 

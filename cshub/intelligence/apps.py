@@ -13,3 +13,7 @@ class IntelligenceConfig(AppConfig):
 
         capture.connect()
         alerts.register()
+        from cshub.intelligence.views import meeting_item_links
+        from cshub.meetings.hooks import register_item_links
+
+        register_item_links(meeting_item_links)

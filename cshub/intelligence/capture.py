@@ -8,6 +8,7 @@ this room listens, so `missing` never imports it. Capture never stops the interv
 the episode being recorded: an entry that cannot be captured is left as it is (it is
 still on the interview and on the "places and people" page)."""
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +22,26 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
+from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core.codes import Agency
 from cshub.core.dates import LONDON
 from cshub.intelligence import normalise
-from cshub.intelligence.actions import LinkDetails, _record_link, rule_grading
+from cshub.intelligence.actions import (
+    LinkDetails,
+    SubjectDetails,
+    _identity,
+    _record_link,
+    create_subject,
+    rule_grading,
+)
 from cshub.intelligence.models import Handling, Link, LinkType, PlaceKind, SourceType, Subject, SubjectKind
+from cshub.meetings.models import AgendaItem
+from cshub.meetings.models import SourceKind as MeetingSource
 from cshub.missing import signals
 from cshub.missing.models import EntryKind, InterviewEntry, MissingEpisode, ReturnInterview
+from cshub.people.actions import require
 from cshub.people.models import Person, PersonType
 from cshub.people.search import search_people
 
@@ -313,3 +325,74 @@ def _on_found(sender: object, *, episode: MissingEpisode, actor: User, **kwargs:
 def connect() -> None:
     signals.interview_recorded.connect(_on_interview, dispatch_uid="intelligence.capture.interview")
     signals.episode_found.connect(_on_found, dispatch_uid="intelligence.capture.found")
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    """What an agency shared at a meeting item, as a structured entry: a subject (an adult
+    by their record in the person index, or by name to be proposed), a link type, dates."""
+
+    subject: SubjectDetails
+    link_type: str
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    detail: str = ""
+
+
+def _meeting_subject(details: SubjectDetails, *, actor: User) -> Subject:
+    """The subject an entry is about: a known one with the same key (confirmed first), else
+    a proposal. An adult chosen by their record is that adult's subject (confirmed: the
+    worker chose the record); an adult named only is matched as interview entries are."""
+    if details.kind == SubjectKind.ADULT and details.person_id is None:
+        if not details.name.strip():
+            raise ValidationError({"name": "Enter the adult's name"})
+        return match_subject(SubjectKind.ADULT, details.name, actor=actor)[0]
+    name, key, person, errors = _identity(details, actor)
+    if errors:
+        raise ValidationError(errors)
+    known = Subject.objects.filter(kind=details.kind).order_by("-confirmed", "id")
+    found = known.filter(person=person).first() if person is not None else known.filter(key=key).first()
+    if found is None and details.kind == SubjectKind.PLACE and not details.postcode.strip():
+        found = known.filter(key__endswith=f"|{normalise.text_key(name)}").first()
+    if found is not None:
+        return found
+    return create_subject(details, actor=actor, confirmed=person is not None)
+
+
+@transaction.atomic
+def capture_meeting_entry(
+    item: AgendaItem, child: Person, entry: MeetingEntry, *, actor: User
+) -> tuple[Link, bool]:
+    """One entry shared at a meeting item of kind Intelligence about a child becomes a link
+    with source "meeting item" (its id), graded by rule: (the link, whether it is new).
+    Idempotent on (child, subject, link type, item)."""
+    require(actor, Perm.RECORD_INTELLIGENCE)
+    if item.source_kind != MeetingSource.INTELLIGENCE or item.removed_at is not None:
+        raise ValidationError({"item": "Intelligence is recorded from a meeting item of kind Intelligence"})
+    if not item.children.filter(pk=child.pk).exists():
+        raise ValidationError({"item": "This child is not on the meeting item"})
+    subject = _meeting_subject(entry.subject, actor=actor)
+    source_id = str(item.pk)
+    same = Link.objects.filter(
+        child=child,
+        subject=subject,
+        link_type=entry.link_type,
+        source_type=SourceType.MEETING_ITEM,
+        source_id=source_id,
+    ).first()
+    if same is not None:
+        return same, False
+    link = _record_link(
+        LinkDetails(
+            subject=subject,
+            link_type=entry.link_type,
+            source_type=SourceType.MEETING_ITEM,
+            source_id=source_id,
+            child_id=child.pk,
+            first_seen=entry.first_seen or item.meeting.date,
+            last_seen=entry.last_seen,
+            detail=entry.detail,
+        ),
+        actor=actor,
+    )
+    return link, True

@@ -103,3 +103,50 @@ class NetworkFilterForm(GovukForm):
     exploitation = forms.ChoiceField(
         label="Children referred for", choices=[("", "Any"), *ExploitationType.choices], required=False
     )
+
+
+class MeetingEntryForm(GovukForm):
+    """One thing an agency shared at a meeting item, as a structured entry."""
+
+    kind = forms.ChoiceField(
+        label="What was shared about?", choices=SubjectKind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label="Name, registration, phone number or handle",
+        required=False,
+        max_length=200,
+        help_text="An adult's name; a place's name or address; a registration like AB12 CDE; "
+        "a phone number like 07700 900123; an account's handle; a group's name",
+    )
+    place_kind = forms.ChoiceField(label="Kind of place", choices=_blank(PlaceKind.choices), required=False)
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=8)
+    platform = forms.CharField(label="Online account: platform", required=False, max_length=60)
+    group_kind = forms.ChoiceField(label="Kind of group", choices=_blank(GroupKind.choices), required=False)
+    link_type = forms.ChoiceField(label="Kind of link", choices=_blank(LinkType.choices))
+    first_seen = GovukDateField(
+        label="First seen (optional)",
+        label_name="first seen date",
+        required=False,
+        help_text="Leave it empty for the day of the meeting. For example, 27 3 2026",
+    )
+    last_seen = GovukDateField(label="Last seen (optional)", label_name="last seen date", required=False)
+    detail = forms.CharField(label="What was said (optional)", required=False, max_length=300)
+
+
+class LinkGradingForm(GradingForm):
+    """Grading a link: code C may also name people, among those who may see intelligence."""
+
+    named_users = forms.TypedMultipleChoiceField(
+        label="Code C: people who may see it",
+        coerce=int,
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Besides the agencies ticked above; with no agency ticked, only the people named see it "
+        "(name yourself to keep sight of it). Only people who may see intelligence are listed",
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named_users"].choices = people  # type: ignore[attr-defined]
+        self.fields["agencies"].help_text = "Leave it empty, and name nobody below, for the police only"

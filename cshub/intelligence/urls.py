@@ -16,4 +16,9 @@ urlpatterns = [
     path("intelligence/subjects/<int:pk>/export/", views.subject_export, name="subject_export"),
     path("children/<int:pk>/intelligence/export/", views.child_export, name="child_export"),
     path("children/<int:pk>/intelligence/link/", views.new_child_link, name="new_child_link"),
+    path(
+        "intelligence/meeting-items/<int:pk>/children/<int:child_pk>/",
+        views.meeting_item,
+        name="meeting_item",
+    ),
 ]

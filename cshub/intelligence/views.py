@@ -1,7 +1,7 @@
 """Intelligence pages: thin, typed; every write through `actions`, every child through
 the access helper; every view of a subject or a network audited like a child's page."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -10,18 +10,30 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cshub.access.decorators import require_perm
-from cshub.access.models import User
+from cshub.access.models import RolePermission, User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.core.ids import parse_id
-from cshub.intelligence import actions, analysis, export, queries
+from cshub.intelligence import actions, analysis, capture, export, queries
 from cshub.intelligence.alerts import adult_threshold
-from cshub.intelligence.forms import GradingForm, LinkForm, NetworkFilterForm, SubjectForm
-from cshub.intelligence.models import Alert, GradingRule, Link, SourceType, Subject, SubjectKind
+from cshub.intelligence.forms import (
+    GradingForm,
+    LinkForm,
+    LinkGradingForm,
+    MeetingEntryForm,
+    NetworkFilterForm,
+    SubjectForm,
+)
+from cshub.intelligence.models import Alert, GradingRule, Handling, Link, SourceType, Subject, SubjectKind
+from cshub.meetings.hooks import ItemLink
+from cshub.meetings.models import AgendaItem
+from cshub.meetings.models import SourceKind as MeetingSource
 from cshub.people.access import get_child_for_user, may_see
 from cshub.people.models import Person, PersonType
 from cshub.people.search import search_people
@@ -65,6 +77,16 @@ def _table(user: User, **context: Any) -> dict[str, Any]:
         "restricted_item": queries.RESTRICTED_ITEM,
         "police": actions.is_police(user),
         **context,
+    }
+
+
+def _printed(user: User, rows: list[queries.Row]) -> dict[str, Any]:
+    """What the network page says on paper: who printed it, when, the handling codes."""
+    present = {r.link.handling for r in rows}
+    return {
+        "printed_by": user.get_full_name() or user.username,
+        "printed_at": timezone.now(),
+        "handling_codes": [label for value, label in Handling.choices if value in present],
     }
 
 
@@ -167,6 +189,7 @@ def subject_network(request: HttpRequest, pk: int) -> HttpResponse:
             rows=rows,
             form=form,
             graph=queries.graph_elements(rows, queries.Node("subject", found.pk)),
+            **_printed(user, rows),
         ),
     )
 
@@ -194,6 +217,7 @@ def child_network(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             graph=queries.graph_elements(rows, queries.Node("child", child.pk)),
             may_record=user.has(Perm.RECORD_INTELLIGENCE),
+            **_printed(user, rows),
         ),
     )
 
@@ -267,7 +291,24 @@ def _grading_from(form: GradingForm | None) -> actions.Grading | None:
     if form is None or not form.is_bound or not form.is_valid():
         return None
     d = form.cleaned_data
-    return actions.Grading(d["source_evaluation"], d["assessment"], d["handling"], tuple(d["agencies"]))
+    return actions.Grading(
+        d["source_evaluation"],
+        d["assessment"],
+        d["handling"],
+        tuple(d["agencies"]),
+        tuple(d.get("named_users") or ()),
+    )
+
+
+def _people_who_may_be_named() -> list[tuple[int, str]]:
+    """Active users who may see intelligence: those a code C link may name."""
+    roles = RolePermission.objects.filter(permission=Perm.VIEW_INTELLIGENCE).values("role")
+    users = (
+        User.objects.filter(is_active=True, roles__in=roles)
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+    return [(u.pk, f"{u.get_full_name() or u.username} ({u.get_agency_display()})") for u in users]
 
 
 def _new_link(request: HttpRequest, *, child_id: int | None, from_subject: Subject | None) -> HttpResponse:
@@ -275,7 +316,9 @@ def _new_link(request: HttpRequest, *, child_id: int | None, from_subject: Subje
     police = actions.is_police(user)
     posted = request.POST if request.method == "POST" else None
     form = LinkForm(posted, exclude=from_subject.pk if from_subject else None)
-    grading_form = GradingForm(posted, prefix="grade") if police else None
+    grading_form = (
+        LinkGradingForm(posted, prefix="grade", people=_people_who_may_be_named()) if police else None
+    )
     graded = posted is not None and police and posted.get("grade-source_evaluation")
     if posted is not None and form.is_valid() and (not graded or (grading_form and grading_form.is_valid())):
         d = form.cleaned_data
@@ -333,14 +376,16 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(Link.objects.select_related("subject", "child"), pk=pk)
     if link.child is not None:
         get_child_for_user(user, link.child.pk, part="intelligence link grading")
-    form = GradingForm(
+    form = LinkGradingForm(
         request.POST or None,
         initial={
             "source_evaluation": link.source_evaluation,
             "assessment": link.assessment,
             "handling": link.handling,
             "agencies": link.agencies,
+            "named_users": list(link.named_users.values_list("pk", flat=True)),
         },
+        people=_people_who_may_be_named(),
     )
     if request.method == "POST" and (grading := _grading_from(form)):
         try:
@@ -420,3 +465,111 @@ def grading_rules(request: HttpRequest) -> HttpResponse:
                 return redirect("intelligence:grading_rules")
         forms.append((value, label, form))
     return render(request, "intelligence/grading_rules.html", {"forms": forms})
+
+
+def _meeting_item(user: User, item_pk: int, child_pk: int) -> tuple[AgendaItem, Person]:
+    """An agenda item of kind Intelligence about this child; every child on it through the
+    access helper (as the meeting page does: a restricted child leads to break glass)."""
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__meeting_type"),
+        pk=item_pk,
+        removed_at__isnull=True,
+        source_kind=MeetingSource.INTELLIGENCE,
+    )
+    children = list(item.children.all())
+    if child_pk not in {c.pk for c in children}:
+        raise Http404("No such child on this item")
+    child = get_child_for_user(user, child_pk, part="intelligence from a meeting item")
+    for other in children:
+        if other.pk != child_pk:
+            get_child_for_user(user, other.pk, part=f"meeting item {item.pk}")
+    return item, child
+
+
+def _entry_from(form: MeetingEntryForm, person_id: int | None) -> capture.MeetingEntry:
+    d = form.cleaned_data
+    return capture.MeetingEntry(
+        subject=actions.SubjectDetails(
+            kind=d["kind"],
+            name=d["name"],
+            person_id=person_id,
+            place_kind=d["place_kind"],
+            postcode=d["postcode"],
+            platform=d["platform"],
+            group_kind=d["group_kind"],
+        ),
+        link_type=d["link_type"],
+        first_seen=d["first_seen"],
+        last_seen=d["last_seen"],
+        detail=d["detail"],
+    )
+
+
+@require_perm(Perm.RECORD_INTELLIGENCE)
+@require_http_methods(["GET", "POST"])
+def meeting_item(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+    """What an agency shared at a meeting item of kind Intelligence, recorded one entry at a
+    time as links from the child (source: this meeting item), graded by rule, matched to
+    known subjects or proposed. An adult is chosen among those the person search finds."""
+    user = _user(request)
+    item, child = _meeting_item(user, pk, child_pk)
+    form = MeetingEntryForm(request.POST or None)
+    matches: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        chosen = request.POST.get("person", "")
+        person_id = parse_id(chosen)
+        if d["kind"] == SubjectKind.ADULT and person_id is None and chosen != "none":
+            matches = _adults_named(user, d["name"]) if d["name"].strip() else []
+            if not d["name"].strip():
+                form.add_error("name", "Enter the adult's name")
+        if not form.errors and not matches:
+            try:
+                link, new = capture.capture_meeting_entry(
+                    item, child, _entry_from(form, person_id), actor=user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if new:
+                    messages.success(
+                        request, f"Link recorded: {link.get_link_type_display().lower()} {link.subject.name}"
+                    )
+                else:
+                    messages.info(request, "This link is already recorded from this item")
+                return redirect("intelligence:meeting_item", item.pk, child.pk)
+    recorded = [
+        (link, link.content_visible_to(user))
+        for link in Link.objects.filter(
+            child=child, source_type=SourceType.MEETING_ITEM, source_id=str(item.pk)
+        ).select_related("subject")
+    ]
+    back = reverse("meetings:detail", args=[item.meeting_id])
+    return render(
+        request,
+        "intelligence/meeting_item.html",
+        {
+            "item": item,
+            "child": child,
+            "form": form,
+            "matches": matches,
+            "recorded": recorded,
+            "restricted_item": queries.RESTRICTED_ITEM,
+            "back": f"{back}?open={item.pk}#{item.anchor}",
+        },
+    )
+
+
+def meeting_item_links(item: AgendaItem, children: Sequence[Person], user: User) -> list[ItemLink]:
+    """The meetings hook: an item of kind Intelligence leads to recording what was shared
+    about each child, for those who record intelligence."""
+    if item.source_kind != MeetingSource.INTELLIGENCE or not user.has(Perm.RECORD_INTELLIGENCE):
+        return []
+    several = len(children) > 1
+    return [
+        ItemLink(
+            f"Add intelligence from this item{f' about {c.full_name}' if several else ''}",
+            reverse("intelligence:meeting_item", args=[item.pk, c.pk]),
+        )
+        for c in children
+    ]

@@ -142,6 +142,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "intelligence:child_export": ({"pk": "child"}, only(P, M, MW), 302),
     "intelligence:subject_export": ({"pk": "subject"}, only(P, M, MW), 302),
     "intelligence:new_child_link": ({"pk": "child"}, only(P, M), 302),
+    "intelligence:meeting_item": ({"pk": "item", "child_pk": "child"}, only(P, M), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),

@@ -368,7 +368,7 @@ def test_the_network_page_holds_the_drawing_data_without_restricted_names(hub, p
     assert (
         'id="network-data"' in page
         and "intelligence/network.js" in page
-        and "data-network-graph hidden" in page
+        and "data-network-drawing hidden" in page  # the drawing and its key, until drawn
     )
     data = page[page.index('id="network-data"') :]
     data = data[: data.index("</script>")]

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import template
 
+from cshub.access.models import User
 from cshub.core.dates import format_time
+from cshub.meetings import hooks
 from cshub.meetings.models import MeetingFlag, SourceKind
 from cshub.meetings.queries import RESTRICTED_CHILD
 from cshub.people.models import Person
@@ -48,3 +50,13 @@ def meeting_flag_card(context: dict[str, Any], person: Person) -> dict[str, Any]
         "flag": MeetingFlag.objects.open().filter(person=person).select_related("raised_by").first(),
         "may_flag": user.has("view_minutes"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def item_links(context: dict[str, Any], view: Any) -> list[hooks.ItemLink]:
+    """Links other rooms offer on a visible item ({% item_links v as links %})."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not view.visible:
+        return []
+    return hooks.item_links(view.item, view.children, user)

@@ -6,10 +6,11 @@ const data = document.getElementById("network-data");
 const box = document.querySelector("[data-network-graph]");
 if (data && box) {
   const graph = JSON.parse(data.textContent);
-  box.hidden = false;
-  document.querySelector("[data-network-key]")?.removeAttribute("hidden");
+  // The drawing and its key show only where it is drawn; without JavaScript the table is the page.
+  document.querySelector("[data-network-drawing]")?.removeAttribute("hidden");
   const colour = { child: "#1d70b8", restricted: "#b1b4b6", adult: "#d4351c", place: "#00703c", group: "#4c2c92" };
-  cytoscape({
+  // Kept on the box for the browser check (tools/network-check.mjs): what was drawn.
+  box.cy = cytoscape({
     container: box,
     elements: [
       ...graph.nodes.map((n) => ({ data: n, classes: [n.kind, n.centre ? "centre" : ""].join(" ") })),
