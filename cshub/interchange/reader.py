@@ -215,6 +215,9 @@ def _parse_table(
     texts = [
         (index[c.name], c.name, c.name in required) for c in table.columns if c.name in index and _is_text(c)
     ]
+    fallback = {
+        index[name]: index[other] for name, other in table.fallbacks if name in index and other in index
+    }
     others = [
         (index[c.name], c.name, c.name in required, _common(c), _parser(c, table, council))
         for c in table.columns
@@ -241,6 +244,8 @@ def _parse_table(
         row = Row(line)
         for i, name, needed in texts:
             raw = cells[i].strip()
+            if i in fallback and raw in ("", null):
+                raw = cells[fallback[i]].strip()
             if raw == null:
                 raw = ""
             elif raw == placeholder:

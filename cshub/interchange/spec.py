@@ -44,6 +44,9 @@ class Table:
     columns: tuple[Column, ...]
     key_columns: tuple[str, ...] = ()  # a table without an id: what makes a row unique
     aliases: tuple[tuple[str, str], ...] = ()  # (another name a system gives a column, its name)
+    # (column, the column whose cell stands for it when it is empty): Mosaic leaves
+    # prof_professional_id empty and refers to its workers by prof_staff_id.
+    fallbacks: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -73,7 +76,9 @@ TABLES: tuple[Table, ...] = (
             Column("prof_professional_name", "text", True),
             Column("prof_professional_job_title", "text"),
             Column("csh_agency", "code", codes=tuple(Agency.values)),
+            Column("prof_staff_id", "text"),
         ),
+        fallbacks=(("prof_professional_id", "prof_staff_id"),),
     ),
     Table(
         "person",
@@ -377,4 +382,7 @@ BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) 
 # Required columns a council's file may leave out (the SSD's nullability: several SSD
 # versions have no name columns in ssd_person, docs/research/ssd-extracts.md), and whose
 # cells any file may leave empty: a person without a name (validate: not half of one).
-SSD_OPTIONAL: dict[str, frozenset[str]] = {"person": frozenset({"pers_forename", "pers_surname"})}
+SSD_OPTIONAL: dict[str, frozenset[str]] = {
+    "person": frozenset({"pers_forename", "pers_surname"}),
+    "professional": frozenset({"prof_professional_name"}),  # none in Mosaic's extract
+}

@@ -393,3 +393,22 @@ def test_recognise_by_content():
         "an SSDA903 reviews file, which CSHub does not read"
     )
     assert recognise("notes.csv", b"a,b\n") is None
+
+
+def test_a_mosaic_extract_imports_whole_its_workers_keyed_by_staff_id(db, tmp_path, capsys):
+    """Mosaic leaves prof_professional_id empty and has no name column: its workers are
+    known by prof_staff_id, which is what its involvements and assessments refer to."""
+    from cshub.access.models import User
+    from cshub.socialcare.models import Involvement
+
+    folder = copy("mosaic", tmp_path)
+    call_command("import", str(folder))
+    err = capsys.readouterr().err
+    assert "required column is missing" not in err
+    assert "invo_professional_id" not in err  # every worker named is a professional imported
+    workers = User.objects.filter(source_id__in=["5011", "5012"])
+    assert sorted(workers.values_list("username", flat=True)) == ["prof-5011", "prof-5012"]
+    assert Involvement.objects.filter(professional_user__source_id="5011").exists()
+    call_command("import", str(folder))  # the same extract again changes nothing
+    counts = [line.split() for line in capsys.readouterr().out.splitlines() if "created" in line]
+    assert counts and all(c[1] == "0" and c[3] == "0" for c in counts)
