@@ -13,7 +13,7 @@ from typing import Any
 
 from cshub.interchange import codelists, values
 from cshub.interchange.recognise import dfe_return, recognise
-from cshub.interchange.spec import BY_FILENAME, SSD_OPTIONAL, Column, Table
+from cshub.interchange.spec import BY_FILENAME, SSD_OPTIONAL, SSD_SKIP_WITHOUT, Column, Table
 
 
 @dataclass(frozen=True, order=True)
@@ -201,7 +201,9 @@ def _parse_table(
     # leave them empty is validate's rule: a person without a name, not half of one).
     optional = SSD_OPTIONAL.get(table.key, frozenset())
     columns = {c.name for c in table.columns if c.required and not (council and c.name in optional)}
-    required = {c.name for c in table.columns if c.required and c.name not in optional}
+    skip_without = SSD_SKIP_WITHOUT.get(table.key, ()) if council else ()
+    required = {c.name for c in table.columns if c.required and c.name not in optional} - set(skip_without)
+    skipped: dict[str, list[int]] = {}  # column -> lines of rows left out for want of it
     for column in table.columns:
         if column.name in columns and column.name not in header:
             parsed.errors.append(Problem(filename, 1, column.name, "required column is missing"))
@@ -291,6 +293,10 @@ def _parse_table(
                         parsed.error(target, row, name, "a value is required")
                     continue
             row[name] = value
+        wanting = next((c for c in skip_without if row[c] is None and c not in row.invalid), None)
+        if wanting is not None:
+            skipped.setdefault(wanting, []).append(line)
+            continue
         key = row[table.id_column] if table.id_column else tuple(row[c] for c in table.key_columns)
         if key is not None and key != (None,) * len(table.key_columns):
             if key in seen:
@@ -306,6 +312,17 @@ def _parse_table(
         item = codelists.Unplaced(table.key, filename, name, unknown, lines)
         parsed.unplaced.append(item)
         parsed.errors.append(Problem(filename, lines[0], name, item.message()))
+    for name, lines in skipped.items():
+        shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        plural = "s" if len(lines) > 1 else ""
+        parsed.warnings.append(
+            Problem(
+                filename,
+                lines[0],
+                name,
+                f"empty, so the row cannot be kept: {len(lines)} row{plural} left out (line{plural} {shown})",
+            )
+        )
     for (name, raw), lines in placeholders.items():
         shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
         plural = "s" if len(lines) > 1 else ""

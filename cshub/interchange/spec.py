@@ -382,6 +382,13 @@ BY_FILENAME = {name: t for t in TABLES for name in (t.filename, t.ssd_filename) 
 # Required columns a council's file may leave out (the SSD's nullability: several SSD
 # versions have no name columns in ssd_person, docs/research/ssd-extracts.md), and whose
 # cells any file may leave empty: a person without a name (validate: not half of one).
+# Columns the SSD may leave NULL but without which CSHub cannot keep the row (an address of
+# nobody, or from no date; a missing episode of nobody, or from no time): in a council's
+# file such a row is left out with one warning per column, never an error for the import.
+SSD_SKIP_WITHOUT: dict[str, tuple[str, ...]] = {
+    "address": ("addr_person_id", "addr_address_start_date"),
+    "missing": ("miss_person_id", "miss_missing_episode_start_date"),
+}
 SSD_OPTIONAL: dict[str, frozenset[str]] = {
     "person": frozenset({"pers_forename", "pers_surname"}),
     "professional": frozenset({"prof_professional_name"}),  # none in Mosaic's extract

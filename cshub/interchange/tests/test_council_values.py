@@ -412,3 +412,50 @@ def test_a_mosaic_extract_imports_whole_its_workers_keyed_by_staff_id(db, tmp_pa
     call_command("import", str(folder))  # the same extract again changes nothing
     counts = [line.split() for line in capsys.readouterr().out.splitlines() if "created" in line]
     assert counts and all(c[1] == "0" and c[3] == "0" for c in counts)
+
+
+def test_a_row_the_ssd_may_leave_without_its_child_or_date_is_left_out_with_a_warning(db, tmp_path):
+    """The SSD lets an address or a missing episode have no person or no start: in a
+    council's file such a row is left out with one warning per column (CSHub cannot keep an
+    address of nobody or an episode from no time); the rest of the extract imports. In
+    CSHub's own files the same row stays an error."""
+    folder = copy("sql_nulls", tmp_path)
+    with (folder / "ssd_missing.csv").open("a", encoding="utf-8") as f:
+        f.write("981091,NULL,2022-01-02 10:00:00.000,Missing,NULL,NULL,NULL\r\n")
+        f.write("981092,3004501,NULL,Missing,NULL,NULL,NULL\r\n")
+        f.write("981093,,2022-01-04 10:00:00.000,Missing,NULL,NULL,NULL\r\n")
+    with (folder / "ssd_address.csv").open("a", encoding="utf-8") as f:
+        f.write("6620091,3004501,HOME,NULL,NULL,BD3 9LQ,NULL\r\n")
+    before = MissingEpisode.objects.count()
+    result = run_import(folder, actor=None)
+    assert result.ok, result.errors
+    warnings = [str(w) for w in result.warnings]
+    assert any(
+        w.startswith("ssd_missing.csv:")
+        and "miss_person_id: empty, so the row cannot be kept: 2 rows left out" in w
+        for w in warnings
+    ), warnings
+    assert any(
+        "miss_missing_episode_start_date: empty, so the row cannot be kept: 1 row left out" in w
+        for w in warnings
+    )
+    assert any(
+        "addr_address_start_date: empty, so the row cannot be kept: 1 row left out" in w for w in warnings
+    )
+    assert not MissingEpisode.objects.filter(source_id__in=["981091", "981092", "981093"]).exists()
+    assert MissingEpisode.objects.count() > before
+    assert not Address.objects.filter(source_id="6620091").exists()
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "person.csv").write_text(
+        "pers_person_id,pers_forename,pers_surname,pers_dob\r\n1,Ann,Lee,2010-01-01\r\n"
+    )
+    (own / "missing.csv").write_text(
+        "miss_table_id,miss_person_id,miss_missing_episode_start_date\r\n5,,\r\n"
+    )
+    _, checked = check(own)
+    assert [str(e) for e in checked.errors] == [
+        "missing.csv:2: miss_missing_episode_start_date: a value is required",
+        "missing.csv:2: miss_person_id: a value is required",
+    ]
