@@ -13,7 +13,7 @@ from typing import Any
 
 from cshub.interchange import codelists, values
 from cshub.interchange.recognise import dfe_return, recognise
-from cshub.interchange.spec import BY_FILENAME, SSD_OPTIONAL, SSD_SKIP_WITHOUT, Column, Table
+from cshub.interchange.spec import BY_FILENAME, SSD_COLUMNS, SSD_OPTIONAL, SSD_SKIP_WITHOUT, Column, Table
 
 
 @dataclass(frozen=True, order=True)
@@ -193,9 +193,16 @@ def _parse_table(
         parsed.errors.append(Problem(filename, 1, "-", "the file is empty: it needs a header row"))
         parsed.broken.add(table.key)
         return
+    not_kept = [
+        name for name in header if table.column(name) is None and name in SSD_COLUMNS.get(table.key, ())
+    ]
     for name in header:
-        if table.column(name) is None:
+        if table.column(name) is None and name not in not_kept:
             parsed.warnings.append(Problem(filename, 1, name, "unknown column, ignored"))
+    if not_kept:
+        parsed.warnings.append(
+            Problem(filename, 1, "-", f"the SSD's columns {', '.join(not_kept)}: not kept by CSHub, ignored")
+        )
     # Columns that must be there, and cells that must be filled: a council's file may leave
     # out the SSD_OPTIONAL columns; in any file their cells may be empty (whether a row may
     # leave them empty is validate's rule: a person without a name, not half of one).

@@ -393,3 +393,149 @@ SSD_OPTIONAL: dict[str, frozenset[str]] = {
     "person": frozenset({"pers_forename", "pers_surname"}),
     "professional": frozenset({"prof_professional_name"}),  # none in Mosaic's extract
 }
+
+# Every column of the SSD's tables (data-to-insight/ssd-data-model, the systems' deployment SQL,
+# docs/research/ssd-extracts.md): a column here that CSHub does not read is named once per
+# file as one of the SSD's, not kept; any other column is "unknown".
+SSD_COLUMNS: dict[str, frozenset[str]] = {
+    "person": frozenset(
+        {
+            "pers_common_child_id",
+            "pers_death_date",
+            "pers_dob",
+            "pers_ethnicity",
+            "pers_expected_dob",
+            "pers_forename",
+            "pers_gender",
+            "pers_is_mother",
+            "pers_legacy_id",
+            "pers_nationality",
+            "pers_person_id",
+            "pers_send_flag",
+            "pers_sex",
+            "pers_single_unique_id",
+            "pers_surname",
+            "pers_upn",
+            "pers_upn_unknown",
+        }
+    ),
+    "missing": frozenset(
+        {
+            "miss_missing_episode_end_date",
+            "miss_missing_episode_start_date",
+            "miss_missing_episode_type",
+            "miss_missing_rhi_accepted",
+            "miss_missing_rhi_offered",
+            "miss_person_id",
+            "miss_table_id",
+        }
+    ),
+    "address": frozenset(
+        {
+            "addr_address_end_date",
+            "addr_address_json",
+            "addr_address_postcode",
+            "addr_address_start_date",
+            "addr_address_type",
+            "addr_person_id",
+            "addr_table_id",
+        }
+    ),
+    "professional": frozenset(
+        {
+            "prof_agency_worker_flag",
+            "prof_full_time_equivalency",
+            "prof_professional_caseload",
+            "prof_professional_department",
+            "prof_professional_id",
+            "prof_professional_job_title",
+            "prof_professional_name",
+            "prof_social_worker_registration_no",
+            "prof_staff_id",
+        }
+    ),
+    "cin_episode": frozenset(
+        {
+            "cine_cin_primary_need_code",
+            "cine_close_date",
+            "cine_close_reason",
+            "cine_person_id",
+            "cine_referral_date",
+            "cine_referral_id",
+            "cine_referral_nfa",
+            "cine_referral_outcome_json",
+            "cine_referral_source_code",
+            "cine_referral_source_desc",
+            "cine_referral_team",
+            "cine_referral_worker_id",
+        }
+    ),
+    "involvement": frozenset(
+        {
+            "invo_involvement_end_date",
+            "invo_involvement_start_date",
+            "invo_involvements_id",
+            "invo_person_id",
+            "invo_professional_id",
+            "invo_professional_role_id",
+            "invo_professional_team",
+            "invo_referral_id",
+            "invo_worker_change_reason",
+        }
+    ),
+    "cin_assessment": frozenset(
+        {
+            "cina_assessment_auth_date",
+            "cina_assessment_child_seen",
+            "cina_assessment_id",
+            "cina_assessment_outcome_json",
+            "cina_assessment_outcome_nfa",
+            "cina_assessment_start_date",
+            "cina_assessment_team",
+            "cina_assessment_worker_id",
+            "cina_person_id",
+            "cina_referral_id",
+        }
+    ),
+    "assessment_factor": frozenset({"cinf_assessment_factors_json", "cinf_assessment_id", "cinf_table_id"}),
+    "cla_episode": frozenset(
+        {
+            "clae_cla_episode_ceased",
+            "clae_cla_episode_ceased_date",
+            "clae_cla_episode_ceased_reason",
+            "clae_cla_episode_id",
+            "clae_cla_episode_start_date",
+            "clae_cla_episode_start_reason",
+            "clae_cla_id",
+            "clae_cla_last_iro_contact_date",
+            "clae_cla_placement_id",
+            "clae_cla_primary_need_code",
+            "clae_entered_care_date",
+            "clae_person_id",
+            "clae_referral_id",
+        }
+    ),
+    "cp_plan": frozenset(
+        {
+            "cppl_cp_plan_end_date",
+            "cppl_cp_plan_id",
+            "cppl_cp_plan_initial_category",
+            "cppl_cp_plan_latest_category",
+            "cppl_cp_plan_ola",
+            "cppl_cp_plan_start_date",
+            "cppl_icpc_id",
+            "cppl_person_id",
+            "cppl_referral_id",
+        }
+    ),
+    "contact": frozenset(
+        {
+            "cont_contact_date",
+            "cont_contact_id",
+            "cont_contact_outcome_json",
+            "cont_contact_source_code",
+            "cont_contact_source_desc",
+            "cont_person_id",
+        }
+    ),
+}

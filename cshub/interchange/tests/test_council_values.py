@@ -459,3 +459,18 @@ def test_a_row_the_ssd_may_leave_without_its_child_or_date_is_left_out_with_a_wa
         "missing.csv:2: miss_missing_episode_start_date: a value is required",
         "missing.csv:2: miss_person_id: a value is required",
     ]
+
+
+def test_the_ssds_own_columns_cshub_does_not_keep_are_named_once_not_as_unknown(db, tmp_path):
+    folder = copy("liquidlogic", tmp_path, only=("ssd_person.csv", "ssd_professionals.csv"))
+    with (folder / "ssd_person.csv").open(encoding="utf-8") as f:
+        header = f.readline().strip()
+    (folder / "ssd_person.csv").write_text(
+        (folder / "ssd_person.csv").read_text(encoding="utf-8").replace(header, header + ",shoe_size", 1)
+    )
+    _, result = check(folder)
+    warnings = [str(w) for w in result.warnings]
+    assert "ssd_person.csv:1: shoe_size: unknown column, ignored" in warnings
+    assert not [w for w in warnings if "unknown column" in w and "shoe_size" not in w], warnings
+    kept_not = [w for w in warnings if "not kept by CSHub" in w]
+    assert len(kept_not) == 2 and any("pers_legacy_id" in w for w in kept_not), kept_not
