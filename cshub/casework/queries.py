@@ -38,11 +38,11 @@ def by_risk(episodes: EpisodeQuerySet, risk: str, sort: str) -> EpisodeQuerySet:
     """A caseload filtered by current risk (a level, none reviewed, or a review overdue)
     and sorted by it (highest first, overdue reviews first within a level) when asked."""
     if risk in RiskLevel.values:
-        episodes = episodes.filter(risk_level=risk)
+        episodes = episodes.filter(Q(risk_level=risk))
     elif risk == "NONE":
-        episodes = episodes.filter(risk_level__isnull=True)
+        episodes = episodes.filter(Q(risk_level__isnull=True))
     elif risk == "OVERDUE":
-        episodes = episodes.filter(risk_review_overdue=True)
+        episodes = episodes.filter(Q(risk_review_overdue=True))
     if sort == "risk":
         episodes = episodes.order_by(
             "-risk_rank", "-risk_review_overdue", "person__surname", "person__forename", "id"

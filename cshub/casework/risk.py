@@ -19,15 +19,14 @@ from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.missing.models import MissingEpisode, PoliceRisk
 from cshub.people.models import Person
 
-M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound="models.QuerySet[Any]")
 
 # Higher is more worrying; a child with no reviewed assessment ranks below low.
-RANK = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+RANK: dict[str, int] = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+COLOUR: dict[str, str] = {RiskLevel.HIGH: "red", RiskLevel.MEDIUM: "orange", RiskLevel.LOW: "green"}
 
 
-def with_current_risk(
-    qs: "models.QuerySet[M]", person: str = "person", today: dt.date | None = None
-) -> "models.QuerySet[M]":
+def with_current_risk(qs: QS, person: str = "person", today: dt.date | None = None) -> QS:
     """`qs` annotated with `risk_level` (the reviewer's level on the child's last reviewed
     assessment, or None), `risk_assessed_on` (that assessment's date), `risk_rank` (3 high
     … 0 none, for sorting) and `risk_review_overdue` (the next assessment on the child's
@@ -53,37 +52,35 @@ def with_current_risk(
         reported_at__date__gt=OuterRef("risk_last_assessed"),
         reported_at__date__lt=today - dt.timedelta(days=standard("ASSESSMENT_AFTER_EVENT")),
     )
-    return (
-        qs.annotate(
-            risk_level=Subquery(reviewed.values("reviewer_risk_level")[:1]),
-            risk_assessed_on=Subquery(reviewed.values("completed_date")[:1]),
-            risk_open_since=Subquery(open_episode.values("open_date")[:1]),
-            risk_last_assessed=Subquery(last_on_open),
-        )
-        .annotate(
-            risk_rank=Case(
-                *(When(risk_level=level, then=Value(rank)) for level, rank in RANK.items()),
-                default=Value(0),
-                output_field=IntegerField(),
+    annotated: QS = qs.annotate(
+        risk_level=Subquery(reviewed.values("reviewer_risk_level")[:1]),
+        risk_assessed_on=Subquery(reviewed.values("completed_date")[:1]),
+        risk_open_since=Subquery(open_episode.values("open_date")[:1]),
+        risk_last_assessed=Subquery(last_on_open),
+    ).annotate(
+        risk_rank=Case(
+            *(When(risk_level=level, then=Value(rank)) for level, rank in RANK.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        risk_review_overdue=Case(
+            When(risk_open_since__isnull=True, then=Value(False)),
+            When(
+                risk_last_assessed__isnull=True,
+                risk_open_since__lt=today - dt.timedelta(days=standard("ASSESSMENT_FIRST")),
+                then=Value(True),
             ),
-            risk_review_overdue=Case(
-                When(risk_open_since__isnull=True, then=Value(False)),
-                When(
-                    risk_last_assessed__isnull=True,
-                    risk_open_since__lt=today - dt.timedelta(days=standard("ASSESSMENT_FIRST")),
-                    then=Value(True),
-                ),
-                When(risk_last_assessed__isnull=True, then=Value(False)),
-                When(
-                    Q(risk_last_assessed__lt=today - dt.timedelta(days=standard("ASSESSMENT_REVIEW")))
-                    | Exists(high_risk_since_then),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
+            When(risk_last_assessed__isnull=True, then=Value(False)),
+            When(
+                Q(risk_last_assessed__lt=today - dt.timedelta(days=standard("ASSESSMENT_REVIEW")))
+                | Exists(high_risk_since_then),
+                then=Value(True),
             ),
-        )
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
+    return annotated
 
 
 @dataclass(frozen=True)
@@ -99,9 +96,7 @@ class CurrentRisk:
 
     @property
     def colour(self) -> str:
-        return {RiskLevel.HIGH: "red", RiskLevel.MEDIUM: "orange", RiskLevel.LOW: "green"}.get(
-            self.level or "", "grey"
-        )
+        return COLOUR.get(self.level or "", "grey")
 
 
 def risk_of(row: Any) -> CurrentRisk:

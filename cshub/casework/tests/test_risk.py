@@ -31,7 +31,11 @@ def _open_child(hub: dict[str, Any], forename: str, level: str = "", days_open: 
     child = make_child(worker, forename, "Riskworth")
     referral = make_referral(child, worker, days_ago=days_open)
     referrals.decide_referral(
-        referral, "OPEN", "Meets threshold.", actor=manager, decision_date=TODAY - dt.timedelta(days=days_open)
+        referral,
+        "OPEN",
+        "Meets threshold.",
+        actor=manager,
+        decision_date=TODAY - dt.timedelta(days=days_open),
     )
     episode = casework.open_episode(
         referral, actor=manager, open_date=TODAY - dt.timedelta(days=days_open), allocated_worker=worker
@@ -174,7 +178,9 @@ def test_caseload_queries_do_not_grow_with_the_children(
     assert count() == before
 
 
-@pytest.mark.parametrize("persona", ["practitioner", "team_manager", "missing_worker", "analyst", "strategic_lead", "sysadmin"])
+@pytest.mark.parametrize(
+    "persona", ["practitioner", "team_manager", "missing_worker", "analyst", "strategic_lead", "sysadmin"]
+)
 def test_caseload_filters_are_refused_without_the_permission(
     client_for: Callable[[str], Client], personas: dict[str, User], persona: str
 ) -> None:
