@@ -245,9 +245,10 @@ def test_a_new_reason_joins_the_childs_agenda_item_once_when_refreshed_at_once(l
         actor=hub["worker"],
     )
     chairs = [signed_in(live_server, manager) for _ in range(2)]
-    statuses = at_once(
-        [partial(c.send, "POST", f"/meetings/{meeting.pk}/agenda/refresh/", form={}) for c in chairs] * 3
-    )
+    refreshes: list[Callable[[], Any]] = [
+        partial(c.send, "POST", f"/meetings/{meeting.pk}/agenda/refresh/", form={}) for c in chairs
+    ]
+    statuses = at_once(refreshes * 3)
     no_server_errors(statuses)
     built = [i for i in meeting.items.current().exclude(source_key="") if child in i.children.all()]
     assert len(built) == 1  # one item about the child, with each reason once
