@@ -6,20 +6,48 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from cshub.access.models import User
-from cshub.casework.models import Episode, EpisodeQuerySet
+from cshub.casework.models import Episode, EpisodeQuerySet, RiskLevel
+from cshub.casework.risk import with_current_risk
 from cshub.core.limits import without_long_text
 from cshub.people.models import Person
 from cshub.referrals.models import Decision, Referral
 
 
 def caseload(episodes: EpisodeQuerySet) -> EpisodeQuerySet:
+    """Open episodes with each child's current risk (`casework.risk`), by name."""
     return without_long_text(
-        episodes.open()
+        with_current_risk(episodes.open())
         .select_related("person", "allocated_worker", "referral")
-        .order_by("person__surname", "person__forename"),
+        .order_by("person__surname", "person__forename", "id"),
         "person",
         "referral",
     )
+
+
+RISK_FILTERS = [
+    ("HIGH", "High"),
+    ("MEDIUM", "Medium"),
+    ("LOW", "Low"),
+    ("NONE", "No reviewed assessment"),
+    ("OVERDUE", "Review overdue"),
+]
+SORTS = [("name", "Child's name"), ("risk", "Current risk, highest first")]
+
+
+def by_risk(episodes: EpisodeQuerySet, risk: str, sort: str) -> EpisodeQuerySet:
+    """A caseload filtered by current risk (a level, none reviewed, or a review overdue)
+    and sorted by it (highest first, overdue reviews first within a level) when asked."""
+    if risk in RiskLevel.values:
+        episodes = episodes.filter(Q(risk_level=risk))
+    elif risk == "NONE":
+        episodes = episodes.filter(Q(risk_level__isnull=True))
+    elif risk == "OVERDUE":
+        episodes = episodes.filter(Q(risk_review_overdue=True))
+    if sort == "risk":
+        episodes = episodes.order_by(
+            "-risk_rank", "-risk_review_overdue", "person__surname", "person__forename", "id"
+        )
+    return episodes
 
 
 def team_counts(episodes: EpisodeQuerySet) -> list[dict[str, object]]:

@@ -264,10 +264,22 @@ def authorise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.WRITE_CASE_SUMMARY)
 def my_caseload(request: HttpRequest) -> HttpResponse:
-    episodes = queries.my_children(_user(request))
+    risk, sort = request.GET.get("risk", ""), request.GET.get("sort", "")
+    episodes = list(queries.by_risk(queries.my_children(_user(request)), risk, sort))
     with transaction.atomic():
         record_views(_user(request), [e.person_id for e in episodes], part="my caseload")
-    return render(request, "casework/my_caseload.html", {"episodes": episodes, "today": timezone.localdate()})
+    return render(
+        request,
+        "casework/my_caseload.html",
+        {
+            "episodes": episodes,
+            "today": timezone.localdate(),
+            "risk": risk,
+            "sort": sort,
+            "risks": queries.RISK_FILTERS,
+            "sorts": queries.SORTS,
+        },
+    )
 
 
 @require_perm(Perm.VIEW_TEAM_CASELOAD)
@@ -283,6 +295,8 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
         episodes = episodes.filter(allocated_worker_id=worker_id)
     if kind in ExploitationType.values:
         episodes = episodes.filter(referral__primary_type=kind)
+    risk, sort = request.GET.get("risk", ""), request.GET.get("sort", "")
+    episodes = queries.by_risk(episodes, risk, sort)
     page = Paginator(episodes, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     with transaction.atomic():
         record_views(user, [e.person_id for e in page], part="team caseload")
@@ -296,6 +310,10 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
             "types": ExploitationType.choices,
             "worker": worker,
             "kind": kind,
+            "risk": risk,
+            "sort": sort,
+            "risks": queries.RISK_FILTERS,
+            "sorts": queries.SORTS,
             "today": timezone.localdate(),
         },
     )

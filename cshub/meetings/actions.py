@@ -108,31 +108,59 @@ def _next_order(meeting: Meeting) -> int:
 
 @transaction.atomic
 def build_agenda(meeting: Meeting, *, actor: User, at: dt.datetime | None = None) -> list[AgendaItem]:
-    """Add the items the meeting's agenda rules give that it does not have yet. Idempotent:
-    an item removed by the chair is not added again; nothing is duplicated."""
+    """Add the items the meeting's agenda rules give that it does not have yet: one item a
+    child with each reason listed, ordered by risk (`agenda.by_child`); a new reason about a
+    child already on the agenda joins their item. Idempotent: an item removed by the chair
+    is not added again; nothing is duplicated."""
     require(actor, Perm.RUN_MEETINGS)
     _open_for_minutes(meeting)
-    have = set(meeting.items.values_list("source_kind", "source_key"))
+    have = agenda.item_keys(meeting.items.all())
     order = _next_order(meeting)
-    added = []
-    for c in agenda.candidates(meeting):
-        if (c.kind, c.key) in have:
+    added: list[AgendaItem] = []
+    grouped = 0
+    fresh = [c for c in agenda.candidates(meeting) if (c.kind, c.key) not in have]
+    # A child's item already on the agenda (built before, not removed) takes their new
+    # reasons in its place: the chair's order stands.
+    current: dict[int, AgendaItem] = {}
+    for item in meeting.items.current().exclude(source_key="").prefetch_related("children"):
+        children = list(item.children.all())
+        if len(children) == 1 and item.source_kind not in agenda.UNGROUPED:
+            current.setdefault(children[0].pk, item)
+    for group in agenda.by_child(fresh):
+        existing = current.get(group.child_id) if group.child_id is not None else None
+        if existing is not None:
+            sources = existing.sources or [
+                {
+                    "kind": existing.source_kind,
+                    "key": existing.source_key,
+                    "title": existing.title,
+                    "reason": existing.reason,
+                }
+            ]
+            existing.sources = sources + group.sources()
+            existing.reason = agenda.reason_text(existing.sources)
+            existing.updated_at = at or timezone.now()
+            existing.save(update_fields=["sources", "reason", "updated_at"])
+            grouped += len(group.candidates)
             continue
+        lead = group.lead
         item = AgendaItem.objects.create(
             meeting=meeting,
             order=order,
-            source_kind=c.kind,
-            source_key=c.key,
-            title=c.title[:200],
-            reason=c.reason,
+            source_kind=lead.kind,
+            source_key=lead.key,
+            title=lead.title[:200],
+            reason=agenda.reason_text(group.sources()),
+            sources=group.sources(),
             created_at=at or timezone.now(),
             updated_at=at or timezone.now(),
         )
-        item.children.set(c.children)
-        have.add((c.kind, c.key))
+        item.children.set(lead.children)
+        if group.child_id is not None:
+            current[group.child_id] = item
         added.append(item)
         order += 1
-    record_event(actor, Action.UPDATE, meeting, detail={"agenda_built": len(added)})
+    record_event(actor, Action.UPDATE, meeting, detail={"agenda_built": len(added), "reasons_added": grouped})
     return added
 
 

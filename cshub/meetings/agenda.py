@@ -9,13 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Max, OuterRef, Subquery
 
-from cshub.casework.models import Assessment, Episode
+from cshub.casework.models import Assessment, Episode, RiskLevel
+from cshub.casework.risk import RANK, with_current_risk
 from cshub.core.dates import LONDON, format_date, format_datetime
 from cshub.meetings.models import AgendaItem, Meeting, MeetingFlag, SourceKind
 from cshub.missing.actions import INTERVIEW_HOURS
-from cshub.missing.models import MissingEpisode, MissingFlag
+from cshub.missing.models import MissingEpisode, MissingFlag, PoliceRisk
 from cshub.people.models import Person
 from cshub.plans.due import overdue_for_meeting
 from cshub.referrals.models import Referral
@@ -32,6 +34,10 @@ class Candidate:
     title: str
     reason: str
     children: list[Person] = field(default_factory=list)
+    police_risk: str = ""  # a missing episode's grading, for the agenda's order
+
+    def source(self) -> dict[str, str]:
+        return {"kind": self.kind, "key": self.key, "title": self.title, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,20 @@ def window(meeting: Meeting) -> Window:
     return Window(start, end, previous)
 
 
-def _earlier_keys(meeting: Meeting, kind: str) -> set[str]:
-    return set(
-        AgendaItem.objects.filter(
-            meeting__meeting_type=meeting.meeting_type, meeting__date__lt=meeting.date, source_kind=kind
-        ).values_list("source_key", flat=True)
+def item_keys(items: "models.QuerySet[AgendaItem]") -> set[tuple[str, str]]:
+    """(kind, key) of every source the items stand for: their own and those grouped in."""
+    found: set[tuple[str, str]] = set()
+    for kind, key, sources in items.values_list("source_kind", "source_key", "sources"):
+        found.add((kind, key))
+        found.update((s["kind"], s["key"]) for s in sources or [])
+    return found
+
+
+def _earlier_keys(meeting: Meeting, kind: str, since: dt.date) -> set[str]:
+    earlier = AgendaItem.objects.filter(
+        meeting__meeting_type=meeting.meeting_type, meeting__date__lt=meeting.date, meeting__date__gte=since
     )
+    return {key for k, key in item_keys(earlier) if k == kind}
 
 
 def new_referrals(meeting: Meeting, w: Window) -> list[Candidate]:
@@ -78,7 +92,7 @@ def new_referrals(meeting: Meeting, w: Window) -> list[Candidate]:
         .select_related("person")
         .order_by("received_date", "id")
     )
-    seen = _earlier_keys(meeting, SourceKind.REFERRAL)
+    seen = _earlier_keys(meeting, SourceKind.REFERRAL, since)
     found = []
     for r in rows:
         key = f"referral:{r.pk}"
@@ -130,6 +144,7 @@ def missing_episodes(meeting: Meeting, w: Window) -> list[Candidate]:
                     f"{'; found at ' + e.found_location if e.found_location else ''}."
                     + _flags_text(e.person_id, flags),
                     [e.person],
+                    e.police_risk,
                 )
             )
         else:
@@ -141,6 +156,7 @@ def missing_episodes(meeting: Meeting, w: Window) -> list[Candidate]:
                     f"Reported missing{where} ({risk})",
                     f"Reported {format_datetime(e.reported_at)}; {still}." + _flags_text(e.person_id, flags),
                     [e.person],
+                    e.police_risk,
                 )
             )
     return found
@@ -340,16 +356,103 @@ def candidates(meeting: Meeting) -> list[Candidate]:
                 continue
             if repeat and c.kind in STANDING:
                 if c.kind not in recent:
-                    recent[c.kind] = set(
+                    earlier = item_keys(
                         AgendaItem.objects.filter(
                             meeting__meeting_type=meeting.meeting_type,
                             meeting__date__lt=meeting.date,
                             meeting__date__gte=meeting.date - dt.timedelta(days=repeat),
-                            source_kind=c.kind,
-                        ).values_list("source_key", flat=True)
+                        )
                     )
+                    recent[c.kind] = {key for kind, key in earlier if kind == c.kind}
                 if c.key in recent[c.kind]:
                     continue
             keys.add((c.kind, c.key))
             found.append(c)
     return found
+
+
+# Which of a child's reasons leads their item (its title and tag), most pressing first.
+LEAD: list[str] = [
+    SourceKind.MISSING_REPORTED,
+    SourceKind.MISSING_RETURNED,
+    SourceKind.MISSING_TRIGGER,
+    SourceKind.INTERVIEW_OVERDUE,
+    SourceKind.HIGH_RISK,
+    SourceKind.FLAGGED,
+    SourceKind.ASSESSMENT_OVERDUE,
+    SourceKind.OVERDUE_ACTION,
+    SourceKind.REFERRAL,
+    SourceKind.FOR_ALLOCATION,
+    SourceKind.OPEN_CHILD,
+]
+MISSING = {SourceKind.MISSING_REPORTED, SourceKind.MISSING_RETURNED}
+POLICE_RANK: dict[str, int] = {PoliceRisk.HIGH: 3, PoliceRisk.MEDIUM: 2, PoliceRisk.LOW: 1}
+# Kinds never grouped: intelligence alerts keep their own item (and its links).
+UNGROUPED = {SourceKind.INTELLIGENCE}
+
+
+@dataclass
+class Group:
+    """One agenda item to be: every candidate about one child (or one candidate about
+    several children, or of a kind never grouped), lead first."""
+
+    candidates: list[Candidate]
+    first: int  # where its first candidate came in the sources' order
+    rank: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @property
+    def lead(self) -> Candidate:
+        return self.candidates[0]
+
+    @property
+    def child_id(self) -> int | None:
+        children = self.lead.children
+        return children[0].pk if len(children) == 1 and self.lead.kind not in UNGROUPED else None
+
+    def sources(self) -> list[dict[str, str]]:
+        return [c.source() for c in self.candidates]
+
+
+def reason_text(sources: list[dict[str, str]]) -> str:
+    """An item's reason: its one source's, or each source's title and reason, one a line."""
+    if len(sources) == 1:
+        return sources[0]["reason"]
+    return "\n".join(f"{s['title']}: {s['reason']}" for s in sources)
+
+
+def _lead_order(kind: str) -> int:
+    return LEAD.index(kind) if kind in LEAD else len(LEAD)
+
+
+def by_child(found: list[Candidate]) -> list[Group]:
+    """The candidates as items, ordered by risk: a high-risk child missing (graded high by
+    police, or assessed high), then the police grading of a missing episode, then the
+    child's current risk level (`casework.risk`: the last reviewed assessment), then how
+    much overdue work there is; in the sources' order after that."""
+    groups: list[Group] = []
+    per_child: dict[int, Group] = {}
+    for n, c in enumerate(found):
+        one = c.children[0].pk if len(c.children) == 1 and c.kind not in UNGROUPED else None
+        if one is not None and one in per_child:
+            per_child[one].candidates.append(c)
+            continue
+        group = Group([c], n)
+        groups.append(group)
+        if one is not None:
+            per_child[one] = group
+    ids = {p.pk for c in found for p in c.children}
+    levels: dict[int, int] = {
+        p.pk: getattr(p, "risk_rank", 0)
+        for p in with_current_risk(Person.objects.filter(pk__in=ids).only("pk"), "pk")
+    }
+    for g in groups:
+        g.candidates.sort(key=lambda c: _lead_order(c.kind))
+        level = max((levels.get(p.pk, 0) for c in g.candidates for p in c.children), default=0)
+        missing = [c for c in g.candidates if c.kind in MISSING]
+        police = max((POLICE_RANK.get(c.police_risk, 0) for c in missing), default=0)
+        high_missing = bool(missing) and (
+            police == POLICE_RANK[PoliceRisk.HIGH] or level == RANK[RiskLevel.HIGH]
+        )
+        overdue = sum(1 for c in g.candidates if c.kind in STANDING)
+        g.rank = (int(high_missing), police, level, overdue)
+    return sorted(groups, key=lambda g: (tuple(-r for r in g.rank), g.first))

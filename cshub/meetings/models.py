@@ -178,6 +178,10 @@ class AgendaItem(models.Model):
     )
     title = models.CharField(max_length=200)
     reason = long_text(blank=True)
+    # Every automatic source the item stands for ({"kind", "key", "title", "reason"}), the
+    # lead one first (`source_kind`, `source_key`): the agenda groups everything about one
+    # child into one item (`meetings.agenda.by_child`). Empty: the item's own source only.
+    sources = models.JSONField(default=list, blank=True)
     children = models.ManyToManyField(Person, related_name="agenda_items", blank=True)
     discussion = long_text(blank=True)
     decision = long_text(blank=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.casework.models import Episode
+from cshub.casework.risk import with_current_risk
 from cshub.core.dates import LONDON
 from cshub.core.limits import without_long_text
 from cshub.missing.actions import INTERVIEW_HOURS
@@ -53,7 +54,8 @@ def interview_queue(
     worker: User | None = None,
     team: str = "",
 ) -> list[QueueItem]:
-    """Children returned and awaiting a return interview, least time left first; optionally
+    """Children returned and awaiting a return interview, least time left first, each
+    with their current risk (`casework.risk`); optionally
     only children allocated to one hub worker, or to a team (the hub worker's agency)."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS)
@@ -74,7 +76,7 @@ def interview_queue(
         episodes = episodes.filter(
             person__episodes__close_date__isnull=True, person__episodes__allocated_worker__agency=team
         )
-    episodes = episodes.annotate(
+    episodes = with_current_risk(episodes).annotate(
         hub_worker_first=Subquery(_open_episode.values("allocated_worker__first_name")[:1]),
         hub_worker_last=Subquery(_open_episode.values("allocated_worker__last_name")[:1]),
     )

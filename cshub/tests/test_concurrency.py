@@ -229,6 +229,33 @@ def test_todays_meeting_started_and_minuted_at_once(live_server, hub):
     assert len(sources) == len(set(sources))
 
 
+def test_a_new_reason_joins_the_childs_agenda_item_once_when_refreshed_at_once(live_server, hub):
+    from cshub.meetings import actions as meetings
+    from cshub.missing import actions as missing
+
+    manager, child, meeting = hub["manager"], hub["child"], hub["meeting"]
+    start = meeting.scheduled_start()
+    meetings.flag_for_meeting(
+        child, "Worried about a new friend", actor=hub["worker"], at=start - dt.timedelta(hours=3)
+    )
+    meetings.build_agenda(meeting, actor=manager)
+    reported = missing.record_missing_episode(
+        child,
+        missing.MissingReport(reported_at=start - dt.timedelta(hours=2), police_risk="HIGH"),
+        actor=hub["worker"],
+    )
+    chairs = [signed_in(live_server, manager) for _ in range(2)]
+    refreshes: list[Callable[[], Any]] = [
+        partial(c.send, "POST", f"/meetings/{meeting.pk}/agenda/refresh/", form={}) for c in chairs
+    ]
+    statuses = at_once(refreshes * 3)
+    no_server_errors(statuses)
+    built = [i for i in meeting.items.current().exclude(source_key="") if child in i.children.all()]
+    assert len(built) == 1  # one item about the child, with each reason once
+    keys = [s["key"] for s in built[0].sources]
+    assert len(keys) == len(set(keys)) and keys.count(f"missing:{reported.pk}") == 1
+
+
 def test_the_same_extract_imported_twice_at_once(personas, tmp_path: Path):
     from cshub.interchange.tests.test_import_export import GOOD, folder
 

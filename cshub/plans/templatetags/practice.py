@@ -46,7 +46,9 @@ def caseload_flags(episode: Episode) -> dict[str, Any]:
     """Short tags for a caseload row: assessment, visit, supervision against the standards."""
     today = timezone.localdate()
     tags = []
-    if casework_due.for_episode(episode).overdue(today):
+    # A caseload's rows carry the review rule already (`casework.risk`): no query a row.
+    overdue = getattr(episode, "risk_review_overdue", None)
+    if overdue if overdue is not None else casework_due.for_episode(episode).overdue(today):
         tags.append("Assessment overdue")
     seen = last_seen(episode)
     if seen is None or (today - seen.on).days > casework_due.standard("VISIT"):
