@@ -1,0 +1,94 @@
+"""What a walk through the pages of issues 14 and 15 found (imports, intelligence)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cshub.conftest import make_child
+from cshub.intelligence import actions
+from cshub.intelligence.actions import LinkDetails, SubjectDetails
+from cshub.intelligence.models import Alert
+from cshub.interchange.models import CodeMapping
+from cshub.people.actions import PersonDetails, create_person
+
+pytestmark = pytest.mark.django_db
+EXTRACTS = Path(__file__).parents[1] / "interchange" / "tests" / "extracts"
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    settings.CSHUB_UPLOAD_DIR = tmp_path / "uploads"
+
+
+def _upload_census(manager):
+    xml = (EXTRACTS / "cin_census" / "cin_census_2025_26.xml").read_bytes()
+    upload = SimpleUploadedFile("census.xml", xml, content_type="text/xml")
+    assert manager.post("/imports/", {"files": upload})["Location"] == "/imports/review/"
+    return manager.get("/imports/review/").content.decode()
+
+
+def test_the_check_of_a_cin_census_says_what_each_part_of_the_file_holds(client_for):
+    review = _upload_census(client_for("team_manager"))
+    # one file gives several tables: each row of "Files read" names its records, not only the file
+    for records in (
+        "People",
+        "CIN episodes (council)",
+        "CIN assessments (council)",
+        "Child protection plans (council)",
+    ):
+        assert f'<td class="govuk-table__cell">{records}</td>' in review
+
+
+def test_the_import_tables_scroll_sideways_in_their_own_region_on_a_phone(client_for, personas):
+    manager = client_for("team_manager")
+    review = _upload_census(manager)
+    assert 'class="cshub-scroll" tabindex="0" role="region" aria-label="Files read"' in review
+    manager.post("/imports/confirm/", {"decision": "import"})
+    CodeMapping.objects.create(
+        table="person", column="pers_ethnicity", value="ORAB", value_key="ORAB", code="OOTH",
+        mapped_by=personas["team_manager"],
+    )  # fmt: skip
+    page = manager.get("/imports/").content.decode()
+    assert 'class="cshub-scroll" tabindex="0" role="region" aria-label="Past imports"' in page
+    assert 'class="cshub-scroll" tabindex="0" role="region" aria-label="Code mappings"' in page
+
+
+def _alert_for(child, worker, handling=None):
+    adult = create_person(
+        PersonDetails(
+            forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 4, 2)
+        ),
+        actor=worker,
+    )
+    subject = actions.create_subject(SubjectDetails(kind="ADULT", person_id=adult.pk), actor=worker)
+    line = actions.create_subject(
+        SubjectDetails(kind="GROUP", name="Blade line", group_kind="COUNTY_LINE"), actor=worker
+    )
+    actions.record_link(
+        LinkDetails(subject=line, from_subject=subject, link_type="MEMBER_OF", source_type="CASE_NOTE"),
+        actor=worker,
+    )
+    actions.record_link(
+        LinkDetails(subject=subject, link_type="ASSOCIATES", source_type="CASE_NOTE", child_id=child.pk),
+        actor=worker,
+    )
+    return Alert.objects.get(child=child)
+
+
+def test_an_alert_on_the_dashboard_names_the_child_who_joined_the_network(client_for, personas):
+    worker = personas["practitioner"]
+    child = make_child(worker, "Ola", "Brennock")
+    _alert_for(child, worker)
+    page = client_for("practitioner").get("/intelligence/").content.decode()
+    alerts = page.split("Alerts: a child joined a network", 1)[1].split("</ul>", 1)[0]
+    assert f'href="/children/{child.pk}/intelligence/">Ola Brennock</a>' in alerts
+
+
+def test_the_dashboards_counts_of_subjects_are_in_the_plural(client_for, personas):
+    worker = personas["practitioner"]
+    _alert_for(make_child(worker, "Ola", "Brennock"), worker)
+    page = client_for("practitioner").get("/intelligence/").content.decode()
+    assert '<dt class="govuk-summary-list__key">Adults of concern</dt>' in page
+    assert '<dt class="govuk-summary-list__key">Groups</dt>' in page
