@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cshub.access.actions import create_user
+from cshub.access.testing import sign_in_verified
 from cshub.conftest import make_child
 from cshub.intelligence import actions
 from cshub.intelligence.actions import LinkDetails, SubjectDetails
@@ -92,3 +94,18 @@ def test_the_dashboards_counts_of_subjects_are_in_the_plural(client_for, persona
     page = client_for("practitioner").get("/intelligence/").content.decode()
     assert '<dt class="govuk-summary-list__key">Adults of concern</dt>' in page
     assert '<dt class="govuk-summary-list__key">Groups</dt>' in page
+
+
+def test_the_grading_page_says_whose_link_it_grades(client, personas):
+    worker = personas["practitioner"]
+    child = make_child(worker, "Ola", "Brennock")
+    link = _alert_for(child, worker).link
+    officer = create_user(
+        "police.officer",
+        agency="POLICE",
+        roles=["practitioner"],
+        actor=None,
+        password="a-long-test-password-1",
+    )
+    page = sign_in_verified(client, officer).get(f"/intelligence/links/{link.pk}/grade/").content.decode()
+    assert '<p class="govuk-body">Ola Brennock: associates with Dean Marlowe. Now graded ' in page
