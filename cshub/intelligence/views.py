@@ -91,7 +91,7 @@ def _printed(user: User, rows: list[queries.Row]) -> dict[str, Any]:
 
 
 # The dashboard counts subjects of each kind: "Places 83", not "Place 83".
-PLURALS = {
+PLURALS: dict[str, str] = {
     SubjectKind.ADULT: "Adults of concern",
     SubjectKind.PLACE: "Places",
     SubjectKind.VEHICLE: "Vehicles",
