@@ -90,6 +90,17 @@ def _printed(user: User, rows: list[queries.Row]) -> dict[str, Any]:
     }
 
 
+# The dashboard counts subjects of each kind: "Places 83", not "Place 83".
+PLURALS: dict[str, str] = {
+    SubjectKind.ADULT: "Adults of concern",
+    SubjectKind.PLACE: "Places",
+    SubjectKind.VEHICLE: "Vehicles",
+    SubjectKind.PHONE: "Phones",
+    SubjectKind.ACCOUNT: "Online accounts",
+    SubjectKind.GROUP: "Groups",
+}
+
+
 @require_perm(Perm.VIEW_INTELLIGENCE, Perm.VIEW_AGGREGATES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts for everyone allowed here; names (subjects, children, alerts) only with
@@ -103,7 +114,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pairs = analysis.children_sharing(g)
     key = analysis.key_adults(g)
     counts = {
-        label: k for kind, label in SubjectKind.choices if (k := Subject.objects.filter(kind=kind).count())
+        PLURALS.get(kind, label): k
+        for kind, label in SubjectKind.choices
+        if (k := Subject.objects.filter(kind=kind).count())
     }
     context: dict[str, Any] = {
         "counts": counts,
@@ -123,6 +136,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.has(Perm.VIEW_INTELLIGENCE):
         child_ids = {c for grp in groups for c in grp.children} | {c for _, cs in adults + places for c in cs}
         child_ids |= {c for a, b, _ in pairs for c in (a, b)}
+        # an alert names its child when its link may be shared (as it names the subject)
+        alerts = list(Alert.objects.select_related("subject", "link")[:20])
+        child_ids |= {a.child_id for a in alerts if a.link.handling == Handling.SHARE}
         visible = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=child_ids)}
         subject_ids = {s for grp in groups for s in grp.subjects} | {s for s, _ in adults + places + key}
         subjects = Subject.objects.in_bulk(list(subject_ids))
@@ -133,7 +149,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context |= {
             "restricted_record": queries.RESTRICTED_RECORD,
             "proposed": Subject.objects.proposed().annotate(k=Count("links_in"))[:50],
-            "alerts": Alert.objects.select_related("subject", "link")[:20],
+            "alerts": [
+                (a, visible.get(a.child_id) if a.link.handling == Handling.SHARE else None) for a in alerts
+            ],
             "groups": [(people(grp.children), [subjects[s] for s in grp.subjects]) for grp in groups[:20]],
             "adults": [(subjects[s], people(cs)) for s, cs in adults],
             "places": [(subjects[s], people(cs)) for s, cs in places],

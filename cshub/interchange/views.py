@@ -128,7 +128,8 @@ def _review(request: HttpRequest, mapping_errors: list[str] | None = None) -> Ht
         )
         messages.error(request, f"Nothing was imported: {problem}. The uploaded files were deleted.")
         return redirect("interchange:imports")
-    files = [(t.filename, len(t.rows)) for t in parsed.tables.values()]
+    # (file, the records it gives, rows): a return such as the CIN census gives several tables
+    files = [(t.filename, RECORDS.get(key, key), len(t.rows)) for key, t in parsed.tables.items()]
     return render(
         request,
         "interchange/review.html",
