@@ -118,6 +118,11 @@ def allocate_episode(
     if not changed:
         return episode
     episode.save()
+    if {"lead_professional", "lead_professional_agency"} & set(changed):
+        # One lead at a time: a team member who was lead is no longer, unless named again.
+        episode.team.filter(lead=True, to_date__isnull=True).exclude(
+            name=allocation.lead_professional, agency=allocation.lead_professional_agency
+        ).update(lead=False)
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"fields": changed})
     parts = []
     if "allocated_worker" in changed:
