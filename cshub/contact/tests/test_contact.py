@@ -160,6 +160,8 @@ def test_the_lead_professional_set_on_the_episode_is_the_lead_on_the_work_tab(
     html = page.content.decode()
     assert "No lead professional" not in html
     assert "Jo Park" in html
+    overview = client_for("practitioner").get(reverse("casework:child", args=[hub["child"].pk]))
+    assert "No lead professional" not in overview.content.decode()
     # Naming another lead in the team replaces the episode's lead: still one lead.
     actions.add_team_member(
         episode,
