@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
-from cshub.casework.models import Assessment, CaseSummary, Episode, RiskLevel
+from cshub.casework.models import Assessment, CaseSummary, Episode, FeedbackHow, RiskLevel
 from cshub.core import locks
 from cshub.core.codes import Outcome
 from cshub.core.dates import check_dates, format_date, plausible_event
@@ -118,6 +119,11 @@ def allocate_episode(
     if not changed:
         return episode
     episode.save()
+    if {"lead_professional", "lead_professional_agency"} & set(changed):
+        # One lead at a time: a team member who was lead is no longer, unless named again.
+        episode.team.filter(lead=True, to_date__isnull=True).exclude(
+            name=allocation.lead_professional, agency=allocation.lead_professional_agency
+        ).update(lead=False)
     record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"fields": changed})
     parts = []
     if "allocated_worker" in changed:
@@ -211,6 +217,28 @@ class Closure:
     feedback_parent_carer: bool
     step_down_to: str = ""
     child_view_of_ending: str = ""
+    feedback_child_said: str = ""
+    feedback_child_how: str = ""
+    feedback_parent_carer_said: str = ""
+    feedback_parent_carer_how: str = ""
+
+
+FEEDBACK_FROM = {"feedback_child": "the child", "feedback_parent_carer": "the parent or carer"}
+
+
+def feedback_errors(values: dict[str, Any]) -> dict[str, str]:
+    """Feedback ticked needs the words and how they were gathered; words need the tick."""
+    errors: dict[str, str] = {}
+    for tick, who in FEEDBACK_FROM.items():
+        said, how = str(values.get(f"{tick}_said") or "").strip(), values.get(f"{tick}_how") or ""
+        if values.get(tick):
+            if not said:
+                errors[f"{tick}_said"] = f"Record what {who} said, in their words"
+            if how not in FeedbackHow.values:
+                errors[f"{tick}_how"] = f"Select how {who}'s feedback was gathered"
+        elif said or how:
+            errors[tick] = f"Tick that feedback was obtained from {who}, or remove what they said"
+    return errors
 
 
 def _validate_closure(episode: Episode, closure: Closure) -> None:
@@ -229,6 +257,7 @@ def _validate_closure(episode: Episode, closure: Closure) -> None:
     for name in ("outcome_eet", "outcome_stable_accommodation", "outcome_positive_relationship"):
         if getattr(closure, name) not in Outcome.values:
             errors[name] = "Select an answer"
+    errors |= feedback_errors(closure.__dict__)
     if errors:
         raise ValidationError(errors)
 

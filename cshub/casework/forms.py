@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.casework.models import FeedbackHow
 from cshub.core.codes import Agency, Outcome
 from cshub.core.forms import GovukDateField, GovukForm
 
@@ -95,6 +96,7 @@ class CaseSummaryForm(GovukForm):
 
 
 _OUTCOME = [(o.value, o.label) for o in Outcome]
+_FEEDBACK_HOW = [(h.value, h.label) for h in FeedbackHow]
 
 
 class ClosureForm(GovukForm):
@@ -128,8 +130,32 @@ class ClosureForm(GovukForm):
         error_messages={"required": "Select whether the child has a positive, trusted relationship"},
     )
     feedback_child = forms.BooleanField(label="Feedback was obtained from the child", required=False)
+    feedback_child_said = forms.CharField(
+        label="What the child said about the hub's work",
+        required=False,
+        help_text="In their words, as they said it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    feedback_child_how = forms.ChoiceField(
+        label="How the child's feedback was gathered",
+        choices=_FEEDBACK_HOW,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     feedback_parent_carer = forms.BooleanField(
         label="Feedback was obtained from a parent or carer", required=False
+    )
+    feedback_parent_carer_said = forms.CharField(
+        label="What the parent or carer said about the hub's work",
+        required=False,
+        help_text="In their words, as they said it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    feedback_parent_carer_how = forms.ChoiceField(
+        label="How the parent or carer's feedback was gathered",
+        choices=_FEEDBACK_HOW,
+        required=False,
+        widget=forms.RadioSelect,
     )
     step_down_to = forms.CharField(
         label="Who continues to support the child (step-down)",
@@ -149,6 +175,14 @@ class ClosureForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        from cshub.casework.actions import feedback_errors
+
+        data = super().clean() or {}
+        for name, message in feedback_errors(data).items():
+            self.add_error(name, message)
+        return data
 
     def closure(self) -> Any:
         from cshub.casework.actions import Closure

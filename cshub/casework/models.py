@@ -12,6 +12,14 @@ from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
 
+class FeedbackHow(models.TextChoices):
+    FACE_TO_FACE = "FACE_TO_FACE", "Face to face"
+    PHONE = "PHONE", "By phone or message"
+    FORM = "FORM", "On a feedback form"
+    ADVOCATE = "ADVOCATE", "Through an advocate or another professional"
+    OTHER = "OTHER", "Another way"
+
+
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def visible_to(self, user: User) -> "EpisodeQuerySet":
         return self.filter(person__in=Person.objects.visible_to(user))
@@ -62,9 +70,22 @@ class Episode(models.Model):
     outcome_positive_relationship = models.CharField(
         "Has a positive, trusted relationship", max_length=16, choices=Outcome.choices, blank=True
     )
+    # The ticks are the figures (feedback.child, feedback.parent_carer); the words are what
+    # was said, and how it was gathered.
     feedback_child = models.BooleanField("Feedback obtained from the child", null=True, blank=True)
+    feedback_child_said = long_text("What the child said about the hub's work", blank=True)
+    feedback_child_how = models.CharField(
+        "How the child's feedback was gathered", max_length=16, choices=FeedbackHow.choices, blank=True
+    )
     feedback_parent_carer = models.BooleanField(
         "Feedback obtained from a parent or carer", null=True, blank=True
+    )
+    feedback_parent_carer_said = long_text("What the parent or carer said about the hub's work", blank=True)
+    feedback_parent_carer_how = models.CharField(
+        "How the parent or carer's feedback was gathered",
+        max_length=16,
+        choices=FeedbackHow.choices,
+        blank=True,
     )
     step_down_to = models.CharField("Support continuing from (step-down)", max_length=200, blank=True)
     child_view_of_ending = long_text("The child's view of the hub's work ending", blank=True)

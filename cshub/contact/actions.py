@@ -144,6 +144,11 @@ def end_team_member(member: TeamMember, to_date: dt.date, *, actor: User) -> Tea
         raise ValidationError({"to_date": "The end date must be on or after the start date"})
     member.to_date = to_date
     member.save(update_fields=["to_date"])
+    episode = member.episode
+    if member.lead and episode.lead_professional == member.name:
+        # The lead left: the episode names no lead until someone else is named.
+        episode.lead_professional = episode.lead_professional_agency = ""
+        episode.save(update_fields=["lead_professional", "lead_professional_agency"])
     record_event(actor, Action.UPDATE, member, child_id=member.episode.person_id)
     add_entry(
         member.episode.person,

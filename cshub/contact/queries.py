@@ -38,7 +38,8 @@ def practice_flags(person: Person, episode: Episode | None, today: dt.date | Non
             f"{count} professionals are involved (the hub's threshold is {limit}): too many workers "
             "can itself harm a child. Agree who steps back."
         )
-    if count and not active.filter(lead=True).exists():
+    # The episode holds the lead professional (named at allocation or as a team member's lead).
+    if count and not episode.lead_professional:
         flags.append("No lead professional is named")
     age = person.age(today)
     if (

@@ -11,7 +11,7 @@ import datetime as dt
 import heapq
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +92,20 @@ VIEWS_OF_ENDING = [
     "Would like to keep seeing his mentor; happy the meetings are ending.",
     "Worried about losing her worker; we agreed a goodbye session.",
     "Said it helped to have someone who listened.",
+]
+
+
+# What children and carers said at closure (picked by the episode's id, not drawn from the
+# generator's random stream: the published-year figures depend on that stream).
+CHILD_FEEDBACK = [
+    "You kept turning up even when I didn't want to talk.",
+    "It helped having someone who listened and didn't judge me.",
+    "Some meetings were boring but my worker was sound.",
+]
+CARER_FEEDBACK = [
+    "We know who to call now if it starts again.",
+    "Things are calmer at home; the safety plan helped.",
+    "I wish we had been told sooner what was happening.",
 ]
 
 
@@ -309,6 +323,15 @@ class HubGenerator:
             feedback_parent_carer=rng.random() < 0.55,
             step_down_to=rng.choice(STEP_DOWN),
             child_view_of_ending=rng.choice(VIEWS_OF_ENDING),
+        )
+        closure = replace(
+            closure,
+            feedback_child_said=CHILD_FEEDBACK[episode.pk % 3] if closure.feedback_child else "",
+            feedback_child_how="FACE_TO_FACE" if closure.feedback_child else "",
+            feedback_parent_carer_said=CARER_FEEDBACK[episode.pk % 3]
+            if closure.feedback_parent_carer
+            else "",
+            feedback_parent_carer_how="PHONE" if closure.feedback_parent_carer else "",
         )
         recent = (self.today - day).days < 14
         actor = (episode.allocated_worker or self.admin_worker) if recent else self.manager

@@ -356,7 +356,7 @@ def created(writer: Writer, links: list[Link]) -> None:
         writer.timeline.append(
             (
                 link.child_id,
-                writer._midday(when) if when else writer.now,
+                writer._day_start(when) if when else writer.now,
                 TimelineKind.INTELLIGENCE.value,
                 summary,
                 f"{page}{link.subject_id}/",
@@ -365,6 +365,7 @@ def created(writer: Writer, links: list[Link]) -> None:
                 writer.actor_id,
                 writer.now,
                 False,
+                bool(when),  # date_only: a link known by the day it was last seen
             )
         )
 

@@ -27,7 +27,7 @@ from cshub.interchange.records import existing
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
 from cshub.people.names import add_words, index_words
-from cshub.people.timeline import midday
+from cshub.people.timeline import start_of_day
 from cshub.referrals.models import Referral
 
 Refs = dict[str, dict[str, int]]
@@ -202,7 +202,7 @@ class Writer:
         # Per child (None: records about no child): what the import created and changed.
         self.touched: dict[int | None, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.timeline: list[tuple[Any, ...]] = []
-        self.middays: dict[dt.date, dt.datetime] = {}
+        self.day_starts: dict[dt.date, dt.datetime] = {}
         self.now = timezone.now()
         self.actor_id = getattr(actor, "pk", None)
         self.new_links: list[int] = []  # intelligence links written, for their alerts
@@ -339,11 +339,11 @@ class Writer:
         add_words((row[5], row[6]) for row in names)  # the search dictionary: new words only
         insert_rows(PersonName, NAME_COLUMNS, names)
 
-    def _midday(self, day: dt.date) -> dt.datetime:
-        """midday() once per date: a history has many records on each day."""
-        when = self.middays.get(day)
+    def _day_start(self, day: dt.date) -> dt.datetime:
+        """start_of_day() once per date: a history has many records on each day."""
+        when = self.day_starts.get(day)
         if when is None:
-            when = self.middays[day] = midday(day).astimezone(dt.UTC)  # as it is stored
+            when = self.day_starts[day] = start_of_day(day).astimezone(dt.UTC)  # as it is stored
         return when
 
     def _timeline(self, key: str, label: str, pk: int, v: dict[str, Any]) -> None:
@@ -351,7 +351,7 @@ class Writer:
             self.timeline.append(
                 (
                     v["person_id"],
-                    when if isinstance(when, dt.datetime) else self._midday(when),
+                    when if isinstance(when, dt.datetime) else self._day_start(when),
                     kind.value,  # a plain string: the database driver binds it without asking how
                     summary,
                     link,
@@ -360,6 +360,7 @@ class Writer:
                     self.actor_id,
                     self.now,
                     False,
+                    not isinstance(when, dt.datetime),  # date_only
                 )
             )
 
@@ -453,6 +454,7 @@ TIMELINE_COLUMNS = [
     "recorded_by_id",
     "recorded_at",
     "significant",
+    "date_only",
 ]
 EVENT_COLUMNS = [
     "at",

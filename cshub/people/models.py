@@ -233,6 +233,9 @@ class TimelineEntry(models.Model):
     # time order. No other index: every import and action writes here, and each index costs.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline", db_index=False)
     occurred_at = models.DateTimeField()
+    # Known by its date only: stored at the start of that day in London (so it comes before
+    # the day's timed entries) and shown as a date, never with a time it did not have.
+    date_only = models.BooleanField(default=False)
     kind = models.CharField(max_length=32, choices=TimelineKind.choices)
     summary = models.TextField()  # written by actions from bounded parts, not typed
     link = models.CharField(max_length=200, blank=True)

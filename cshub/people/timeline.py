@@ -9,11 +9,10 @@ from cshub.access.models import User
 from cshub.people.models import Person, TimelineEntry, TimelineKind
 
 
-def midday(when: dt.datetime | dt.date) -> dt.datetime:
-    """A date-only event sorts at local midday, so it shows on the right day in London."""
-    if isinstance(when, dt.datetime):
-        return when
-    return timezone.make_aware(dt.datetime.combine(when, dt.time(12)))
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Where a date-only entry sorts: the start of its day in London, before the day's
+    timed entries (an event known by its date only may have been at 2 a.m.)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
 
 
 def add_entry(
@@ -26,11 +25,13 @@ def add_entry(
     source: models.Model | None = None,
     link: str = "",
 ) -> TimelineEntry:
-    if occurred_at is not None:
-        occurred_at = midday(occurred_at)
+    date_only = occurred_at is not None and not isinstance(occurred_at, dt.datetime)
+    if isinstance(occurred_at, dt.date) and not isinstance(occurred_at, dt.datetime):
+        occurred_at = start_of_day(occurred_at)
     return TimelineEntry.objects.create(
         person=person,
         kind=kind,
+        date_only=date_only,
         summary=summary,
         occurred_at=occurred_at or timezone.now(),
         source_type=source._meta.label_lower if source is not None else "",

@@ -15,6 +15,7 @@ from cshub.audit.events import record_event, record_views
 from cshub.audit.imports import changes_to_child
 from cshub.audit.models import Action, AuditEvent
 from cshub.core import locks
+from cshub.core.limits import without_long_text
 from cshub.people import actions
 from cshub.people.access import (
     break_glass_reasons_visible,
@@ -335,5 +336,12 @@ def access_review(request: HttpRequest) -> HttpResponse:
         "actor"
     )
     page = Paginator(events, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    readable = break_glass_reasons_visible(user, {e.child_id for e in page if e.child_id})
-    return render(request, "access/access_review.html", {"page": page, "readable": readable})
+    child_ids = {e.child_id for e in page if e.child_id}
+    readable = break_glass_reasons_visible(user, child_ids)
+    # Each record named as the child, to a manager who may see it; otherwise only that it is
+    # a restricted record (no name, no id).
+    names = {
+        p.pk: p.full_name for p in without_long_text(Person.objects.visible_to(user).filter(pk__in=child_ids))
+    }
+    record_views(user, sorted(names), part="access review")
+    return render(request, "access/access_review.html", {"page": page, "readable": readable, "names": names})

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.text import Truncator
 
 from cshub.core.codes import Agency
 from cshub.core.forms import GovukDateField, GovukForm
@@ -84,7 +85,11 @@ class PlanForm(GovukForm):
 
 class PlanReviewForm(GovukForm):
     reviewed_on = GovukDateField(label="Date of the review", label_name="review date")
-    progress = forms.CharField(label="Overall progress", widget=_text())
+    progress = forms.CharField(
+        label="Overall progress",
+        widget=_text(),
+        error_messages={"required": "Enter the overall progress towards the plan's outcomes"},
+    )
 
     def __init__(self, *args: Any, tasks: list[Task], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,6 +99,9 @@ class PlanReviewForm(GovukForm):
                 label=f"Progress: {task.description}",
                 help_text=f"{task.owner_display} ({task.get_owner_agency_display()}), due {task.due_date:%-d %B %Y}",
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+                error_messages={
+                    "required": f"Enter the progress on “{Truncator(task.description).chars(60)}”"
+                },
             )
 
     def task_fields(self) -> list[forms.BoundField]:

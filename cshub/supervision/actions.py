@@ -15,6 +15,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
 from cshub.core.dates import check_dates, plausible_event
+from cshub.people.access import may_see
 from cshub.people.actions import require
 from cshub.people.models import TimelineKind
 from cshub.people.timeline import add_entry
@@ -31,8 +32,9 @@ class SupervisionRecord:
     discussion: str
     decisions: str
     reflection: str = ""
-    locality_worker: str = ""
+    locality_worker: str = ""  # joint sessions only
     others_present: str = ""
+    others: tuple[Episode, ...] = ()  # group sessions: the other children's open episodes
 
 
 @transaction.atomic
@@ -47,6 +49,15 @@ def record_supervision(
         errors["kind"] = "Select the kind of supervision"
     if record.kind == Kind.JOINT and not record.locality_worker.strip():
         errors["locality_worker"] = "Name the locality social worker: joint supervision is with them"
+    others = list(dict.fromkeys(e for e in record.others if e.pk != episode.pk))
+    if record.kind == Kind.GROUP and not others:
+        errors["others"] = "Select the other children discussed: a group session is about several children"
+    elif record.kind != Kind.GROUP and others:
+        errors["others"] = "Other children are discussed in group supervision: select group, or untick them"
+    elif any(not e.is_open for e in others):
+        errors["others"] = "Supervision is recorded on open episodes: untick the closed ones"
+    elif any(not may_see(actor, e.person) for e in others):
+        errors["others"] = "Select only children whose records you can see"
     if record.kind == Kind.REFLECTIVE and not record.reflection.strip():
         errors["reflection"] = "Write the reflective analysis"
     if not record.discussion.strip():
@@ -66,7 +77,9 @@ def record_supervision(
         held_on=record.held_on,
         supervisor=actor,
         supervisee=record.supervisee,
-        locality_worker=record.locality_worker.strip(),
+        # Only a joint session is with the locality social worker (the form offers the
+        # episode's one for every kind).
+        locality_worker=record.locality_worker.strip() if record.kind == Kind.JOINT else "",
         others_present=record.others_present.strip(),
         discussion=record.discussion.strip(),
         reflection=record.reflection.strip(),
@@ -75,24 +88,27 @@ def record_supervision(
     )
     link = reverse("supervision:detail", args=[supervision.pk])
     label = f"{supervision.get_kind_display().split(' (')[0]} supervision, {record.held_on:%-d %B %Y}"
+    supervision.group_episodes.set(others)
+    children = [episode.person, *(e.person for e in others)]
     agreed = [
-        agree_task(
-            task, [episode.person], actor=actor, source=Source.SUPERVISION, source_label=label, link=link
-        )
+        agree_task(task, children, actor=actor, source=Source.SUPERVISION, source_label=label, link=link)
         for task in tasks
     ]
     supervision.tasks.set(agreed)
-    record_event(actor, Action.CREATE, supervision, child_id=episode.person_id)
     with_whom = f" with {supervision.locality_worker}" if supervision.locality_worker else ""
-    add_entry(
-        episode.person,
-        TimelineKind.SUPERVISION,
-        f"{label}{with_whom}. Decisions: {supervision.decisions}",
-        actor=actor,
-        occurred_at=record.held_on,
-        source=supervision,
-        link=link,
-    )
+    # A group session goes on each child's timeline, naming no other child.
+    about = f" (about {len(children)} children)" if others else ""
+    for child in children:
+        record_event(actor, Action.CREATE, supervision, child_id=child.pk)
+        add_entry(
+            child,
+            TimelineKind.SUPERVISION,
+            f"{label}{about}{with_whom}. Decisions: {supervision.decisions}",
+            actor=actor,
+            occurred_at=record.held_on,
+            source=supervision,
+            link=link,
+        )
     return supervision
 
 

@@ -5,7 +5,9 @@ from django import forms
 
 from cshub.access.models import User
 from cshub.casework.forms import WorkerChoiceField, hub_workers
+from cshub.casework.models import Episode
 from cshub.core.forms import GovukDateField, GovukForm
+from cshub.people.models import Person
 from cshub.supervision.actions import SupervisionRecord
 from cshub.supervision.models import Kind
 from cshub.tasks.actions import NewTask
@@ -22,7 +24,14 @@ class SupervisionForm(GovukForm):
         label="Locality social worker",
         required=False,
         max_length=160,
-        help_text="Needed for joint supervision: expected when the first assessment completes and before closure.",
+        help_text="For joint supervision only: expected when the first assessment completes and before closure.",
+    )
+    others = forms.ModelMultipleChoiceField(
+        label="Other children discussed",
+        queryset=Episode.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For group supervision only: the session goes on each child's record.",
     )
     others_present = forms.CharField(label="Others present", required=False, max_length=300)
     discussion = forms.CharField(label="Discussion", widget=forms.Textarea(attrs=_TEXT))
@@ -34,8 +43,17 @@ class SupervisionForm(GovukForm):
     )
     decisions = forms.CharField(label="Decisions", widget=forms.Textarea(attrs=_TEXT))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, episode: Episode, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        others = self.fields["others"]
+        others.queryset = (  # type: ignore[attr-defined]
+            Episode.objects.open()
+            .filter(person__in=Person.objects.visible_to(user))
+            .exclude(pk=episode.pk)
+            .select_related("person")
+            .order_by("person__surname", "person__forename", "pk")
+        )
+        others.label_from_instance = lambda e: e.person.full_name  # type: ignore[attr-defined]
         workers = hub_workers()
         self.fields["supervisee"].queryset = workers  # type: ignore[attr-defined]
         for n in range(1, ACTION_ROWS + 1):
@@ -78,6 +96,7 @@ class SupervisionForm(GovukForm):
             reflection=d["reflection"],
             locality_worker=d["locality_worker"],
             others_present=d["others_present"],
+            others=tuple(d["others"]),
         )
 
     def tasks(self) -> list[NewTask]:

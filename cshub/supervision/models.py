@@ -28,6 +28,13 @@ class SupervisionQuerySet(models.QuerySet["Supervision"]):
     def of_worker(self, user: User) -> "SupervisionQuerySet":
         return self.filter(Q(supervisee=user) | Q(supervisor=user))
 
+    def about(self, episode: Episode) -> "SupervisionQuerySet":
+        """Sessions about this episode's child: its own, and group sessions that covered it."""
+        return self.filter(Q(episode=episode) | Q(group_episodes=episode)).distinct()
+
+    def about_child(self, person: Person) -> "SupervisionQuerySet":
+        return self.filter(Q(episode__person=person) | Q(group_episodes__person=person)).distinct()
+
 
 class Supervision(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="supervisions")
@@ -37,7 +44,13 @@ class Supervision(models.Model):
     supervisee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisions_received"
     )
+    # Only a joint session is with the locality social worker.
     locality_worker = models.CharField("Locality social worker", max_length=160, blank=True)
+    # A group session is about several children: `episode` is the one it was recorded from,
+    # these are the others (each child's timeline and supervision record has it).
+    group_episodes = models.ManyToManyField(
+        Episode, related_name="group_supervisions", blank=True, verbose_name="Other children discussed"
+    )
     others_present = models.CharField("Others present", max_length=SHORT_TEXT_MAX, blank=True)
     discussion = long_text("Discussion")
     reflection = long_text("Reflective analysis", blank=True)
@@ -54,7 +67,11 @@ class Supervision(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="JOINT") | ~Q(locality_worker=""),
                 name="joint_supervision_names_locality_worker",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="JOINT") | Q(locality_worker=""),
+                name="only_joint_supervision_names_locality_worker",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +97,8 @@ class Oversight(models.Model):
 def without_supervision(episodes: EpisodeQuerySet, day: dt.date, days: int) -> EpisodeQuerySet:
     """Open episodes with no supervision held in the `days` days up to and including `day`."""
     recent = Supervision.objects.filter(
-        episode=OuterRef("pk"), held_on__gt=day - dt.timedelta(days=days), held_on__lte=day
+        Q(episode=OuterRef("pk")) | Q(group_episodes=OuterRef("pk")),
+        held_on__gt=day - dt.timedelta(days=days),
+        held_on__lte=day,
     )
     return episodes.open_on(day).exclude(Exists(recent))

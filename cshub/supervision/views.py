@@ -12,6 +12,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.casework.models import Episode
 from cshub.people.access import get_child_for_user
+from cshub.people.models import Person
 from cshub.supervision import actions
 from cshub.supervision.forms import OversightForm, SupervisionForm
 from cshub.supervision.models import Oversight, Supervision
@@ -35,6 +36,8 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
     episode, person = _open_episode(request, pk, "new supervision")
     form = SupervisionForm(
         request.POST or None,
+        user=user,
+        episode=episode,
         initial={
             "held_on": timezone.localdate(),
             "supervisee": episode.allocated_worker,
@@ -65,7 +68,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     supervision = get_object_or_404(
         Supervision.objects.select_related("episode", "supervisor", "supervisee"), pk=pk
     )
-    person = get_child_for_user(_user(request), supervision.episode.person_id, part=f"supervision {pk}")
+    user = _user(request)
+    person = get_child_for_user(user, supervision.episode.person_id, part=f"supervision {pk}")
+    # A group session: the other children, named only to those who may see their records.
+    group = list(supervision.group_episodes.select_related("person"))
+    visible = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[e.person_id for e in group])
+        .values_list("pk", flat=True)
+    )
+    record_views(user, sorted(visible), part=f"supervision {pk}")
     return render(
         request,
         "supervision/detail.html",
@@ -74,6 +86,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "tab": "supervision",
             "tasks": supervision.tasks.all(),
+            "group": [e.person for e in group if e.person_id in visible],
+            "group_hidden": sum(1 for e in group if e.person_id not in visible),
         },
     )
 
@@ -89,7 +103,7 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "tab": "supervision",
-            "supervisions": Supervision.objects.filter(episode__person=person).select_related(
+            "supervisions": Supervision.objects.about_child(person).select_related(
                 "supervisor", "supervisee"
             ),
             "oversights": Oversight.objects.filter(episode__person=person).select_related("recorded_by"),

@@ -163,7 +163,7 @@ def test_a_decided_referral_cannot_be_decided_again(hub, personas, client_for):
 
 def test_a_closed_episode_cannot_have_its_closure_returned(hub, personas):
     manager, episode = personas["team_manager"], hub["episode"]
-    closure = casework.Closure(TODAY - dt.timedelta(days=1), "Done", "YES", "YES", "YES", True, False)
+    closure = casework.Closure(TODAY - dt.timedelta(days=1), "Done", "YES", "YES", "YES", False, False)
     casework.record_closure(episode, closure, actor=manager, override_reason="Held by locality")
     with pytest.raises(ValidationError, match="no closure waiting"):
         casework.return_closure(episode, "Too late", actor=manager)

@@ -49,6 +49,8 @@ def episode(child, manager, open_date, close_date=None, **closure):
             "feedback_child": False,
             "feedback_parent_carer": False,
         }
+        if closure.get("feedback_child"):  # feedback ticked carries the child's words
+            values |= {"feedback_child_said": "It helped.", "feedback_child_how": "FACE_TO_FACE"}
         casework.record_closure(
             ep,
             casework.Closure(close_date=close_date, **{**values, **closure}),

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import escape
 
 from cshub.casework import actions
 from cshub.casework.models import Episode
@@ -23,6 +24,8 @@ def _closure(**overrides):
         "outcome_positive_relationship": "UNKNOWN",
         "feedback_child": True,
         "feedback_parent_carer": False,
+        "feedback_child_said": "It helped having someone who kept turning up.",
+        "feedback_child_how": "FACE_TO_FACE",
     }
     return actions.Closure(**{**values, **overrides})
 
@@ -89,6 +92,8 @@ def test_whole_journey_from_referral_to_closure_through_the_pages(personas, clie
             "outcome_stable_accommodation": "YES",
             "outcome_positive_relationship": "YES",
             "feedback_child": "on",
+            "feedback_child_said": "Thanks for not giving up on me.",
+            "feedback_child_how": "FACE_TO_FACE",
             "step_down_to": "Locality social worker",
             "child_view_of_ending": "Glad, and knows how to get back in touch.",
         },
@@ -240,3 +245,55 @@ def test_a_low_risk_closure_with_no_recent_missing_has_no_warning(hub, personas)
     warnings = actions.closure_warnings(episode, TODAY)
     assert warnings == ["reported missing 2 times in the 30 days up to closure"]
     assert actions.closure_warnings(episode, TODAY + dt.timedelta(days=31)) == []
+
+
+def test_feedback_at_closure_records_what_the_child_and_the_carer_said(hub, personas, client_for):
+    """Issue 16: feedback was a tick. Their words and how they were gathered are recorded; the
+    tick stays the figure."""
+    episode, worker = hub["episode"], personas["practitioner"]
+    with pytest.raises(ValidationError) as err:
+        actions.record_closure(
+            episode, _closure(feedback_child_said=" ", feedback_child_how=""), actor=worker
+        )
+    assert set(err.value.message_dict) == {"feedback_child_said", "feedback_child_how"}
+    with pytest.raises(ValidationError) as err:
+        actions.record_closure(
+            episode,
+            _closure(feedback_parent_carer_said="Much calmer at home.", feedback_parent_carer_how="PHONE"),
+            actor=worker,
+        )
+    assert set(err.value.message_dict) == {"feedback_parent_carer"}
+    response = client_for("practitioner").post(
+        f"/episodes/{episode.pk}/close/",
+        {
+            "close_date_day": TODAY.day,
+            "close_date_month": TODAY.month,
+            "close_date_year": TODAY.year,
+            "closure_summary": "Safer now.",
+            "outcome_eet": "YES",
+            "outcome_stable_accommodation": "YES",
+            "outcome_positive_relationship": "YES",
+            "feedback_child": "on",
+            "feedback_child_said": "You listened to me and didn't judge.",
+            "feedback_child_how": "FACE_TO_FACE",
+            "feedback_parent_carer": "on",
+            "feedback_parent_carer_said": "We know who to call now.",
+            "feedback_parent_carer_how": "PHONE",
+            "step_down_to": "Locality social worker",
+            "child_view_of_ending": "Glad, and knows how to get back in touch.",
+        },
+    )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.feedback_child is True and episode.feedback_parent_carer is True
+    assert episode.feedback_child_said == "You listened to me and didn't judge."
+    assert episode.get_feedback_parent_carer_how_display() == "By phone or message"
+    page = client_for("team_manager").get(f"/episodes/{episode.pk}/").content.decode()
+    assert escape("You listened to me and didn't judge.") in page
+    assert "We know who to call now." in page and "Face to face" in page
+    form = (
+        client_for("practitioner")
+        .post(f"/episodes/{episode.pk}/close/", {"feedback_child": "on"})
+        .content.decode()
+    )
+    assert "Record what the child said" in form

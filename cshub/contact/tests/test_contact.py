@@ -137,3 +137,56 @@ def test_the_tab_shows_words_and_team(hub: dict[str, Any], client_for: Any) -> N
     page = client_for("missing_worker").get(reverse("contact:child", args=[hub["child"].pk])).content.decode()
     assert "Dr Asha Patel" in page and "Waiting for the reasonable grounds decision" in page
     assert "Record a visit" not in page  # a missing-service worker reads, does not record casework
+
+
+def test_the_lead_professional_set_on_the_episode_is_the_lead_on_the_work_tab(
+    hub: dict[str, Any], client_for: Any
+) -> None:
+    """Issue 16: one source of truth. A lead named when the episode was allocated is the lead:
+    no "No lead professional is named" beside a team that does not repeat it."""
+    from cshub.casework import actions as casework
+
+    episode, manager, worker = hub["episode"], hub["manager"], hub["worker"]
+    casework.allocate_episode(
+        episode,
+        casework.Allocation(worker, lead_professional="Jo Park", lead_professional_agency="SOCIAL_CARE"),
+        actor=manager,
+    )
+    actions.add_team_member(
+        episode, actor=worker, name="PC Ellery", agency="POLICE", role="Exploitation officer", from_date=TODAY
+    )
+    assert not any("No lead professional" in f for f in _flags(hub))
+    page = client_for("practitioner").get(reverse("contact:child", args=[hub["child"].pk]))
+    html = page.content.decode()
+    assert "No lead professional" not in html
+    assert "Jo Park" in html
+    overview = client_for("practitioner").get(reverse("casework:child", args=[hub["child"].pk]))
+    assert "No lead professional" not in overview.content.decode()
+    # Naming another lead in the team replaces the episode's lead: still one lead.
+    actions.add_team_member(
+        episode,
+        actor=worker,
+        name="Mo Reid",
+        agency="YOUTH_JUSTICE",
+        role="Case manager",
+        from_date=TODAY,
+        lead=True,
+    )
+    episode.refresh_from_db()
+    assert episode.lead_professional == "Mo Reid"
+    # The lead leaving the team leaves no lead named, and the flag says so.
+    lead = episode.team.get(name="Mo Reid")
+    actions.end_team_member(lead, TODAY, actor=worker)
+    episode.refresh_from_db()
+    assert episode.lead_professional == ""
+    assert any("No lead professional" in f for f in _flags(hub, TODAY + dt.timedelta(days=1)))
+    # Allocation naming a new lead takes the lead tag from a team member who held it.
+    actions.add_team_member(
+        episode, actor=worker, name="Sam Ode", agency="HEALTH", role="Nurse", from_date=TODAY, lead=True
+    )
+    casework.allocate_episode(
+        episode,
+        casework.Allocation(worker, lead_professional="Jo Park", lead_professional_agency="SOCIAL_CARE"),
+        actor=manager,
+    )
+    assert not episode.team.filter(lead=True, to_date__isnull=True).exists()

@@ -26,6 +26,23 @@ def iso(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def days_waiting(since: dt.date | None, today: dt.date) -> str:
+    """How long something recorded by its date has waited: `Today`, `1 day`, `12 days`."""
+    if since is None:
+        return ""
+    days = (today - since).days
+    if days <= 0:
+        return "Today"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+@register.filter
+def iso_date(value: dt.datetime | None) -> str:
+    """The London date of a timestamp, `2026-11-22`: for entries known by their date only."""
+    return dates.london(value).date().isoformat() if value else ""
+
+
+@register.filter
 def widget_type(bound_field: Any) -> str:
     return str(bound_field.field.widget.__class__.__name__).lower()
 

@@ -53,7 +53,7 @@ def caseload_flags(episode: Episode) -> dict[str, Any]:
     seen = last_seen(episode)
     if seen is None or (today - seen.on).days > casework_due.standard("VISIT"):
         tags.append("Visit overdue")
-    last = Supervision.objects.filter(episode=episode).only("held_on").first()
+    last = Supervision.objects.about(episode).only("held_on").first()
     if last is None or (today - last.held_on) > dt.timedelta(days=casework_due.standard("SUPERVISION")):
         tags.append("Supervision overdue")
     return {"tags": tags}

@@ -135,3 +135,20 @@ def test_the_child_page_and_caseload_show_what_is_due(hub: dict[str, Any], clien
     caseload = client.get(reverse("casework:my_caseload")).content.decode()
     # Supervised 20 days ago (within 28), never visited.
     assert "Visit overdue" in caseload and "Supervision overdue" not in caseload
+
+
+def test_the_plan_review_form_says_what_is_missing(hub: dict[str, Any], client_for: Any) -> None:
+    """Issue 16: an empty review said "This field is required." twice: say what to enter."""
+    plan = actions.write_plan(
+        hub["episode"],
+        actions.PlanText("N", "O", "C"),
+        actor=hub["worker"],
+        tasks=[NewTask("Mentoring referral", "VOLUNTARY_SECTOR", TODAY, owner_name="Youth project")],
+    )
+    when = {"reviewed_on_day": TODAY.day, "reviewed_on_month": TODAY.month, "reviewed_on_year": TODAY.year}
+    page = (
+        client_for("practitioner").post(reverse("plans:review_plan", args=[plan.pk]), when).content.decode()
+    )
+    assert "This field is required" not in page
+    assert "Enter the overall progress" in page
+    assert "Enter the progress on “Mentoring referral”" in page

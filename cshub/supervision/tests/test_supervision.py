@@ -102,3 +102,108 @@ def test_the_form_records_supervision_with_an_action(hub: dict[str, Any], client
     assert response.status_code == 302
     mine = client_for("practitioner").get(reverse("supervision:mine")).content.decode()
     assert "Reflective" in mine and "Ashcombe" in mine
+
+
+def test_only_joint_supervision_carries_the_locality_social_worker(
+    hub: dict[str, Any], client_for: Any
+) -> None:
+    """Issue 16: individual and reflective sessions kept the locality social worker the form
+    fills in from the episode; only a joint session is with them."""
+    individual = actions.record_supervision(
+        hub["episode"], _record(hub, locality_worker="Sam Idowu"), actor=hub["manager"]
+    )
+    assert individual.locality_worker == ""
+    entry = hub["child"].timeline.get(kind=TimelineKind.SUPERVISION, source_id=str(individual.pk))
+    assert "Sam Idowu" not in entry.summary
+    hub["episode"].locality_social_worker = "Sam Idowu"
+    hub["episode"].save()
+    url = reverse("supervision:new", args=[hub["episode"].pk])
+    data = {
+        "kind": "REFLECTIVE",
+        "held_on_day": TODAY.day,
+        "held_on_month": TODAY.month,
+        "held_on_year": TODAY.year,
+        "supervisee": hub["worker"].pk,
+        "locality_worker": "Sam Idowu",
+        "discussion": "Talked through the last return interview.",
+        "reflection": "We may be missing the older sibling's role.",
+        "decisions": "Refer to the NRM.",
+    }
+    assert client_for("team_manager").post(url, data).status_code == 302
+    reflective = hub["episode"].supervisions.get(kind="REFLECTIVE")
+    assert reflective.locality_worker == ""
+
+
+def test_group_supervision_is_about_several_children(hub: dict[str, Any], client_for: Any) -> None:
+    """Issue 16: a group session covers several children: each child's record has it."""
+    from cshub.casework import actions as casework
+    from cshub.casework.models import Episode
+    from cshub.conftest import make_child, make_referral
+    from cshub.referrals import actions as referrals
+    from cshub.supervision.models import Supervision, without_supervision
+
+    manager, worker = hub["manager"], hub["worker"]
+    others = []
+    for forename, surname in (("Lena", "Marsh"), ("Dev", "Okafor")):
+        child = make_child(worker, forename, surname)
+        referral = make_referral(child, worker)
+        referrals.decide_referral(referral, "OPEN", "Meets threshold.", actor=manager)
+        others.append(
+            casework.open_episode(
+                referral, actor=manager, open_date=TODAY - dt.timedelta(days=20), allocated_worker=worker
+            )
+        )
+    with pytest.raises(ValidationError) as err:
+        actions.record_supervision(hub["episode"], _record(hub, "GROUP"), actor=manager)
+    assert "others" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        actions.record_supervision(hub["episode"], _record(hub, others=(others[0],)), actor=manager)
+    assert "others" in err.value.message_dict
+
+    url = reverse("supervision:new", args=[hub["episode"].pk])
+    data = {
+        "kind": "GROUP",
+        "held_on_day": TODAY.day,
+        "held_on_month": TODAY.month,
+        "held_on_year": TODAY.year,
+        "supervisee": worker.pk,
+        "others": [e.pk for e in others],
+        "discussion": "Three children linked to the same county line.",
+        "decisions": "A joint strategy discussion for all three.",
+    }
+    client = client_for("team_manager")
+    form_page = client.get(url).content.decode()
+    assert "Lena Marsh" in form_page and "Dev Okafor" in form_page
+    assert client.post(url, data).status_code == 302
+    group = Supervision.objects.get(kind="GROUP")
+    assert set(group.group_episodes.all()) == set(others)
+    for episode in [hub["episode"], *others]:
+        entry = episode.person.timeline.get(kind=TimelineKind.SUPERVISION, source_id=str(group.pk))
+        assert entry.summary.startswith("Group supervision")
+        assert "Lena" not in entry.summary and "Okafor" not in entry.summary  # no other child named
+        page = client_for("practitioner").get(reverse("supervision:child", args=[episode.person_id]))
+        assert reverse("supervision:detail", args=[group.pk]) in page.content.decode()
+    # Each child's episode counts as supervised.
+    assert not without_supervision(Episode.objects.filter(pk__in=[e.pk for e in others]), TODAY, 28).exists()
+    # The session's page names the children it was about.
+    detail = client_for("practitioner").get(reverse("supervision:detail", args=[group.pk])).content.decode()
+    assert "Lena Marsh" in detail and "Dev Okafor" in detail
+
+
+def test_a_group_session_does_not_name_a_restricted_child_to_those_not_named_on_it(
+    hub: dict[str, Any], client_for: Any
+) -> None:
+    from cshub.casework import actions as casework
+    from cshub.conftest import make_referral
+    from cshub.referrals import actions as referrals
+    from cshub.supervision.models import Supervision
+
+    manager, worker, restricted = hub["manager"], hub["worker"], hub["restricted"]
+    referral = make_referral(restricted, worker)
+    referrals.decide_referral(referral, "OPEN", "Meets threshold.", actor=manager)
+    other = casework.open_episode(referral, actor=manager, open_date=TODAY - dt.timedelta(days=5))
+    group = actions.record_supervision(hub["episode"], _record(hub, "GROUP", others=(other,)), actor=manager)
+    assert Supervision.objects.get(pk=group.pk).group_episodes.get() == other
+    detail = client_for("practitioner").get(reverse("supervision:detail", args=[group.pk])).content.decode()
+    assert "Cinderwick" not in detail
+    assert "1 other child you cannot see" in detail
