@@ -76,3 +76,12 @@ def test_the_same_pages_keep_their_tables_at_1280_px(live_server: Any, hub: dict
     found = widths(live_server, hub["manager"], 1280, PAGES)
     for path in PAGES:
         assert found[path]["status"] == 200 and found[path]["scrollWidth"] <= 1280, path
+
+
+def test_the_api_docs_page_passes_axe_and_the_csp(live_server: Any, personas: dict[str, Any]) -> None:
+    for width in (1280, 375):
+        page = widths(live_server, personas["practitioner"], width, ["/api/v1/docs/"])["/api/v1/docs/"]
+        assert page["status"] == 200
+        assert page["axe"] == [], (width, page["axe"])
+        assert page["consoleErrors"] == [], (width, page["consoleErrors"])
+        assert page["scrollWidth"] <= page["viewport"], width
