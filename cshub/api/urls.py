@@ -1,8 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from cshub.api import views
+from cshub.api import docs, views
 
 router = DefaultRouter(trailing_slash=True, use_regex_path=False)
 router.include_root_view = False
@@ -15,7 +15,7 @@ router.register("missing-episodes", views.MissingEpisodeViewSet, basename="missi
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs.ApiDocs.as_view(), name="docs"),
     path("people/search/", views.person_search, name="person-search"),
     path("", include(router.urls)),
 ]

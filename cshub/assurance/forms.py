@@ -19,7 +19,10 @@ QUARTERS = [
 
 def _years() -> list[tuple[str, str]]:
     this = dashboard.reporting_year(local_today())
-    return [(str(y), f"April {y} to March {y + 1}") for y in range(this, this - 6, -1)]
+    return [
+        (str(y), f"April {y} to today" if y == this else f"April {y} to March {y + 1}")
+        for y in range(this, this - 6, -1)
+    ]
 
 
 class PeriodForm(GovukForm):
@@ -52,7 +55,8 @@ class PeriodForm(GovukForm):
         if start and end:
             period = Period(start, end)
             return period, period.previous(), "the same number of days before"
-        year = int(data.get("year") or dashboard.reporting_year(local_today()))
+        today = local_today()
+        year = int(data.get("year") or dashboard.reporting_year(today))
         quarter = int(data.get("quarter") or 0)
         if quarter:
             period = dashboard.quarter_period(year, quarter)
@@ -61,8 +65,28 @@ class PeriodForm(GovukForm):
                 if quarter == 1
                 else dashboard.quarter_period(year, quarter - 1)
             )
+            if period.start <= today < period.end:
+                # A quarter not ended is measured to today, beside as many days of the one before.
+                period = Period(period.start, today)
+                previous = Period(previous.start, min(previous.start + (today - period.start), previous.end))
+                return period, previous, "the same part of the quarter before"
             return period, previous, "the quarter before"
-        return dashboard.year_period(year), dashboard.year_period(year - 1), "the year before"
+        period, previous = dashboard.year_period(year), dashboard.year_period(year - 1)
+        if period.start <= today < period.end:
+            # The year to date, beside the same part of the year before (29 February: the 28th).
+            return (
+                Period(period.start, today),
+                Period(previous.start, _year_before(today)),
+                ("the same part of the year before"),
+            )
+        return period, previous, "the year before"
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 class CommentaryForm(GovukForm):

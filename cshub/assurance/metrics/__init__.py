@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from cshub.assurance.metrics import demand, disproportionality, impact, missing, practice
+from cshub.assurance.metrics import demand, disproportionality, impact, missing, practice, publication
 from cshub.assurance.metrics.base import Count, Metrics, Percent, Period, Value
 
 __all__ = ["Count", "Metrics", "Percent", "Period", "Value", "compute", "to_csv", "to_json"]
@@ -24,10 +24,15 @@ def compute(period: Period) -> Metrics:
     }
 
 
+def publication_docs(metrics: Metrics) -> dict[str, dict[str, Any]]:
+    """The figures as published: no staff, small numbers and their give-aways suppressed."""
+    return publication.publish(metrics)
+
+
 def as_document(period: Period, metrics: Metrics, *, publication: bool = False) -> dict[str, Any]:
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "metrics": {name: result.as_dict(publication) for name, result in metrics.items()},
+        "metrics": publication_docs(metrics) if publication else {n: r.as_dict() for n, r in metrics.items()},
     }
 
 
@@ -39,6 +44,11 @@ def to_csv(metrics: Metrics, *, publication: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["metric", "numerator", "denominator", "value"])
-    for name, result in metrics.items():
-        writer.writerow([name, *result.row(publication)])
+    if publication:
+        docs = publication_docs(metrics)
+        for name, doc in docs.items():
+            writer.writerow([name, *metrics[name].row_of(doc)])
+    else:
+        for name, result in metrics.items():
+            writer.writerow([name, *result.row()])
     return out.getvalue()

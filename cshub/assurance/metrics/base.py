@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cshub.core.dates import LONDON
+from cshub.core.dates import LONDON, local_today
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ class Period:
     def dates(self, field: str) -> dict[str, dt.date]:
         return {f"{field}__gte": self.start, f"{field}__lte": self.end}
 
+    @property
+    def measured_on(self) -> dt.date:
+        """The day a figure "on the period's last day" is measured: today while the period
+        has not ended (docs/metrics.md)."""
+        return min(self.end, local_today())
+
     def previous(self) -> "Period":
         """The period of the same length just before this one."""
         length = self.end - self.start
@@ -57,7 +63,10 @@ class Count:
         return {"value": "c" if publication and _is_small(self.value) else self.value}
 
     def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
-        return ("", "", self.as_dict(publication)["value"])
+        return self.row_of(self.as_dict(publication))
+
+    def row_of(self, d: dict[str, Any]) -> tuple[Any, Any, Any]:
+        return ("", "", d["value"])
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ class Percent:
         return {"numerator": self.numerator, "denominator": self.denominator, "percent": self.percent}
 
     def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
-        d = self.as_dict(publication)
+        return self.row_of(self.as_dict(publication))
+
+    def row_of(self, d: dict[str, Any]) -> tuple[Any, Any, Any]:
         return (d["numerator"], d["denominator"], "" if d["percent"] is None else d["percent"])
 
 
@@ -97,7 +108,10 @@ class Value:
         return {"value": self.value}
 
     def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
-        return ("", "", "" if self.value is None else self.value)
+        return self.row_of(self.as_dict(publication))
+
+    def row_of(self, d: dict[str, Any]) -> tuple[Any, Any, Any]:
+        return ("", "", "" if d["value"] is None else d["value"])
 
 
 class Ratio:
@@ -107,6 +121,9 @@ class Ratio:
         raise NotImplementedError
 
     def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
+        return self.row_of(self.as_dict(publication))
+
+    def row_of(self, d: dict[str, Any]) -> tuple[Any, Any, Any]:
         raise NotImplementedError
 
 

@@ -84,8 +84,7 @@ class RateRatio(Ratio):
             "flag": self.flag,
         }
 
-    def row(self, publication: bool = False) -> tuple[Any, Any, Any]:
-        d = self.as_dict(publication)
+    def row_of(self, d: dict[str, Any]) -> tuple[Any, Any, Any]:
         return (d["referrals"], d["population"], "" if d["rate_ratio"] is None else d["rate_ratio"])
 
 

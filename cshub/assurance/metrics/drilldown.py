@@ -54,7 +54,7 @@ DRILLS: dict[str, Drill] = {
     ),
     "supervision.overdue": Drill(
         "Open episodes with no supervision in the last 28 days",
-        lambda p: without_supervision(Episode.objects.all(), p.end, SUPERVISION_DAYS),
+        lambda p: without_supervision(Episode.objects.all(), p.measured_on, SUPERVISION_DAYS),
         "person",
     ),
 }

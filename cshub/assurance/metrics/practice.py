@@ -104,10 +104,11 @@ def caseloads(period: Period) -> Metrics:
 
 
 def supervision(period: Period) -> Metrics:
-    """Open episodes on the period's last day with no supervision held in the 28 days up to it."""
+    """Open episodes on the period's last day (today while it has not ended) with no
+    supervision held in the 28 days up to it."""
     return {
         "supervision.overdue": CountResult(
-            without_supervision(Episode.objects.all(), period.end, SUPERVISION_DAYS).count()
+            without_supervision(Episode.objects.all(), period.measured_on, SUPERVISION_DAYS).count()
         )
     }
 

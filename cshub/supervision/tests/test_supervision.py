@@ -69,12 +69,14 @@ def test_supervision_overdue_counts_open_episodes_without_supervision_in_28_days
     def overdue(end: dt.date) -> Any:
         return supervision_metric(Period(end - dt.timedelta(days=90), end))["supervision.overdue"].value
 
-    # The hub's one open episode was supervised 20 days ago: the 28 days ending 7 days from
-    # now still include that day; the 28 days ending 8 days from now do not.
-    assert overdue(TODAY + dt.timedelta(days=7)) == 0
-    assert overdue(TODAY + dt.timedelta(days=8)) == 1
-    actions.record_supervision(hub["episode"], _record(hub), actor=hub["manager"])
-    assert overdue(TODAY + dt.timedelta(days=8)) == 0
+    # The hub's one open episode (opened 28 days ago) was supervised 20 days ago: the 28
+    # days ending yesterday include that day; the 28 days ending 21 days ago do not.
+    assert overdue(TODAY - dt.timedelta(days=1)) == 0
+    assert overdue(TODAY - dt.timedelta(days=21)) == 1
+    actions.record_supervision(hub["episode"], _record(hub, days_ago=22), actor=hub["manager"])
+    assert overdue(TODAY - dt.timedelta(days=21)) == 0
+    # A period that has not ended is measured today (docs/metrics.md).
+    assert overdue(TODAY + dt.timedelta(days=30)) == 0
 
 
 def test_the_form_records_supervision_with_an_action(hub: dict[str, Any], client_for: Any) -> None:

@@ -1,0 +1,27 @@
+"""The API's documentation is a CSHub page (issue 16): Swagger UI failed axe and its
+inline style was refused by the CSP."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_docs_are_a_cshub_page_without_inline_style(client_for: Any) -> None:
+    page = client_for("practitioner").get("/api/v1/docs/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<html lang="en-GB"' in text
+    assert "<style" not in text and " style=" not in text and "swagger" not in text.lower()
+    for path in ("/api/v1/children/", "/api/v1/missing-episodes/", "/api/v1/people/search/"):
+        assert f"<code>{path}</code>" in text
+    assert 'id="shape-MissingEpisodeRequest"' in text  # what to send, field by field
+    assert "/api/v1/docs/" not in text.split('id="shapes"')[0].split("Addresses", 1)[1]
+
+
+@pytest.mark.parametrize("role", ["practitioner", "team_manager", "missing_worker", "analyst", "sysadmin"])
+def test_everyone_signed_in_reads_the_api_docs_and_nobody_else(client_for: Any, role: str) -> None:
+    assert client_for(role).get("/api/v1/docs/").status_code == 200
+    assert Client().get("/api/v1/docs/").status_code == 401

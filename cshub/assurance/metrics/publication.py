@@ -1,0 +1,86 @@
+"""Figures for publication (docs/metrics.md, "Counts for publication"): small numbers (1 to
+4) are suppressed as "c"; where a breakdown's total is published and exactly one of its
+cells is suppressed, the next smallest non-zero cell is suppressed too, so that no
+suppressed cell can be recovered by subtraction; and no figure names or identifies staff
+(per-worker figures are left out)."""
+
+from typing import Any
+
+from cshub.assurance.metrics.base import Metrics, Percent
+
+C = "c"
+
+# Figures about individual members of staff: never published.
+STAFF_PREFIXES = ("caseload.by_worker.",)
+
+# (cells' prefix, the cells' field, the breakdown's total, the total's field): the cells'
+# fields add up to the total's.
+BREAKDOWNS: list[tuple[str, str, str, str]] = [
+    ("referrals.by_primary_type", "numerator", "referrals.received", "value"),
+    ("referrals.by_gender", "numerator", "referrals.received", "value"),
+    ("episodes.open_at_end.by_age", "numerator", "episodes.open_at_end", "value"),
+    ("closures.reopened_within_6_months", "numerator", "closures.reopened_within_6_months", "numerator"),
+    ("closures.reopened_within_6_months", "denominator", "closures.reopened_within_6_months", "denominator"),
+]
+
+
+def published(name: str) -> bool:
+    return not name.startswith(STAFF_PREFIXES)
+
+
+def _breakdowns(metrics: Metrics) -> list[tuple[list[str], str, str, str]]:
+    found = list(BREAKDOWNS)
+    # Disproportionality: each dimension's groups share out the period's referrals.
+    dimensions = {name.split(".")[1] for name in metrics if name.startswith("disproportionality.")}
+    found += [
+        (f"disproportionality.{d}", "referrals", "referrals.received", "value") for d in sorted(dimensions)
+    ]
+    out = []
+    for prefix, field, total, total_field in found:
+        cells = [n for n in metrics if n.startswith(prefix + ".") and "." not in n[len(prefix) + 1 :]]
+        if cells:
+            out.append((cells, field, total, total_field))
+    return out
+
+
+def _hide(doc: dict[str, Any], field: str) -> None:
+    """Suppress a cell secondarily: the field, and everything that would give it away."""
+    if "referrals" in doc:  # a rate ratio: as its own small-number rule does
+        for key in ("referrals", "referral_share", "rate_ratio", "ci_low", "ci_high", "flag"):
+            doc[key] = C
+        return
+    doc[field] = C
+    if "percent" in doc:
+        doc["percent"] = C
+
+
+def publish(metrics: Metrics) -> dict[str, dict[str, Any]]:
+    """Each published figure as it goes out: staff figures left out, small numbers
+    suppressed, and secondary suppression in every breakdown whose total is published."""
+    docs = {name: result.as_dict(publication=True) for name, result in metrics.items() if published(name)}
+    breakdowns = _breakdowns(metrics)
+    changed = True
+    while changed:  # suppressing one cell's denominator can leave another field with one "c"
+        changed = False
+        for cells, field, total, total_field in breakdowns:
+            if total not in docs or docs[total].get(total_field) in (C, None):
+                continue
+            hidden = [n for n in cells if docs[n].get(field) == C]
+            if len(hidden) != 1:
+                continue
+            candidates = [
+                (_raw(metrics[n], field), i, n)
+                for i, n in enumerate(cells)
+                if docs[n].get(field) != C and _raw(metrics[n], field) > 0
+            ]
+            if candidates:
+                _, _, smallest = min(candidates)
+                _hide(docs[smallest], field)
+                changed = True
+    return docs
+
+
+def _raw(result: Any, field: str) -> int:
+    if isinstance(result, Percent):
+        return int(getattr(result, field))
+    return int(getattr(result, field, 0) or 0)
