@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
 
-from cshub.casework.views import home
 from cshub.core.health import healthz
+from cshub.notifications.views import home
 from cshub.people.views import access_review
 
 
