@@ -1,18 +1,22 @@
 """The home page: each person's due and overdue work."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from cshub.access.decorators import signed_in
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
 from cshub.casework import queries
 from cshub.casework.models import Episode
 from cshub.core.limits import without_long_text
-from cshub.notifications import work
+from cshub.notifications import actions, work
+from cshub.notifications.forms import EmailChoicesForm
 from cshub.referrals.models import Referral
 
 
@@ -64,3 +68,17 @@ def home(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         record_views(user, shown, part="home page")
     return render(request, "notifications/home.html", context)
+
+
+@signed_in
+@require_POST
+def email_choices(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = EmailChoicesForm(request.POST, user=user)
+    if form.is_valid():
+        actions.set_email_choices(user, form.cleaned_data["kinds"], actor=user)
+        messages.success(request, "Your email choices are saved.")
+    else:
+        messages.error(request, "Choose from the emails offered.")
+    return redirect("access:account")
