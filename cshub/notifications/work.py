@@ -21,7 +21,7 @@ from cshub.casework import due
 from cshub.casework.models import Assessment, CaseSummary, Episode, EpisodeQuerySet
 from cshub.contact.models import Contact
 from cshub.core.limits import without_long_text
-from cshub.missing.models import HeldReport, ReturnInterview
+from cshub.missing.models import HeldReport, MissingEpisode, ReturnInterview
 from cshub.missing.queries import QueueItem, interview_queue
 from cshub.people.models import Person
 from cshub.plans.models import ChildPlan, PlanReview
@@ -139,13 +139,18 @@ def _soon(items: list[WorkItem], today: dt.date) -> list[WorkItem]:
 
 @dataclass
 class PractitionerWork:
+    missing_now: list[MissingEpisode]
     children: list[WorkItem]
     actions: list[WorkItem]
     returned: list[tuple[Episode, AuditEvent]]
 
     @property
     def people(self) -> list[int]:
-        return [i.person.pk for i in self.children if i.person] + [e.person_id for e, _ in self.returned]
+        return (
+            [m.person_id for m in self.missing_now]
+            + [i.person.pk for i in self.children if i.person]
+            + [e.person_id for e, _ in self.returned]
+        )
 
 
 def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
@@ -176,7 +181,17 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
     ).order_by("at", "id")
     for event in events.select_related("actor"):
         returned[int(event.object_id)] = (waiting[int(event.object_id)], event)  # the latest wins
-    return PractitionerWork(_soon(children, today), _soon(actions, today), list(returned.values()))
+    missing_now = list(
+        without_long_text(
+            MissingEpisode.objects.filter(
+                returned_at__isnull=True, person__in=mine.values("person")
+            ).select_related("person"),
+            "person",
+        ).order_by("reported_at", "id")
+    )
+    return PractitionerWork(
+        missing_now, _soon(children, today), _soon(actions, today), list(returned.values())
+    )
 
 
 @dataclass

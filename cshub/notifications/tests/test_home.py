@@ -142,3 +142,50 @@ def test_sysadmin_home_is_the_users_page(client_for):
 def test_signed_out_home_goes_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302 and "sign-in" in response.url
+
+
+def test_practitioner_home_shows_children_on_the_caseload_who_are_missing_now(personas, client_for):
+    child, _ = _allocated(personas)
+    missing.record_missing_episode(
+        child,
+        missing.MissingReport(reported_at=timezone.now() - dt.timedelta(hours=3), police_risk="HIGH"),
+        actor=personas["missing_worker"],
+    )
+    back, _ = _allocated(personas, "Amara", "Brambleford")
+    _returned(personas, back, hours_ago=5)
+
+    page = client_for("practitioner").get("/").content.decode()
+
+    assert "Missing now" in page
+    section = page.split("Missing now", 1)[1].split("</ul>", 1)[0]
+    assert "Kofi Ashcombe" in section and "police risk high" in section
+    assert "Amara" not in section
+
+
+@pytest.mark.parametrize("role", ["practitioner", "team_manager", "missing_worker"])
+def test_home_reads_a_fixed_number_of_queries_however_many_children(role, personas, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client = client_for(role)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    def add(forename: str) -> None:
+        child, _ = _allocated(personas, forename, "Ashcombe")
+        _returned(personas, child, hours_ago=80)
+        tasks.agree_task(
+            tasks.NewTask(
+                "Visit", "SOCIAL_CARE", TODAY - dt.timedelta(days=1), owner=personas["practitioner"]
+            ),
+            [child],
+            actor=personas["team_manager"],
+        )
+
+    add("Kofi")
+    one = queries()
+    for name in ("Amara", "Bilal", "Cerys"):
+        add(name)
+    assert queries() == one
