@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",
+    "cshub.notifications",
     "cshub.assurance",
     "cshub.interchange",
     "cshub.api",
@@ -175,6 +176,25 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Emails for what cannot wait (cshub/notifications): Django's SMTP backend when
+# EMAIL_HOST is set; otherwise printed (demo, debug) or not sent. See the README.
+CSHUB_SITE_URL = os.environ.get("CSHUB_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CSHub <cshub@localhost>")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend",
+)
 # Break glass: how long access to a restricted record lasts after a typed reason.
 CSHUB_BREAK_GLASS_MINUTES = int(os.environ.get("CSHUB_BREAK_GLASS_MINUTES", "60"))
 # A case summary older than this many days is flagged for review on the child's page.

@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
 
-from cshub.casework.views import home
 from cshub.core.health import healthz
+from cshub.notifications.views import home
 from cshub.people.views import access_review
 
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("cshub.language.urls")),
     path("", include("cshub.meetings.urls")),
     path("", include("cshub.intelligence.urls")),
+    path("", include("cshub.notifications.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),

@@ -13,6 +13,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
+from cshub.casework import signals
 from cshub.casework.models import Assessment, CaseSummary, Episode, FeedbackHow, RiskLevel
 from cshub.core import locks
 from cshub.core.codes import Outcome
@@ -374,6 +375,7 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
         source=episode,
         link=_link(episode),
     )
+    signals.closure_returned.send(Episode, episode=episode, reason=reason.strip(), actor=actor)
     return episode
 
 

@@ -24,7 +24,6 @@ from cshub.casework.forms import (
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
 from cshub.core.ids import parse_id
-from cshub.core.limits import without_long_text
 from cshub.people.access import get_child_for_user
 from cshub.referrals.models import Decision, Referral
 
@@ -40,46 +39,6 @@ def _episode_for(user: User, pk: int) -> Episode:
     )
     get_child_for_user(user, episode.person_id, part=f"episode {pk}")
     return episode
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
-        return redirect(settings.LOGIN_URL)
-    assert isinstance(user, User)
-    context: dict[str, object] = {}
-    shown: list[int] = []  # children named on the page: each gets a VIEW event
-    if user.has(Perm.VIEW_AGGREGATES):
-        context["glance"] = queries.hub_at_a_glance(timezone.localdate())
-    if user.has(Perm.WRITE_CASE_SUMMARY):
-        mine = list(queries.my_children(user)[:10])
-        context["mine"] = mine
-        shown += [e.person_id for e in mine]
-    if user.has(Perm.DECIDE_REFERRAL):
-        pending = list(
-            without_long_text(
-                Referral.objects.visible_to(user)
-                .pending()
-                .select_related("person")
-                .order_by("received_date"),
-                "person",
-            )[:5]
-        )
-        awaiting = list(
-            without_long_text(
-                Episode.objects.visible_to(user)
-                .awaiting_authorisation()
-                .select_related("person", "closure_requested_by"),
-                "person",
-            )[:10]
-        )
-        context.update(pending=pending, awaiting_authorisation=awaiting)
-        shown += [r.person_id for r in pending] + [e.person_id for e in awaiting]
-    if user.has(Perm.MANAGE_USERS) and not context:
-        return redirect("access:users")
-    with transaction.atomic():
-        record_views(user, shown, part="home page")
-    return render(request, "casework/home.html", context)
 
 
 @require_perm(Perm.VIEW_CHILD)

@@ -113,6 +113,7 @@ def record_missing_episode(
     triggers.evaluate(episode, actor=actor)
     if episode.found_location or episode.found_with:
         signals.episode_found.send(MissingEpisode, episode=episode, actor=actor)
+    signals.episode_reported.send(MissingEpisode, episode=episode, actor=actor)
     return episode
 
 
@@ -466,6 +467,7 @@ def receive_report_about(
         held,
         detail={"likely_matches": len(matches.visible) + len(matches.restricted)},
     )
+    signals.report_held.send(HeldReport, held=held, actor=actor)
     return None, held, False
 
 

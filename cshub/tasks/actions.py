@@ -21,6 +21,7 @@ from cshub.people.access import may_see
 from cshub.people.actions import require
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
+from cshub.tasks import signals
 from cshub.tasks.models import Source, Status, Task
 
 
@@ -93,6 +94,7 @@ def agree_task(
             source=row,
             link=reverse("tasks:detail", args=[row.pk]),
         )
+    signals.task_agreed.send(Task, task=row, actor=actor)
     return row
 
 

@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "access:account": ({}, ALL_OK, 302),
     "access:revoke_token": ({"pk": "token"}, dict.fromkeys(ROLES, 405), 302),
     "access:sign_out_everywhere": ({}, dict.fromkeys(ROLES, 405), 302),
+    "notifications:email_choices": ({}, dict.fromkeys(ROLES, 405), 302),
     "access:users": ({}, only(SA), 302),
     "access:user_create": ({}, only(SA), 302),
     "access:user_edit": ({"pk": "worker"}, only(SA), 302),

@@ -1,0 +1,9 @@
+"""What casework tells rooms to its right, without importing them. Sent inside the
+action's transaction.
+
+- `closure_returned(episode, reason, actor)`: a manager returned a recorded closure to the
+  worker (`episode.closure_requested_by` recorded it)."""
+
+from django.dispatch import Signal
+
+closure_returned = Signal()
