@@ -9,19 +9,19 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cshub.demo import intel_bench
+from cshub.demo import intel_bench, intel_generate
 from cshub.demo.search_bench import signed_in
 from cshub.intelligence.models import Link, Subject
 from cshub.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-TINY = intel_bench.Scale(hubs=2, children=2000, adults=1000, places=600, links=20_000)
+TINY = intel_generate.Scale(hubs=2, children=2000, adults=1000, places=600, links=20_000)
 
 
 @pytest.fixture
 def generated():
-    return intel_bench.generate(TINY, seed=3)
+    return intel_generate.generate(TINY, seed=3)
 
 
 def test_the_generator_makes_the_scale_asked_for_with_clusters_hotspots_code_c_and_restrictions(generated):

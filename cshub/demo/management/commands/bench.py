@@ -15,7 +15,7 @@ from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Period, compute
-from cshub.demo import intel_bench, search_bench
+from cshub.demo import intel_bench, intel_generate, search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, engine_only
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             help="search: print the queries the search missed (synthetic names)",
         )
         parser.add_argument("--label", default="", help="search: a word for the run in the docs, e.g. before")
-        defaults = intel_bench.Scale()
+        defaults = intel_generate.Scale()
         for name in ("hubs", "children", "adults", "places", "links"):
             parser.add_argument(
                 f"--{name}", type=int, default=getattr(defaults, name), help=f"intelligence: {name}"
@@ -175,7 +175,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Written to {options['docs']}")
 
     def intelligence(self, options: dict[str, Any]) -> None:
-        scale = intel_bench.Scale(
+        scale = intel_generate.Scale(
             options["hubs"], options["children"], options["adults"], options["places"], options["links"]
         )
         if scale.hubs < 1 or scale.children < 10 * scale.hubs or scale.adults < 10 * scale.hubs:
