@@ -14,7 +14,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode
 from cshub.intelligence.models import Handling, Link, SourceType, Subject, SubjectKind
-from cshub.interchange import socialcare
+from cshub.interchange import socialcare_export
 from cshub.interchange.records import interchange_id
 from cshub.interchange.spec import BY_KEY
 from cshub.interchange.values import format_date, format_datetime, format_flag, guard
@@ -239,7 +239,7 @@ ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
     "interview_entry": _interview_entries,
     "intelligence": _intelligence,
 }
-ROWS.update(socialcare.ROWS)  # the council's record of the child
+ROWS.update(socialcare_export.ROWS)  # the council's record of the child
 
 
 def export(
