@@ -11,10 +11,9 @@ from django.db.models import QuerySet
 
 from cshub.assurance.metrics import demand, impact, missing
 from cshub.assurance.metrics.base import Period
+from cshub.casework.due import standard
 from cshub.casework.models import Episode
 from cshub.supervision.models import without_supervision
-
-SUPERVISION_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,8 @@ DRILLS: dict[str, Drill] = {
         "person",
     ),
     "supervision.overdue": Drill(
-        "Open episodes with no supervision in the last 28 days",
-        lambda p: without_supervision(Episode.objects.all(), p.measured_on, SUPERVISION_DAYS),
+        "Open episodes with no supervision within the supervision standard",
+        lambda p: without_supervision(Episode.objects.all(), p.measured_on, standard("SUPERVISION")),
         "person",
     ),
 }

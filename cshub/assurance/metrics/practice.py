@@ -6,13 +6,13 @@ from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, Out
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period, Value
+from cshub.casework.due import standard
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.referrals.models import Referral
 from cshub.supervision.models import without_supervision
 
 LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
 REOPEN_DAYS = 182
-SUPERVISION_DAYS = 28
 
 
 def weighted_kappa(pairs: dict[tuple[str, str], int]) -> float | None:
@@ -105,10 +105,11 @@ def caseloads(period: Period) -> Metrics:
 
 def supervision(period: Period) -> Metrics:
     """Open episodes on the period's last day (today while it has not ended) with no
-    supervision held in the 28 days up to it."""
+    supervision held within the supervision standard (CSHUB_SUPERVISION_DAYS, 28 by
+    default) up to it."""
     return {
         "supervision.overdue": CountResult(
-            without_supervision(Episode.objects.all(), period.measured_on, SUPERVISION_DAYS).count()
+            without_supervision(Episode.objects.all(), period.measured_on, standard("SUPERVISION")).count()
         )
     }
 

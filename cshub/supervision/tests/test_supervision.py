@@ -79,6 +79,21 @@ def test_supervision_overdue_counts_open_episodes_without_supervision_in_28_days
     assert overdue(TODAY + dt.timedelta(days=30)) == 0
 
 
+def test_supervision_overdue_follows_the_hubs_standard_not_a_fixed_28_days(
+    hub: dict[str, Any], settings: Any
+) -> None:
+    """metrics.md: "within the supervision standard (28 days by default)": a hub that sets
+    CSHUB_SUPERVISION_DAYS to 14 counts an episode last supervised 20 days ago as overdue,
+    on the dashboard's figure and its drill-down alike."""
+    from cshub.assurance.metrics.drilldown import DRILLS
+
+    period = Period(TODAY - dt.timedelta(days=90), TODAY - dt.timedelta(days=1))
+    assert supervision_metric(period)["supervision.overdue"].value == 0
+    settings.CSHUB_STANDARDS = {**settings.CSHUB_STANDARDS, "SUPERVISION": 14}
+    assert supervision_metric(period)["supervision.overdue"].value == 1
+    assert DRILLS["supervision.overdue"].records(period).count() == 1
+
+
 def test_the_form_records_supervision_with_an_action(hub: dict[str, Any], client_for: Any) -> None:
     url = reverse("supervision:new", args=[hub["episode"].pk])
     data = {
