@@ -1,11 +1,14 @@
-"""Template filters for GOV.UK presentation: dates, times, field widget checks."""
+"""Template filters for GOV.UK presentation: dates, times, field widget checks; tables as cards."""
 
 import datetime as dt
 from typing import Any
 
 from django import template
+from django.template.base import Parser, Token
+from django.utils.safestring import SafeString, mark_safe
 
 from cshub.core import dates
+from cshub.core.cards import label_cells
 
 register = template.Library()
 
@@ -56,3 +59,23 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def elided_pages(page: Any) -> list[int | str]:
     """Page numbers for the GOV.UK pagination component, with "…" gaps."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+class CardsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        # The inside was rendered (and escaped) by the template; label_cells only adds
+        # data-label attributes whose values it escapes itself.
+        return mark_safe(label_cells(self.nodelist.render(context)))  # noqa: S308
+
+
+@register.tag
+def cards(parser: Parser, token: Token) -> CardsNode:
+    """`{% cards %}<table class="govuk-table cshub-cards">…</table>{% endcards %}`: each body
+    cell labelled with its column's header, for the card it becomes on small screens
+    (cshub.core.cards)."""
+    nodelist = parser.parse(("endcards",))
+    parser.delete_first_token()
+    return CardsNode(nodelist)

@@ -5,6 +5,7 @@ live server."""
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,9 +29,10 @@ PAGES = [
     "/referrals/",
     "/imports/",
 ]
+PRACTITIONER_PAGES = ["/caseload/"]
 
 
-def widths(live_server: Any, user: Any, width: int, paths: list[str]) -> dict[str, Any]:
+def widths(live_server: Any, user: Any, width: int, paths: list[str], *, js: bool = True) -> dict[str, Any]:
     node, chromium = shutil.which("node"), Path("/usr/bin/chromium")
     assert node and chromium.exists(), "the small-screens test needs node and Debian's chromium"
     cookie = sign_in_verified(Client(), user).cookies["sessionid"].value
@@ -41,6 +43,7 @@ def widths(live_server: Any, user: Any, width: int, paths: list[str]) -> dict[st
         timeout=180,
         check=True,
         cwd=ROOT,
+        env={**os.environ, "NO_JS": "" if js else "1"},
     )
     return dict(json.loads(done.stdout))
 
@@ -70,6 +73,33 @@ def test_key_pages_do_not_scroll_sideways_at_375_px(live_server: Any, on_the_pan
         if page["status"] != 200 or page["scrollWidth"] > page["viewport"] or page["hidden"]
     }
     assert problems == {}
+
+
+def test_my_caseload_is_cards_at_375_px_and_a_table_at_1280_px(live_server: Any, hub: dict[str, Any]) -> None:
+    worker = hub["episode"].allocated_worker
+    page = sign_in_verified(Client(), worker).get("/caseload/").content.decode()
+    assert hub["child"].full_name in page  # a row to measure
+    small = widths(live_server, worker, 375, PRACTITIONER_PAGES)["/caseload/"]
+    assert small["status"] == 200
+    assert (small["scrollWidth"], small["hidden"], small["unlabelled"]) == (small["viewport"], [], [])
+    assert small["axe"] == [] and small["consoleErrors"] == []
+    wide = widths(live_server, worker, 1280, PRACTITIONER_PAGES)["/caseload/"]
+    assert wide["status"] == 200 and wide["scrollWidth"] <= 1280 and wide["hidden"] == []
+
+
+def test_cards_keep_their_column_names_without_javascript(
+    live_server: Any, on_the_panel: dict[str, Any]
+) -> None:
+    hub = on_the_panel
+    found = widths(live_server, hub["manager"], 375, PAGES, js=False)
+    found |= widths(live_server, hub["episode"].allocated_worker, 375, PRACTITIONER_PAGES, js=False)
+    problems = {
+        path: (page["status"], page["scrollWidth"], page["unlabelled"][:4])
+        for path, page in found.items()
+        if page["status"] != 200 or page["scrollWidth"] > page["viewport"] or page["unlabelled"]
+    }
+    assert problems == {}
+    assert found["/missing/return-interviews/"]["consoleErrors"] == []
 
 
 def test_the_same_pages_keep_their_tables_at_1280_px(live_server: Any, hub: dict[str, Any]) -> None:

@@ -61,22 +61,3 @@ if (guided.length) {
     });
   }
 }
-
-// Tables as cards on small screens (app.css, .cshub-cards): each cell's label is its column's
-// header, unless the template gave one. A row header (th scope=row) is the card's title.
-for (const table of document.querySelectorAll("table.cshub-cards")) {
-  const headers = [...table.querySelectorAll(":scope > thead > tr:last-child > th")].map((th) => {
-    const copy = th.cloneNode(true);
-    for (const hidden of copy.querySelectorAll(".govuk-visually-hidden")) hidden.remove();
-    return copy.textContent.trim().replace(/\s+/g, " ");
-  });
-  for (const row of table.querySelectorAll(":scope > tbody > tr")) {
-    let column = 0;
-    for (const cell of row.children) {
-      if (!cell.hasAttribute("data-label") && !(cell.tagName === "TH" && cell.getAttribute("scope") === "row")) {
-        cell.setAttribute("data-label", headers[column] || "");
-      }
-      column += Number(cell.getAttribute("colspan") || 1);
-    }
-  }
-}
