@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.audit.models import AuditEvent
+from cshub.audit.models import Action, AuditEvent
 from cshub.casework import due
 from cshub.casework.models import Assessment, CaseSummary, Episode, EpisodeQuerySet
 from cshub.contact.models import Contact
@@ -173,14 +173,6 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
             mine.filter(closure_requested_at__isnull=True).select_related("person"), "person"
         )
     }
-    returned: dict[int, tuple[Episode, AuditEvent]] = {}
-    events = AuditEvent.objects.filter(
-        object_type=Episode._meta.label_lower,
-        object_id__in=[str(pk) for pk in waiting],
-        detail__closure="returned",
-    ).order_by("at", "id")
-    for event in events.select_related("actor"):
-        returned[int(event.object_id)] = (waiting[int(event.object_id)], event)  # the latest wins
     missing_now = list(
         without_long_text(
             MissingEpisode.objects.filter(
@@ -190,8 +182,36 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
         ).order_by("reported_at", "id")
     )
     return PractitionerWork(
-        missing_now, _soon(children, today), _soon(actions, today), list(returned.values())
+        missing_now, _soon(children, today), _soon(actions, today), _returned_closures(waiting)
     )
+
+
+def _returned_closures(waiting: dict[int, Episode]) -> list[tuple[Episode, AuditEvent]]:
+    """Of these open episodes with no closure waiting, those whose closure a manager returned,
+    with the manager's word, while that return is still the last word on it: the closure
+    recorded again (or authorised) since, or the episode closed or re-opened since by an
+    import (which changes its close date), supersedes it for good. Two queries."""
+    latest: dict[int, AuditEvent] = {}
+    events = AuditEvent.objects.filter(
+        object_type=Episode._meta.label_lower,
+        object_id__in=[str(pk) for pk in waiting],
+        detail__closure__isnull=False,
+    ).order_by("at", "id")
+    for event in events.select_related("actor"):
+        latest[int(event.object_id)] = event  # the latest wins
+    returned = {pk: e for pk, e in latest.items() if (e.detail or {}).get("closure") == "returned"}
+    if returned:
+        imports = AuditEvent.objects.filter(
+            action=Action.IMPORT,
+            child_id__in=[waiting[pk].person_id for pk in returned],
+            at__gte=min(e.at for e in returned.values()),
+        ).only("child_id", "at", "detail")
+        for imported in imports:
+            changed = (imported.detail or {}).get("changed", {}).get(Episode._meta.label_lower, {})
+            for pk, event in list(returned.items()):
+                if imported.at >= event.at and "close_date" in changed.get(str(pk), ()):
+                    del returned[pk]
+    return [(waiting[pk], event) for pk, event in returned.items()]
 
 
 @dataclass

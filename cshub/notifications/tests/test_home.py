@@ -189,3 +189,51 @@ def test_home_reads_a_fixed_number_of_queries_however_many_children(role, person
     for name in ("Amara", "Bilal", "Cerys"):
         add(name)
     assert queries() == one
+
+
+def _reimport_episode(tmp_path, episode, close_date, name):
+    """The hub's own export imported again with the episode's close date changed, as a
+    council's correction would arrive: a real import, which changes nothing else."""
+    import csv
+
+    from cshub.interchange.exporter import export
+    from cshub.interchange.importer import run_import
+
+    folder = tmp_path / name
+    export(folder, actor=None)
+    path = folder / "csh_episode.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1
+    rows[0]["close_date"] = close_date
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run_import(folder, actor=None)
+    episode.refresh_from_db()
+
+
+def test_a_returned_closure_leaves_the_home_page_once_superseded(personas, client_for, tmp_path):
+    """A returned closure is shown while it is the last word on the closure: recording it
+    again, or the episode closed and re-opened since (here by the council's import), takes it
+    off the home page; it never comes back."""
+    worker, manager = personas["practitioner"], personas["team_manager"]
+    child, episode = _allocated(personas)
+    casework.record_closure(episode, _closure(), actor=worker, override_reason="Settled at college")
+    casework.return_closure(episode, "Record the child's view of the work ending first", actor=manager)
+    home = client_for("practitioner")
+    assert "Record the child&#x27;s view" in home.get("/").content.decode()
+
+    casework.record_closure(episode, _closure(), actor=worker, override_reason="Settled at college")
+    assert "No closures have been returned to you" in home.get("/").content.decode()  # recorded again
+    casework.return_closure(episode, "Now add the plan for after the hub", actor=manager)
+    page = home.get("/").content.decode()
+    assert "Now add the plan for after the hub" in page and "Record the child&#x27;s view" not in page
+
+    _reimport_episode(tmp_path, episode, (TODAY - dt.timedelta(days=1)).isoformat(), "closed")
+    assert not episode.is_open
+    assert "No closures have been returned to you" in home.get("/").content.decode()
+    _reimport_episode(tmp_path, episode, "", "reopened")
+    assert episode.is_open and episode.allocated_worker == worker
+    assert "No closures have been returned to you" in home.get("/").content.decode()
