@@ -219,7 +219,7 @@ def test_a_returned_closure_leaves_the_home_page_once_superseded(personas, clien
     again, or the episode closed and re-opened since (here by the council's import), takes it
     off the home page; it never comes back."""
     worker, manager = personas["practitioner"], personas["team_manager"]
-    child, episode = _allocated(personas)
+    _child, episode = _allocated(personas)
     casework.record_closure(episode, _closure(), actor=worker, override_reason="Settled at college")
     casework.return_closure(episode, "Record the child's view of the work ending first", actor=manager)
     home = client_for("practitioner")
