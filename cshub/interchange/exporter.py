@@ -14,7 +14,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode
 from cshub.intelligence.models import Handling, Link, SourceType, Subject, SubjectKind
-from cshub.interchange import socialcare_export
+from cshub.interchange import socialcare_export, supervision
 from cshub.interchange.records import interchange_id
 from cshub.interchange.spec import BY_KEY
 from cshub.interchange.values import format_date, format_datetime, format_flag, guard
@@ -101,6 +101,10 @@ def _episodes() -> Iterable[list[str]]:
             e.outcome_positive_relationship,
             format_flag(e.feedback_child),
             format_flag(e.feedback_parent_carer),
+            e.feedback_child_said,
+            e.feedback_child_how,
+            e.feedback_parent_carer_said,
+            e.feedback_parent_carer_how,
         ]
 
 
@@ -223,7 +227,7 @@ def _referenced_staff() -> set[int]:
     ids |= set(Assessment.objects.exclude(assessor=None).values_list("assessor_id", flat=True))
     ids |= set(Assessment.objects.exclude(reviewer=None).values_list("reviewer_id", flat=True))
     ids |= set(ReturnInterview.objects.exclude(interviewer=None).values_list("interviewer_id", flat=True))
-    return ids
+    return ids | supervision.referenced_staff()
 
 
 ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
@@ -239,6 +243,7 @@ ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
     "interview_entry": _interview_entries,
     "intelligence": _intelligence,
 }
+ROWS.update(supervision.ROWS)
 ROWS.update(socialcare_export.ROWS)  # the council's record of the child
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from cshub.casework.models import FeedbackHow
 from cshub.core.codes import Agency, Ethnicity, ExploitationType, ReferralSource
 from cshub.intelligence.models import (
     Assessment,
@@ -20,6 +21,7 @@ from cshub.socialcare.models import (
     CpCategory,
     PrimaryNeed,
 )
+from cshub.supervision.models import Kind as SupervisionKind
 
 YN = ("Y", "N")
 OUTCOMES = ("YES", "NO", "UNKNOWN", "NOT_APPLICABLE")
@@ -147,6 +149,12 @@ TABLES: tuple[Table, ...] = (
             Column("outcome_positive_relationship", "code", codes=OUTCOMES),
             Column("feedback_child", "flag"),
             Column("feedback_parent_carer", "flag"),
+            # What the child and the parent or carer said at closure, and how it was gathered
+            # (the flags above stay the figures).
+            Column("feedback_child_said", "text"),
+            Column("feedback_child_how", "code", codes=tuple(FeedbackHow.values)),
+            Column("feedback_parent_carer_said", "text"),
+            Column("feedback_parent_carer_how", "code", codes=tuple(FeedbackHow.values)),
         ),
     ),
     Table(
@@ -164,6 +172,37 @@ TABLES: tuple[Table, ...] = (
             Column("reviewer_risk_level", "code", codes=RISK),
             Column("cin_factors", "codes"),
         ),
+    ),
+    Table(
+        "supervision",
+        "csh_supervision.csv",
+        "",
+        "supervision_id",
+        (
+            Column("supervision_id", "id", True),
+            Column("episode_id", "ref", True, ref="episode"),  # the child it was recorded from
+            Column("kind", "code", True, codes=tuple(SupervisionKind.values)),
+            Column("held_on", "date", True),
+            Column("supervisor_id", "ref", True, ref="professional"),
+            Column("supervisee_id", "ref", True, ref="professional"),
+            Column("locality_worker", "text"),
+            Column("others_present", "text"),
+            Column("discussion", "text"),
+            Column("reflection", "text"),
+            Column("decisions", "text"),
+        ),
+    ),
+    Table(
+        # The other children a group session was about: one row per session and episode.
+        "supervision_episode",
+        "csh_supervision_episode.csv",
+        "",
+        "",
+        (
+            Column("supervision_id", "ref", True, ref="supervision"),
+            Column("episode_id", "ref", True, ref="episode"),
+        ),
+        ("supervision_id", "episode_id"),
     ),
     Table(
         "missing",

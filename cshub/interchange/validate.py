@@ -15,13 +15,14 @@ from cshub.casework.models import Assessment, Episode
 from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, format_date, plausible_birth, plausible_event
 from cshub.core.limits import field_limit
 from cshub.intelligence.models import Link, Subject
-from cshub.interchange import intel, socialcare
+from cshub.interchange import intel, socialcare, supervision
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
 from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, Person, PersonName
 from cshub.referrals.models import Referral
+from cshub.supervision.models import Supervision
 
 MODELS: dict[str, type[models.Model]] = {
     "professional": User,
@@ -34,6 +35,8 @@ MODELS: dict[str, type[models.Model]] = {
     "return_interview": ReturnInterview,
     "interview_entry": InterviewEntry,
     "intelligence": Link,
+    "supervision": Supervision,
+    "supervision_episode": Supervision,  # rows without ids of their own: refer to sessions
 }
 MODELS.update(socialcare.MODELS)  # the council's record of the child
 
@@ -52,6 +55,12 @@ LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
     ("interview_entry", "value"): (InterviewEntry, "value"),
     ("interview_entry", "detail"): (InterviewEntry, "detail"),
     ("intelligence", "detail"): (Link, "detail"),
+    ("episode", "feedback_child_said"): (Episode, "feedback_child_said"),
+    ("episode", "feedback_parent_carer_said"): (Episode, "feedback_parent_carer_said"),
+    **{
+        ("supervision", f): (Supervision, f)
+        for f in ("locality_worker", "others_present", "discussion", "reflection", "decisions")
+    },
     ("intelligence", "subject_value"): (Subject, "name"),
     ("intelligence", "from_value"): (Subject, "name"),
     ("intelligence", "subject_platform"): (Subject, "platform"),
@@ -101,6 +110,8 @@ def person_of(obj: Any) -> int | None:
         return int(obj.episode.person_id)
     if isinstance(obj, ReturnInterview):
         return int(obj.missing_episode.person_id)
+    if isinstance(obj, Supervision):
+        return int(obj.episode.person_id)
     if isinstance(obj, Link):
         return intel.person_of_link(obj)
     return getattr(obj, "person_id", None)
@@ -116,6 +127,7 @@ _DATES: dict[str, dict[str, str]] = {
     "referral": {"received_date": "event", "decision_date": "event"},
     "episode": {"open_date": "event", "close_date": "event"},
     "assessment": {"completed_date": "event"},
+    "supervision": {"held_on": "event"},
     "missing": {"miss_missing_episode_start_date": "event", "miss_missing_episode_end_date": "event"},
     "return_interview": {"offered_at": "event", "completed_at": "event"},
     "intelligence": {"first_seen": "event", "last_seen": "event"},
@@ -194,7 +206,7 @@ def _ownership(parsed: Parsed, actor: User) -> None:
     page. Records they may not see read as not found, so errors reveal nothing."""
     visible = set(Person.objects.visible_to(actor).values_list("pk", flat=True))
     for key, table in parsed.tables.items():
-        if key == "population":
+        if key in ("population", "supervision_episode"):
             continue
         found = existing(MODELS[key], table.ids())
         for row in table.rows:
@@ -375,6 +387,7 @@ def check(parsed: Parsed, actor: User | None = None) -> None:
     _references(parsed)
     _episodes(parsed)
     _interviews(parsed)
+    supervision.check(parsed)
     intel.check(parsed, actor)
     parsed.errors.sort()
     if not parsed.errors:

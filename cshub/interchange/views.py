@@ -241,6 +241,8 @@ RECORDS = {
     "referral": "Referrals",
     "episode": "Hub episodes",
     "assessment": "Assessments",
+    "supervision": "Supervision sessions",
+    "supervision_episode": "Other children of group supervision",
     "missing": "Missing episodes",
     "return_interview": "Return interviews",
     "population": "Reference population groups",

@@ -19,7 +19,7 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
-from cshub.interchange import intel, socialcare
+from cshub.interchange import intel, socialcare, supervision
 from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, ParsedTable, Row
@@ -29,6 +29,7 @@ from cshub.people.models import Address, NameKind, Person, PersonName, TimelineE
 from cshub.people.names import add_words, index_words
 from cshub.people.timeline import start_of_day
 from cshub.referrals.models import Referral
+from cshub.supervision.models import Supervision
 
 Refs = dict[str, dict[str, int]]
 # Labels for timeline summaries, looked up once rather than per record.
@@ -62,6 +63,7 @@ class Binding:
     model: type[models.Model]
     fields: Callable[[Row, Refs], dict[str, Any]]
     prepare: Callable[["Writer", ParsedTable], None] | None = None  # links to find before writing
+    create_only: tuple[str, ...] = ()  # fields set when the import creates a record, never changed
 
 
 # Each binding turns a row into the model's field values. Text and code cells are strings
@@ -130,6 +132,10 @@ BINDINGS: list[Binding] = [
             "outcome_positive_relationship": r["outcome_positive_relationship"] or "",
             "feedback_child": r["feedback_child"],
             "feedback_parent_carer": r["feedback_parent_carer"],
+            "feedback_child_said": r["feedback_child_said"] or "",
+            "feedback_child_how": r["feedback_child_how"] or "",
+            "feedback_parent_carer_said": r["feedback_parent_carer_said"] or "",
+            "feedback_parent_carer_how": r["feedback_parent_carer_how"] or "",
         },
     ),
     Binding(
@@ -145,6 +151,7 @@ BINDINGS: list[Binding] = [
             "cin_factors": r["cin_factors"] or [],
         },
     ),
+    Binding("supervision", Supervision, supervision.fields, create_only=supervision.CREATE_ONLY),
     Binding(
         "missing",
         MissingEpisode,
@@ -223,7 +230,7 @@ class Writer:
         """The child a record is about (None for a professional)."""
         if binding.key == "person":
             return pk
-        if binding.key == "assessment":
+        if binding.key in ("assessment", "supervision"):
             return self.child_of["episode"].get(values["episode_id"])
         if binding.key == "return_interview":
             return self.child_of["missing"].get(values["missing_episode_id"])
@@ -261,7 +268,11 @@ class Writer:
             if obj is None:
                 new.append((ident, values))
             else:
-                diff = [name for name, value in values.items() if getattr(obj, name) != value]
+                diff = [
+                    name
+                    for name, value in values.items()
+                    if name not in binding.create_only and getattr(obj, name) != value
+                ]
                 if diff:
                     was_about = self._child(binding, obj.pk, obj.__dict__)
                     for name in diff:
@@ -485,6 +496,8 @@ def write(
             writer.write_table(binding)
     if "population" in parsed.tables:
         writer.write_population()
+    if "supervision_episode" in parsed.tables:
+        supervision.write_group_episodes(writer)
     if "interview_entry" in parsed.tables:
         intel.write_entries(writer)
     if "intelligence" in parsed.tables:

@@ -58,6 +58,7 @@ class Supervision(models.Model):
     tasks = models.ManyToManyField(Task, related_name="+", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)  # interchange id
 
     objects = SupervisionQuerySet.as_manager()
 
