@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0003_group_children_joint_locality'),
+        ("supervision", "0003_group_children_joint_locality"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supervision',
-            name='source_id',
+            model_name="supervision",
+            name="source_id",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
     ]
