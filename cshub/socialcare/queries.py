@@ -34,6 +34,15 @@ class CouncilRecord:
     anything: bool = False  # whether the council's record holds anything about the child
 
     @property
+    def team_label(self) -> str:
+        """The team as the card names it: Liquidlogic and Mosaic give a department id (no
+        letters in it, "104"), whose name the extract does not carry."""
+        team = self.team.strip()
+        if team and not any(c.isalpha() for c in team):
+            return f"Team {team} (name not in the extract)"
+        return team
+
+    @property
     def exploitation_factors(self) -> list[tuple[str, str]]:
         """The factors about exploitation (the hub's own assessments derive the same codes)."""
         return [(code, EXPLOITATION_FACTORS[code]) for code in self.factors if code in EXPLOITATION_FACTORS]

@@ -39,3 +39,18 @@ def test_the_childs_page_shows_the_council_record(db, tmp_path, client_for):
     assert "Looked after" in page and "20 May 2024" in page
     assert "5011" in page  # the allocated worker, by the id the extract gives
     assert "Child sexual exploitation" in page
+
+
+def test_a_team_given_by_its_id_says_its_name_is_not_in_the_extract(db, tmp_path, client_for):
+    """Liquidlogic and Mosaic give a team as a department id ("104"): the card says so, and a
+    team given by its name shows the name."""
+    kids = children("mosaic")
+    assert run_import(extract(tmp_path, "mosaic"), actor=None).ok
+    page = client_for("practitioner").get(f"/children/{kids['300104'].pk}/").content.decode()
+    assert "Team 104 (name not in the extract)" in page
+    record = queries.council_record(kids["300104"], on=dt.date(2025, 1, 1))
+    assert record.team_label == "Team 104 (name not in the extract)"
+    record.team = "Complex Safeguarding North"
+    assert record.team_label == "Complex Safeguarding North"
+    record.team = ""
+    assert record.team_label == ""
