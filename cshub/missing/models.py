@@ -31,9 +31,33 @@ class YesNoNA(models.TextChoices):
     NA = "NA", "Not applicable"
 
 
+# The ids of missing episodes read from an SSDA903 return (cshub.interchange.returns).
+RETURN_PREFIX = "903:"
+
+
+def collection_end(day: dt.date) -> dt.date:
+    """The last day of the DfE collection year (1 April to 31 March) `day` is in."""
+    return dt.date(day.year + 1 if day.month >= 4 else day.year, 3, 31)
+
+
+def last_collection_end_before(today: dt.date) -> dt.date:
+    """The last 31 March before `today`: collection years up to it are over."""
+    return dt.date(today.year if (today.month, today.day) > (3, 31) else today.year - 1, 3, 31)
+
+
 class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
     def visible_to(self, user: User) -> "MissingEpisodeQuerySet":
         return self.filter(person__in=Person.objects.visible_to(user))
+
+    def missing_now(self, today: dt.date) -> "MissingEpisodeQuerySet":
+        """Not back: no return recorded, leaving out episodes from a DfE return whose
+        collection year ended before `today` (the return cannot say the child is still
+        missing, only that no end was recorded in it)."""
+        over = last_collection_end_before(today)
+        return self.filter(returned_at__isnull=True).exclude(
+            source_id__startswith=RETURN_PREFIX,
+            reported_at__lt=timezone.make_aware(dt.datetime.combine(over + dt.timedelta(days=1), dt.time(0))),
+        )
 
     def awaiting_interview(self) -> "MissingEpisodeQuerySet":
         """Returned, and no return interview recorded yet (whatever its outcome)."""
@@ -87,6 +111,20 @@ class MissingEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"Missing episode reported {self.reported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def return_collection_end(self) -> dt.date | None:
+        """For an episode read from a DfE return (SSDA903, ids `903:…`): the end of the
+        return's collection year (31 March) it started in. A 903 leaves MIS_END blank when
+        the child had not come back by then; after it, the return cannot say."""
+        if not (self.source_id or "").startswith(RETURN_PREFIX):
+            return None
+        return collection_end(timezone.localtime(self.reported_at).date())
+
+    def end_not_recorded(self, today: dt.date) -> bool:
+        """No end, but from a return whose collection year is over: not "missing now"."""
+        end = self.return_collection_end
+        return self.returned_at is None and end is not None and end < today
 
 
 class InterviewOutcome(models.TextChoices):

@@ -106,6 +106,9 @@ class MissingHistory:
     longest: dt.timedelta | None
     last: MissingEpisode | None
     still_missing: bool
+    # The last episode is from a DfE return with no end date, and the return's collection
+    # year is over: whether the child came back is not in the return.
+    end_not_recorded: bool = False
 
     @property
     def longest_text(self) -> str:
@@ -130,7 +133,8 @@ def history(person: Person, now: dt.datetime | None = None) -> MissingHistory:
         counts["total"],
         counts["longest"],
         last,
-        bool(last and last.returned_at is None),
+        bool(last and last.returned_at is None and not last.end_not_recorded(timezone.localdate(now))),
+        bool(last and last.end_not_recorded(timezone.localdate(now))),
     )
 
 

@@ -175,9 +175,9 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
     }
     missing_now = list(
         without_long_text(
-            MissingEpisode.objects.filter(
-                returned_at__isnull=True, person__in=mine.values("person")
-            ).select_related("person"),
+            MissingEpisode.objects.missing_now(today)
+            .filter(person__in=mine.values("person"))
+            .select_related("person"),
             "person",
         ).order_by("reported_at", "id")
     )
