@@ -4,6 +4,7 @@ every cell, collecting every problem as `file:line: column: message`."""
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,22 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+    @property
+    def on_page(self) -> str:
+        """As the pages say it: a problem about the whole file (column "-") names the file
+        and what is wrong, without a line or a "-" column."""
+        return on_page(str(self))
+
+
+_FILE_LEVEL = re.compile(r"^(?P<file>.*?):\d+: -: (?P<message>.*)$", re.DOTALL)
+
+
+def on_page(problem: str) -> str:
+    """`file:1: -: message` (a problem as `cshub import` prints it, and as an import keeps
+    its warnings) as the pages say it: `file: message`."""
+    match = _FILE_LEVEL.match(problem)
+    return f"{match['file']}: {match['message']}" if match else problem
 
 
 class Row(dict[str, Any]):

@@ -17,7 +17,7 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.core.faults import DISK_FULL, RETRY_AFTER_SECONDS, disk_reason
-from cshub.interchange import actions, codelists, uploads
+from cshub.interchange import actions, codelists, reader, uploads
 from cshub.interchange.importer import check, run_import
 from cshub.interchange.models import CodeMapping, ImportRun
 from cshub.interchange.reader import TooLargeError
@@ -271,4 +271,5 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for key in counts.get("created", {})
     ]
-    return render(request, "interchange/run.html", {"run": run, "rows": rows})
+    warnings = [reader.on_page(w) for w in run.warnings]
+    return render(request, "interchange/run.html", {"run": run, "rows": rows, "warnings": warnings})
