@@ -1,7 +1,9 @@
 """A problem about a whole file (no line, no column: "-" in `cshub import`'s output) is
 shown on the pages as the file and what is wrong, without a "-" column (issue 16)."""
 
-from cshub.interchange.tests.test_returns import SimpleUploadedFile, head, uploads_in_tmp  # noqa: F401
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cshub.interchange.tests.test_returns import head, uploads_in_tmp  # noqa: F401
 
 
 def test_a_cin_census_warning_about_the_file_shows_no_dash_column(client_for, uploads_in_tmp):  # noqa: F811
