@@ -73,6 +73,19 @@ def subject_key(kind: str, value: str) -> tuple[str, str]:
     return f"name:{normalise.text_key(value)}", value.strip()
 
 
+def proposable(kind: str, value: str) -> bool:
+    """Whether a mention may become a subject by itself: a phone only when it is a phone
+    number (phonenumbers reads it: "Snapchat account" is not one). The entry stays on the
+    interview, and on *Places and people*, as the child said it."""
+    if kind != SubjectKind.PHONE:
+        return True
+    try:
+        normalise.phone(value)
+    except normalise.NotRecognisedError:
+        return False
+    return True
+
+
 def match_subject(kind: str, value: str, *, actor: User) -> tuple[Subject, bool]:
     """The subject a mention is about, and whether it was just proposed."""
     key, name = subject_key(kind, value)
@@ -134,6 +147,8 @@ def capture_interview(interview: ReturnInterview, *, actor: User) -> None:
     entries: list[InterviewEntry] = list(interview.entries.all())
     for entry in entries:
         kind, link_type = ENTRY_LINKS[EntryKind(entry.kind)]
+        if not proposable(kind, entry.value):
+            continue
 
         def run(entry: InterviewEntry = entry, kind: str = kind, link_type: str = link_type) -> None:
             subject, _ = match_subject(kind, entry.value, actor=actor)
@@ -234,7 +249,9 @@ def capture_entries(entry_ids: Sequence[int], *, actor: User | None) -> Captured
     if not rows:
         return captured
     mentions = [
-        (ENTRY_LINKS[EntryKind(r[0])], subject_key(ENTRY_LINKS[EntryKind(r[0])][0], r[1]), r) for r in rows
+        (ENTRY_LINKS[EntryKind(r[0])], subject_key(ENTRY_LINKS[EntryKind(r[0])][0], r[1]), r)
+        for r in rows
+        if proposable(ENTRY_LINKS[EntryKind(r[0])][0], r[1])
     ]
     by_kind: dict[str, set[str]] = {}
     for (kind, _), (key, _), _ in mentions:

@@ -8,12 +8,13 @@ from django.utils import timezone
 from cshub.access.actions import create_user
 from cshub.audit.models import AuditEvent
 from cshub.conftest import make_child
-from cshub.intelligence import actions, normalise
+from cshub.intelligence import actions, capture, normalise
 from cshub.intelligence.actions import Grading, LinkDetails, SubjectDetails
 from cshub.intelligence.models import Alert, Link, Subject
 from cshub.meetings import agenda
 from cshub.meetings.models import SourceKind
 from cshub.missing import actions as missing
+from cshub.missing.models import InterviewEntry
 from cshub.people.actions import PersonDetails, create_person
 from cshub.people.models import TimelineEntry
 
@@ -192,9 +193,24 @@ def test_interview_entries_become_links_matched_to_known_subjects_or_proposed(hu
     assert Link.objects.get(child=hub["child"], subject=car).source_type == "RETURN_INTERVIEW"
     fry = Subject.objects.get(kind="PLACE", name="Golden Fry")
     assert not fry.confirmed and fry.links_in.count() == 2  # one proposal, linked to both children
-    assert Subject.objects.get(kind="PHONE").key.startswith("as given:")
+    assert not Subject.objects.filter(kind="PHONE").exists()  # not a phone number: not proposed as one
     confirmed = actions.confirm_subject(fry, actor=worker)
     assert confirmed.confirmed
+
+
+def test_only_real_phone_numbers_are_proposed_as_phones(hub, personas, tmp_path):
+    """ "Snapchat account" written as a phone entry is not a phone: only what the phonenumbers
+    library reads as a number becomes a phone subject, on the page and in an import."""
+    _interview(
+        hub["child"],
+        personas["missing_worker"],
+        (("PHONE", "Snapchat account", "messages him"), ("PHONE", "07700 900123", "")),
+    )
+    assert list(Subject.objects.filter(kind="PHONE").values_list("key", flat=True)) == ["+447700900123"]
+    entry = InterviewEntry.objects.get(value="Snapchat account")  # still recorded, as the child said it
+    captured = capture.capture_entries([entry.pk], actor=None)
+    assert captured.subjects == [] and captured.links == []
+    assert Subject.objects.filter(kind="PHONE").count() == 1
 
 
 def test_found_with_an_adult_of_concern_becomes_a_link_to_their_record(hub, personas):
