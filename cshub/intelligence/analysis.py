@@ -214,3 +214,14 @@ def key_adults(g: Graph, top: int = 10) -> list[tuple[int, float]]:
         if g.nodes[v][0] == "subject" and g.kinds.get(g.nodes[v][1]) == SubjectKind.ADULT and score > 0
     ]
     return sorted(adults, key=lambda r: (-r[1], r[0]))[:top]
+
+
+def holds_together(score: float, top: float) -> str:
+    """A betweenness score in plain words, beside the highest in the same network (the
+    scores themselves mean nothing to a reader; their order is the list's)."""
+    share = score / top if top > 0 else 0.0
+    if share >= 0.5:
+        return "holds much of the network together"
+    if share >= 0.1:
+        return "holds part of the network together"
+    return "a minor link in the network"

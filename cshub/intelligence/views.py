@@ -156,7 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "adults": [(subjects[s], people(cs)) for s, cs in adults],
             "places": [(subjects[s], people(cs)) for s, cs in places],
             "pairs": [(visible.get(a), visible.get(b), k) for a, b, k in pairs[:50]],
-            "key": [(subjects[s], round(score, 1)) for s, score in key],
+            "key": [(subjects[s], analysis.holds_together(score, key[0][1])) for s, score in key],
             "subjects": Subject.objects.confirmed()
             .annotate(k=Count("links_in"))
             .order_by("-k", "kind", "name")[:100],

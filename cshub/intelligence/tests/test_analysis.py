@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -126,3 +127,27 @@ def test_a_subject_around_many_children_is_read_once_for_the_network(network):
     fry = [r.link.subject for r in rows if r.link.subject_id == network["fry"].pk]
     assert len(fry) == 3 and all(s is fry[0] for s in fry)
     assert {r.link.recorded_by.pk for r in rows if r.link.recorded_by} == {network["worker"].pk}
+
+
+def test_the_dashboard_says_in_words_how_much_an_adult_holds_the_network_together(network, client_for):
+    """Raw betweenness scores mean nothing to a worker: a rank (the list's order) and a band
+    in plain words instead."""
+    page = client_for("practitioner").get(reverse("intelligence:dashboard")).content.decode()
+    section = page.split("Adults who hold the network together", 1)[1].split("<h2", 1)[0]
+    assert '<ol class="govuk-list govuk-list--number">' in section
+    assert "Dean Marlowe</a>: holds much of the network together" in section
+    assert "betweenness" not in page.lower()
+    assert not re.search(r"</a>: \d", section)
+
+
+@pytest.mark.parametrize(
+    ("score", "top", "words"),
+    [
+        (40.0, 40.0, "holds much of the network together"),
+        (20.0, 40.0, "holds much of the network together"),
+        (8.0, 40.0, "holds part of the network together"),
+        (1.0, 40.0, "a minor link in the network"),
+    ],
+)
+def test_betweenness_bands(score, top, words):
+    assert analysis.holds_together(score, top) == words
