@@ -43,4 +43,14 @@ if (data && box) {
     ],
     layout: { name: "cose", animate: false, nodeRepulsion: () => 12000, idealEdgeLength: () => 90 },
   });
+  // A window resized (a phone turned, a window narrowed): once it settles, the drawing takes
+  // its box's new size and fits in it again.
+  let settling;
+  window.addEventListener("resize", () => {
+    clearTimeout(settling);
+    settling = setTimeout(() => {
+      box.cy.resize();
+      box.cy.fit(undefined, 30);
+    }, 200);
+  });
 }
