@@ -9,8 +9,8 @@ who may see intelligence, and never for the published version."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, TextField, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Count, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay
 
 from cshub.access.models import User
@@ -134,8 +134,8 @@ def children(period: Period) -> Metrics:
     cohort = Person.objects.filter(person_type=PersonType.CHILD, pk__in=received(period).values("person_id"))
     total = cohort.count()
     day = period.measured_on
-    ages = dict(
-        cohort.annotate(age=age_on(day))
+    ages: dict[str, int] = dict(
+        cohort.annotate(age=age_on(day))  # type: ignore[no-redef]  # _band() reads "age"
         .annotate(band=_band())
         .values_list("band")
         .annotate(n=Count("id"))

@@ -12,6 +12,7 @@ Charts are inline SVG drawn on the server (`reports.charts`): no JavaScript runs
 import logging
 import mimetypes
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -31,14 +32,14 @@ _HOST = urlsplit(BASE_URL).netloc
 log = logging.getLogger(__name__)
 
 
-class RefusedFetch(ValueError):
+class FetchRefusedError(ValueError):
     """A URL the PDF renderer may not fetch."""
 
 
 class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
     """WeasyPrint's URL fetcher, with every network handler unused: a URL is served only
     when it names a static file of this app (under `STATIC_URL` at `BASE_URL`), read
-    through Django's static-file finders; anything else raises `RefusedFetch` (WeasyPrint
+    through Django's static-file finders; anything else raises `FetchRefusedError` (WeasyPrint
     then leaves the resource out and logs a warning)."""
 
     def __init__(self) -> None:
@@ -52,16 +53,15 @@ class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
             # the scheme and host only: a URL may carry anything, and logs carry no personal data
             parts = urlsplit(url)
             log.warning("PDF renderer refused a fetch (%s://%s)", parts.scheme, parts.netloc)
-            raise RefusedFetch("CSHub's PDF renderer fetches its own static files only")
+            raise FetchRefusedError("CSHub's PDF renderer fetches its own static files only")
         found = finders.find(path)
         if not found and settings.STATIC_ROOT:
-            candidate = settings.STATIC_ROOT / path  # type: ignore[operator]
+            candidate = settings.STATIC_ROOT / path
             found = str(candidate) if candidate.is_file() else None
         if not found or isinstance(found, list):
             self.refused.append(url)
-            raise RefusedFetch("No such static file")
-        with open(found, "rb") as f:
-            body = f.read()
+            raise FetchRefusedError("No such static file")
+        body = Path(found).read_bytes()
         mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 

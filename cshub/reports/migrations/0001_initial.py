@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,20 +16,54 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ProfileCommentary',
+            name="ProfileCommentary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('exploitation', 'Types of exploitation'), ('places', 'Places, wards and hotspots'), ('networks', 'Groups and adults of concern'), ('disruption', 'Disruption activity'), ('children', 'The children'), ('missing', 'Missing from home and care')], max_length=16)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('text', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("exploitation", "Types of exploitation"),
+                            ("places", "Places, wards and hotspots"),
+                            ("networks", "Groups and adults of concern"),
+                            ("disruption", "Disruption activity"),
+                            ("children", "The children"),
+                            ("missing", "Missing from home and care"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "text",
+                    models.TextField(
+                        max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)]
+                    ),
+                ),
+                ("written_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'profile commentaries',
-                'ordering': ['-written_at', '-id'],
-                'indexes': [models.Index(fields=['period_start', 'period_end', 'section'], name='profile_commentary_period')],
+                "verbose_name_plural": "profile commentaries",
+                "ordering": ["-written_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["period_start", "period_end", "section"], name="profile_commentary_period"
+                    )
+                ],
             },
         ),
     ]

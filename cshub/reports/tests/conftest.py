@@ -8,28 +8,32 @@ import pytest
 
 from cshub.assurance.metrics import Period
 from cshub.conftest import make_child
+from cshub.core.dates import LONDON
 from cshub.intelligence import actions as intel
 from cshub.intelligence.actions import LinkDetails, SubjectDetails
 from cshub.missing.actions import MissingReport, record_missing_episode
 from cshub.people.actions import PersonDetails, create_person
 from cshub.referrals import actions as referrals
-from cshub.core.dates import LONDON
 
 # Two reporting quarters: 1 June to 31 July 2025.
 PERIOD = Period(dt.date(2025, 6, 1), dt.date(2025, 7, 31))
-QUERY = "start_day=1&start_month=6&start_year=2025&end_day=31&end_month=7&end_year=2025"
+QUERY = "year=2025&start_day=1&start_month=6&start_year=2025&end_day=31&end_month=7&end_year=2025"
 DAY = dt.timedelta(days=1)
 
 
 def refer(child: Any, actor: Any, day: dt.date, kind: str, other: list[str] | None = None) -> Any:
     return referrals.record_referral(
         child,
-        referrals.ReferralDetails(received_date=day, primary_type=kind, other_types=other or [], concerns="Concerns."),
+        referrals.ReferralDetails(
+            received_date=day, primary_type=kind, other_types=other or [], concerns="Concerns."
+        ),
         actor=actor,
     )
 
 
-def link(actor: Any, subject: Any, child: Any, first: dt.date | None = None, last: dt.date | None = None) -> Any:
+def link(
+    actor: Any, subject: Any, child: Any, first: dt.date | None = None, last: dt.date | None = None
+) -> Any:
     return intel.record_link(
         LinkDetails(
             subject=subject,
@@ -46,7 +50,7 @@ def link(actor: Any, subject: Any, child: Any, first: dt.date | None = None, las
 def missing(child: Any, actor: Any, local: dt.datetime, from_care: bool | None) -> Any:
     return record_missing_episode(
         child,
-        MissingReport(reported_at=local.replace(tzinfo=LONDON), from_care=from_care),
+        MissingReport(reported_at=local, from_care=from_care),
         actor=actor,
     )
 
@@ -56,8 +60,12 @@ def area(personas: dict[str, Any]) -> dict[str, Any]:
     worker = personas["practitioner"]
     start, end = PERIOD.start, PERIOD.end
     # Born so that on 31 July 2025 one has just turned 11 and one turns 11 the day after.
-    amir = make_child(worker, "Amir", "Quillfeather", born=dt.date(2014, 7, 31), gender="01", ethnicity="APKN")
-    bella = make_child(worker, "Bella", "Quillfeather", born=dt.date(2014, 8, 1), gender="02", ethnicity="WBRI")
+    amir = make_child(
+        worker, "Amir", "Quillfeather", born=dt.date(2014, 7, 31), gender="01", ethnicity="APKN"
+    )
+    bella = make_child(
+        worker, "Bella", "Quillfeather", born=dt.date(2014, 8, 1), gender="02", ethnicity="WBRI"
+    )
     boys = [
         make_child(worker, f"Boy{i}", "Oakhanger", born=dt.date(2009, 1, 1), gender="01", ethnicity="WBRI")
         for i in range(5)
@@ -80,7 +88,9 @@ def area(personas: dict[str, Any]) -> dict[str, Any]:
         SubjectDetails(kind="PLACE", name="Station Hotel", place_kind="HOTEL", ward="Central"), actor=worker
     )
     adult_person = create_person(
-        PersonDetails(forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 1, 1)),
+        PersonDetails(
+            forename="Dean", surname="Marlowe", person_type="ADULT", date_of_birth=dt.date(1990, 1, 1)
+        ),
         actor=worker,
     )
     adult = intel.create_subject(SubjectDetails(kind="ADULT", person_id=adult_person.pk), actor=worker)
@@ -97,11 +107,13 @@ def area(personas: dict[str, Any]) -> dict[str, Any]:
     link(worker, group, boys[3], first=start + 5 * DAY)
 
     # Monday 2 June 2025 at 00:30 BST is Sunday 1 June 23:30 UTC: Monday, hour 0.
-    missing(amir, worker, dt.datetime(2025, 6, 2, 0, 30), from_care=True)
-    missing(amir, worker, dt.datetime(2025, 6, 9, 21, 15), from_care=True)
-    missing(amir, worker, dt.datetime(2025, 7, 31, 23, 59), from_care=False)  # last minute of the period
-    missing(bella, worker, dt.datetime(2025, 6, 7, 21, 0), from_care=None)  # a Saturday
-    missing(bella, worker, dt.datetime(2025, 5, 31, 23, 59), from_care=False)  # before: out
+    missing(amir, worker, dt.datetime(2025, 6, 2, 0, 30, tzinfo=LONDON), from_care=True)
+    missing(amir, worker, dt.datetime(2025, 6, 9, 21, 15, tzinfo=LONDON), from_care=True)
+    missing(
+        amir, worker, dt.datetime(2025, 7, 31, 23, 59, tzinfo=LONDON), from_care=False
+    )  # last minute of the period
+    missing(bella, worker, dt.datetime(2025, 6, 7, 21, 0, tzinfo=LONDON), from_care=None)  # a Saturday
+    missing(bella, worker, dt.datetime(2025, 5, 31, 23, 59, tzinfo=LONDON), from_care=False)  # before: out
     return {
         "worker": worker,
         "amir": amir,

@@ -80,7 +80,11 @@ def test_missing_patterns_in_uk_time(area):
     assert _n(m, "missing.by_day.1") == 2  # Monday 2 June 00:30 BST, Monday 9 June
     assert _n(m, "missing.by_day.4") == 1  # Thursday 31 July, 23:59
     assert _n(m, "missing.by_day.6") == 1  # Saturday 7 June
-    assert _n(m, "missing.by_hour.0") == 1 and _n(m, "missing.by_hour.21") == 2 and _n(m, "missing.by_hour.23") == 1
+    assert (
+        _n(m, "missing.by_hour.0") == 1
+        and _n(m, "missing.by_hour.21") == 2
+        and _n(m, "missing.by_hour.23") == 1
+    )
     assert m["missing.from.care"] == Percent(2, 4)
     assert m["missing.from.home"] == Percent(1, 4) and m["missing.from.not_recorded"] == Percent(1, 4)
     assert _n(m, "missing.episodes_per_child.1") == 1 and _n(m, "missing.episodes_per_child.3_4") == 1
