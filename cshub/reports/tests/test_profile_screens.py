@@ -15,7 +15,9 @@ PAGES = [f"/reports/problem-profile/?{QUERY}", f"/reports/problem-profile/?{QUER
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_profile_fits_the_screen_and_passes_axe(live_server: Any, area: dict[str, Any], personas: Any, width: int) -> None:
+def test_the_profile_fits_the_screen_and_passes_axe(
+    live_server: Any, area: dict[str, Any], personas: Any, width: int
+) -> None:
     found = widths(live_server, personas["team_manager"], width, PAGES)
     for path in PAGES:
         page = found[path]
