@@ -191,20 +191,21 @@ def _marker(shape: str, x: float, y: float, colour: str) -> SafeString:
 def lines(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]]) -> Chart:
     """One line per series across the x labels (quarters), each with its colour and marker
     shape and a key; a suppressed point breaks its line. The table has a row per series."""
-    width, plot, left = 640, 180, 40
+    # the first and last points stand in from the edges, so their labels fit beneath them
+    width, plot, left, right = 640, 180, 90, 70
     n = max(len(x_labels), 1)
-    step = (width - left - 20) / max(n - 1, 1)
+    step = (width - left - right) / max(n - 1, 1)
     biggest = max((v for _, values in series for v in values if v), default=0) or 1
 
     def xy(i: int, v: int) -> tuple[float, float]:
-        return round(left + step * i if n > 1 else left + (width - left) / 2, 1), round(
+        return round(left + step * i if n > 1 else left + (width - left - right) / 2, 1), round(
             10 + plot - plot * v / biggest, 1
         )
 
     parts = [
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>',
-            left,
+            40,
             plot + 10,
             width - 10,
             plot + 10,
