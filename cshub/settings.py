@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cshub.intelligence",
     "cshub.notifications",
     "cshub.assurance",
+    "cshub.reports",
     "cshub.interchange",
     "cshub.api",
     "cshub.demo",

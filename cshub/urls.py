@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("cshub.intelligence.urls")),
     path("", include("cshub.notifications.urls")),
     path("", include("cshub.assurance.urls")),
+    path("", include("cshub.reports.urls")),
     path("", include("cshub.interchange.urls")),
     path("api/v1/", include("cshub.api.urls")),
     path("access-review/", access_review, name="access_review"),

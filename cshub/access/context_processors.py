@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             and (not user.has(Perm.WRITE_CASE_SUMMARY) or user.has(Perm.VIEW_TEAM_CASELOAD)),
         ),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
+        ("Problem profile", reverse("reports:problem_profile"), user.has(Perm.VIEW_AGGREGATES)),
         (
             "Intelligence",
             reverse("intelligence:dashboard"),

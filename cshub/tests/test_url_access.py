@@ -66,6 +66,9 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "assurance:performance": ({}, only(M, A, SL), 302),
     # Names the children behind a figure: aggregates and children's records both needed.
     "assurance:drilldown": ({"name": "figure"}, only(M), 302),
+    # The problem profile follows the dashboard: managers, analysts and strategic leads.
+    "reports:problem_profile": ({}, only(M, A, SL), 302),
+    "reports:problem_profile_pdf": ({}, only(M, A, SL), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),

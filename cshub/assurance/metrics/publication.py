@@ -28,8 +28,10 @@ def published(name: str) -> bool:
     return not name.startswith(STAFF_PREFIXES)
 
 
-def _breakdowns(metrics: Metrics) -> list[tuple[list[str], str, str, str]]:
-    found = list(BREAKDOWNS)
+def _breakdowns(
+    metrics: Metrics, given: list[tuple[str, str, str, str]] | None = None
+) -> list[tuple[list[str], str, str, str]]:
+    found = list(BREAKDOWNS) if given is None else list(given)
     # Disproportionality: each dimension's groups share out the period's referrals.
     dimensions = {name.split(".")[1] for name in metrics if name.startswith("disproportionality.")}
     found += [
@@ -54,11 +56,15 @@ def _hide(doc: dict[str, Any], field: str) -> None:
         doc["percent"] = C
 
 
-def publish(metrics: Metrics) -> dict[str, dict[str, Any]]:
+def publish(
+    metrics: Metrics, breakdowns_of: list[tuple[str, str, str, str]] | None = None
+) -> dict[str, dict[str, Any]]:
     """Each published figure as it goes out: staff figures left out, small numbers
-    suppressed, and secondary suppression in every breakdown whose total is published."""
+    suppressed, and secondary suppression in every breakdown whose total is published.
+    Figures other than the engine's (a report's own) give their breakdowns as
+    `breakdowns_of`, in the form of BREAKDOWNS."""
     docs = {name: result.as_dict(publication=True) for name, result in metrics.items() if published(name)}
-    breakdowns = _breakdowns(metrics)
+    breakdowns = _breakdowns(metrics, breakdowns_of)
     changed = True
     while changed:  # suppressing one cell's denominator can leave another field with one "c"
         changed = False
