@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",
+    "cshub.disruption",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.interchange",
