@@ -56,7 +56,7 @@ def test_disruptions_by_type_and_outcome_count_what_happened_on_a_day_of_the_per
 def test_an_empty_period_has_zeros_and_no_percentages(db: Any) -> None:
     m = metric.compute(PERIOD)
     assert m["disruption.total"] == Count(0)
-    assert m["disruption.by_type.CAWN"].percent is None  # type: ignore[union-attr]
+    assert m["disruption.by_type.CAWN"] == Percent(0, 0)
 
 
 def test_children_linked_to_a_disrupted_subject(area: dict[str, Any]) -> None:
