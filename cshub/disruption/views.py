@@ -267,7 +267,7 @@ def operation(request: HttpRequest, pk: int) -> HttpResponse:
             "subjects": subjects,
             "members": found.members.order_by("first_name", "last_name"),
             "decisions": found.decisions.select_related("recorded_by"),
-            "tasks": Task.objects.filter(pk__in=task_ids),
+            "tasks": Task.objects.visible_to(user).filter(pk__in=task_ids),
             "meetings": Meeting.objects.filter(pk__in=meeting_ids).order_by("date"),
             "disruptions": [
                 (d, subject_name(user, d.subject))
