@@ -231,8 +231,37 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )
+    from cshub.disruption import actions as disruption
+
+    # No child named on it: the child's timeline stays as the other tests read it.
+    disrupted = disruption.record_disruption(
+        disruption.DisruptionDetails(
+            subject=subject,
+            disruption_type="CLOSURE",
+            on=TODAY,
+            agency="POLICE",
+            officer=worker,
+            status="DONE",
+            outcome="SUCCESSFUL",
+            expires_on=TODAY + dt.timedelta(days=90),
+        ),
+        actor=worker,
+    )
+    operation = disruption.open_operation(
+        disruption.OperationDetails(
+            "Operation Lantern",
+            "Keep the children away from the car park.",
+            TODAY,
+            (child.pk,),
+            (),
+            (manager.pk,),
+        ),
+        actor=worker,
+    )
 
     return {
+        "disruption": disrupted,
+        "operation": operation,
         "subject": subject,
         "link": link,
         "figure": SimpleNamespace(pk="missing.reports"),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",
+    "cshub.disruption",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("cshub.language.urls")),
     path("", include("cshub.meetings.urls")),
     path("", include("cshub.intelligence.urls")),
+    path("", include("cshub.disruption.urls")),
     path("", include("cshub.notifications.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.reports.urls")),

@@ -10,6 +10,7 @@ from cshub.assurance.metrics.base import Result
 from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
 from cshub.assurance.models import Section
 from cshub.core.codes import ExploitationType
+from cshub.disruption.models import DisruptionType
 
 ROWS: dict[str, list[tuple[str, str]]] = {
     Section.DEMAND: [
@@ -50,6 +51,17 @@ ROWS: dict[str, list[tuple[str, str]]] = {
         ("closures.reopened_within_6_months.HIGH", "… where the last assessed risk was high"),
         ("supervision.overdue", "Open episodes with no supervision in the last 28 days"),
     ],
+    Section.DISRUPTION: [
+        ("disruption.total", "Disruptions (done, breached or expired)"),
+        ("disruption.by_outcome.SUCCESSFUL", "… successful"),
+        ("disruption.arrests", "Arrests"),
+        ("disruption.charges", "Charges"),
+        ("disruption.convictions", "Convictions"),
+        ("disruption.children", "Children linked to a disrupted adult, place, vehicle or group"),
+        ("disruption.hotspots", "Hotspots: places disrupted or linked to several children"),
+        ("operations.open_at_end", "Joint operations open at the end of the period"),
+        ("operations.closed", "Joint operations closed"),
+    ],
 }
 
 QUESTIONS: dict[str, str] = {
@@ -57,6 +69,7 @@ QUESTIONS: dict[str, str] = {
     Section.MISSING: "Are children who go missing offered and given a return interview in time?",
     Section.IMPACT: "What difference are we making for children when our work ends?",
     Section.PRACTICE: "How well are we doing the work: timely, agreed assessments, and safe closures?",
+    Section.DISRUPTION: "What did the hub do about the adults, places and groups around children?",
 }
 
 AGE_LABELS = {
@@ -87,6 +100,9 @@ CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
             "episodes.open_at_end.by_age",
             [(b, AGE_LABELS[b]) for b in AGE_BANDS],
         ),
+    ],
+    Section.DISRUPTION: [
+        ("Disruptions by type", "disruption.by_type", [(str(t.value), str(t.label)) for t in DisruptionType]),
     ],
 }
 

@@ -12,6 +12,7 @@ class Section(models.TextChoices):
     MISSING = "missing", "Children missing from home and care"
     IMPACT = "impact", "What difference are we making?"
     PRACTICE = "practice", "How well are we doing?"
+    DISRUPTION = "disruption", "What did we do about those who exploit children?"
 
 
 class CommentaryQuerySet(models.QuerySet["Commentary"]):

@@ -16,12 +16,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cshub.assurance.metrics import Count, Percent, Value
+from cshub.assurance.metrics import disruption as disruption_metrics
 from cshub.assurance.metrics.base import Metrics, Result
 from cshub.assurance.metrics.disproportionality import RateRatio
 from cshub.interchange.spec import BY_KEY
 
 # Figures whose definitions need records the interchange format does not carry.
-ENGINE_ONLY = {"supervision.overdue": "supervision sessions are not in the interchange files"}
+ENGINE_ONLY = {
+    "supervision.overdue": "supervision sessions are not in the interchange files",
+    **dict.fromkeys(
+        disruption_metrics.NAMES, "disruptions and joint operations are not in the interchange files"
+    ),
+}
 
 Parts = dict[str, Any]
 

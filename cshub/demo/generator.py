@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.disruption import make_disruption
 from cshub.demo.meetings import make_meetings
 from cshub.demo.network import make_network
 from cshub.demo.practice import PracticeMaker
@@ -186,6 +187,7 @@ class HubGenerator:
             self._restrict_some()
             self._recent_returns()
             self.summary.intelligence_links = make_network(self.users, self.today, seed=self.seed)
+            make_disruption(self.users, self.today)
             make_meetings(self.users, self.today, seed=self.seed)
         return self.summary
 

@@ -219,6 +219,7 @@ class TimelineKind(models.TextChoices):
     FLAGGED_FOR_MEETING = "FLAGGED_FOR_MEETING", "Brought to the daily meeting"
     MEETING_DECISION = "MEETING_DECISION", "Meeting decision"
     INTELLIGENCE = "INTELLIGENCE", "Intelligence link"
+    DISRUPTION = "DISRUPTION", "Disruption"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):

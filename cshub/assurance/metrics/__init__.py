@@ -8,7 +8,15 @@ import io
 import json
 from typing import Any
 
-from cshub.assurance.metrics import demand, disproportionality, impact, missing, practice, publication
+from cshub.assurance.metrics import (
+    demand,
+    disproportionality,
+    disruption,
+    impact,
+    missing,
+    practice,
+    publication,
+)
 from cshub.assurance.metrics.base import Count, Metrics, Percent, Period, Value
 
 __all__ = ["Count", "Metrics", "Percent", "Period", "Value", "compute", "to_csv", "to_json"]
@@ -21,6 +29,7 @@ def compute(period: Period) -> Metrics:
         **impact.compute(period),
         **practice.compute(period),
         **disproportionality.compute(period),
+        **disruption.compute(period),
     }
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value, compute
+from cshub.assurance.metrics import disruption as disruption_metrics
 from cshub.casework.models import Episode
 from cshub.demo.bench import Scale, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, Parts, disagreements, duckdb_figures, engine_only
@@ -19,8 +20,8 @@ def test_the_metrics_engine_and_duckdb_agree_on_every_figure_of_the_same_files(d
     assert timing.reading > 0 and timing.computing > 0
     # Every figure but the few whose records the files do not carry has a DuckDB twin: a
     # new metric without one shows up below as "not computed by DuckDB".
-    assert set(engine_only(figures)) == {"supervision.overdue"}
-    assert set(figures) - set(reference) == {"supervision.overdue"}
+    assert set(engine_only(figures)) == {"supervision.overdue", *disruption_metrics.NAMES}
+    assert set(figures) - set(reference) == {"supervision.overdue", *disruption_metrics.NAMES}
     assert len(DEFINITIONS) >= 30 and len(reference) >= 45
     assert disagreements(figures, reference) == []
     # ... and the history exercises them: the figures that need more than counting have
