@@ -3,8 +3,6 @@ section by section, as the page and the PDF show it. Figures come from `reports.
 the published version runs them through the publication rules of the metrics engine
 (small numbers and secondary suppression) and names no staff and no subject."""
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +10,11 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.dashboard import AGE_LABELS, GENDER_LABELS
 from cshub.assurance.metrics import Count, Metrics, Percent, Period
+from cshub.assurance.metrics import disruption as disruption_figures
 from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
 from cshub.assurance.metrics.publication import C, publish
 from cshub.core.codes import Ethnicity, ExploitationType
+from cshub.disruption.models import DisruptionType, Outcome
 from cshub.intelligence.models import GroupKind, PlaceKind
 from cshub.reports import charts, figures
 from cshub.reports.charts import Chart
@@ -37,7 +37,6 @@ PER_CHILD_LABELS = {
     "5_9": "5 to 9 times",
     "10_plus": "10 times or more",
 }
-NO_DISRUPTION = "Disruption activity is not recorded in CSHub yet."
 
 
 @dataclass(frozen=True)
@@ -107,21 +106,62 @@ def _ordered(shown: Shown, items: list[tuple[str, str]]) -> list[tuple[str, str]
     return known + hidden
 
 
-def disruption_section(period: Period, user: User) -> Table | None:
-    """The disruption activity of the period, or None while CSHub has no disruption data
-    (no `assurance.metrics.disruption` module yet). Wired to its figures when that module
-    exists: every metrics module gives `compute(period) -> Metrics`."""
-    if importlib.util.find_spec("cshub.assurance.metrics.disruption") is None:
-        return None
-    module = importlib.import_module("cshub.assurance.metrics.disruption")
-    found: Metrics = module.compute(period)
-    shown = Shown(found, None)
-    return Table(
-        "Disruption activity",
-        ["Number"],
-        [(name, [shown.text(name)]) for name in sorted(found)],
-        heading="Figure",
+def disruption_section(period: Period, user: User, *, published: bool = False) -> Section:
+    """What the hub did about the exploiters in the period (`assurance.metrics.disruption`,
+    docs/metrics.md "Disruption"): counts only, never a subject; in the published version
+    small numbers suppressed, and secondarily within the types and the outcomes."""
+    found: Metrics = disruption_figures.compute(period)
+    docs = (
+        publish(
+            found,
+            [
+                ("disruption.by_type", "numerator", "disruption.total", "value"),
+                ("disruption.by_outcome", "numerator", "disruption.total", "value"),
+            ],
+        )
+        if published
+        else None
     )
+    shown = Shown(found, docs)
+    s = Section(
+        ProfileSection.DISRUPTION, ProfileSection.DISRUPTION.label, QUESTIONS[ProfileSection.DISRUPTION]
+    )
+    s.facts = [
+        ("Disruptions done in the period", shown.text("disruption.total")),
+        ("Children linked to a disrupted adult, place, vehicle or group", shown.text("disruption.children")),
+        (
+            "Arrests, charges and convictions",
+            " · ".join(shown.text(f"disruption.{n}") for n in ("arrests", "charges", "convictions")),
+        ),
+        ("Joint operations open at the end of the period", shown.text("operations.open_at_end")),
+        ("Joint operations closed in the period", shown.text("operations.closed")),
+        ("Hotspots (places disrupted or linked to many children)", shown.text("disruption.hotspots")),
+    ]
+    total = shown.number("disruption.total")
+    types = _ordered(shown, [(str(t.label), f"disruption.by_type.{t.value}") for t in DisruptionType])
+    s.charts.append(
+        charts.bars(
+            "Disruptions by type", [(label, shown.number(name)) for label, name in types], share_of=total
+        )
+    )
+    s.tables.append(
+        Table(
+            "Disruptions by outcome",
+            ["Number", "Share"],
+            [
+                (
+                    str(o.label),
+                    [
+                        shown.text(f"disruption.by_outcome.{o.value}"),
+                        shown.percent(f"disruption.by_outcome.{o.value}"),
+                    ],
+                )
+                for o in Outcome
+            ],
+            heading="Outcome",
+        )
+    )
+    return s
 
 
 def _exploitation(f: figures.Figures, shown: Shown) -> Section:
@@ -364,14 +404,7 @@ def build(period: Period, user: User, *, published: bool) -> Profile:
     f = figures.compute(period, user, published=published, names=names)
     docs = publish(f.metrics, figures.breakdowns(f)) if published else None
     shown = Shown(f.metrics, docs)
-    disruption = Section(
-        ProfileSection.DISRUPTION, ProfileSection.DISRUPTION.label, QUESTIONS[ProfileSection.DISRUPTION]
-    )
-    table = disruption_section(period, user)
-    if table is None:
-        disruption.notes.append(NO_DISRUPTION)
-    else:
-        disruption.tables.append(table)
+    disruption = disruption_section(period, user, published=published)
     sections = [
         _exploitation(f, shown),
         _places(f, shown, names),

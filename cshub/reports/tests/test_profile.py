@@ -2,15 +2,12 @@
 suppression, the commentary, the disruption section, and the PDF itself."""
 
 import io
-import sys
-import types
-from importlib.machinery import ModuleSpec
 
 import pytest
 from pypdf import PdfReader
 
-from cshub.assurance.metrics import Count
 from cshub.audit.models import Action, AuditEvent
+from cshub.disruption.models import Disruption
 from cshub.reports import profile
 from cshub.reports.models import ProfileCommentary
 from cshub.reports.tests.conftest import PERIOD, QUERY
@@ -100,7 +97,7 @@ def test_the_pdf_has_a_page_per_section_each_marked_and_numbered(area, client_fo
     # each section begins a page of its own, in order, after the first page
     starts = [next(i for i, text in enumerate(pages) if text.startswith(t)) for t in titles]
     assert starts == sorted(starts) and starts[0] == 1
-    assert "Disruption activity is not recorded in CSHub yet." in " ".join(pages)
+    assert "Disruptions by type" in " ".join(pages)
 
 
 def test_the_pdf_download_is_audited_and_not_cached(area, client_for, personas):
@@ -140,14 +137,40 @@ def test_commentary_is_written_per_period_and_section_through_the_action(area, c
     assert ProfileCommentary.objects.count() == 1
 
 
-def test_the_disruption_section_waits_for_a_data_source_then_shows_its_figures(area, monkeypatch):
-    assert profile.disruption_section(PERIOD, area["worker"]) is None
-    fake = types.ModuleType("cshub.assurance.metrics.disruption")
-    fake.__spec__ = ModuleSpec("cshub.assurance.metrics.disruption", None)
-    fake.compute = lambda period: {"disruptions.arrests": Count(3)}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cshub.assurance.metrics.disruption", fake)
-    table = profile.disruption_section(PERIOD, area["worker"])
-    assert table is not None and table.rows == [("disruptions.arrests", ["3"])]
+def _disruptions(area, **counts):
+    for kind, n in counts.items():
+        for _ in range(n):
+            Disruption.objects.create(
+                subject=area["adult"],
+                disruption_type=kind,
+                on=PERIOD.end,
+                agency="POLICE",
+                status="DONE",
+                outcome="SUCCESSFUL",
+                recorded_by=area["worker"],
+                officer=area["worker"],
+            )
+
+
+def test_the_disruption_section_counts_what_was_done_and_names_no_one(area, client_for):
+    _disruptions(area, ARREST=1, CAWN=6)
+    section = profile.disruption_section(PERIOD, area["worker"])
+    facts = dict(section.facts)
+    assert facts["Disruptions done in the period"] == "7"
+    assert facts["Arrests, charges and convictions"] == "1 · 0 · 0"
+    rows = dict(section.charts[0].rows)
+    assert rows["Child Abduction Warning Notice"][0] == "6" and rows["Arrest"][0] == "1"
+    page = client_for("analyst").get(f"{URL}?{QUERY}").content.decode()
+    assert "Disruptions by type" in page and area["adult"].name not in page
+
+
+def test_the_published_disruption_section_suppresses_small_numbers_and_their_complement(area):
+    _disruptions(area, ARREST=1, CAWN=6)
+    section = profile.disruption_section(PERIOD, area["worker"], published=True)
+    rows = dict(section.charts[0].rows)
+    # 1 arrest of 7: the 1 is suppressed, and the 6 with it (else 7 - 6 gives it away).
+    assert rows["Arrest"][0] == "c" and rows["Child Abduction Warning Notice"][0] == "c"
+    assert dict(section.facts)["Disruptions done in the period"] == "7"
 
 
 def test_the_year_to_date_by_default(client_for):
