@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.limits import NAME_MAX, SHORT_TEXT_MAX, long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 class MissingType(models.TextChoices):
@@ -33,7 +33,7 @@ class YesNoNA(models.TextChoices):
 
 class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
     def visible_to(self, user: User) -> "MissingEpisodeQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user))
 
     def awaiting_interview(self) -> "MissingEpisodeQuerySet":
         """Returned, and no return interview recorded yet (whatever its outcome)."""

@@ -5,7 +5,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.core.codes import Agency, ExploitationType, ReferralSource
 from cshub.core.limits import long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 class Decision(models.TextChoices):
@@ -17,7 +17,7 @@ class Decision(models.TextChoices):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> "ReferralQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user))
 
     def pending(self) -> "ReferralQuerySet":
         return self.filter(decision=Decision.PENDING)
