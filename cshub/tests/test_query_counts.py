@@ -122,10 +122,13 @@ def _counts(clients: dict[str, Client], hub: dict[str, Any]) -> dict[tuple[str, 
     for name, role in PAGES:
         url = _url(name, hub)
         clients[role].get(url)  # caches warmed (the name dictionary, content types, the session)
-        with CaptureQueriesContext(connection) as queries:
-            response = clients[role].get(url)
-        assert response.status_code == 200, f"{role} on {name}: {response.status_code}"
-        counts[(name, role)] = len(queries)
+        # The fewer of two: a process cache that refreshes now and then (the language guidance,
+        # the standards) is not a question a row; a query a row is in both.
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = clients[role].get(url)
+            assert response.status_code == 200, f"{role} on {name}: {response.status_code}"
+            counts[(name, role)] = min(len(queries), counts.get((name, role), len(queries)))
     return counts
 
 
