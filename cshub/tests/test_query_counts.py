@@ -118,7 +118,7 @@ def _casework_for(episode: Any, hub: dict[str, Any], days: int = 3) -> None:
 
 
 def _counts(clients: dict[str, Client], hub: dict[str, Any]) -> dict[tuple[str, str], int]:
-    counts = {}
+    counts: dict[tuple[str, str], int] = {}
     for name, role in PAGES:
         url = _url(name, hub)
         clients[role].get(url)  # caches warmed (the name dictionary, content types, the session)
