@@ -59,7 +59,13 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_date", "-id"]
-        indexes = [models.Index(fields=["received_date"], name="referral_received")]
+        indexes = [
+            models.Index(fields=["received_date"], name="referral_received"),
+            # `referrals:list` without a scan: those awaiting a decision, oldest first, and the
+            # latest decisions.
+            models.Index(fields=["decision", "received_date", "id"], name="referral_decision_received"),
+            models.Index(fields=["decision_date", "id"], name="referral_decided"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral of {self.received_date:%d/%m/%Y}"
