@@ -33,7 +33,7 @@ from cshub.core.limits import without_long_text
 from cshub.missing import actions as missing_actions
 from cshub.missing.models import MissingEpisode
 from cshub.people.access import get_child_for_user
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 from cshub.people.search import born_reason, search_for
 from cshub.referrals import actions as referral_actions
 from cshub.referrals.models import Referral
@@ -72,7 +72,7 @@ class ChildScopedViewSet(viewsets.ReadOnlyModelViewSet[M], Generic[M]):
     def get_queryset(self) -> QuerySet[M]:
         return self.lean(
             self.model._default_manager.filter(  # type: ignore[arg-type]
-                person__in=Person.objects.visible_to(_user(self.request))
+                visible_q(_user(self.request))
             ).order_by("id")
         )
 

@@ -14,7 +14,7 @@ from cshub.assurance.metrics.drilldown import DRILLS, children
 from cshub.assurance.models import Commentary, Section
 from cshub.audit.events import record_views
 from cshub.missing.queries import overdue_today
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 @require_perm(Perm.VIEW_AGGREGATES)
@@ -87,7 +87,7 @@ def drilldown(request: HttpRequest, name: str) -> HttpResponse:
     period, _, _ = form.periods()
     ids, records = children(name, period)
     people = Person.objects.filter(pk__in=ids)
-    visible = people.filter(pk__in=Person.objects.visible_to(user)).order_by("surname", "forename", "pk")
+    visible = people.filter(visible_q(user, prefix="")).order_by("surname", "forename", "pk")
     page = Paginator(visible, 50).get_page(request.GET.get("page"))
     record_views(user, [p.pk for p in page], part=f"figure {name}")
     query = request.GET.copy()

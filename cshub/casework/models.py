@@ -8,7 +8,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.core.codes import Agency, Outcome
 from cshub.core.limits import long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 from cshub.referrals.models import Referral
 
 
@@ -22,7 +22,7 @@ class FeedbackHow(models.TextChoices):
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def visible_to(self, user: User) -> "EpisodeQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user))
 
     def open(self) -> "EpisodeQuerySet":
         return self.filter(close_date__isnull=True)

@@ -1,6 +1,7 @@
 """Read-side queries for casework pages (caseloads, the hub at a glance)."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -99,8 +100,23 @@ def hub_at_a_glance(today: dt.date) -> HubAtAGlance:
     )
 
 
+RowDates = Callable[[EpisodeQuerySet], EpisodeQuerySet]
+_ROW_DATES: list[RowDates] = []
+
+
+def register_caseload_dates(annotate: RowDates) -> None:
+    """The hook for rooms to the right of casework whose columns a worker's caseload shows
+    (the last visit, the last supervision: `plans.due.with_practice_dates`): each annotates
+    the caseload's one query, so the page asks no question a row."""
+    if annotate not in _ROW_DATES:
+        _ROW_DATES.append(annotate)
+
+
 def my_children(user: User) -> EpisodeQuerySet:
-    return caseload(Episode.objects.visible_to(user).filter(allocated_worker=user))
+    episodes = caseload(Episode.objects.visible_to(user).filter(allocated_worker=user))
+    for annotate in _ROW_DATES:
+        episodes = annotate(episodes)
+    return episodes
 
 
 def open_episode_of(person: Person) -> Episode | None:

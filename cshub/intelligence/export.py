@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.audit.events import record_event
+from cshub.audit.events import record_about_children, record_event
 from cshub.audit.models import Action
 from cshub.core.dates import format_datetime
 from cshub.intelligence.models import Link
@@ -200,12 +200,13 @@ def render(
         "hidden": chart.hidden,
     }
     record_event(user, Action.EXPORT, around, child_id=child_id, detail=detail)
-    for entity in chart.entities:
-        if entity.type == "Child" and int(entity.id.split("-")[1]) != child_id:
-            pk = int(entity.id.split("-")[1])
-            record_event(
-                user, Action.EXPORT, None, child_id=pk, detail={"part": "intelligence network", "format": fmt}
-            )
+    named = [int(e.id.split("-")[1]) for e in chart.entities if e.type == "Child"]
+    record_about_children(
+        user,
+        Action.EXPORT,
+        [pk for pk in named if pk != child_id],
+        detail={"part": "intelligence network", "format": fmt},
+    )
     if fmt == "anx":
         return to_anx(chart), "application/xml", "network.anx"
     return to_csv_zip(chart), "application/zip", "network-csv.zip"

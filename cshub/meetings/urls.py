@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes/download/", views.download, name="download"),
     path("meetings/items/<int:pk>/", views.save_item, name="save_item"),
+    path("meetings/items/<int:pk>/open/", views.item, name="item"),
     path("meetings/items/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("meetings/items/<int:pk>/move/", views.move, name="move"),
     path("meetings/items/<int:pk>/remove/", views.remove_item, name="remove_item"),

@@ -137,6 +137,11 @@ def _render_meeting(
     for n, view in enumerate(mv.items):
         ctx = _item_context(request, view, meeting, bound if view.pk == bound_item else None)
         ctx["open"] = view.pk == open_item
+        if not ctx["open"] and view.pk != bound_item:
+            # Only the open item carries its forms: a daily meeting has dozens of items, and
+            # each item's forms are about ten widgets. The others open with ?open= (or load
+            # their forms with fetch, `item`), and show what is recorded meanwhile.
+            ctx["forms"] = {}
         ctx["next_item"] = mv.items[n + 1].pk if n + 1 < len(mv.items) else None
         sections.append(ctx)
     can_run = user.has(Perm.RUN_MEETINGS) and not meeting.is_closed
@@ -295,6 +300,15 @@ def _attempt(form: forms.Form, call: Any) -> bool:
             form.add_error(None, exc)
         return False
     return True
+
+
+@require_perm(Perm.RUN_MEETINGS)
+@require_http_methods(["GET"])
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One item opened with its forms: the section alone for fetch (the page swaps it in when
+    an item is opened), else the meeting page with the item open."""
+    found = _item(_user(request), pk)
+    return _render_item(request, found) if _is_fetch(request) else _back_to(found)
 
 
 @require_perm(Perm.RUN_MEETINGS)

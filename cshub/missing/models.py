@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.limits import NAME_MAX, SHORT_TEXT_MAX, long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 class MissingType(models.TextChoices):
@@ -47,7 +47,7 @@ def last_collection_end_before(today: dt.date) -> dt.date:
 
 class MissingEpisodeQuerySet(models.QuerySet["MissingEpisode"]):
     def visible_to(self, user: User) -> "MissingEpisodeQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user))
 
     def missing_now(self, today: dt.date) -> "MissingEpisodeQuerySet":
         """Not back: no return recorded, leaving out episodes from a DfE return whose

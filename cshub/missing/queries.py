@@ -21,7 +21,7 @@ from cshub.missing.models import (
     MissingFlag,
     ReturnInterview,
 )
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,7 @@ class PanelChild:
 def panel(user: User, now: dt.datetime | None = None) -> list[PanelChild]:
     """Children brought to the missing panel by a trigger, with their last 12 months."""
     now = now or timezone.now()
-    flags = (
-        MissingFlag.objects.open()
-        .filter(person__in=Person.objects.visible_to(user))
-        .select_related("person", "rule")
-    )
+    flags = MissingFlag.objects.open().filter(visible_q(user)).select_related("person", "rule")
     by_person: dict[int, list[MissingFlag]] = {}
     for flag in flags.order_by("raised_at"):
         by_person.setdefault(flag.person_id, []).append(flag)

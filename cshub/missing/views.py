@@ -23,7 +23,7 @@ from cshub.missing.models import EntryKind, HeldReport, MissingEpisode, ReturnIn
 from cshub.missing.queries import interview_queue
 from cshub.people.access import get_child_for_user
 from cshub.people.duplicates import check_duplicates
-from cshub.people.models import Person
+from cshub.people.models import visible_q
 
 
 def _user(request: HttpRequest) -> User:
@@ -191,9 +191,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
     waiting = list(
         without_long_text(
             ReturnInterview.objects.filter(
+                visible_q(user, prefix="missing_episode__person__"),
                 outcome="COMPLETED",
                 reviewed_at__isnull=True,
-                missing_episode__person__in=Person.objects.visible_to(user),
                 completed_at__gte=timezone.now() - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS * 2),
             )
             .select_related("missing_episode__person", "interviewer")

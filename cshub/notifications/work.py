@@ -23,7 +23,7 @@ from cshub.contact.models import Contact
 from cshub.core.limits import without_long_text
 from cshub.missing.models import HeldReport, MissingEpisode, ReturnInterview
 from cshub.missing.queries import QueueItem, interview_queue
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 from cshub.plans.models import ChildPlan, PlanReview
 from cshub.tasks.models import Task
 
@@ -266,9 +266,9 @@ def interviews_to_review(user: User, now: dt.datetime) -> "list[ReturnInterview]
     return list(
         without_long_text(
             ReturnInterview.objects.filter(
+                visible_q(user, prefix="missing_episode__person__"),
                 outcome="COMPLETED",
                 reviewed_at__isnull=True,
-                missing_episode__person__in=Person.objects.visible_to(user),
                 completed_at__gte=now - dt.timedelta(days=settings.CSHUB_RHI_QUEUE_DAYS * 2),
             )
             .select_related("missing_episode__person")

@@ -23,12 +23,31 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def visible_to(self, user: User) -> "PersonQuerySet":
         """The records this user may open: the same rule as get_child_for_user()."""
-        if not getattr(user, "is_authenticated", False) or not user.has(Perm.VIEW_CHILD):
+        if not may_view_children(user):
             return self.none()
-        now = timezone.now()
-        granted = AccessGrant.objects.filter(person=OuterRef("pk"), user=user)
-        broke_glass = BreakGlass.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=now)
-        return self.filter(Q(restricted=False) | Exists(granted) | Exists(broke_glass))
+        return self.filter(visible_q(user, prefix=""))
+
+
+def may_view_children(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has(Perm.VIEW_CHILD))
+
+
+def visible_q(user: User, prefix: str = "person__") -> Q:
+    """The visibility rule of get_child_for_user() as a condition on a joined person.
+
+    `prefix` is the path from the query's rows to the person ("person__", "episode__person__",
+    "" for people themselves). A condition on the row joined, rather than `person__in=(every
+    visible person)`, lets the database drive from the query's own selective index and check
+    the person of each row it keeps. Callers check `may_view_children(user)` first (a user
+    without the permission sees nothing); this returns a condition that matches nothing then.
+    """
+    if not may_view_children(user):
+        return Q(pk__in=[])
+    pk = f"{prefix}pk" if prefix else "pk"
+    now = timezone.now()
+    granted = AccessGrant.objects.filter(person=OuterRef(pk), user=user)
+    broke_glass = BreakGlass.objects.filter(person=OuterRef(pk), user=user, expires_at__gt=now)
+    return Q(**{f"{prefix}restricted": False}) | Exists(granted) | Exists(broke_glass)
 
 
 class Person(models.Model):

@@ -3,12 +3,15 @@
 
 import datetime as dt
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cshub.casework import due as casework_due
-from cshub.casework.models import Episode
+from cshub.casework.models import Episode, EpisodeQuerySet
+from cshub.contact.models import Contact, ContactKind
 from cshub.people.models import Person
 from cshub.plans.models import ChildPlan
+from cshub.supervision.models import Supervision
 
 
 def plan_review_due(plan: ChildPlan) -> casework_due.Due:
@@ -20,6 +23,32 @@ def plan_review_due(plan: ChildPlan) -> casework_due.Due:
     return casework_due.Due(
         "Plan review", since + dt.timedelta(days=days), f"every {days} days at {level.lower()} risk"
     )
+
+
+def with_practice_dates(episodes: EpisodeQuerySet) -> EpisodeQuerySet:
+    """Each episode's last visit in which the child was seen (`contact.queries.last_seen`)
+    and its last supervision, its own or a group session that covered it
+    (`Supervision.objects.about`), as columns of the episodes' one query."""
+    group = Supervision.group_episodes.through.objects.filter(episode=OuterRef("pk"))
+    return episodes.annotate(
+        last_seen_on=Subquery(
+            Contact.objects.filter(episode=OuterRef("pk"), seen=True, kind__in=ContactKind.values)
+            .order_by("-on", "-id")
+            .values("on")[:1]
+        ),
+        last_own_supervision_on=Subquery(
+            Supervision.objects.filter(episode=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        ),
+        last_group_supervision_on=Subquery(
+            group.order_by("-supervision__held_on").values("supervision__held_on")[:1]
+        ),
+    )
+
+
+def last_supervised_on(episode: Episode) -> dt.date | None:
+    """The last supervision about an episode annotated by `with_practice_dates`."""
+    days = [d for d in (episode.last_own_supervision_on, episode.last_group_supervision_on) if d]  # type: ignore[attr-defined]
+    return max(days, default=None)
 
 
 def current_plan(episode: Episode) -> ChildPlan | None:

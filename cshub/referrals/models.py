@@ -5,7 +5,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.core.codes import Agency, ExploitationType, ReferralSource
 from cshub.core.limits import long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 class Decision(models.TextChoices):
@@ -17,7 +17,7 @@ class Decision(models.TextChoices):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> "ReferralQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user))
 
     def pending(self) -> "ReferralQuerySet":
         return self.filter(decision=Decision.PENDING)
@@ -59,7 +59,13 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_date", "-id"]
-        indexes = [models.Index(fields=["received_date"], name="referral_received")]
+        indexes = [
+            models.Index(fields=["received_date"], name="referral_received"),
+            # `referrals:list` without a scan: those awaiting a decision, oldest first, and the
+            # latest decisions.
+            models.Index(fields=["decision", "received_date", "id"], name="referral_decision_received"),
+            models.Index(fields=["decision_date", "id"], name="referral_decided"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral of {self.received_date:%d/%m/%Y}"

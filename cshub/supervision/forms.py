@@ -7,7 +7,7 @@ from cshub.access.models import User
 from cshub.casework.forms import WorkerChoiceField, hub_workers
 from cshub.casework.models import Episode
 from cshub.core.forms import GovukDateField, GovukForm
-from cshub.people.models import Person
+from cshub.people.models import visible_q
 from cshub.supervision.actions import SupervisionRecord
 from cshub.supervision.models import Kind
 from cshub.tasks.actions import NewTask
@@ -48,7 +48,7 @@ class SupervisionForm(GovukForm):
         others = self.fields["others"]
         others.queryset = (  # type: ignore[attr-defined]
             Episode.objects.open()
-            .filter(person__in=Person.objects.visible_to(user))
+            .filter(visible_q(user))
             .exclude(pk=episode.pk)
             .select_related("person")
             .order_by("person__surname", "person__forename", "pk")

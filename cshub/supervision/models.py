@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from cshub.access.models import User
 from cshub.casework.models import Episode, EpisodeQuerySet
 from cshub.core.limits import SHORT_TEXT_MAX, long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 from cshub.tasks.models import Task
 
 
@@ -23,7 +23,7 @@ class Kind(models.TextChoices):
 
 class SupervisionQuerySet(models.QuerySet["Supervision"]):
     def visible_to(self, user: User) -> "SupervisionQuerySet":
-        return self.filter(episode__person__in=Person.objects.visible_to(user))
+        return self.filter(visible_q(user, prefix="episode__person__"))
 
     def of_worker(self, user: User) -> "SupervisionQuerySet":
         return self.filter(Q(supervisee=user) | Q(supervisor=user))

@@ -7,13 +7,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.core.codes import Agency
 from cshub.core.limits import long_text
-from cshub.people.models import Person
+from cshub.people.models import Person, visible_q
 
 
 class Source(models.TextChoices):
@@ -40,8 +40,8 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: User) -> "TaskQuerySet":
         """Actions about children the user may see (an action about several children only when
         every one of them is; owners are checked when the action is agreed)."""
-        hidden = Person.objects.exclude(pk__in=Person.objects.visible_to(user))
-        return self.exclude(people__in=hidden).distinct()
+        hidden = Task.people.through.objects.filter(task=OuterRef("pk")).exclude(visible_q(user))
+        return self.filter(~Exists(hidden))
 
 
 class Task(models.Model):

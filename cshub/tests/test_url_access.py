@@ -119,6 +119,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "meetings:minutes": ({"pk": "meeting"}, only(P, M, MW), 302),
     "meetings:download": ({"pk": "meeting"}, only(P, M, MW), 302),
     "meetings:save_item": ({"pk": "item"}, only(P, M, ok=405), 302),
+    "meetings:item": ({"pk": "item"}, only(P, M, ok=302), 302),  # without fetch: the meeting, item open
     "meetings:autosave": ({"pk": "item"}, only(P, M, ok=405), 302),
     "meetings:move": ({"pk": "item"}, only(P, M, ok=405), 302),
     "meetings:remove_item": ({"pk": "item"}, only(P, M), 302),

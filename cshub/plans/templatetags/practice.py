@@ -50,10 +50,18 @@ def caseload_flags(episode: Episode) -> dict[str, Any]:
     overdue = getattr(episode, "risk_review_overdue", None)
     if overdue if overdue is not None else casework_due.for_episode(episode).overdue(today):
         tags.append("Assessment overdue")
-    seen = last_seen(episode)
-    if seen is None or (today - seen.on).days > casework_due.standard("VISIT"):
+    # A worker's caseload carries the last visit and supervision too (`due.with_practice_dates`).
+    if hasattr(episode, "last_seen_on"):
+        seen_on, supervised_on = episode.last_seen_on, due.last_supervised_on(episode)
+    else:
+        seen = last_seen(episode)
+        seen_on = seen.on if seen else None
+        last = Supervision.objects.about(episode).only("held_on").first()
+        supervised_on = last.held_on if last else None
+    if seen_on is None or (today - seen_on).days > casework_due.standard("VISIT"):
         tags.append("Visit overdue")
-    last = Supervision.objects.about(episode).only("held_on").first()
-    if last is None or (today - last.held_on) > dt.timedelta(days=casework_due.standard("SUPERVISION")):
+    if supervised_on is None or (today - supervised_on) > dt.timedelta(
+        days=casework_due.standard("SUPERVISION")
+    ):
         tags.append("Supervision overdue")
     return {"tags": tags}

@@ -1,7 +1,9 @@
 // The running meeting, enhanced: the decision and discussion autosave while typing, the
 // other item forms are sent with fetch and the item is redrawn in place (no reload), and
-// "Next item" opens the next item and puts the cursor in it. Without JavaScript every form
-// still works (POST, then back to the item).
+// "Next item" opens the next item and puts the cursor in it. Only the open item comes with
+// its forms: opening another fetches them (the item's section, swapped in). Without
+// JavaScript every form still works (POST, then back to the item) and "Minute this item"
+// opens the page with that item's forms.
 
 const announcer = document.querySelector("[data-announcer]");
 const csrfToken = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -97,14 +99,38 @@ function bindFetchForms(section) {
 }
 
 function openItem(id, { focus = true } = {}) {
-  const section = document.getElementById(`item-${id}`);
+  const section = document.getElementById(`item-${id}`);  // a section swapped in keeps its id
   if (!section) return;
   section.open = true;
   section.scrollIntoView({ block: "start" });
   if (focus) section.querySelector("summary")?.focus();
 }
 
+async function loadForms(section) {
+  const url = section.dataset.load;
+  if (!url || section.cshubLoading) return;
+  section.cshubLoading = true;
+  try {
+    const response = await fetch(url, { headers: headers(), credentials: "same-origin" });
+    if (!response.ok || !response.headers.get("content-type")?.includes("text/html")) throw new Error(String(response.status));
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    const fresh = template.content.firstElementChild;
+    if (!fresh) return;
+    const hadFocus = section.contains(document.activeElement);
+    section.replaceWith(fresh);
+    fresh.open = true;
+    bind(fresh);
+    window.GOVUKFrontend?.initAll?.({ scope: fresh });
+    if (hadFocus) fresh.querySelector("summary")?.focus();
+  } catch (error) {
+    section.cshubLoading = false;  // the "Minute this item" link still opens it without fetch
+  }
+}
+
 function bind(section) {
+  section.addEventListener("toggle", () => { if (section.open) loadForms(section); });
+  if (section.open) loadForms(section);
   bindAutosave(section);
   bindFetchForms(section);
   const next = section.querySelector("[data-next-item]");
