@@ -70,3 +70,22 @@ class ReferencePopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} {self.group}: {self.count}"
+
+
+class CachedFigures(models.Model):
+    """Every figure of one period as metrics.compute() gave it, kept with the data version it
+    was computed at (core.dataversion) and what else it depends on (`key`, see
+    assurance.cached). Only an entry of the current version is ever read; an entry holds
+    counts and usernames of workers (caseload.by_worker), never a child's details."""
+
+    version = models.BigIntegerField()
+    key = models.CharField(max_length=200)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="cached_figures_version_key")]
+        verbose_name_plural = "cached figures"
+
+    def __str__(self) -> str:
+        return f"Figures {self.key} at version {self.version}"

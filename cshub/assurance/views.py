@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
-from cshub.assurance import actions, dashboard, metrics
+from cshub.assurance import actions, cached, dashboard
 from cshub.assurance.forms import CommentaryForm, PeriodForm
 from cshub.assurance.metrics.drilldown import DRILLS, children
 from cshub.assurance.models import Commentary, Section
@@ -38,7 +38,7 @@ def performance(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Commentary saved for this period.")
                 return redirect(f"{request.get_full_path()}#{section}")
         failed[section] = commentary
-    now, before = metrics.compute(period), metrics.compute(previous)
+    now, before = cached.figures([period, previous])  # a lookup when kept at this data version
     latest = Commentary.objects.latest_for(period.start, period.end)
     waiting, overdue = overdue_today()
     sections = [

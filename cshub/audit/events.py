@@ -1,5 +1,7 @@
 """record_event(): the one way an audit event is written. Call it inside the action's
-transaction, so the event and the change commit (or roll back) together."""
+transaction, so the event and the change commit (or roll back) together. An event that is
+not a read (a view, a search, an export, a sign-in) also raises the data version in that
+transaction (core.dataversion), so no figure computed before the change is served after it."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -8,6 +10,23 @@ from django.db import models
 
 from cshub.audit import context
 from cshub.audit.models import Action, AuditEvent
+from cshub.core import dataversion
+
+# Events that change no record: they leave the data version as it is. Any other event,
+# including a kind added later, raises it.
+READS = frozenset(
+    {
+        Action.VIEW,
+        Action.SEARCH,
+        Action.EXPORT,
+        Action.BREAK_GLASS,
+        Action.ACCESS_DENIED,
+        Action.SIGN_IN,
+        Action.SIGN_IN_FAILED,
+        Action.SIGN_OUT,
+        Action.SIGN_OUT_EVERYWHERE,
+    }
+)
 
 
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:
@@ -26,7 +45,7 @@ def record_event(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     object_type, object_id = _object_ref(obj)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_agency=getattr(actor, "agency", "") or "",
         action=str(action),
@@ -38,6 +57,9 @@ def record_event(
         reason=reason,
         detail=detail or {},
     )
+    if action not in READS:
+        dataversion.bump()  # last, so the one row is held for as short a time as can be
+    return event
 
 
 def record_about_children(

@@ -9,3 +9,14 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"Heartbeat at {self.checked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataVersion(models.Model):
+    """One row holding a number that every write and every import raises by one, in its own
+    transaction (core.dataversion.bump): a figure kept with the number it was computed at is
+    still true while the number is the same (assurance.cached). No personal data."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Data version {self.n}"

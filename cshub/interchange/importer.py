@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from cshub.access.models import User
-from cshub.core import locks
+from cshub.core import dataversion, locks
 from cshub.interchange import codelists, reader, validate, write
 from cshub.interchange.models import ImportRun
 
@@ -98,6 +98,7 @@ def _write(
             source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]
         )
         result.counts = write.write(parsed, run, actor=actor, progress=progress)  # and its audit events
+        dataversion.bump()  # once, last: figures kept from before the import are not served after it
     result.run = run
     if result.rows >= ANALYZE_FROM_ROWS:
         refresh_statistics()

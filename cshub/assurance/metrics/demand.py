@@ -99,18 +99,36 @@ def _open_during(period: Period) -> QuerySet[Episode]:
 
 
 def _open_min_max(period: Period) -> tuple[int, int]:
-    """Least and greatest number of episodes open on any single day, in one SQL query."""
+    """Least and greatest number of episodes open on any single day, in one SQL query.
+
+    A sweep, not a count per day: each episode open during the period adds 1 on the day it
+    is first open in the period and takes 1 away on the day after it closes (when that is
+    still in the period); the running sum of these changes, day by day, is the number open
+    on each day an episode opens or closes, and stays the same until the next such day. A
+    change of 0 on the first day stands for the days before any episode opens. Its cost
+    grows with the episodes open during the period, not with the days times the history."""
     table = Episode._meta.db_table
     if connection.vendor == "postgresql":
-        days = "SELECT generate_series(%s::date, %s::date, interval '1 day')::date AS d"
+        first, after_close = "GREATEST(e.open_date, %s::date)", "e.close_date + 1"
+        start = "%s::date"
     else:
-        days = "WITH RECURSIVE s(d) AS (SELECT date(%s) UNION ALL SELECT date(d, '+1 day') FROM s WHERE d < date(%s)) SELECT d FROM s"
-    sql = (
-        f"SELECT MIN(n), MAX(n) FROM (SELECT (SELECT COUNT(*) FROM {table} e WHERE e.open_date <= days.d "  # noqa: S608 (table name is ours)
-        f"AND (e.close_date IS NULL OR e.close_date >= days.d)) AS n FROM ({days}) days) counts"
+        first, after_close = "MAX(e.open_date, date(%s))", "date(e.close_date, '+1 day')"
+        start = "date(%s)"
+    during = "e.open_date <= %s AND (e.close_date IS NULL OR e.close_date >= %s)"
+    # Fixed query text: the table name is ours, every value a parameter.
+    changes = (
+        f"SELECT {start} AS d, 0 AS n "  # noqa: S608
+        f"UNION ALL SELECT {first}, 1 FROM {table} e WHERE {during} "
+        f"UNION ALL SELECT {after_close}, -1 FROM {table} e WHERE {during} AND e.close_date < %s"
     )
+    sql = (
+        "SELECT MIN(open_on_day), MAX(open_on_day) FROM ("  # noqa: S608
+        "SELECT SUM(SUM(n)) OVER (ORDER BY d) AS open_on_day "
+        f"FROM ({changes}) changes GROUP BY d) days"
+    )
+    s, e = period.start.isoformat(), period.end.isoformat()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [period.start.isoformat(), period.end.isoformat()])
+        cursor.execute(sql, [s, s, e, s, e, s, e])
         low, high = cursor.fetchone()
     return int(low or 0), int(high or 0)
 

@@ -38,8 +38,9 @@ def within_72h(period: Period) -> "QuerySet[ReturnInterview]":
 def compute(period: Period) -> Metrics:
     reported_ = reported(period)
     per_child = reported_about_children(period).values("person").annotate(n=Count("id")).order_by()
-    children = per_child.count()
-    repeat = per_child.filter(n__gte=3).count()
+    # One pass over the period's reports for both (a count over the per-child counts).
+    counted = per_child.aggregate(children=Count("person"), repeat=Count("person", filter=Q(n__gte=3)))
+    children, repeat = counted["children"], counted["repeat"]
 
     within = within_72h(period).count()
     n_completed = completed(period).count()

@@ -189,6 +189,40 @@ def test_episodes_open_min_max_and_at_end(staff):
     assert m["children.worked_with"].value == 3
 
 
+def test_episodes_open_min_max_at_the_edges_of_the_period(staff):
+    """The fewest and most open on one day, counted on every day of the period: an episode
+    closed on a day is open that day (and not the next), one closed the day before the
+    period is not open in it, and days when none is open count as 0."""
+    manager, _ = staff
+    kids = [make_child(manager, f"Edge{i}", f"Brookfield{i}") for i in range(7)]
+    episode(kids[0], manager, dt.date(2024, 5, 1), dt.date(2024, 5, 31))  # closed the day before June
+    episode(kids[1], manager, dt.date(2024, 5, 1), dt.date(2024, 6, 1))  # open on 1 June only
+    episode(kids[2], manager, dt.date(2024, 5, 15), dt.date(2024, 6, 1))  # open on 1 June only
+    episode(kids[3], manager, dt.date(2024, 6, 10), dt.date(2024, 6, 10))  # open on 10 June only
+    episode(kids[4], manager, dt.date(2024, 6, 10), dt.date(2024, 6, 30))  # closed on 30 June
+    episode(kids[5], manager, dt.date(2024, 6, 30))  # opened on 30 June
+    episode(kids[6], manager, dt.date(2024, 7, 1))  # opened on 1 July
+
+    def low_high(start: dt.date, end: dt.date) -> tuple[object, object]:
+        m = compute(Period(start, end))
+        return m["episodes.open_min"].value, m["episodes.open_max"].value
+
+    # 1 June: 2; 2 to 9 June: 0; 10 June: 2; 11 to 29 June: 1; 30 June: 2; 1 July on: 2.
+    assert low_high(dt.date(2024, 6, 1), dt.date(2024, 6, 30)) == (0, 2)
+    assert low_high(dt.date(2024, 6, 1), dt.date(2024, 6, 5)) == (0, 2)
+    assert low_high(dt.date(2024, 6, 2), dt.date(2024, 6, 9)) == (0, 0)
+    assert low_high(dt.date(2024, 6, 10), dt.date(2024, 6, 11)) == (1, 2)
+    assert low_high(dt.date(2024, 6, 30), dt.date(2024, 6, 30)) == (2, 2)
+    assert low_high(dt.date(2024, 6, 20), dt.date(2024, 7, 5)) == (1, 2)
+
+
+def test_episodes_open_min_max_with_none_open(staff):
+    manager, _ = staff
+    episode(make_child(manager), manager, dt.date(2020, 1, 1), dt.date(2020, 2, 1))
+    m = compute(YEAR)
+    assert (m["episodes.open_min"].value, m["episodes.open_max"].value) == (0, 0)
+
+
 def test_deprivation_uses_the_home_address_on_the_last_day(staff):
     manager, _ = staff
     moved, unknown = make_child(manager), make_child(manager, "Leo", "Fernstead")
