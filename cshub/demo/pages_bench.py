@@ -1,0 +1,507 @@
+"""`cshub bench pages`: signed-in users browsing every main page at once, against the
+production server (`cshub serve`, gunicorn) on 127.0.0.1, at hub or region scale.
+
+1. The history: `cshub bench metrics`' synthetic history (cshub/demo/bench.py) imported
+   through the importer, then the demo's city hub made through the actions
+   (cshub/demo/generator.py): the demo accounts of every role, their caseloads, today's
+   daily meeting, restricted records and their grants, intelligence, missing episodes
+   waiting for a return interview. The pages have content, and the history's size weighs
+   on every query as a region's would.
+2. Sessions: each virtual user has a session of its own for each persona, made in the
+   session store as the tests make them (`access.testing.sign_in_verified`: a confirmed
+   TOTP device and its id in the session, as after both sign-in steps) and sent as a
+   cookie. Nothing in the server is relaxed for the bench: it runs with production settings
+   (no CSHUB_DEMO, so no account skips the second factor), over plain HTTP on loopback only.
+3. `cshub serve` on a free port of 127.0.0.1, as a council would run it.
+4. Each page once, one after the other (its status, and its time as the run's first view),
+   then N users for S seconds: each user goes round the pages in turn, from its own
+   starting point, with a think time between pages (uniform between half and one and a half
+   times --think; 0 for none), so every page is asked for about equally often.
+5. Per page: requests, errors (anything but the page: a status other than 200, a redirect
+   to sign-in, a time-out), p50, p95, max (nearest rank, milliseconds, from sending the
+   request to the last byte of the answer); overall; the machine's load average.
+
+The load generator is threads and the standard library's http.client (no dependency):
+each user is a thread that sends a request and waits for the whole answer, which is what
+a person's browser does; the threads spend their time waiting on sockets, so 20 of them
+cost the machine little beside the server. Results are this run's, on a machine that may
+be shared: read the load average beside them.
+"""
+
+import datetime as dt
+import http.client
+import os
+import random
+import secrets
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cshub.access.models import User
+from cshub.access.testing import sign_in_verified
+from cshub.casework.models import Episode
+from cshub.core.management.commands.serve import default_workers
+from cshub.core.served import ServedProcess, database_url, production_env
+from cshub.demo.bench import SCALES, Scale, generate
+from cshub.demo.generator import HubGenerator
+from cshub.interchange.importer import run_import
+from cshub.meetings.models import Meeting
+
+SECTION = "## Pages under load (issue 17)"
+GOAL_MS = 300
+INTRO = """`cshub bench pages --scale hub|region` (`cshub/demo/pages_bench.py`) builds the
+history of `cshub bench metrics` through the importer, adds the demo's city hub through the
+actions (the accounts of every role with caseloads, today's meeting, restricted records,
+intelligence, returns waiting for an interview), starts `cshub serve` (gunicorn, production
+settings) on 127.0.0.1, and has N signed-in users (default 20) go round every main page for
+S seconds (default 60) with a think time between pages. Each user has its own sessions,
+made in the session store (a confirmed TOTP device in the session, as after both sign-in
+steps), so nothing in the server is relaxed for the bench. Times are from sending the
+request to the last byte of the answer; p50 and p95 are nearest-rank; "first" is the
+page's first view of the run (one user, before the load). An error is anything but the
+page (a status other than 200, a redirect, a time-out). The goal: every page p95 under
+300 ms at region scale, no errors. Run it on an empty database (`CSHUB_DEMO=1`, a new
+`CSHUB_VAR_DIR` or an empty PostgreSQL database in `DATABASE_URL`).
+"""
+
+# The tiny scale is for the bench's own test: a hub of a few children.
+PAGE_SCALES: dict[str, Scale] = {"tiny": Scale(1, 1, children=40, referrals=15, workers=3), **SCALES}
+# The demo hub on top: (years, referrals a year), as `cshub demo` makes it at hub and region scale.
+DEMO_HUB = {"tiny": (1, 20)}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str  # a demo account's username
+    path: str  # may name {child} or {meeting}
+    post: bool = False
+
+
+PAGES = [
+    Page("Home: practitioner", "practitioner", "/"),
+    Page("Home: team manager", "manager", "/"),
+    Page("Home: missing-service worker", "missing", "/"),
+    Page("Home: analyst", "analyst", "/"),
+    Page("Home: strategic lead", "lead", "/"),
+    Page("Home: system administrator (users)", "admin", "/users/"),  # "/" sends them here
+    Page("Find a child (search)", "practitioner", "/children/", post=True),
+    Page("A child's page", "practitioner", "/children/{child}/"),
+    Page("A child's timeline", "practitioner", "/children/{child}/timeline/"),
+    Page("A child's chronology", "practitioner", "/children/{child}/chronology/"),
+    Page("My caseload", "practitioner", "/caseload/"),
+    Page("Team caseload", "manager", "/caseload/team/"),
+    Page("Return-interview queue", "missing", "/missing/return-interviews/"),
+    Page("Missing panel", "manager", "/missing/panel/"),
+    Page("Referrals awaiting a decision", "manager", "/referrals/"),
+    Page("Today's meeting", "manager", "/meetings/{meeting}/"),
+    Page("Performance dashboard", "analyst", "/performance/"),
+    Page("Intelligence dashboard", "manager", "/intelligence/"),
+    Page("Imports", "manager", "/imports/"),
+    Page("API: children (list)", "practitioner", "/api/v1/children/"),
+]
+PERSONAS = sorted({p.persona for p in PAGES})
+
+
+@dataclass
+class Cast:
+    """What the users ask for: the children on the practitioner's caseload (their pages,
+    their names for the search) and today's meeting."""
+
+    children: list[int]
+    names: list[str]
+    meeting: int
+    rows_imported: int
+    build_seconds: float
+
+
+@dataclass
+class Sample:
+    page: str
+    ms: float
+    ok: bool
+    status: int | None
+
+
+@dataclass
+class Row:
+    page: str
+    persona: str
+    first_status: int | None
+    first_ms: float
+    requests: int
+    errors: int
+    p50: float
+    p95: float
+    max: float
+
+
+@dataclass
+class Run:
+    vendor: str
+    scale: str
+    users: int
+    seconds: float
+    think: float
+    workers: int
+    label: str
+    day: dt.date
+    rows: list[Row]
+    overall: Row
+    requests_per_second: float
+    load: tuple[float, float, float]  # the 1-minute load average during the load: min, mean, max
+    cores: int
+    rows_imported: int
+    errors_seen: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        label = f", {self.label}" if self.label else ""
+        return f"{self.vendor}, {self.scale} scale, {self.users} users, think time {self.think:g} s{label}"
+
+
+def nearest_rank(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(-(-q * len(ordered) // 1)) - 1))]
+
+
+# --- The data -------------------------------------------------------------------------
+
+
+def build(scale_name: str, say: Callable[[str], None] = print, seed: int = 2026) -> Cast:
+    """The history imported, the demo hub made on top; what the users will ask for."""
+    began = time.perf_counter()
+    scale = PAGE_SCALES[scale_name]
+    # The demo hub first, as `cshub demo` does: its generator works on every open episode.
+    years, referrals = DEMO_HUB.get(scale_name, (2, 240))
+    summary = HubGenerator(seed=seed, years=years, referrals_per_year=referrals).run()
+    say(f"Made the demo hub: {summary.people} children, {summary.referrals} referrals, {summary.episodes} episodes")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = generate(Path(tmp), scale)
+        reverse("casework:episode", args=[0])  # load the URLs now, as a running server has
+        result = run_import(Path(tmp), actor=None, source=f"pages benchmark {scale_name}")
+    if not result.ok:
+        raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
+    say(f"Imported {rows:,} rows of history ({scale.hubs} hub(s) x {scale.years} years)")
+    practitioner = User.objects.get(username="practitioner")
+    episodes = (
+        Episode.objects.open()
+        .filter(allocated_worker=practitioner, person__restricted=False)
+        .select_related("person")
+        .order_by("pk")
+    )
+    people = [e.person for e in episodes[:20]]
+    if not people:
+        raise RuntimeError("The demo hub gave the practitioner no open cases.")
+    names = [f"{p.forename} {p.surname}" for p in people]
+    meeting = (
+        Meeting.objects.filter(date=timezone.localdate(), meeting_type__code="daily").order_by("pk").first()
+    )
+    if meeting is None:
+        raise RuntimeError("The demo hub has no daily meeting today.")
+    return Cast(
+        children=[p.pk for p in people],
+        names=names,
+        meeting=meeting.pk,
+        rows_imported=rows,
+        build_seconds=time.perf_counter() - began,
+    )
+
+
+def sessions(users: int) -> list[dict[str, str]]:
+    """For each virtual user, a session cookie per persona (made in the session store)."""
+    accounts = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
+    missing = sorted(set(PERSONAS) - accounts.keys())
+    if missing:
+        raise RuntimeError(f"No demo account for {', '.join(missing)}")
+    return [
+        {
+            name: sign_in_verified(Client(), user, device_name="pages bench").cookies["sessionid"].value
+            for name, user in accounts.items()
+        }
+        for _ in range(users)
+    ]
+
+
+# --- The load -------------------------------------------------------------------------
+
+
+class Browser:
+    """One virtual user: its sessions, a CSRF token of its own (Django accepts a token the
+    client makes, in the cookie and the form), and the pages' values."""
+
+    def __init__(self, port: int, cookies: dict[str, str], cast: Cast, rng: random.Random) -> None:
+        self.port, self.cookies, self.cast, self.rng = port, cookies, cast, rng
+        self.csrf = secrets.token_hex(16)
+
+    def visit(self, page: Page, timeout: float = 60) -> Sample:
+        path = page.path.format(child=self.rng.choice(self.cast.children), meeting=self.cast.meeting)
+        headers = {"Cookie": f"csrftoken={self.csrf}; sessionid={self.cookies[page.persona]}"}
+        body = None
+        if page.post:
+            body = urllib.parse.urlencode(
+                {"name": self.rng.choice(self.cast.names), "csrfmiddlewaretoken": self.csrf}
+            )
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        began = time.perf_counter()
+        status: int | None = None
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            try:
+                conn.request("POST" if page.post else "GET", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            finally:
+                conn.close()
+        except OSError:
+            status = None
+        ms = (time.perf_counter() - began) * 1000
+        return Sample(page.name, ms, status == 200, status)
+
+
+def first_views(browser: Browser) -> dict[str, Sample]:
+    """Each page once, in turn."""
+    return {page.name: browser.visit(page) for page in PAGES}
+
+
+def load(
+    browsers: list[Browser], seconds: float, think: float, seed: int = 1
+) -> tuple[list[Sample], float, list[float]]:
+    """Every browser goes round the pages until the time is up; the samples, the time the
+    load took (to the last answer) and the 1-minute load averages seen every second."""
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    done = threading.Event()
+    loads: list[float] = []
+
+    def user(n: int, browser: Browser) -> None:
+        rng = random.Random(seed * 1000 + n)
+        turn = n * len(PAGES) // len(browsers)
+        while time.monotonic() < deadline:
+            sample = browser.visit(PAGES[turn % len(PAGES)])
+            with lock:
+                samples.append(sample)
+            turn += 1
+            if think:
+                time.sleep(min(think * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
+
+    def watch() -> None:
+        while not done.wait(1.0):
+            loads.append(os.getloadavg()[0])
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    began = time.monotonic()
+    threads = [threading.Thread(target=user, args=(n, b)) for n, b in enumerate(browsers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    done.set()
+    watcher.join()
+    return samples, elapsed, loads or [os.getloadavg()[0]]
+
+
+def summarise(first: dict[str, Sample], samples: list[Sample]) -> tuple[list[Row], Row]:
+    def row(name: str, persona: str, chosen: list[Sample], opening: Sample | None) -> Row:
+        times = [s.ms for s in chosen]
+        return Row(
+            page=name,
+            persona=persona,
+            first_status=opening.status if opening else None,
+            first_ms=opening.ms if opening else 0.0,
+            requests=len(chosen),
+            errors=sum(not s.ok for s in chosen),
+            p50=nearest_rank(times, 0.50),
+            p95=nearest_rank(times, 0.95),
+            max=max(times, default=0.0),
+        )
+
+    rows = [row(p.name, p.persona, [s for s in samples if s.page == p.name], first[p.name]) for p in PAGES]
+    overall = row("All pages", "", samples, None)
+    overall.first_status = 200 if all(s.ok for s in first.values()) else None
+    return rows, overall
+
+
+def run_bench(
+    *,
+    scale: str,
+    users: int,
+    seconds: float,
+    think: float,
+    workers: int,
+    label: str = "",
+    log_dir: Path,
+    say: Callable[[str], None] = print,
+) -> Run:
+    """Build, serve, load, stop; the results."""
+    cast = build(scale, say)
+    cookies = sessions(users)
+    url = os.environ.get("DATABASE_URL") or database_url()
+    vendor = vendor_name()
+    connections.close_all()  # the server's workers have the database to themselves
+    server = ServedProcess(
+        production_env(url, settings.VAR_DIR, settings.SECRET_KEY), log_dir, workers=workers, access_log=False
+    )
+    server.start()
+    say(f"cshub serve: {workers} workers on {server.url} (its log: {server.server_log})")
+    try:
+        browsers = [Browser(server.port, cookies[n], cast, random.Random(n + 1)) for n in range(users)]
+        first = first_views(browsers[0])
+        say(f"First views done; {users} users for {seconds:g} s")
+        samples, elapsed, loads = load(browsers, seconds, think)
+    finally:
+        server.stop()
+    rows, overall = summarise(first, samples)
+    errors_seen = sorted(
+        {f"{s.page}: {s.status or 'no answer'}" for s in [*first.values(), *samples] if not s.ok}
+    )
+    return Run(
+        vendor=vendor,
+        scale=scale,
+        users=users,
+        seconds=seconds,
+        think=think,
+        workers=workers,
+        label=label,
+        day=timezone.localdate(),
+        rows=rows,
+        overall=overall,
+        requests_per_second=len(samples) / elapsed if elapsed else 0.0,
+        load=(min(loads), sum(loads) / len(loads), max(loads)),
+        cores=len(os.sched_getaffinity(0)),
+        rows_imported=cast.rows_imported,
+        errors_seen=errors_seen,
+    )
+
+
+def vendor_name() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    return "SQLite"
+
+
+# --- The report -----------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def report(run: Run) -> list[str]:
+    missed = [r.page for r in run.rows if r.p95 >= GOAL_MS or r.errors]
+    lines = [
+        f"### {run.title}, {run.day:%-d %B %Y}",
+        "",
+        f"{run.rows_imported:,} rows of history and the demo hub; `cshub serve` with {run.workers} workers; "
+        f"{run.users} users for {run.seconds:g} s, think time {run.think:g} s; "
+        f"{run.requests_per_second:.1f} requests/s; load average (1 minute) during the load "
+        f"{run.load[0]:.1f} to {run.load[2]:.1f} (mean {run.load[1]:.1f}) on {run.cores} cores.",
+        "",
+        "| page | as | first (ms) | requests | errors | p50 (ms) | p95 (ms) | max (ms) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in [*run.rows, run.overall]:
+        first = (
+            ""
+            if r is run.overall
+            else f"{_ms(r.first_ms)}"
+            + ("" if r.first_status == 200 else f" ({r.first_status or 'no answer'})")
+        )
+        p95 = _ms(r.p95) + (" **miss**" if r.p95 >= GOAL_MS else "")
+        name = f"**{r.page}**" if r is run.overall else r.page
+        lines.append(
+            f"| {name} | {r.persona} | {first} | {r.requests} | {r.errors} | {_ms(r.p50)} | {p95} | {_ms(r.max)} |"
+        )
+    lines.append("")
+    if missed:
+        lines.append(f"Pages that miss the goal (p95 under {GOAL_MS} ms, no errors): {', '.join(missed)}.")
+    else:
+        lines.append(f"Every page met the goal (p95 under {GOAL_MS} ms, no errors).")
+    if run.errors_seen:
+        lines.append("Errors: " + "; ".join(run.errors_seen) + ".")
+    return lines
+
+
+def update_docs(path: Path, run: Run) -> None:
+    """This run's results in the "Pages under load" section, replacing an earlier run with
+    the same title (database, scale, users, think time and label)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if SECTION not in text:
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{INTRO}"
+    start = f"<!-- pages bench: {run.title} -->"
+    end = "<!-- /pages bench -->"
+    block = "\n".join([start, *report(run), end])
+    if start in text:
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        text = before + block + after
+    else:
+        section_start = text.index(SECTION)
+        following = text.find("\n## ", section_start + len(SECTION))
+        if following == -1:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+        else:
+            text = text[:following].rstrip("\n") + "\n\n" + block + "\n" + text[following:]
+    path.write_text(text, encoding="utf-8")
+
+
+# --- The command (`cshub bench pages`, from cshub/demo/management/commands/bench.py) ---
+
+
+def add_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--users", type=int, default=20, help="pages: signed-in users at once")
+    parser.add_argument("--seconds", type=float, default=60, help="pages: how long the users browse")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="pages: seconds a user waits between pages, on average (0: none)",
+    )
+    parser.add_argument("--workers", type=int, default=default_workers(), help="pages: cshub serve's workers")
+
+
+def command(options: dict[str, Any], say: Callable[[str], None]) -> None:
+    if options["users"] < 1 or options["seconds"] <= 0 or options["think"] < 0 or options["workers"] < 1:
+        raise CommandError(
+            "Ask for 1 user or more, a time over 0 s, a think time of 0 s or more, 1 worker or more."
+        )
+    log_dir = Path(settings.VAR_DIR) / "bench-pages"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run = run_bench(
+            scale=options["scale"],
+            users=options["users"],
+            seconds=options["seconds"],
+            think=options["think"],
+            workers=options["workers"],
+            label=options["label"],
+            log_dir=log_dir,
+            say=say,
+        )
+    except (RuntimeError, TimeoutError) as exc:
+        raise CommandError(str(exc)) from exc
+    for line in report(run):
+        say(line)
+    if not options["no_docs"]:
+        update_docs(options["docs"], run)
+        say(f"Written to {options['docs']}")

@@ -1,0 +1,36 @@
+"""`cshub bench pages` at a tiny scale: the real server (`cshub serve`) on the test
+database, a few users for a few seconds. Behaviour, not timing: every page answers 200 as
+its persona, nothing fails under load, and the report has a row per page."""
+
+from pathlib import Path
+
+import pytest
+
+from cshub.demo import pages_bench
+
+pytestmark = pytest.mark.usefixtures("live_db")
+
+
+def test_every_main_page_answers_under_load_and_the_report_has_a_row_per_page(tmp_path: Path):
+    run = pages_bench.run_bench(
+        scale="tiny", users=3, seconds=3, think=0.1, workers=2, log_dir=tmp_path, say=lambda _: None
+    )
+
+    assert [r.page for r in run.rows] == [p.name for p in pages_bench.PAGES]
+    assert {r.page: r.first_status for r in run.rows} == {p.name: 200 for p in pages_bench.PAGES}
+    assert run.errors_seen == []
+    assert run.overall.errors == 0
+    assert run.overall.requests == sum(r.requests for r in run.rows) > 0
+
+    lines = pages_bench.report(run)
+    for page in pages_bench.PAGES:
+        assert sum(line.startswith(f"| {page.name} |") for line in lines) == 1
+
+    docs = tmp_path / "performance.md"
+    docs.write_text("# Performance\n\n## Person search at scale\n\nKept.\n")
+    pages_bench.update_docs(docs, run)
+    pages_bench.update_docs(docs, run)  # the same run again replaces its block
+    text = docs.read_text()
+    assert text.count(pages_bench.SECTION) == 1
+    assert text.count(f"<!-- pages bench: {run.title} -->") == 1
+    assert "## Person search at scale\n\nKept." in text
