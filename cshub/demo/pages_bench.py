@@ -189,7 +189,9 @@ def build(scale_name: str, say: Callable[[str], None] = print, seed: int = 2026)
     # The demo hub first, as `cshub demo` does: its generator works on every open episode.
     years, referrals = DEMO_HUB.get(scale_name, (2, 240))
     summary = HubGenerator(seed=seed, years=years, referrals_per_year=referrals).run()
-    say(f"Made the demo hub: {summary.people} children, {summary.referrals} referrals, {summary.episodes} episodes")
+    say(
+        f"Made the demo hub: {summary.people} children, {summary.referrals} referrals, {summary.episodes} episodes"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         rows = generate(Path(tmp), scale)
         reverse("casework:episode", args=[0])  # load the URLs now, as a running server has
