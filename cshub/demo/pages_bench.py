@@ -33,11 +33,13 @@ import http.client
 import os
 import random
 import secrets
+import statistics
 import tempfile
 import threading
 import time
 import urllib.parse
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,7 @@ class Row:
     persona: str
     first_status: int | None
     first_ms: float
+    alone_ms: float  # one user alone, after the load: the median of ALONE views
     requests: int
     errors: int
     p50: float
@@ -164,6 +167,7 @@ class Run:
     load: tuple[float, float, float]  # the 1-minute load average during the load: min, mean, max
     cores: int
     rows_imported: int
+    server_cpu_ms: float  # the workers' CPU time during the load, per request
     errors_seen: list[str] = field(default_factory=list)
 
     @property
@@ -276,9 +280,29 @@ class Browser:
         return Sample(page.name, ms, status == 200, status)
 
 
+ALONE = 3
+
+
 def first_views(browser: Browser) -> dict[str, Sample]:
     """Each page once, in turn."""
     return {page.name: browser.visit(page) for page in PAGES}
+
+
+def alone(browser: Browser) -> dict[str, list[Sample]]:
+    """Each page ALONE times, one user, nobody else asking: what a page costs by itself."""
+    return {page.name: [browser.visit(page) for _ in range(ALONE)] for page in PAGES}
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """User and system CPU time of the server's workers (the master's children) so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for children in Path(f"/proc/{master}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            with suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def load(
@@ -321,7 +345,9 @@ def load(
     return samples, elapsed, loads or [os.getloadavg()[0]]
 
 
-def summarise(first: dict[str, Sample], samples: list[Sample]) -> tuple[list[Row], Row]:
+def summarise(
+    first: dict[str, Sample], by_itself: dict[str, list[Sample]], samples: list[Sample]
+) -> tuple[list[Row], Row]:
     def row(name: str, persona: str, chosen: list[Sample], opening: Sample | None) -> Row:
         times = [s.ms for s in chosen]
         return Row(
@@ -329,6 +355,7 @@ def summarise(first: dict[str, Sample], samples: list[Sample]) -> tuple[list[Row
             persona=persona,
             first_status=opening.status if opening else None,
             first_ms=opening.ms if opening else 0.0,
+            alone_ms=statistics.median(s.ms for s in by_itself[name]) if name in by_itself else 0.0,
             requests=len(chosen),
             errors=sum(not s.ok for s in chosen),
             p50=nearest_rank(times, 0.50),
@@ -368,13 +395,16 @@ def run_bench(
         browsers = [Browser(server.port, cookies[n], cast, random.Random(n + 1)) for n in range(users)]
         first = first_views(browsers[0])
         say(f"First views done; {users} users for {seconds:g} s")
+        assert server.process is not None
+        cpu_before = workers_cpu_seconds(server.process.pid)
         samples, elapsed, loads = load(browsers, seconds, think)
+        cpu = workers_cpu_seconds(server.process.pid) - cpu_before
+        by_itself = alone(browsers[0])
     finally:
         server.stop()
-    rows, overall = summarise(first, samples)
-    errors_seen = sorted(
-        {f"{s.page}: {s.status or 'no answer'}" for s in [*first.values(), *samples] if not s.ok}
-    )
+    rows, overall = summarise(first, by_itself, samples)
+    seen = [*first.values(), *samples, *(s for group in by_itself.values() for s in group)]
+    errors_seen = sorted({f"{s.page}: {s.status or 'no answer'}" for s in seen if not s.ok})
     return Run(
         vendor=vendor,
         scale=scale,
@@ -390,6 +420,7 @@ def run_bench(
         load=(min(loads), sum(loads) / len(loads), max(loads)),
         cores=len(os.sched_getaffinity(0)),
         rows_imported=cast.rows_imported,
+        server_cpu_ms=cpu * 1000 / len(samples) if samples else 0.0,
         errors_seen=errors_seen,
     )
 
@@ -417,10 +448,12 @@ def report(run: Run) -> list[str]:
         f"{run.rows_imported:,} rows of history and the demo hub; `cshub serve` with {run.workers} workers; "
         f"{run.users} users for {run.seconds:g} s, think time {run.think:g} s; "
         f"{run.requests_per_second:.1f} requests/s; load average (1 minute) during the load "
-        f"{run.load[0]:.1f} to {run.load[2]:.1f} (mean {run.load[1]:.1f}) on {run.cores} cores.",
+        f"{run.load[0]:.1f} to {run.load[2]:.1f} (mean {run.load[1]:.1f}) on {run.cores} cores; "
+        f"the server's workers used {run.server_cpu_ms:,.0f} ms of CPU per request on average "
+        f"(so {run.cores} idle cores would serve at most {run.cores * 1000 / max(run.server_cpu_ms, 1):.0f} requests/s).",
         "",
-        "| page | as | first (ms) | requests | errors | p50 (ms) | p95 (ms) | max (ms) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| page | as | first (ms) | alone (ms) | requests | errors | p50 (ms) | p95 (ms) | max (ms) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in [*run.rows, run.overall]:
         first = (
@@ -429,10 +462,11 @@ def report(run: Run) -> list[str]:
             else f"{_ms(r.first_ms)}"
             + ("" if r.first_status == 200 else f" ({r.first_status or 'no answer'})")
         )
+        by_itself = "" if r is run.overall else _ms(r.alone_ms)
         p95 = _ms(r.p95) + (" **miss**" if r.p95 >= GOAL_MS else "")
         name = f"**{r.page}**" if r is run.overall else r.page
         lines.append(
-            f"| {name} | {r.persona} | {first} | {r.requests} | {r.errors} | {_ms(r.p50)} | {p95} | {_ms(r.max)} |"
+            f"| {name} | {r.persona} | {first} | {by_itself} | {r.requests} | {r.errors} | {_ms(r.p50)} | {p95} | {_ms(r.max)} |"
         )
     lines.append("")
     if missed:
