@@ -71,12 +71,27 @@ class ServedProcess:
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
         )
-        wait_for(lambda: not self.alive() or self.status("/healthz/") == 200, "the server answers", seconds)
+        try:
+            wait_for(
+                lambda: not self.alive() or self.status("/healthz/") == 200, "the server answers", seconds
+            )
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}; /healthz/ says: {self.health()}") from exc
         if not self.alive():
             raise RuntimeError("cshub serve stopped while starting: " + self.log()[-2000:])
 
     def status(self, path: str) -> int | None:
         return get_status(self.url + path)
+
+    def health(self) -> str:
+        """What /healthz/ says (each part ok or failed, and why)."""
+        try:
+            with urllib.request.urlopen(self.url + "/healthz/", timeout=30) as response:  # noqa: S310 - 127.0.0.1
+                return str(response.read().decode())
+        except urllib.error.HTTPError as error:
+            return str(error.read().decode())
+        except OSError as error:
+            return f"no answer ({type(error).__name__})"
 
     def log(self) -> str:
         return self.server_log.read_text() if self.server_log.exists() else ""

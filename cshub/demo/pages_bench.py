@@ -59,23 +59,33 @@ from cshub.core.served import ServedProcess, database_url, production_env
 from cshub.demo.bench import SCALES, Scale, generate
 from cshub.demo.generator import HubGenerator
 from cshub.interchange.importer import run_import
+from cshub.interchange.models import ImportRun
 from cshub.meetings.models import Meeting
 
 SECTION = "## Pages under load (issue 17)"
+SOURCE = "pages benchmark"  # the history's import, named by its scale
 GOAL_MS = 300
-INTRO = """`cshub bench pages --scale hub|region` (`cshub/demo/pages_bench.py`) builds the
-history of `cshub bench metrics` through the importer, adds the demo's city hub through the
-actions (the accounts of every role with caseloads, today's meeting, restricted records,
-intelligence, returns waiting for an interview), starts `cshub serve` (gunicorn, production
-settings) on 127.0.0.1, and has N signed-in users (default 20) go round every main page for
-S seconds (default 60) with a think time between pages. Each user has its own sessions,
-made in the session store (a confirmed TOTP device in the session, as after both sign-in
-steps), so nothing in the server is relaxed for the bench. Times are from sending the
-request to the last byte of the answer; p50 and p95 are nearest-rank; "first" is the
-page's first view of the run (one user, before the load). An error is anything but the
-page (a status other than 200, a redirect, a time-out). The goal: every page p95 under
-300 ms at region scale, no errors. Run it on an empty database (`CSHUB_DEMO=1`, a new
-`CSHUB_VAR_DIR` or an empty PostgreSQL database in `DATABASE_URL`).
+INTRO = """`cshub bench pages --scale hub|region` (`cshub/demo/pages_bench.py`) makes the
+demo's city hub through the actions (the accounts of every role with caseloads, today's
+meeting, restricted records, intelligence, returns waiting for an interview), imports the
+history of `cshub bench metrics` beside it, starts `cshub serve` (gunicorn, production
+settings, default workers) on 127.0.0.1, and has N signed-in users (default 20) go round
+every main page for S seconds (default 60), each from its own starting page, waiting a think
+time between pages (default 1 s on average, uniform between 0.5 and 1.5 s; `--think 0` for
+none). Each user has its own sessions, made in the session store (a confirmed TOTP device in
+the session, as after both sign-in steps), so nothing in the server is relaxed for the bench.
+Times are from sending the request to the last byte of the answer; p50 and p95 are
+nearest-rank. "first" is the page's first view of the run (one user, before the load; a
+worker may be new); "alone" the median of 3 views by one user after the load, nobody else
+asking (what the page costs by itself on this machine, as loaded as it is). An error is
+anything but the page: a status other than 200 (a redirect to sign-in too), no answer.
+The server's CPU per request is its workers' user and system time during the load over the
+requests answered. Goal: every page p95 under 300 ms at region scale, no errors.
+
+Run it on an empty database (`CSHUB_DEMO=1`, a new `CSHUB_VAR_DIR`, or an empty
+PostgreSQL database in `DATABASE_URL`); `--reuse` loads the data an earlier run built into
+the same database again (to measure code before and after a change on the same data, in
+turn), `--exclude WORDS` leaves out pages by name (e.g. `--exclude performance`).
 """
 
 # The tiny scale is for the bench's own test: a hub of a few children.
@@ -160,6 +170,7 @@ class Run:
     think: float
     workers: int
     label: str
+    excluded: tuple[str, ...]
     day: dt.date
     rows: list[Row]
     overall: Row
@@ -173,7 +184,8 @@ class Run:
     @property
     def title(self) -> str:
         label = f", {self.label}" if self.label else ""
-        return f"{self.vendor}, {self.scale} scale, {self.users} users, think time {self.think:g} s{label}"
+        without = f", without {', '.join(self.excluded)}" if self.excluded else ""
+        return f"{self.vendor}, {self.scale} scale, {self.users} users, think time {self.think:g} s{without}{label}"
 
 
 def nearest_rank(values: list[float], q: float) -> float:
@@ -187,7 +199,7 @@ def nearest_rank(values: list[float], q: float) -> float:
 
 
 def build(scale_name: str, say: Callable[[str], None] = print, seed: int = 2026) -> Cast:
-    """The history imported, the demo hub made on top; what the users will ask for."""
+    """The demo hub made, the history imported; what the users will ask for."""
     began = time.perf_counter()
     scale = PAGE_SCALES[scale_name]
     # The demo hub first, as `cshub demo` does: its generator works on every open episode.
@@ -199,10 +211,21 @@ def build(scale_name: str, say: Callable[[str], None] = print, seed: int = 2026)
     with tempfile.TemporaryDirectory() as tmp:
         rows = generate(Path(tmp), scale)
         reverse("casework:episode", args=[0])  # load the URLs now, as a running server has
-        result = run_import(Path(tmp), actor=None, source=f"pages benchmark {scale_name}")
+        result = run_import(Path(tmp), actor=None, source=f"{SOURCE} {scale_name}")
     if not result.ok:
         raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
     say(f"Imported {rows:,} rows of history ({scale.hubs} hub(s) x {scale.years} years)")
+    return cast(rows, time.perf_counter() - began)
+
+
+def built_scale() -> str | None:
+    """The scale an earlier run built into this database (None: no bench built it)."""
+    run = ImportRun.objects.filter(source__startswith=SOURCE).order_by("pk").first()
+    return run.source.removeprefix(SOURCE).strip() if run else None
+
+
+def cast(rows: int, seconds: float) -> Cast:
+    """What the users ask for, from the database as the build left it."""
     practitioner = User.objects.get(username="practitioner")
     episodes = (
         Episode.objects.open()
@@ -224,7 +247,7 @@ def build(scale_name: str, say: Callable[[str], None] = print, seed: int = 2026)
         names=names,
         meeting=meeting.pk,
         rows_imported=rows,
-        build_seconds=time.perf_counter() - began,
+        build_seconds=seconds,
     )
 
 
@@ -283,20 +306,22 @@ class Browser:
 ALONE = 3
 
 
-def first_views(browser: Browser) -> dict[str, Sample]:
+def first_views(browser: Browser, pages: list[Page]) -> dict[str, Sample]:
     """Each page once, in turn."""
-    return {page.name: browser.visit(page) for page in PAGES}
+    return {page.name: browser.visit(page) for page in pages}
 
 
-def alone(browser: Browser) -> dict[str, list[Sample]]:
+def alone(browser: Browser, pages: list[Page]) -> dict[str, list[Sample]]:
     """Each page ALONE times, one user, nobody else asking: what a page costs by itself."""
-    return {page.name: [browser.visit(page) for _ in range(ALONE)] for page in PAGES}
+    return {page.name: [browser.visit(page) for _ in range(ALONE)] for page in pages}
 
 
 def workers_cpu_seconds(master: int) -> float:
-    """User and system CPU time of the server's workers (the master's children) so far."""
+    """User and system CPU time of the server's workers so far: those alive (the master's
+    children) and those it has replaced (its children's times, counted when reaped)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    master_fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    total = int(master_fields[13]) + int(master_fields[14])  # cutime, cstime
     for children in Path(f"/proc/{master}/task").glob("*/children"):
         for pid in children.read_text().split():
             with suppress(OSError):
@@ -306,7 +331,7 @@ def workers_cpu_seconds(master: int) -> float:
 
 
 def load(
-    browsers: list[Browser], seconds: float, think: float, seed: int = 1
+    browsers: list[Browser], pages: list[Page], seconds: float, think: float, seed: int = 1
 ) -> tuple[list[Sample], float, list[float]]:
     """Every browser goes round the pages until the time is up; the samples, the time the
     load took (to the last answer) and the 1-minute load averages seen every second."""
@@ -318,9 +343,9 @@ def load(
 
     def user(n: int, browser: Browser) -> None:
         rng = random.Random(seed * 1000 + n)
-        turn = n * len(PAGES) // len(browsers)
+        turn = n * len(pages) // len(browsers)
         while time.monotonic() < deadline:
-            sample = browser.visit(PAGES[turn % len(PAGES)])
+            sample = browser.visit(pages[turn % len(pages)])
             with lock:
                 samples.append(sample)
             turn += 1
@@ -346,7 +371,7 @@ def load(
 
 
 def summarise(
-    first: dict[str, Sample], by_itself: dict[str, list[Sample]], samples: list[Sample]
+    pages: list[Page], first: dict[str, Sample], by_itself: dict[str, list[Sample]], samples: list[Sample]
 ) -> tuple[list[Row], Row]:
     def row(name: str, persona: str, chosen: list[Sample], opening: Sample | None) -> Row:
         times = [s.ms for s in chosen]
@@ -363,7 +388,7 @@ def summarise(
             max=max(times, default=0.0),
         )
 
-    rows = [row(p.name, p.persona, [s for s in samples if s.page == p.name], first[p.name]) for p in PAGES]
+    rows = [row(p.name, p.persona, [s for s in samples if s.page == p.name], first[p.name]) for p in pages]
     overall = row("All pages", "", samples, None)
     overall.first_status = 200 if all(s.ok for s in first.values()) else None
     return rows, overall
@@ -378,12 +403,27 @@ def run_bench(
     workers: int,
     label: str = "",
     log_dir: Path,
+    reuse: bool = False,
+    exclude: tuple[str, ...] = (),
     say: Callable[[str], None] = print,
 ) -> Run:
-    """Build, serve, load, stop; the results."""
-    cast = build(scale, say)
+    """Build (or reuse what an earlier run built), serve, load, stop; the results."""
+    pages = [p for p in PAGES if not any(e.lower() in p.name.lower() for e in exclude)]
+    if not pages:
+        raise RuntimeError("Every page is excluded.")
+    if reuse:
+        if not settings.DEMO:
+            raise RuntimeError("Reuse a benchmark's database only with CSHUB_DEMO=1.")
+        if built_scale() != scale:
+            raise RuntimeError(
+                f"This database does not hold a pages bench's {scale} scale (it holds: {built_scale()})."
+            )
+        the_cast = cast(0, 0.0)
+        say("Reusing the data an earlier run built")
+    else:
+        the_cast = build(scale, say)
     cookies = sessions(users)
-    url = os.environ.get("DATABASE_URL") or database_url()
+    url = database_url()
     vendor = vendor_name()
     connections.close_all()  # the server's workers have the database to themselves
     server = ServedProcess(
@@ -392,17 +432,17 @@ def run_bench(
     server.start()
     say(f"cshub serve: {workers} workers on {server.url} (its log: {server.server_log})")
     try:
-        browsers = [Browser(server.port, cookies[n], cast, random.Random(n + 1)) for n in range(users)]
-        first = first_views(browsers[0])
+        browsers = [Browser(server.port, cookies[n], the_cast, random.Random(n + 1)) for n in range(users)]
+        first = first_views(browsers[0], pages)
         say(f"First views done; {users} users for {seconds:g} s")
         assert server.process is not None
         cpu_before = workers_cpu_seconds(server.process.pid)
-        samples, elapsed, loads = load(browsers, seconds, think)
+        samples, elapsed, loads = load(browsers, pages, seconds, think)
         cpu = workers_cpu_seconds(server.process.pid) - cpu_before
-        by_itself = alone(browsers[0])
+        by_itself = alone(browsers[0], pages)
     finally:
         server.stop()
-    rows, overall = summarise(first, by_itself, samples)
+    rows, overall = summarise(pages, first, by_itself, samples)
     seen = [*first.values(), *samples, *(s for group in by_itself.values() for s in group)]
     errors_seen = sorted({f"{s.page}: {s.status or 'no answer'}" for s in seen if not s.ok})
     return Run(
@@ -413,13 +453,14 @@ def run_bench(
         think=think,
         workers=workers,
         label=label,
+        excluded=tuple(p.name for p in PAGES if p not in pages),
         day=timezone.localdate(),
         rows=rows,
         overall=overall,
         requests_per_second=len(samples) / elapsed if elapsed else 0.0,
         load=(min(loads), sum(loads) / len(loads), max(loads)),
         cores=len(os.sched_getaffinity(0)),
-        rows_imported=cast.rows_imported,
+        rows_imported=the_cast.rows_imported,
         server_cpu_ms=cpu * 1000 / len(samples) if samples else 0.0,
         errors_seen=errors_seen,
     )
@@ -445,7 +486,12 @@ def report(run: Run) -> list[str]:
     lines = [
         f"### {run.title}, {run.day:%-d %B %Y}",
         "",
-        f"{run.rows_imported:,} rows of history and the demo hub; `cshub serve` with {run.workers} workers; "
+        (
+            f"{run.rows_imported:,} rows of history"
+            if run.rows_imported
+            else "The history built by an earlier run"
+        )
+        + f" and the demo hub; `cshub serve` with {run.workers} workers; "
         f"{run.users} users for {run.seconds:g} s, think time {run.think:g} s; "
         f"{run.requests_per_second:.1f} requests/s; load average (1 minute) during the load "
         f"{run.load[0]:.1f} to {run.load[2]:.1f} (mean {run.load[1]:.1f}) on {run.cores} cores; "
@@ -514,6 +560,18 @@ def add_arguments(parser: CommandParser) -> None:
         help="pages: seconds a user waits between pages, on average (0: none)",
     )
     parser.add_argument("--workers", type=int, default=default_workers(), help="pages: cshub serve's workers")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="pages: load the data an earlier run built into this database (to measure code before and after)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="WORDS",
+        help="pages: leave out the pages whose name has these words (e.g. performance); may be repeated",
+    )
 
 
 def command(options: dict[str, Any], say: Callable[[str], None]) -> None:
@@ -532,6 +590,8 @@ def command(options: dict[str, Any], say: Callable[[str], None]) -> None:
             workers=options["workers"],
             label=options["label"],
             log_dir=log_dir,
+            reuse=options["reuse"],
+            exclude=tuple(options["exclude"]),
             say=say,
         )
     except (RuntimeError, TimeoutError) as exc:

@@ -63,10 +63,12 @@ class Command(BaseCommand):
         pages_bench.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Pages, --reuse: the database an earlier run built (its import made hub workers' accounts).
+        reuse = options["what"] == "pages" and options["reuse"]
         refusal = refuse_real_database()
-        if refusal:
+        if refusal and not reuse:
             raise CommandError(refusal + " Run the benchmark on an empty database.")
-        if Person.objects.exists():
+        if Person.objects.exists() and not reuse:
             raise CommandError(
                 "This database already holds records: the figures would mix them with the benchmark's. "
                 "Run the benchmark on an empty database (a new CSHUB_VAR_DIR, or a new PostgreSQL database)."
