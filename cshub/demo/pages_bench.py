@@ -237,11 +237,14 @@ def cast(rows: int, seconds: float) -> Cast:
     if not people:
         raise RuntimeError("The demo hub gave the practitioner no open cases.")
     names = [f"{p.forename} {p.surname}" for p in people]
+    # Today's daily meeting (the demo starts it); on a later day (--reuse), the last one.
     meeting = (
-        Meeting.objects.filter(date=timezone.localdate(), meeting_type__code="daily").order_by("pk").first()
+        Meeting.objects.filter(meeting_type__code="daily", date__lte=timezone.localdate())
+        .order_by("-date", "-pk")
+        .first()
     )
     if meeting is None:
-        raise RuntimeError("The demo hub has no daily meeting today.")
+        raise RuntimeError("The demo hub has no daily meeting.")
     return Cast(
         children=[p.pk for p in people],
         names=names,
