@@ -8,9 +8,8 @@ import pytest
 
 from cshub.demo import pages_bench
 
-pytestmark = pytest.mark.usefixtures("live_db")
 
-
+@pytest.mark.usefixtures("live_db")
 def test_every_main_page_answers_under_load_and_the_report_has_a_row_per_page(tmp_path: Path):
     run = pages_bench.run_bench(
         scale="tiny", users=3, seconds=3, think=0.1, workers=2, log_dir=tmp_path, say=lambda _: None
@@ -34,3 +33,21 @@ def test_every_main_page_answers_under_load_and_the_report_has_a_row_per_page(tm
     assert text.count(pages_bench.SECTION) == 1
     assert text.count(f"<!-- pages bench: {run.title} -->") == 1
     assert "## Person search at scale\n\nKept." in text
+
+
+@pytest.mark.django_db
+def test_reuse_refuses_a_database_no_pages_bench_built(tmp_path: Path, settings):
+    settings.DEMO = True
+    with pytest.raises(RuntimeError, match="does not hold a pages bench's hub scale"):
+        pages_bench.run_bench(
+            scale="hub", users=1, seconds=1, think=0, workers=1, log_dir=tmp_path, reuse=True, say=print
+        )
+    settings.DEMO = False
+    with pytest.raises(RuntimeError, match="only with CSHUB_DEMO=1"):
+        pages_bench.run_bench(
+            scale="hub", users=1, seconds=1, think=0, workers=1, log_dir=tmp_path, reuse=True, say=print
+        )
+    with pytest.raises(RuntimeError, match="Every page is excluded"):
+        pages_bench.run_bench(
+            scale="hub", users=1, seconds=1, think=0, workers=1, log_dir=tmp_path, exclude=("",), say=print
+        )
