@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cshub.demo import pages_bench
+from cshub.demo import pages_bench, pages_report
 
 
 @pytest.mark.usefixtures("live_db")
@@ -21,16 +21,16 @@ def test_every_main_page_answers_under_load_and_the_report_has_a_row_per_page(tm
     assert run.overall.errors == 0
     assert run.overall.requests == sum(r.requests for r in run.rows) > 0
 
-    lines = pages_bench.report(run)
+    lines = pages_report.report(run)
     for page in pages_bench.PAGES:
         assert sum(line.startswith(f"| {page.name} |") for line in lines) == 1
 
     docs = tmp_path / "performance.md"
     docs.write_text("# Performance\n\n## Person search at scale\n\nKept.\n")
-    pages_bench.update_docs(docs, run)
-    pages_bench.update_docs(docs, run)  # the same run again replaces its block
+    pages_report.update_docs(docs, run)
+    pages_report.update_docs(docs, run)  # the same run again replaces its block
     text = docs.read_text()
-    assert text.count(pages_bench.SECTION) == 1
+    assert text.count(pages_report.SECTION) == 1
     assert text.count(f"<!-- pages bench: {run.title} -->") == 1
     assert "## Person search at scale\n\nKept." in text
 
