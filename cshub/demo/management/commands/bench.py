@@ -1,6 +1,7 @@
 """`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py.
 `cshub bench search --people N`: see cshub/demo/search_bench.py.
-`cshub bench intelligence --links N`: see cshub/demo/intel_bench.py."""
+`cshub bench intelligence --links N`: see cshub/demo/intel_bench.py.
+`cshub bench pages --scale hub|region --users N --seconds S`: see cshub/demo/pages_bench.py."""
 
 import datetime as dt
 import statistics
@@ -16,7 +17,7 @@ from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Period, compute
-from cshub.demo import intel_bench, intel_generate, search_bench
+from cshub.demo import intel_bench, intel_generate, pages_bench, search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, engine_only
@@ -32,7 +33,7 @@ class Command(BaseCommand):
     help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["metrics", "search", "intelligence"])
+        parser.add_argument("what", choices=["metrics", "search", "intelligence", "pages"])
         parser.add_argument(
             "--scale", choices=list(SCALES), default="hub", help="metrics: the history's size"
         )
@@ -63,11 +64,15 @@ class Command(BaseCommand):
             "--sample", type=int, default=200, help="intelligence: children whose network is timed"
         )
 
+        pages_bench.add_arguments(parser)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        # Pages, --reuse: the database an earlier run built (its import made hub workers' accounts).
+        reuse = options["what"] == "pages" and options["reuse"]
         refusal = refuse_real_database()
-        if refusal:
+        if refusal and not reuse:
             raise CommandError(refusal + " Run the benchmark on an empty database.")
-        if Person.objects.exists():
+        if Person.objects.exists() and not reuse:
             raise CommandError(
                 "This database already holds records: the figures would mix them with the benchmark's. "
                 "Run the benchmark on an empty database (a new CSHUB_VAR_DIR, or a new PostgreSQL database)."
@@ -79,6 +84,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "intelligence":
             self.intelligence(options)
+            return
+        if options["what"] == "pages":
+            pages_bench.command(options, self.stdout.write)
             return
         scale = SCALES[options["scale"]]
         with tempfile.TemporaryDirectory() as tmp:
