@@ -9,6 +9,7 @@ lock on SQLite, and on the sequence on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -81,6 +82,19 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         conn = connections[DEFAULT_DB_ALIAS]
         return lambda v: field.get_db_prep_save(v, conn)
     return None
+
+
+def same_as_stored(field: models.Field[Any, Any]) -> Callable[[Any, Any], bool]:
+    """Whether a value is the one a column holds, given the column as the driver reads it
+    (no model instance, none of Django's conversions). True only when writing the value
+    would store exactly what is there; False may be a mere difference of form (JSON
+    written with other spacing), which the caller settles on the model instance."""
+    if isinstance(field, models.JSONField):
+        return lambda value, raw: (None if raw is None else json.loads(raw)) == value
+    adapt = _adapter(field)
+    if adapt is None:
+        return operator.eq
+    return lambda value, raw: adapt(value) == raw
 
 
 def columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:

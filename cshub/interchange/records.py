@@ -2,10 +2,10 @@
 a record made in CSHub itself is exported as `csh-<pk>` and found again by that id."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 NATIVE = re.compile(r"^csh-(\d+)$")
 CHUNK = 5000
@@ -52,3 +52,45 @@ def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
             # is the one it names: the id as a source id wins over the id as a CSHub id.
             found.setdefault(native[obj.pk], obj)
     return found
+
+
+def existing_rows(
+    model: type[models.Model], ids: Iterable[str], names: Sequence[str]
+) -> dict[str, tuple[Any, ...]]:
+    """The records these interchange ids already name, by id, as `(pk, *names)` tuples of
+    the values as the database driver returns them (`names` are attnames: `person_id`):
+    no model instances, none of Django's conversions (a re-import compares a history's
+    every row). One query for the ids of other systems however many there are (a scan of
+    the table's source ids when there are many), one for CSHub's own."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    manager, made_here = _scope(model)
+    columns = ["source_id", "pk", *names]
+    native = {int(m.group(1)): i for i in wanted if (m := NATIVE.match(i))}
+    found: dict[str, tuple[Any, ...]] = {}
+    if len(wanted) > CHUNK:
+        held = manager.exclude(**made_here).values_list(*columns)
+    else:
+        held = manager.filter(source_id__in=wanted).values_list(*columns)
+    for source_id, *row in _raw(held):
+        if source_id in wanted:
+            found[source_id] = tuple(row)
+    if native:
+        mine = manager.filter(**made_here)
+        if len(native) <= CHUNK:
+            mine = mine.filter(pk__in=sorted(native))
+        for _, *row in _raw(mine.values_list(*columns)):
+            # As in existing(): the id as a source id wins over the id as a CSHub id.
+            if row[0] in native:
+                found.setdefault(native[row[0]], tuple(row))
+    return found
+
+
+def _raw(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as the driver returns them."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows

@@ -4,6 +4,7 @@ references to ids in the import or the database, overlaps and orders of events."
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import models
@@ -17,7 +18,7 @@ from cshub.core.limits import field_limit
 from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
-from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
+from cshub.interchange.records import CHUNK, NATIVE, existing, existing_rows
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, Person, PersonName
@@ -281,11 +282,8 @@ def _episodes(parsed: Parsed) -> None:
                 )
             referral_used.setdefault(row["referral_id"], row.line)
     imported_ids = table.ids()
-    people = existing(Person, by_child)
-    for person_id, person in people.items():
-        for ep in person.episodes.all():
-            if interchange_id(ep) not in imported_ids:
-                by_child[person_id].append((ep.open_date, ep.close_date, None))
+    for person_id, open_date, close_date in _held_episodes(by_child, imported_ids):
+        by_child[person_id].append((open_date, close_date, None))
     for spans in by_child.values():
         spans.sort(key=lambda s: s[0])
         for (_, close, _), (next_open, _, later) in itertools.pairwise(spans):
@@ -293,6 +291,25 @@ def _episodes(parsed: Parsed) -> None:
                 target = later or next((s[2] for s in spans if s[2] is not None), None)
                 if target is not None:
                     parsed.error(table, target, "open_date", "overlaps another episode of the same child")
+
+
+def _held_episodes(
+    children: Iterable[str], imported_ids: set[str]
+) -> Iterator[tuple[str, dt.date, dt.date | None]]:
+    """The episodes CSHub holds of these children (by interchange id) that the import does
+    not carry: (child, open date, close date), read in one query whatever the number of
+    children (the whole table when there are many)."""
+    people = {row[0]: ident for ident, row in existing_rows(Person, children, []).items()}
+    if not people:
+        return
+    episodes = Episode.objects.all()
+    if len(people) <= CHUNK:
+        episodes = episodes.filter(person_id__in=sorted(people))
+    for person_id, pk, source_id, open_date, close_date in episodes.values_list(
+        "person_id", "pk", "source_id", "open_date", "close_date"
+    ).iterator(chunk_size=CHUNK):
+        if person_id in people and (source_id or f"csh-{pk}") not in imported_ids:
+            yield people[person_id], open_date, close_date
 
 
 def _interviews(parsed: Parsed) -> None:

@@ -6,7 +6,7 @@ fields), and one event for the import itself (with the records about no child)."
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +20,10 @@ from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
 from cshub.interchange import intel, socialcare
-from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
+from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids, same_as_stored
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, ParsedTable, Row
-from cshub.interchange.records import existing
+from cshub.interchange.records import existing, existing_rows
 from cshub.missing.models import MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
 from cshub.people.names import add_words, index_words
@@ -244,39 +244,50 @@ class Writer:
         if binding.prepare is not None:
             binding.prepare(self, table)
         label = binding.model._meta.label_lower
-        found = existing(binding.model, table.ids())
         refs = self.refs[binding.key]
         owners = self.child_of.get(binding.key)
         new: list[tuple[str, dict[str, Any]]] = []
         changed: list[Any] = []
         changed_fields: set[str] = set()
+        rows = [(row[table.table.id_column], binding.fields(row, self.refs)) for row in table.rows]
+        names = list(rows[0][1]) if rows else []
+        # The records held, as value tuples (pk first) read in one query: a re-import of a
+        # whole history compares them without building a model instance for each.
+        found = existing_rows(binding.model, table.ids(), names)
+        by_attname = {f.attname: f for f in binding.model._meta.concrete_fields}
+        same = [(i, name, same_as_stored(by_attname[name])) for i, name in enumerate(names, 1)]
         # Names as they were, before this import's changes are applied to the records.
-        names_before = (
-            {i: (o.forename, o.surname) for i, o in found.items()} if binding.key == "person" else {}
-        )
-        for n, row in enumerate(table.rows):
-            ident = row[table.table.id_column]
-            values = binding.fields(row, self.refs)
-            obj = found.get(ident)
-            if obj is None:
+        names_before: dict[str, tuple[str, str]] = {}
+        if binding.key == "person":
+            fore, sur = names.index("forename") + 1, names.index("surname") + 1
+            names_before = {i: (held[fore], held[sur]) for i, held in found.items()}
+        differ: dict[int, dict[str, Any]] = {}  # pk: the values of a row that may have changed
+        for n, (ident, values) in enumerate(rows):
+            held = found.get(ident)
+            if held is None:
                 new.append((ident, values))
             else:
-                diff = [name for name, value in values.items() if getattr(obj, name) != value]
-                if diff:
-                    was_about = self._child(binding, obj.pk, obj.__dict__)
-                    for name in diff:
-                        setattr(obj, name, values[name])
-                    changed.append(obj)
-                    changed_fields.update(diff)
-                    now_about = self._child(binding, obj.pk, obj.__dict__)
-                    self._event(Action.UPDATE, label, obj.pk, now_about, diff)
-                    if was_about != now_about:  # moved to another child: both trails say so
-                        self._event(Action.UPDATE, label, obj.pk, was_about, diff)
-                refs[ident] = obj.pk
+                pk = held[0]
+                if not all(test(values[name], held[i]) for i, name, test in same):
+                    differ[pk] = values
+                refs[ident] = pk
                 if owners is not None:
-                    owners[obj.pk] = obj.person_id
+                    owners[pk] = values["person_id"]
             if self.progress and n % 500 == 0:
                 self.progress(500)
+        for obj in _instances(binding.model, differ):
+            values = differ[obj.pk]
+            diff = [name for name, value in values.items() if getattr(obj, name) != value]
+            if diff:
+                was_about = self._child(binding, obj.pk, obj.__dict__)
+                for name in diff:
+                    setattr(obj, name, values[name])
+                changed.append(obj)
+                changed_fields.update(diff)
+                now_about = self._child(binding, obj.pk, obj.__dict__)
+                self._event(Action.UPDATE, label, obj.pk, now_about, diff)
+                if was_about != now_about:  # moved to another child: both trails say so
+                    self._event(Action.UPDATE, label, obj.pk, was_about, diff)
         if changed:
             binding.model._default_manager.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
         pks = reserve_ids(binding.model, len(new))
@@ -436,6 +447,14 @@ class Writer:
         }
         run_tail = (request_id.get(), channel.get(), "")  # how it was run: page or command
         insert_rows(AuditEvent, EVENT_COLUMNS, [(*head, *run_ref, None, *run_tail, detail)])
+
+
+def _instances(model: type[models.Model], pks: Iterable[int]) -> Iterator[Any]:
+    """The records whose values may have changed, as model instances (to compare exactly and
+    to save): a query per thousand of them, none when nothing changed."""
+    keys = sorted(pks)
+    for start in range(0, len(keys), BATCH):
+        yield from model._default_manager.filter(pk__in=keys[start : start + BATCH])
 
 
 def _model(key: str) -> type[models.Model]:
