@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.functions import Cast
 
 NATIVE = re.compile(r"^csh-(\d+)$")
 CHUNK = 5000
@@ -66,7 +67,8 @@ def existing_rows(
     if not wanted:
         return {}
     manager, made_here = _scope(model)
-    columns = ["source_id", "pk", *names]
+    manager, stored = _as_stored(manager, model, names)
+    columns = ["source_id", "pk", *stored]
     native = {int(m.group(1)): i for i in wanted if (m := NATIVE.match(i))}
     found: dict[str, tuple[Any, ...]] = {}
     if len(wanted) > CHUNK:
@@ -85,6 +87,20 @@ def existing_rows(
             if row[0] in native:
                 found.setdefault(native[row[0]], tuple(row))
     return found
+
+
+def _as_stored(manager: Any, model: type[models.Model], names: Sequence[str]) -> tuple[Any, list[str]]:
+    """SQLite keeps dates and date-times as text, which its driver would parse into Python
+    values for every cell: read as the text itself (the form the import writes)."""
+    if connection.vendor != "sqlite":
+        return manager, list(names)
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    texts = {
+        f"stored_{name}": Cast(name, models.TextField())
+        for name in names
+        if isinstance(by_attname[name], models.DateField)  # and DateTimeField
+    }
+    return manager.annotate(**texts), [f"stored_{n}" if f"stored_{n}" in texts else n for n in names]
 
 
 def _raw(query: Any) -> Iterator[tuple[Any, ...]]:

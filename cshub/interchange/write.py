@@ -323,12 +323,15 @@ class Writer:
     def _names(self, rows: list[Row], before: dict[str, tuple[str, str]]) -> None:
         """Rebuild the search index of names for people created or renamed by this import."""
         aliases_before: dict[int, list[str]] = defaultdict(list)
-        held = [self.refs["person"][ident] for ident in before]
-        for start in range(0, len(held), BATCH):
-            for person_id, forename, surname in PersonName.objects.filter(
-                person_id__in=held[start : start + BATCH], kind=NameKind.ALIAS
-            ).values_list("person_id", "forename", "surname"):
-                aliases_before[person_id].append(f"{forename} {surname}".strip())
+        held = {self.refs["person"][ident] for ident in before}
+        # One query: the aliases of the people held, or every alias when they are many.
+        aliases = PersonName.objects.filter(kind=NameKind.ALIAS)
+        if len(held) <= BATCH:
+            aliases = aliases.filter(person_id__in=sorted(held))
+        if held:
+            for person_id, forename, surname in aliases.values_list("person_id", "forename", "surname"):
+                if person_id in held:
+                    aliases_before[person_id].append(f"{forename} {surname}".strip())
         renamed = []
         names: list[tuple[Any, ...]] = []
         for row in rows:
