@@ -325,11 +325,11 @@ class Writer:
         aliases_before: dict[int, list[str]] = defaultdict(list)
         held = {self.refs["person"][ident] for ident in before}
         # One query: the aliases of the people held, or every alias when they are many.
-        aliases = PersonName.objects.filter(kind=NameKind.ALIAS)
+        held_aliases = PersonName.objects.filter(kind=NameKind.ALIAS)
         if len(held) <= BATCH:
-            aliases = aliases.filter(person_id__in=sorted(held))
+            held_aliases = held_aliases.filter(person_id__in=sorted(held))
         if held:
-            for person_id, forename, surname in aliases.values_list("person_id", "forename", "surname"):
+            for person_id, forename, surname in held_aliases.values_list("person_id", "forename", "surname"):
                 if person_id in held:
                     aliases_before[person_id].append(f"{forename} {surname}".strip())
         renamed = []
