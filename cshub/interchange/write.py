@@ -19,12 +19,13 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
+from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare
 from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids, same_as_stored
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, ParsedTable, Row
 from cshub.interchange.records import existing, existing_rows
-from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
 from cshub.people.names import add_words, index_words
 from cshub.people.timeline import start_of_day
@@ -458,6 +459,30 @@ def _instances(model: type[models.Model], pks: Iterable[int]) -> Iterator[Any]:
     keys = sorted(pks)
     for start in range(0, len(keys), BATCH):
         yield from model._default_manager.filter(pk__in=keys[start : start + BATCH])
+
+
+def written_tables(counts: Counts) -> list[str]:
+    """The tables an import created or changed records in (for their statistics)."""
+    models_: set[type[models.Model]] = set()
+    for key in {k for k, n in counts.created.items() if n} | {k for k, n in counts.updated.items() if n}:
+        if key in _WRITTEN_WITH:
+            models_.update(_WRITTEN_WITH[key])
+        elif key == "population":
+            models_.add(ReferencePopulation)
+        else:
+            models_.add(_model(key))
+    if counts.created.get("person") or counts.updated.get("person"):
+        models_.add(PersonName)
+    if models_:
+        models_ |= {TimelineEntry, AuditEvent}
+    return sorted(m._meta.db_table for m in models_)
+
+
+# Tables written by intel.py, beside the one its count names.
+_WRITTEN_WITH: dict[str, tuple[type[models.Model], ...]] = {
+    "intelligence": (Link, Subject),
+    "interview_entry": (InterviewEntry, Subject, Link),
+}
 
 
 def _model(key: str) -> type[models.Model]:
