@@ -105,7 +105,7 @@ def _as_stored(manager: Any, model: type[models.Model], names: Sequence[str]) ->
 
 def _raw(query: Any) -> Iterator[tuple[Any, ...]]:
     """A query's rows as the driver returns them."""
-    sql, params = query.query.sql_with_params()
+    sql, params = query.order_by().query.sql_with_params()  # in no order: nothing to sort
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):

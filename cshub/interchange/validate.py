@@ -340,8 +340,8 @@ def _held_episodes(
     episodes = Episode.objects.all()
     if len(people) <= CHUNK:
         episodes = episodes.filter(person_id__in=sorted(people))
-    for person_id, pk, source_id, open_date, close_date in episodes.values_list(
-        "person_id", "pk", "source_id", "open_date", "close_date"
+    for person_id, pk, source_id, open_date, close_date in (
+        episodes.order_by().values_list("person_id", "pk", "source_id", "open_date", "close_date")
     ).iterator(chunk_size=CHUNK):
         if person_id in people and (source_id or f"csh-{pk}") not in imported_ids:
             yield people[person_id], open_date, close_date

@@ -330,7 +330,9 @@ class Writer:
         if len(held) <= BATCH:
             held_aliases = held_aliases.filter(person_id__in=sorted(held))
         if held:
-            for person_id, forename, surname in held_aliases.values_list("person_id", "forename", "surname"):
+            for person_id, forename, surname in held_aliases.order_by().values_list(
+                "person_id", "forename", "surname"
+            ):
                 if person_id in held:
                     aliases_before[person_id].append(f"{forename} {surname}".strip())
         renamed = []
