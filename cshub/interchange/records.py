@@ -2,10 +2,11 @@
 a record made in CSHub itself is exported as `csh-<pk>` and found again by that id."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Cast
 
 NATIVE = re.compile(r"^csh-(\d+)$")
 CHUNK = 5000
@@ -52,3 +53,60 @@ def existing(model: type[models.Model], ids: Iterable[str]) -> dict[str, Any]:
             # is the one it names: the id as a source id wins over the id as a CSHub id.
             found.setdefault(native[obj.pk], obj)
     return found
+
+
+def existing_rows(
+    model: type[models.Model], ids: Iterable[str], names: Sequence[str]
+) -> dict[str, tuple[Any, ...]]:
+    """The records these interchange ids already name, by id, as `(pk, *names)` tuples of
+    the values as the database driver returns them (`names` are attnames: `person_id`):
+    no model instances, none of Django's conversions (a re-import compares a history's
+    every row). One query for the ids of other systems however many there are (a scan of
+    the table's source ids when there are many), one for CSHub's own."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    manager, made_here = _scope(model)
+    manager, stored = _as_stored(manager, model, names)
+    columns = ["source_id", "pk", *stored]
+    native = {int(m.group(1)): i for i in wanted if (m := NATIVE.match(i))}
+    found: dict[str, tuple[Any, ...]] = {}
+    if len(wanted) > CHUNK:
+        held = manager.exclude(**made_here).values_list(*columns)
+    else:
+        held = manager.filter(source_id__in=wanted).values_list(*columns)
+    for source_id, *row in _raw(held):
+        if source_id in wanted:
+            found[source_id] = tuple(row)
+    if native:
+        mine = manager.filter(**made_here)
+        if len(native) <= CHUNK:
+            mine = mine.filter(pk__in=sorted(native))
+        for _, *row in _raw(mine.values_list(*columns)):
+            # As in existing(): the id as a source id wins over the id as a CSHub id.
+            if row[0] in native:
+                found.setdefault(native[row[0]], tuple(row))
+    return found
+
+
+def _as_stored(manager: Any, model: type[models.Model], names: Sequence[str]) -> tuple[Any, list[str]]:
+    """SQLite keeps dates and date-times as text, which its driver would parse into Python
+    values for every cell: read as the text itself (the form the import writes)."""
+    if connection.vendor != "sqlite":
+        return manager, list(names)
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    texts = {
+        f"stored_{name}": Cast(name, models.TextField())
+        for name in names
+        if isinstance(by_attname[name], models.DateField)  # and DateTimeField
+    }
+    return manager.annotate(**texts), [f"stored_{n}" if f"stored_{n}" in texts else n for n in names]
+
+
+def _raw(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as the driver returns them."""
+    sql, params = query.order_by().query.sql_with_params()  # in no order: nothing to sort
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows

@@ -4,20 +4,30 @@ references to ids in the import or the database, overlaps and orders of events."
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
-from cshub.core.dates import EARLIEST_BIRTH, EARLIEST_EVENT, format_date, plausible_birth, plausible_event
+from cshub.core.dates import (
+    EARLIEST_BIRTH,
+    EARLIEST_EVENT,
+    LATEST_PLANNED_YEARS,
+    format_date,
+    local_today,
+    plausible_birth,
+    plausible_event,
+)
 from cshub.core.limits import field_limit
 from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare, supervision
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
-from cshub.interchange.records import CHUNK, NATIVE, existing, interchange_id
+from cshub.interchange.records import CHUNK, NATIVE, existing, existing_rows
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, Person, PersonName
@@ -136,8 +146,32 @@ _DATES.update(socialcare.DATES)
 _EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH, "expected birth": EARLIEST_BIRTH}
 
 
+def _surely_plausible() -> Callable[[Any, str], bool]:
+    """Whether a date or time is plausible for sure, by bounds taken once (`plausible_*`,
+    asked for every cell of a history, looks at the clock each time): True for nearly every
+    cell; False sends the cell to `plausible_*`, which decides and words the problem."""
+    today, now = local_today(), timezone.now()
+    latest_planned = today.year + LATEST_PLANNED_YEARS
+    # An instant from the start of 2 January 2000 (UTC) is on or after 1 January 2000 in London.
+    event_from = dt.datetime.combine(EARLIEST_EVENT + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+    def surely(value: Any, kind: str) -> bool:
+        if type(value) is dt.datetime:
+            return kind == "event" and value.tzinfo is dt.UTC and event_from <= value <= now
+        if type(value) is not dt.date:
+            return False
+        if kind == "event":
+            return EARLIEST_EVENT <= value <= today
+        if kind == "birth":
+            return EARLIEST_BIRTH <= value <= today
+        return value >= EARLIEST_BIRTH and value.year <= latest_planned  # address end, expected birth
+
+    return surely
+
+
 def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
     council = table.filename == table.table.ssd_filename
+    surely = _surely_plausible()
     for row in table.rows:
 
         def err(column: str, message: str, row: Row = row) -> None:
@@ -162,6 +196,8 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
                 continue
             # An unborn child's due date in both columns (Eclipse) is an expected birth.
             kind = "expected birth" if column == "pers_dob" and value == row["pers_expected_dob"] else rule
+            if surely(value, kind):
+                continue
             if kind == "birth":
                 problem = plausible_birth(value)
             else:
@@ -293,11 +329,8 @@ def _episodes(parsed: Parsed) -> None:
                 )
             referral_used.setdefault(row["referral_id"], row.line)
     imported_ids = table.ids()
-    people = existing(Person, by_child)
-    for person_id, person in people.items():
-        for ep in person.episodes.all():
-            if interchange_id(ep) not in imported_ids:
-                by_child[person_id].append((ep.open_date, ep.close_date, None))
+    for person_id, open_date, close_date in _held_episodes(by_child, imported_ids):
+        by_child[person_id].append((open_date, close_date, None))
     for spans in by_child.values():
         spans.sort(key=lambda s: s[0])
         for (_, close, _), (next_open, _, later) in itertools.pairwise(spans):
@@ -305,6 +338,25 @@ def _episodes(parsed: Parsed) -> None:
                 target = later or next((s[2] for s in spans if s[2] is not None), None)
                 if target is not None:
                     parsed.error(table, target, "open_date", "overlaps another episode of the same child")
+
+
+def _held_episodes(
+    children: Iterable[str], imported_ids: set[str]
+) -> Iterator[tuple[str, dt.date, dt.date | None]]:
+    """The episodes CSHub holds of these children (by interchange id) that the import does
+    not carry: (child, open date, close date), read in one query whatever the number of
+    children (the whole table when there are many)."""
+    people = {row[0]: ident for ident, row in existing_rows(Person, children, []).items()}
+    if not people:
+        return
+    episodes = Episode.objects.all()
+    if len(people) <= CHUNK:
+        episodes = episodes.filter(person_id__in=sorted(people))
+    for person_id, pk, source_id, open_date, close_date in (
+        episodes.order_by().values_list("person_id", "pk", "source_id", "open_date", "close_date")
+    ).iterator(chunk_size=CHUNK):
+        if person_id in people and (source_id or f"csh-{pk}") not in imported_ids:
+            yield people[person_id], open_date, close_date
 
 
 def _interviews(parsed: Parsed) -> None:

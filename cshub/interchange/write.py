@@ -6,7 +6,7 @@ fields), and one event for the import itself (with the records about no child)."
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +19,13 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
+from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare, supervision
-from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids
+from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids, same_as_stored
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, ParsedTable, Row
-from cshub.interchange.records import existing
-from cshub.missing.models import MissingEpisode, ReturnInterview
+from cshub.interchange.records import existing, existing_rows
+from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
 from cshub.people.models import Address, NameKind, Person, PersonName, TimelineEntry, TimelineKind
 from cshub.people.names import add_words, index_words
 from cshub.people.timeline import start_of_day
@@ -251,43 +252,58 @@ class Writer:
         if binding.prepare is not None:
             binding.prepare(self, table)
         label = binding.model._meta.label_lower
-        found = existing(binding.model, table.ids())
         refs = self.refs[binding.key]
         owners = self.child_of.get(binding.key)
         new: list[tuple[str, dict[str, Any]]] = []
         changed: list[Any] = []
         changed_fields: set[str] = set()
+        rows = [(row[table.table.id_column], binding.fields(row, self.refs)) for row in table.rows]
+        names = list(rows[0][1]) if rows else []
+        # The records held, as value tuples (pk first) read in one query: a re-import of a
+        # whole history compares them without building a model instance for each.
+        found = existing_rows(binding.model, table.ids(), names)
+        by_attname = {f.attname: f for f in binding.model._meta.concrete_fields}
+        same = [
+            (i, name, same_as_stored(by_attname[name]))
+            for i, name in enumerate(names, 1)
+            if name not in binding.create_only
+        ]
         # Names as they were, before this import's changes are applied to the records.
-        names_before = (
-            {i: (o.forename, o.surname) for i, o in found.items()} if binding.key == "person" else {}
-        )
-        for n, row in enumerate(table.rows):
-            ident = row[table.table.id_column]
-            values = binding.fields(row, self.refs)
-            obj = found.get(ident)
-            if obj is None:
+        names_before: dict[str, tuple[str, str]] = {}
+        if binding.key == "person":
+            fore, sur = names.index("forename") + 1, names.index("surname") + 1
+            names_before = {i: (held[fore], held[sur]) for i, held in found.items()}
+        differ: dict[int, dict[str, Any]] = {}  # pk: the values of a row that may have changed
+        for n, (ident, values) in enumerate(rows):
+            held = found.get(ident)
+            if held is None:
                 new.append((ident, values))
             else:
-                diff = [
-                    name
-                    for name, value in values.items()
-                    if name not in binding.create_only and getattr(obj, name) != value
-                ]
-                if diff:
-                    was_about = self._child(binding, obj.pk, obj.__dict__)
-                    for name in diff:
-                        setattr(obj, name, values[name])
-                    changed.append(obj)
-                    changed_fields.update(diff)
-                    now_about = self._child(binding, obj.pk, obj.__dict__)
-                    self._event(Action.UPDATE, label, obj.pk, now_about, diff)
-                    if was_about != now_about:  # moved to another child: both trails say so
-                        self._event(Action.UPDATE, label, obj.pk, was_about, diff)
-                refs[ident] = obj.pk
+                pk = held[0]
+                if not all(test(values[name], held[i]) for i, name, test in same):
+                    differ[pk] = values
+                refs[ident] = pk
                 if owners is not None:
-                    owners[obj.pk] = obj.person_id
+                    owners[pk] = values["person_id"]
             if self.progress and n % 500 == 0:
                 self.progress(500)
+        for obj in _instances(binding.model, differ):
+            values = differ[obj.pk]
+            diff = [
+                name
+                for name, value in values.items()
+                if name not in binding.create_only and getattr(obj, name) != value
+            ]
+            if diff:
+                was_about = self._child(binding, obj.pk, obj.__dict__)
+                for name in diff:
+                    setattr(obj, name, values[name])
+                changed.append(obj)
+                changed_fields.update(diff)
+                now_about = self._child(binding, obj.pk, obj.__dict__)
+                self._event(Action.UPDATE, label, obj.pk, now_about, diff)
+                if was_about != now_about:  # moved to another child: both trails say so
+                    self._event(Action.UPDATE, label, obj.pk, was_about, diff)
         if changed:
             binding.model._default_manager.bulk_update(changed, sorted(changed_fields), batch_size=BATCH)
         pks = reserve_ids(binding.model, len(new))
@@ -323,12 +339,17 @@ class Writer:
     def _names(self, rows: list[Row], before: dict[str, tuple[str, str]]) -> None:
         """Rebuild the search index of names for people created or renamed by this import."""
         aliases_before: dict[int, list[str]] = defaultdict(list)
-        held = [self.refs["person"][ident] for ident in before]
-        for start in range(0, len(held), BATCH):
-            for person_id, forename, surname in PersonName.objects.filter(
-                person_id__in=held[start : start + BATCH], kind=NameKind.ALIAS
-            ).values_list("person_id", "forename", "surname"):
-                aliases_before[person_id].append(f"{forename} {surname}".strip())
+        held = {self.refs["person"][ident] for ident in before}
+        # One query: the aliases of the people held, or every alias when they are many.
+        held_aliases = PersonName.objects.filter(kind=NameKind.ALIAS)
+        if len(held) <= BATCH:
+            held_aliases = held_aliases.filter(person_id__in=sorted(held))
+        if held:
+            for person_id, forename, surname in held_aliases.order_by().values_list(
+                "person_id", "forename", "surname"
+            ):
+                if person_id in held:
+                    aliases_before[person_id].append(f"{forename} {surname}".strip())
         renamed = []
         names: list[tuple[Any, ...]] = []
         for row in rows:
@@ -447,6 +468,38 @@ class Writer:
         }
         run_tail = (request_id.get(), channel.get(), "")  # how it was run: page or command
         insert_rows(AuditEvent, EVENT_COLUMNS, [(*head, *run_ref, None, *run_tail, detail)])
+
+
+def _instances(model: type[models.Model], pks: Iterable[int]) -> Iterator[Any]:
+    """The records whose values may have changed, as model instances (to compare exactly and
+    to save): a query per thousand of them, none when nothing changed."""
+    keys = sorted(pks)
+    for start in range(0, len(keys), BATCH):
+        yield from model._default_manager.filter(pk__in=keys[start : start + BATCH])
+
+
+def written_tables(counts: Counts) -> list[str]:
+    """The tables an import created or changed records in (for their statistics)."""
+    models_: set[type[models.Model]] = set()
+    for key in {k for k, n in counts.created.items() if n} | {k for k, n in counts.updated.items() if n}:
+        if key in _WRITTEN_WITH:
+            models_.update(_WRITTEN_WITH[key])
+        elif key == "population":
+            models_.add(ReferencePopulation)
+        else:
+            models_.add(_model(key))
+    if counts.created.get("person") or counts.updated.get("person"):
+        models_.add(PersonName)
+    if models_:
+        models_ |= {TimelineEntry, AuditEvent}
+    return sorted(m._meta.db_table for m in models_)
+
+
+# Tables written by intel.py, beside the one its count names.
+_WRITTEN_WITH: dict[str, tuple[type[models.Model], ...]] = {
+    "intelligence": (Link, Subject),
+    "interview_entry": (InterviewEntry, Subject, Link),
+}
 
 
 def _model(key: str) -> type[models.Model]:
