@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from cshub.assurance import dashboard
 from cshub.assurance.metrics import Period
@@ -34,6 +35,14 @@ class PeriodForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "PeriodForm":
+        """The form as the query chose it: bound only when the query holds one of its fields,
+        so another parameter alone (a version, a page) keeps the default period, not an error."""
+        own = tuple(cls.base_fields)
+        chosen = any(key in own or key.startswith(tuple(f"{f}_" for f in own)) for key in query)
+        return cls(query) if chosen else cls()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -23,7 +23,7 @@ def performance(request: HttpRequest) -> HttpResponse:
     """Every figure of the performance framework for a period, beside the previous one,
     with the commentary that must go with them. Counts only: no child is named."""
     assert isinstance(request.user, User)
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm.from_query(request.GET)
     period, previous, compared_with = form.periods()
     failed: dict[str, CommentaryForm] = {}
     if request.method == "POST" and request.user.has(Perm.WRITE_COMMENTARY):
@@ -83,7 +83,7 @@ def drilldown(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     if not user.has(Perm.VIEW_CHILD):
         return render(request, "errors/403.html", status=403)
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm.from_query(request.GET)
     period, _, _ = form.periods()
     ids, records = children(name, period)
     people = Person.objects.filter(pk__in=ids)

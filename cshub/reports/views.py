@@ -39,7 +39,7 @@ def problem_profile(request: HttpRequest) -> HttpResponse:
     """The problem profile for a period (the year to date by default), with the commentary
     of each section; `?version=published` is the version for publication."""
     user = _user(request)
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm.from_query(request.GET)
     period, _, _ = form.periods()
     published = request.GET.get("version") == "published"
     can_write = user.has(Perm.WRITE_COMMENTARY) and not published
@@ -83,7 +83,7 @@ def problem_profile(request: HttpRequest) -> HttpResponse:
 def problem_profile_pdf(request: HttpRequest) -> HttpResponse:
     """The same profile as a PDF download (A4, OFFICIAL-SENSITIVE on every page)."""
     user = _user(request)
-    period, _, _ = PeriodForm(request.GET or None).periods()
+    period, _, _ = PeriodForm.from_query(request.GET).periods()
     published = request.GET.get("version") == "published"
     built = profile.build(period, user, published=published)
     pdf = render_pdf(

@@ -183,3 +183,9 @@ def test_the_year_to_date_by_default(client_for):
     from cshub.core.templatetags.govuk import govuk_date
 
     assert f"{govuk_date(start)} to {govuk_date(today)}" in page
+
+
+def test_the_published_version_alone_keeps_the_default_period(client_for):
+    page = client_for("analyst").get(f"{URL}?version=published").content.decode()
+    assert "There is a problem" not in page and "This field is required" not in page
+    assert "Types of exploitation" in page
