@@ -8,10 +8,12 @@ the last case summary), and the dates come from the same rules as the child's pa
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +31,8 @@ from cshub.tasks.models import Task
 
 # Work due within this many days is shown beside what is overdue.
 SOON_DAYS = 7
+# A home page's list shows this many, and says how many more.
+SHOWN = 25
 
 ASSESSMENT, PLAN_REVIEW, VISIT, SUMMARY, ACTION = (
     "Assessment",
@@ -51,9 +55,10 @@ class WorkItem:
     person: Person | None = None
 
 
-def _with_due_dates(episodes: EpisodeQuerySet) -> "QuerySet[Episode]":
+def _due_dates(episodes: "QuerySet[Episode]") -> "QuerySet[Episode]":
+    """Episodes annotated with what decides their due dates (no related rows loaded)."""
     plan = ChildPlan.objects.filter(episode=OuterRef("pk")).order_by("-version")
-    return without_long_text(
+    return (
         due.with_assessment_dates(episodes)
         .annotate(
             last_level=Subquery(
@@ -79,62 +84,69 @@ def _with_due_dates(episodes: EpisodeQuerySet) -> "QuerySet[Episode]":
                 .values("reviewed_on")[:1]
             )
         )
-        .select_related("person", "allocated_worker"),
-        "person",
     )
 
 
-def _episode_items(ep: Episode, today: dt.date) -> list[WorkItem]:
-    """Every due date of one annotated episode (not yet cut to what is soon)."""
-    row = ep.__dict__
-    child = reverse("casework:child", args=[ep.person_id])
-    casework = reverse("plans:casework", args=[ep.person_id])
-    items: list[WorkItem] = []
-    assessment = due.assessment_due(ep.open_date, row["last_assessed"], row["high_risk_since"])
-    items.append(
-        WorkItem(ASSESSMENT, f"{assessment.what} ({assessment.why})", assessment.due_date, False, casework)
-    )
+def _with_due_dates(episodes: EpisodeQuerySet) -> "QuerySet[Episode]":
+    return without_long_text(_due_dates(episodes).select_related("person", "allocated_worker"), "person")
+
+
+# The columns `_dues` reads from an annotated episode.
+_DUE_COLUMNS = (
+    "open_date",
+    "last_assessed",
+    "high_risk_since",
+    "last_level",
+    "plan_id",
+    "plan_written",
+    "plan_reviewed",
+    "last_seen",
+    "last_summary",
+)
+
+
+def _dues(row: Mapping[str, Any]) -> list[tuple[str, str, dt.date]]:
+    """(kind, what, due date) of every due date of one annotated episode's columns."""
+    open_date: dt.date = row["open_date"]
+    assessment = due.assessment_due(open_date, row["last_assessed"], row["high_risk_since"])
+    dues = [(ASSESSMENT, f"{assessment.what} ({assessment.why})", assessment.due_date)]
     if row["plan_id"] is not None:
         since = row["plan_reviewed"] or timezone.localtime(row["plan_written"]).date()
         level = row["last_level"] or "MEDIUM"
         days = due.standard(f"PLAN_REVIEW_{level}")
-        items.append(
-            WorkItem(
+        dues.append(
+            (
                 PLAN_REVIEW,
                 f"Plan review (every {days} days at {level.lower()} risk)",
                 since + dt.timedelta(days=days),
-                False,
-                casework,
             )
         )
-    visit_days = due.standard("VISIT")
     seen = row["last_seen"]
-    items.append(
-        WorkItem(
+    dues.append(
+        (
             VISIT,
             f"Visit: last seen {seen:%-d %B %Y}" if seen else "Visit: not seen since the episode opened",
-            (seen or ep.open_date) + dt.timedelta(days=visit_days),
-            False,
-            reverse("contact:child", args=[ep.person_id]),
+            (seen or open_date) + dt.timedelta(days=due.standard("VISIT")),
         )
     )
     summary = row["last_summary"]
     max_age = settings.CSHUB_SUMMARY_MAX_AGE_DAYS
-    items.append(
-        WorkItem(
+    dues.append(
+        (
             SUMMARY,
             f"Case summary review (every {max_age} days)" if summary else "Case summary: none written yet",
-            (timezone.localtime(summary).date() if summary else ep.open_date) + dt.timedelta(days=max_age),
-            False,
-            child,
+            (timezone.localtime(summary).date() if summary else open_date) + dt.timedelta(days=max_age),
         )
     )
-    return [WorkItem(i.kind, i.what, i.due_date, i.due_date < today, i.link, ep.person) for i in items]
+    return dues
 
 
-def _soon(items: list[WorkItem], today: dt.date) -> list[WorkItem]:
-    horizon = today + dt.timedelta(days=SOON_DAYS)
-    return sorted((i for i in items if i.due_date <= horizon), key=lambda i: (i.due_date, i.kind))
+_LINKS = {
+    ASSESSMENT: "plans:casework",
+    PLAN_REVIEW: "plans:casework",
+    VISIT: "contact:child",
+    SUMMARY: "casework:child",
+}
 
 
 @dataclass
@@ -143,6 +155,8 @@ class PractitionerWork:
     children: list[WorkItem]
     actions: list[WorkItem]
     returned: list[tuple[Episode, AuditEvent]]
+    children_more: int = 0  # due or overdue beyond the first SHOWN
+    actions_more: int = 0
 
     @property
     def people(self) -> list[int]:
@@ -154,25 +168,38 @@ class PractitionerWork:
 
 
 def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
-    """Due and overdue work on the children allocated to `user`, their own open actions,
+    """Due and overdue work on the children allocated to `user` (the first SHOWN, most
+    overdue first, and how many more), their own open actions due by the horizon (the same),
     and closures a manager returned to them with the reason."""
+    horizon = today + dt.timedelta(days=SOON_DAYS)
     mine = Episode.objects.visible_to(user).open().filter(allocated_worker=user)
-    children: list[WorkItem] = []
-    for ep in _with_due_dates(mine):
-        children += _episode_items(ep, today)
+    rows = list(_with_due_dates(mine))
+    due_soon = sorted(
+        (
+            (due_date, kind, what, ep)
+            for ep in rows
+            for kind, what, due_date in _dues(ep.__dict__)
+            if due_date <= horizon
+        ),
+        key=lambda d: (d[0], d[1]),
+    )
+    children = [
+        WorkItem(kind, what, d, d < today, reverse(_LINKS[kind], args=[ep.person_id]), ep.person)
+        for d, kind, what, ep in due_soon[:SHOWN]
+    ]
+    tasks = list(
+        Task.objects.visible_to(user)
+        .open()
+        .filter(owner=user, due_date__lte=horizon)
+        .annotate(due_count=Window(Count("pk")))
+        .order_by("due_date", "id")
+        .only("description", "due_date")[:SHOWN]
+    )
     actions = [
         WorkItem(ACTION, t.description, t.due_date, t.due_date < today, reverse("tasks:detail", args=[t.pk]))
-        for t in Task.objects.visible_to(user)
-        .open()
-        .filter(owner=user, due_date__lte=today + dt.timedelta(days=SOON_DAYS))
-        .only("description", "due_date")
+        for t in tasks
     ]
-    waiting = {
-        ep.pk: ep
-        for ep in without_long_text(
-            mine.filter(closure_requested_at__isnull=True).select_related("person"), "person"
-        )
-    }
+    waiting = {ep.pk: ep for ep in rows if ep.closure_requested_at is None}
     missing_now = list(
         without_long_text(
             MissingEpisode.objects.missing_now(today)
@@ -182,7 +209,12 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
         ).order_by("reported_at", "id")
     )
     return PractitionerWork(
-        missing_now, _soon(children, today), _soon(actions, today), _returned_closures(waiting)
+        missing_now,
+        children,
+        actions,
+        _returned_closures(waiting),
+        children_more=len(due_soon) - len(children),
+        actions_more=(tasks[0].due_count - len(tasks)) if tasks else 0,  # type: ignore[attr-defined]
     )
 
 
@@ -192,7 +224,11 @@ def _returned_closures(waiting: dict[int, Episode]) -> list[tuple[Episode, Audit
     recorded again (or authorised) since, or the episode closed or re-opened since by an
     import (which changes its close date), supersedes it for good. Two queries."""
     latest: dict[int, AuditEvent] = {}
+    # A closure's events are updates naming the child (casework.actions): read through the
+    # child's trail (index audit_child_action), not a scan of the whole audit log.
     events = AuditEvent.objects.filter(
+        child_id__in={ep.person_id for ep in waiting.values()},
+        action=Action.UPDATE,
         object_type=Episode._meta.label_lower,
         object_id__in=[str(pk) for pk in waiting],
         detail__closure__isnull=False,
@@ -285,14 +321,23 @@ def manager_work(user: User, now: dt.datetime) -> ManagerWork:
     today = timezone.localdate(now)
     waiting = interviews_to_review(user, now)
     by_worker: dict[str, WorkerOverdue] = defaultdict(lambda: WorkerOverdue("Not allocated"))
-    for ep in _with_due_dates(Episode.objects.visible_to(user).open()):
-        overdue = [i for i in _episode_items(ep, today) if i.overdue]
+    # Only the due dates and the worker's name: no rows of people or users, no links.
+    episodes = _due_dates(Episode.objects.visible_to(user).open()).values(
+        *_DUE_COLUMNS,
+        "allocated_worker_id",
+        "allocated_worker__first_name",
+        "allocated_worker__last_name",
+        "allocated_worker__username",
+    )
+    for ep in episodes:
+        overdue = [kind for kind, _, due_date in _dues(ep) if due_date < today]
         if overdue:
-            worker = ep.allocated_worker
-            row = by_worker[f"user {worker.pk}" if worker else ""]
+            worker = ep["allocated_worker_id"]
+            row = by_worker[f"user {worker}" if worker else ""]
             if worker is not None:
-                row.name = worker.get_full_name() or worker.username
-            row.counts.update(i.kind for i in overdue)
+                full = f"{ep['allocated_worker__first_name']} {ep['allocated_worker__last_name']}".strip()
+                row.name = full or ep["allocated_worker__username"]
+            row.counts.update(overdue)
     owners = Task.objects.visible_to(user).overdue(today)
     for task in owners.values(
         "owner_id", "owner__first_name", "owner__last_name", "owner__username", "owner_name"

@@ -237,3 +237,45 @@ def test_a_returned_closure_leaves_the_home_page_once_superseded(personas, clien
     _reimport_episode(tmp_path, episode, "", "reopened")
     assert episode.is_open and episode.allocated_worker == worker
     assert "No closures have been returned to you" in home.get("/").content.decode()
+
+
+SHOWN = 25  # a home page list's length (notifications.work.SHOWN)
+
+
+def _work_list(page: str, heading: str) -> str:
+    return page.split(heading, 1)[1].split("</ul>", 1)[0]
+
+
+def test_practitioner_home_lists_the_first_due_dates_and_says_how_many_more(personas, client_for):
+    """The list is cut at SHOWN, most overdue first; the rest are counted, not listed."""
+    _allocated(personas, "Kofi")
+    page = client_for("practitioner").get("/").content.decode()
+    each = _work_list(page, "Your work").count("<li>")
+    assert each >= 2 and "more due or overdue: see your whole caseload" not in page
+    children = SHOWN // each + 2
+    for n in range(1, children):
+        _allocated(personas, f"Kofi{chr(ord('a') + n)}")
+
+    page = client_for("practitioner").get("/").content.decode()
+
+    assert _work_list(page, "Your work").count("<li>") == SHOWN
+    assert f"And {children * each - SHOWN} more due or overdue: see your whole caseload." in page
+
+
+def test_practitioner_home_lists_the_first_actions_due_and_says_how_many_more(personas, client_for):
+    worker = personas["practitioner"]
+    child, _ = _allocated(personas)
+    for n in range(SHOWN + 3):
+        tasks.agree_task(
+            tasks.NewTask(f"Action number {n}", "SOCIAL_CARE", TODAY - dt.timedelta(days=n), owner=worker),
+            [child],
+            actor=personas["team_manager"],
+        )
+
+    page = client_for("practitioner").get("/").content.decode()
+
+    listed = _work_list(page, "Your actions")
+    assert listed.count("<li>") == SHOWN
+    assert f"Action number {SHOWN + 2}<" in listed  # the most overdue first
+    assert "Action number 0<" not in listed and "Action number 2<" not in listed
+    assert "And 3 more due or overdue: see all your actions." in page
