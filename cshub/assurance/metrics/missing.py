@@ -47,9 +47,12 @@ def compute(period: Period) -> Metrics:
 
     returned = MissingEpisode.objects.filter(**period.timestamps("returned_at"))
     interviews = ReturnInterview.objects.filter(missing_episode=OuterRef("pk"))
-    # An interview recorded decides; without one, the extract's own flag (metrics.md).
-    offered = Exists(interviews.exclude(outcome=InterviewOutcome.NOT_OFFERED)) | (
-        ~Exists(interviews) & Q(rhi_offered=YesNoNA.YES)
+    # An interview recorded decides; without one, the extract's own flag (metrics.md). Two
+    # counts of disjoint sets (with an interview, without one) rather than one with an OR of
+    # EXISTS, which PostgreSQL can only answer by hashing every interview ever recorded.
+    offered = (
+        returned.filter(Exists(interviews.exclude(outcome=InterviewOutcome.NOT_OFFERED))).count()
+        + returned.filter(~Exists(interviews), rhi_offered=YesNoNA.YES).count()
     )
     return {
         "missing.reports": CountResult(reported_.count()),
@@ -57,5 +60,5 @@ def compute(period: Period) -> Metrics:
         "missing.repeat_children": Percent(repeat, children),
         "rhi.completed": CountResult(n_completed),
         "rhi.within_72h": Percent(within, n_completed),
-        "rhi.offered": Percent(returned.filter(offered).count(), returned.count()),
+        "rhi.offered": Percent(offered, returned.count()),
     }
