@@ -208,10 +208,13 @@ def key_adults(g: Graph, top: int = 10) -> list[tuple[int, float]]:
     if not g.nodes:
         return []
     scores = g.graph.betweenness()
+    # Only the adults' vertices are read (a subject's vertex is the offset + its id), not a
+    # Python look-up for every child and subject of the area.
+    size = len(g.nodes)
     adults = [
-        (g.nodes[v][1], float(score))
-        for v, score in enumerate(scores)
-        if g.nodes[v][0] == "subject" and g.kinds.get(g.nodes[v][1]) == SubjectKind.ADULT and score > 0
+        (pk, float(scores[v]))
+        for pk, kind in g.kinds.items()
+        if kind == SubjectKind.ADULT and (v := g.vertex(pk)) < size and scores[v] > 0
     ]
     return sorted(adults, key=lambda r: (-r[1], r[0]))[:top]
 
