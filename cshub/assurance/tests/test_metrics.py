@@ -480,8 +480,8 @@ def test_missing_reduced_windows_are_london_days_across_both_clock_changes(staff
     manager, _ = staff
     opened, closed = dt.date(2024, 6, 29), dt.date(2024, 10, 27)  # windows 31/3-28/6, 30/7-27/10
 
-    def utc(*args):
-        return dt.datetime(*args).replace(tzinfo=UTC)
+    def utc(year, month, day, hour, minute, second=0):
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
     # One report each: in the window before opening or not (the denominator).
     before_edges = {
