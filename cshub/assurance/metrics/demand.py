@@ -8,6 +8,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -16,10 +17,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.lookups import Exact, GreaterThan
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
+from cshub.assurance.metrics.sqlfns import day as day_of
+from cshub.assurance.metrics.sqlfns import month, year
 from cshub.casework.models import Episode
 from cshub.core.codes import ExploitationType
 from cshub.people.models import Address, Person, PersonType
@@ -46,13 +49,13 @@ def reporting_gender(prefix: str = "") -> Case:
 
 def age_on(day: dt.date, prefix: str = "") -> Case:
     """Completed years on a date, in SQL (a 29 February birthday counts from 1 March)."""
-    dob = f"{prefix}date_of_birth"
-    not_yet = Q(**{f"{dob}__month__gt": day.month}) | Q(
-        **{f"{dob}__month": day.month, f"{dob}__day__gt": day.day}
+    dob = F(f"{prefix}date_of_birth")
+    not_yet = Q(GreaterThan(month(dob), day.month)) | Q(
+        Exact(month(dob), day.month), GreaterThan(day_of(dob), day.day)
     )
     return Case(
-        When(not_yet, then=Value(day.year - 1) - ExtractYear(dob)),
-        default=Value(day.year) - ExtractYear(dob),
+        When(not_yet, then=Value(day.year - 1) - year(dob)),
+        default=Value(day.year) - year(dob),
         output_field=IntegerField(),
     )
 

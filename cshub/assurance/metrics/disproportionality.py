@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact, GreaterThan
 
 from cshub.assurance.metrics.base import Metrics, Percent, Period, Ratio, _is_small
 from cshub.assurance.metrics.demand import reporting_gender
+from cshub.assurance.metrics.sqlfns import day, month, year
 from cshub.assurance.models import ReferencePopulation
 from cshub.people.models import Address
 from cshub.referrals.models import Referral
@@ -90,11 +92,11 @@ class RateRatio(Ratio):
 
 def _age_band() -> SqlCase:
     """The child's age band on the day the referral was received, in SQL."""
-    dob = "person__date_of_birth"
-    not_yet = Q(**{f"{dob}__month__gt": ExtractMonth("received_date")}) | Q(
-        **{f"{dob}__month": ExtractMonth("received_date"), f"{dob}__day__gt": ExtractDay("received_date")}
+    dob, on = F("person__date_of_birth"), F("received_date")
+    not_yet = Q(GreaterThan(month(dob), month(on))) | Q(
+        Exact(month(dob), month(on)), GreaterThan(day(dob), day(on))
     )
-    age = ExtractYear("received_date") - ExtractYear(dob)
+    age = year(on) - year(dob)
     return SqlCase(When(not_yet, then=age - 1), default=age)
 
 

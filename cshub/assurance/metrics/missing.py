@@ -2,14 +2,16 @@
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period
+from cshub.assurance.metrics.sqlfns import AddHours
 from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnInterview, YesNoNA
 from cshub.people.models import PersonType
 
 SEVENTY_TWO_HOURS = dt.timedelta(hours=72)
+_HOURS = int(SEVENTY_TWO_HOURS.total_seconds()) // 3600
 
 
 def reported(period: Period) -> "QuerySet[MissingEpisode]":
@@ -29,10 +31,9 @@ def completed(period: Period) -> "QuerySet[ReturnInterview]":
 
 
 def within_72h(period: Period) -> "QuerySet[ReturnInterview]":
-    elapsed = ExpressionWrapper(
-        F("completed_at") - F("missing_episode__returned_at"), output_field=DurationField()
-    )
-    return completed(period).annotate(elapsed=elapsed).filter(elapsed__lte=SEVENTY_TWO_HOURS)
+    # completed_at - returned_at <= 72h, as completed_at <= returned_at + 72h: instants in
+    # UTC, in each database's own SQL (no per-row Python on SQLite). No returned_at: not within.
+    return completed(period).filter(completed_at__lte=AddHours(F("missing_episode__returned_at"), _HOURS))
 
 
 def compute(period: Period) -> Metrics:

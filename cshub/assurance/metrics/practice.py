@@ -1,11 +1,10 @@
 """Practice: assessments, reviewer agreement, re-opened closures, caseloads (docs/metrics.md)."""
 
-import datetime as dt
-
-from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period, Value
+from cshub.assurance.metrics.sqlfns import AddDays
 from cshub.casework.due import standard
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.referrals.models import Referral
@@ -43,7 +42,7 @@ def assessments(period: Period) -> Metrics:
         | Q(completed_date=OuterRef("completed_date"), pk__lt=OuterRef("pk"))
     )
     first = completed.exclude(Exists(earlier))
-    deadline = ExpressionWrapper(F("episode__open_date") + dt.timedelta(days=28), output_field=DateField())
+    deadline = AddDays(F("episode__open_date"), 28)
     reviewed = completed.exclude(reviewer_risk_level="")
     pairs = {
         (a, r): n
@@ -65,9 +64,7 @@ def assessments(period: Period) -> Metrics:
 
 def reopened(period: Period) -> Metrics:
     closures = Episode.objects.filter(**period.dates("close_date"))
-    window_end = ExpressionWrapper(
-        OuterRef("close_date") + dt.timedelta(days=REOPEN_DAYS), output_field=DateField()
-    )
+    window_end = AddDays(OuterRef("close_date"), REOPEN_DAYS)
     new_referral = Referral.objects.filter(
         person=OuterRef("person"), received_date__gt=OuterRef("close_date"), received_date__lte=window_end
     )

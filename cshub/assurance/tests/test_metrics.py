@@ -452,3 +452,63 @@ def test_metrics_command_prints_the_documented_json_and_csv(staff):
     assert lines[0] == "metric,numerator,denominator,value"
     assert "referrals.received,,,c" in lines
     assert to_csv({"x": Percent(0, 0)}).splitlines()[1] == "x,0,0,"
+
+
+# Edges of the native date SQL (docs/metrics.md, "How figures are computed") -------------
+
+
+def test_within_72_hours_is_exact_to_the_microsecond(staff):
+    manager, _ = staff
+    child = make_child(manager)
+    returned = dt.datetime(2024, 10, 25, 9, 0, 0, 500000, tzinfo=UTC)
+    for completed in (
+        returned + dt.timedelta(hours=72),  # exactly 72 hours: within
+        returned + dt.timedelta(hours=72, microseconds=-1),  # within
+        returned + dt.timedelta(hours=72, microseconds=1),  # not within
+        returned + dt.timedelta(hours=72, microseconds=-500000),  # a whole second: within
+    ):
+        ep = report(child, manager, returned - dt.timedelta(hours=5), returned)
+        interview(ep, manager, completed=completed)
+    result = compute(YEAR)["rhi.within_72h"]
+    assert (result.numerator, result.denominator) == (3, 4)
+
+
+def test_missing_reduced_windows_are_london_days_across_both_clock_changes(staff):
+    """The windows' edges at London midnight in GMT and in BST, with the episode opened
+    in summer and closed on the night the clocks go back (27 October 2024); the window
+    before opening starts on the night they went forward (31 March 2024)."""
+    manager, _ = staff
+    opened, closed = dt.date(2024, 6, 29), dt.date(2024, 10, 27)  # windows 31/3-28/6, 30/7-27/10
+
+    def utc(year, month, day, hour, minute, second=0):
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+    # One report each: in the window before opening or not (the denominator).
+    before_edges = {
+        "in at its first London midnight (GMT)": (utc(2024, 3, 31, 0, 0), True),
+        "out a second before it": (utc(2024, 3, 30, 23, 59, 59), False),
+        "in a second before its end (BST)": (utc(2024, 6, 28, 22, 59, 59), True),
+        "out at London midnight after it (23:00 UTC)": (utc(2024, 6, 28, 23, 0), False),
+    }
+    # One report mid-way before opening, and one at an edge of the last 90 days: reduced
+    # only when that one is outside the window.
+    after_edges = {
+        "in at its first London midnight (BST, 23:00 UTC)": (utc(2024, 7, 29, 23, 0), True),
+        "out a second before it": (utc(2024, 7, 29, 22, 59, 59), False),
+        "in at 23:30 GMT on the night the clocks go back": (utc(2024, 10, 27, 23, 30), True),
+        "out at London midnight after it (GMT)": (utc(2024, 10, 28, 0, 0), False),
+    }
+    for i, (at, _) in enumerate(before_edges.values()):
+        child = make_child(manager, f"B{i}", "Hollowell")
+        report(child, manager, at)
+        episode(child, manager, opened, closed)
+    for i, (at, _) in enumerate(after_edges.values()):
+        child = make_child(manager, f"A{i}", "Hollowell")
+        report(child, manager, utc(2024, 5, 1, 12, 0))
+        report(child, manager, at)
+        episode(child, manager, opened, closed)
+    m = compute(YEAR)["outcomes.missing_reduced"]
+    in_before = sum(inside for _, inside in before_edges.values())
+    outside_after = sum(not inside for _, inside in after_edges.values())
+    # Every child in the denominator from before_edges had no report after: reduced.
+    assert (m.numerator, m.denominator) == (in_before + outside_after, in_before + len(after_edges))

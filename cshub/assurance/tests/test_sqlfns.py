@@ -1,0 +1,64 @@
+"""The metrics' native date SQL gives the answers Python's zoneinfo and datetime give, on
+SQLite and PostgreSQL alike."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import DateField, DateTimeField, Value
+
+from cshub.assurance.metrics.sqlfns import AddDays, AddHours, LondonMidnight, day, month, year
+from cshub.conftest import make_child
+from cshub.core.dates import LONDON
+from cshub.people.models import Person
+
+# The nights the clocks changed, and midsummer and midwinter days.
+DAYS = [
+    dt.date(2024, 3, 30),
+    dt.date(2024, 3, 31),
+    dt.date(2024, 4, 1),
+    dt.date(2024, 6, 21),
+    dt.date(2024, 10, 26),
+    dt.date(2024, 10, 27),
+    dt.date(2024, 10, 28),
+    dt.date(2024, 12, 31),
+    dt.date(2025, 1, 1),
+    dt.date(2025, 3, 30),
+    dt.date(2025, 3, 31),
+    dt.date(2025, 10, 26),
+]
+
+
+def _one(person, expression):
+    return Person.objects.filter(pk=person.pk).annotate(x=expression).values_list("x", flat=True).get()
+
+
+def test_london_midnight_is_zoneinfo_midnight_across_clock_changes(personas):
+    person = make_child(personas["team_manager"])
+    for d in DAYS:
+        for shift in (-90, -1, 0, 1):
+            got = _one(person, LondonMidnight(Value(d, DateField()), shift, years=(2023, 2025)))
+            want = dt.datetime.combine(d + dt.timedelta(days=shift), dt.time(), tzinfo=LONDON)
+            assert got == want, (d, shift)
+
+
+def test_add_hours_is_elapsed_time_to_the_microsecond(personas):
+    person = make_child(personas["team_manager"])
+    for start in (
+        dt.datetime(2024, 10, 25, 23, 30, 0, 250000, tzinfo=dt.UTC),  # over the clocks going back
+        dt.datetime(2025, 3, 29, 1, 0, tzinfo=dt.UTC),  # over the clocks going forward
+    ):
+        got = _one(person, AddHours(Value(start, DateTimeField()), 72))
+        assert got == start + dt.timedelta(hours=72)
+
+
+@pytest.mark.parametrize("d", [dt.date(2024, 2, 29), dt.date(2025, 12, 31), dt.date(2008, 1, 1)])
+def test_date_parts_and_days(personas, d):
+    person = make_child(personas["team_manager"])
+    date = Value(d, DateField())
+    assert (_one(person, year(date)), _one(person, month(date)), _one(person, day(date))) == (
+        d.year,
+        d.month,
+        d.day,
+    )
+    for days in (-90, 28, 182):
+        assert _one(person, AddDays(date, days)) == d + dt.timedelta(days=days)
