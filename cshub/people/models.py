@@ -33,21 +33,30 @@ def may_view_children(user: User) -> bool:
 
 
 def visible_q(user: User, prefix: str = "person__") -> Q:
-    """The visibility rule of get_child_for_user() as a condition on a joined person.
+    """The visibility rule of get_child_for_user() as a condition on the query's rows.
 
     `prefix` is the path from the query's rows to the person ("person__", "episode__person__",
-    "" for people themselves). A condition on the row joined, rather than `person__in=(every
-    visible person)`, lets the database drive from the query's own selective index and check
-    the person of each row it keeps. Callers check `may_view_children(user)` first (a user
-    without the permission sees nothing); this returns a condition that matches nothing then.
+    "" for people themselves). The rule is written as its complement: the rows whose person is
+    not among the few restricted records this user has no grant or live break-glass for. That
+    set is small (restricted records are few, and found by a partial index), so the database
+    drives from the query's own selective index and checks the person's id against it,
+    without joining or scanning every person. Callers check `may_view_children(user)` first
+    (a user without the permission sees nothing); this returns a condition that matches
+    nothing then.
     """
     if not may_view_children(user):
         return Q(pk__in=[])
-    pk = f"{prefix}pk" if prefix else "pk"
     now = timezone.now()
-    granted = AccessGrant.objects.filter(person=OuterRef(pk), user=user)
-    broke_glass = BreakGlass.objects.filter(person=OuterRef(pk), user=user, expires_at__gt=now)
-    return Q(**{f"{prefix}restricted": False}) | Exists(granted) | Exists(broke_glass)
+    granted = AccessGrant.objects.filter(person=OuterRef("pk"), user=user)
+    broke_glass = BreakGlass.objects.filter(person=OuterRef("pk"), user=user, expires_at__gt=now)
+    hidden = (
+        Person.objects.filter(restricted=True)
+        .filter(~Exists(granted), ~Exists(broke_glass))
+        .order_by()
+        .values("pk")
+    )
+    field = f"{prefix.removesuffix('__')}__in" if prefix else "pk__in"
+    return ~Q(**{field: hidden})
 
 
 class Person(models.Model):
@@ -72,6 +81,10 @@ class Person(models.Model):
     class Meta:
         ordering = ["surname", "forename", "id"]
         verbose_name_plural = "people"
+        indexes = [
+            # The few restricted records, for the visibility rule (visible_q).
+            models.Index(fields=["id"], condition=Q(restricted=True), name="person_restricted"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
