@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cshub.meetings import views
+from cshub.meetings import minutes_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -12,8 +12,8 @@ urlpatterns = [
     path("meetings/<int:pk>/items/new/", views.add_item, name="add_item"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/close/", views.close, name="close"),
-    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
-    path("meetings/<int:pk>/minutes/download/", views.download, name="download"),
+    path("meetings/<int:pk>/minutes/", minutes_views.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/download/", minutes_views.download, name="download"),
     path("meetings/items/<int:pk>/", views.save_item, name="save_item"),
     path("meetings/items/<int:pk>/open/", views.item, name="item"),
     path("meetings/items/<int:pk>/autosave/", views.autosave, name="autosave"),
