@@ -115,3 +115,11 @@ def test_the_api_docs_page_passes_axe_and_the_csp(live_server: Any, personas: di
         assert page["axe"] == [], (width, page["axe"])
         assert page["consoleErrors"] == [], (width, page["consoleErrors"])
         assert page["scrollWidth"] <= page["viewport"], width
+
+
+def test_the_meeting_page_does_not_scroll_sideways_at_375_px(live_server: Any, hub: dict[str, Any]) -> None:
+    """The agenda (item, about, decision, up/down/remove) is a card per item on a phone."""
+    path = f"/meetings/{hub['meeting'].pk}/"
+    page = widths(live_server, hub["manager"], 375, [path])[path]
+    assert page["status"] == 200
+    assert page["scrollWidth"] <= page["viewport"], page["hidden"][:4]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0012_timeline_disruption_kind'),
+        ("people", "0012_timeline_disruption_kind"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('restricted', True)), fields=['id'], name='person_restricted'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("restricted", True)), fields=["id"], name="person_restricted"
+            ),
         ),
     ]
