@@ -4,6 +4,8 @@ from django.db import migrations, models
 
 
 def first_row(apps: Any, schema_editor: Any) -> None:
+    # A migration runs once, alone (no concurrent callers); at run time bump() is an UPDATE
+    # and makes the row with ignore_conflicts if a flush removed it.
     apps.get_model("core", "DataVersion").objects.get_or_create(pk=1, defaults={"n": 0})
 
 

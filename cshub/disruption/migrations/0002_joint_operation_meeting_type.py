@@ -8,6 +8,7 @@ from django.db import migrations
 
 def ensure(apps: Any, schema_editor: Any) -> None:
     MeetingType = apps.get_model("meetings", "MeetingType")
+    # A migration runs once, alone; MeetingType.code is unique if two ever raced.
     MeetingType.objects.get_or_create(
         code="joint-operation",
         defaults={
