@@ -74,10 +74,12 @@ INSTALLED_APPS = [
     "cshub.supervision",
     "cshub.plans",
     "cshub.contact",
+    "cshub.notes",
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",
     "cshub.disruption",
+    "cshub.documents",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",
@@ -228,6 +230,8 @@ CSHUB_ALLOCATED_WORKER_ROLES = os.environ.get(
 # Bulk import uploads: where they wait for confirmation (deleted after), and the largest accepted.
 CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
 CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "50"))
+# Documents attached to records: outside the web root, each under a random name.
+CSHUB_DOCUMENTS_DIR = Path(os.environ.get("CSHUB_DOCUMENTS_DIR", VAR_DIR / "documents"))
 # Form fields of one page post together (uploaded files are not counted: the Imports page
 # takes up to CSHUB_UPLOAD_MAX_MB of them). API bodies: core.middleware.ApiBodyLimitMiddleware.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20  # 2 MiB: several 20,000-character fields, percent-encoded

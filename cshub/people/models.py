@@ -75,6 +75,12 @@ class Person(models.Model):
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # A duplicate merged into another record: it forwards there (people.merge). Its own
+    # audit trail stays on its id; the survivor's Access page shows both (trail_ids()).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -102,6 +108,15 @@ class Person(models.Model):
         """How the child is named in a sentence: the forename, else the whole name (which
         says that none is recorded, with the id to find them by)."""
         return self.forename or self.full_name
+
+    def trail_ids(self) -> list[int]:
+        """This record's id and those of every record merged into it (and into those): the
+        ids whose audit trails together are this child's."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
 
     def age(self, on: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:
