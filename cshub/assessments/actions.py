@@ -11,6 +11,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assessments.models import EvidenceSource, Finding, Indicator, ScoringRules
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode, RiskLevel
@@ -185,13 +186,19 @@ def review_assessment(
         errors["reason"] = "Give your reason for a level different from the assessor's"
     if errors:
         raise ValidationError(errors)
+    reviewed = ["reviewer", "reviewer_risk_level", "reviewer_reason", "reviewed_at"]
+    before = snapshot(assessment, reviewed)
     assessment.reviewer = actor
     assessment.reviewer_risk_level = level
     assessment.reviewer_reason = reason.strip()
     assessment.reviewed_at = at or timezone.now()
-    assessment.save(update_fields=["reviewer", "reviewer_risk_level", "reviewer_reason", "reviewed_at"])
+    assessment.save(update_fields=reviewed)
     record_event(
-        actor, Action.UPDATE, assessment, child_id=assessment.episode.person_id, detail={"review": level}
+        actor,
+        Action.UPDATE,
+        assessment,
+        child_id=assessment.episode.person_id,
+        detail=change_detail(before, snapshot(assessment, reviewed), review=level),
     )
     verdict = (
         "agreed" if level == assessment.risk_level else f"differed: {RiskLevel(level).label.lower()} risk"

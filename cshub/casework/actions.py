@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework import signals
@@ -113,6 +114,7 @@ def allocate_episode(
     ):
         raise ValidationError({"allocated_worker": "Allocate to a hub worker who can hold cases"})
     changed = []
+    before = snapshot(episode, allocation.__dict__)
     for name, value in allocation.__dict__.items():
         if getattr(episode, name) != value:
             setattr(episode, name, value)
@@ -125,7 +127,13 @@ def allocate_episode(
         episode.team.filter(lead=True, to_date__isnull=True).exclude(
             name=allocation.lead_professional, agency=allocation.lead_professional_agency
         ).update(lead=False)
-    record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"fields": changed})
+    record_event(
+        actor,
+        Action.UPDATE,
+        episode,
+        child_id=episode.person_id,
+        detail=change_detail(before, snapshot(episode, allocation.__dict__)),
+    )
     parts = []
     if "allocated_worker" in changed:
         parts.append(f"Hub worker: {allocation.allocated_worker or 'unallocated'}")
@@ -167,10 +175,20 @@ def write_case_summary(
     }
     if errors:
         raise ValidationError(errors)
+    parts = list(text.__dict__)
+    previous = CaseSummary.objects.filter(person=person).order_by("-written_at", "-pk").first()
     summary = CaseSummary.objects.create(
         person=person, written_by=actor, written_at=at, **{k: v.strip() for k, v in text.__dict__.items()}
     )
-    record_event(actor, Action.CREATE, summary, child_id=person.pk)
+    # A new version: its event keeps each part that differs from the version before.
+    before = snapshot(previous, parts) if previous else {}
+    record_event(
+        actor,
+        Action.CREATE,
+        summary,
+        child_id=person.pk,
+        detail=change_detail(before, snapshot(summary, parts)),
+    )
     add_entry(
         person,
         TimelineKind.CASE_SUMMARY,
@@ -223,6 +241,20 @@ class Closure:
     feedback_parent_carer_said: str = ""
     feedback_parent_carer_how: str = ""
 
+
+# What recording, authorising and returning a closure change on the episode (its audit
+# event keeps them before and after).
+CLOSURE_FIELDS = (
+    "proposed_close_date",
+    "close_date",
+    *(name for name in Closure.__dataclass_fields__ if name != "close_date"),
+    "closure_requested_at",
+    "closure_requested_by",
+    "closure_warnings",
+    "closure_override_reason",
+    "closure_authorised_by",
+    "closure_authorised_at",
+)
 
 FEEDBACK_FROM = {"feedback_child": "the child", "feedback_parent_carer": "the parent or carer"}
 
@@ -282,6 +314,7 @@ def record_closure(
     warnings = closure_warnings(episode, closure.close_date)
     if warnings and actor.has(Perm.AUTHORISE_CLOSURE) and not override_reason.strip():
         raise ValidationError({"override_reason": _OVERRIDE_MESSAGE})
+    before = snapshot(episode, CLOSURE_FIELDS)
     episode.closure_warnings = warnings
     for name, value in closure.__dict__.items():
         if name == "close_date":
@@ -291,7 +324,13 @@ def record_closure(
     episode.closure_requested_at = at or timezone.now()
     episode.closure_requested_by = actor
     episode.save()
-    record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "recorded"})
+    record_event(
+        actor,
+        Action.UPDATE,
+        episode,
+        child_id=episode.person_id,
+        detail=change_detail(before, snapshot(episode, CLOSURE_FIELDS), closure="recorded"),
+    )
     add_entry(
         episode.person,
         TimelineKind.CLOSURE_REQUESTED,
@@ -319,6 +358,7 @@ def authorise_closure(
     locks.claim(episode)
     if not episode.is_open or episode.closure_requested_at is None or episode.proposed_close_date is None:
         raise ValidationError({"episode": "There is no closure waiting for authorisation"})
+    before = snapshot(episode, CLOSURE_FIELDS)
     # Anything that happened since the closure was recorded counts too.
     episode.closure_warnings = closure_warnings(episode, episode.proposed_close_date)
     if episode.closure_warnings and not reason.strip():
@@ -328,7 +368,13 @@ def authorise_closure(
     episode.closure_authorised_by = actor
     episode.closure_authorised_at = at or timezone.now()
     episode.save()
-    record_event(actor, Action.UPDATE, episode, child_id=episode.person_id, detail={"closure": "authorised"})
+    record_event(
+        actor,
+        Action.UPDATE,
+        episode,
+        child_id=episode.person_id,
+        detail=change_detail(before, snapshot(episode, CLOSURE_FIELDS), closure="authorised"),
+    )
     add_entry(
         episode.person,
         TimelineKind.EPISODE_CLOSED,
@@ -355,6 +401,7 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
         raise ValidationError({"reason": "There is no closure waiting for authorisation"})
     if not reason.strip():
         raise ValidationError({"reason": "Enter what needs to change before the closure can be authorised"})
+    before = snapshot(episode, CLOSURE_FIELDS)
     episode.closure_requested_at = None
     episode.proposed_close_date = None
     episode.closure_warnings = []
@@ -365,7 +412,7 @@ def return_closure(episode: Episode, reason: str, *, actor: User) -> Episode:
         episode,
         child_id=episode.person_id,
         reason=reason,
-        detail={"closure": "returned"},
+        detail=change_detail(before, snapshot(episode, CLOSURE_FIELDS), closure="returned"),
     )
     add_entry(
         episode.person,

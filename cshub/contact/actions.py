@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
@@ -142,6 +143,7 @@ def end_team_member(member: TeamMember, to_date: dt.date, *, actor: User) -> Tea
         raise ValidationError({"to_date": problem})
     if to_date < member.from_date:
         raise ValidationError({"to_date": "The end date must be on or after the start date"})
+    before = snapshot(member, ["to_date"])
     member.to_date = to_date
     member.save(update_fields=["to_date"])
     episode = member.episode
@@ -149,7 +151,13 @@ def end_team_member(member: TeamMember, to_date: dt.date, *, actor: User) -> Tea
         # The lead left: the episode names no lead until someone else is named.
         episode.lead_professional = episode.lead_professional_agency = ""
         episode.save(update_fields=["lead_professional", "lead_professional_agency"])
-    record_event(actor, Action.UPDATE, member, child_id=member.episode.person_id)
+    record_event(
+        actor,
+        Action.UPDATE,
+        member,
+        child_id=member.episode.person_id,
+        detail=change_detail(before, snapshot(member, ["to_date"])),
+    )
     add_entry(
         member.episode.person,
         TimelineKind.TEAM_CHANGED,
@@ -187,16 +195,19 @@ def record_nrm(person: Person, *, actor: User, nrm: NrmReferral | None = None, *
     """Record an NRM referral, or update it as the decisions arrive."""
     require(actor, Perm.RECORD_CASEWORK)
     _validate_nrm(fields)
-    created = nrm is None
     if nrm is None:
         nrm = NrmReferral.objects.create(person=person, recorded_by=actor, **fields)
+        record_event(actor, Action.CREATE, nrm, child_id=person.pk)
         what = f"NRM referral made by {nrm.first_responder}"
     else:
+        before = snapshot(nrm, fields)
         for name, value in fields.items():
             setattr(nrm, name, value)
         nrm.save()
+        record_event(
+            actor, Action.UPDATE, nrm, child_id=person.pk, detail=change_detail(before, snapshot(nrm, fields))
+        )
         what = f"NRM referral of {format_date(nrm.referred_on)}: {nrm.stage.lower()}"
-    record_event(actor, Action.CREATE if created else Action.UPDATE, nrm, child_id=person.pk)
     add_entry(person, TimelineKind.NRM, what, actor=actor, source=nrm, link=_link(person))
     return nrm
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
@@ -237,10 +238,17 @@ def receive_police_report(
         and not (name == "returned_at" and value is None)
     ]
     if changed:
+        before = snapshot(existing, changed)
         for name in changed:
             setattr(existing, name, getattr(report, name))
         existing.save()
-        record_event(actor, Action.UPDATE, existing, child_id=person.pk, detail={"fields": changed})
+        record_event(
+            actor,
+            Action.UPDATE,
+            existing,
+            child_id=person.pk,
+            detail=change_detail(before, snapshot(existing, changed)),
+        )
         if "returned_at" in changed and existing.returned_at:
             add_entry(
                 person,
@@ -349,10 +357,18 @@ def review_interview(
             ),
             actor=actor,
         )
+    reviewed = ["review_decision", "review_reason", "reviewed_by", "reviewed_at", "follow_up_referral"]
+    before = snapshot(interview, reviewed)
     interview.review_decision, interview.review_reason = decision, reason.strip()
     interview.reviewed_by, interview.reviewed_at = actor, timezone.now()
     interview.save()
-    record_event(actor, Action.UPDATE, interview, child_id=person.pk, detail={"review": decision})
+    record_event(
+        actor,
+        Action.UPDATE,
+        interview,
+        child_id=person.pk,
+        detail=change_detail(before, snapshot(interview, reviewed), review=decision),
+    )
     add_entry(
         person,
         TimelineKind.INTERVIEW_REVIEWED,

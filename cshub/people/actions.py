@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
@@ -129,13 +130,20 @@ def update_person(person: Person, details: PersonDetails, *, actor: User) -> Per
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != getattr(details, f)]
     if not changed:
         return person
+    before = snapshot(person, changed)
     for field in changed:
         setattr(person, field, getattr(details, field))
     person.save()
     if {"forename", "surname"} & set(changed):
         person.names.filter(kind=NameKind.PRIMARY).delete()
         _index_name(person, NameKind.PRIMARY, person.forename, person.surname)
-    record_event(actor, Action.UPDATE, person, child_id=person.pk, detail={"fields": changed})
+    record_event(
+        actor,
+        Action.UPDATE,
+        person,
+        child_id=person.pk,
+        detail=change_detail(before, snapshot(person, changed)),
+    )
     labels = ", ".join(str(getattr(Person._meta.get_field(f), "verbose_name", f)) for f in changed)
     add_entry(person, TimelineKind.DETAILS_CHANGED, f"Changed: {labels}", actor=actor, source=person)
     return person
@@ -147,7 +155,13 @@ def add_alias(person: Person, forename: str, surname: str, *, actor: User) -> Pe
     if not (forename.strip() or surname.strip()):
         raise ValidationError({"forename": "Enter the name the person is also known by"})
     name = _index_name(person, NameKind.ALIAS, forename.strip(), surname.strip())
-    record_event(actor, Action.UPDATE, person, child_id=person.pk, detail={"added": "alias"})
+    record_event(
+        actor,
+        Action.UPDATE,
+        person,
+        child_id=person.pk,
+        detail=change_detail({}, {"alias": f"{name.forename} {name.surname}".strip()}, added="alias"),
+    )
     return name
 
 
@@ -190,6 +204,8 @@ def set_restriction(person: Person, restricted: bool, reason: str, *, actor: Use
     _require_named(person, actor)
     if restricted and not reason.strip():
         raise ValidationError({"reason": "Enter why the record is restricted"})
+    fields = ["restricted", "restricted_reason"]
+    before = snapshot(person, fields)
     person.restricted = restricted
     person.restricted_reason = reason.strip() if restricted else ""
     person.save(update_fields=["restricted", "restricted_reason", "updated_at"])
@@ -197,7 +213,12 @@ def set_restriction(person: Person, restricted: bool, reason: str, *, actor: Use
         # The manager restricting a record keeps sight of it.
         AccessGrant.objects.get_or_create(person=person, user=actor, defaults={"granted_by": actor})
     record_event(
-        actor, Action.UPDATE, person, child_id=person.pk, reason=reason, detail={"restricted": restricted}
+        actor,
+        Action.UPDATE,
+        person,
+        child_id=person.pk,
+        reason=reason,
+        detail=change_detail(before, snapshot(person, fields), restricted=restricted),
     )
     add_entry(
         person,
@@ -213,7 +234,13 @@ def set_restriction(person: Person, restricted: bool, reason: str, *, actor: Use
 def grant_access(person: Person, user: User, *, actor: User) -> AccessGrant:
     _require_named(person, actor)
     grant, _ = AccessGrant.objects.get_or_create(person=person, user=user, defaults={"granted_by": actor})
-    record_event(actor, Action.UPDATE, grant, child_id=person.pk, detail={"granted_to": user.pk})
+    record_event(
+        actor,
+        Action.UPDATE,
+        grant,
+        child_id=person.pk,
+        detail=change_detail({}, snapshot(grant, ["user"]), granted_to=user.pk),
+    )
     return grant
 
 
@@ -221,7 +248,11 @@ def grant_access(person: Person, user: User, *, actor: User) -> AccessGrant:
 def revoke_access(grant: AccessGrant, *, actor: User) -> None:
     _require_named(grant.person, actor)
     record_event(
-        actor, Action.UPDATE, grant, child_id=grant.person_id, detail={"revoked_from": grant.user_id}
+        actor,
+        Action.UPDATE,
+        grant,
+        child_id=grant.person_id,
+        detail=change_detail(snapshot(grant, ["user"]), {}, revoked_from=grant.user_id),
     )
     grant.delete()
 
@@ -246,8 +277,15 @@ def break_glass(person: Person, reason: str, *, actor: User) -> BreakGlass:
 @transaction.atomic
 def mark_significant(entry: TimelineEntry, significant: bool, *, actor: User) -> TimelineEntry:
     require(actor, Perm.WRITE_CASE_SUMMARY)
+    before = snapshot(entry, ["significant"])
     entry.significant = significant
     entry.significant_marked_by = actor if significant else None
     entry.save(update_fields=["significant", "significant_marked_by"])
-    record_event(actor, Action.UPDATE, entry, child_id=entry.person_id, detail={"significant": significant})
+    record_event(
+        actor,
+        Action.UPDATE,
+        entry,
+        child_id=entry.person_id,
+        detail=change_detail(before, snapshot(entry, ["significant"]), significant=significant),
+    )
     return entry

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
@@ -96,7 +97,8 @@ def decide_referral(
     check_dates(errors, {"decision_date": plausible_event(decision_date, "decision date")})
     if errors:
         raise ValidationError(errors)
-    before = referral.decision
+    decided = ["decision", "decision_rationale", "decision_date", "decided_by"]
+    before = snapshot(referral, decided)
     referral.decision = decision
     referral.decision_rationale = rationale.strip()
     referral.decision_date = decision_date
@@ -107,7 +109,9 @@ def decide_referral(
         Action.UPDATE,
         referral,
         child_id=referral.person_id,
-        detail={"decision": decision, "before": before},
+        detail=change_detail(
+            before, snapshot(referral, decided), decision=decision, before=before["decision"]
+        ),
     )
     add_entry(
         referral.person,
