@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cshub.people import views
+from cshub.people import history, views
 
 app_name = "people"
 urlpatterns = [
@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/chronology/", views.chronology, name="chronology"),
     path("<int:pk>/break-glass/", views.break_glass, name="break_glass"),
     path("<int:pk>/access/", views.access, name="access"),
+    path("<int:pk>/access/changes/", history.change_history, name="history"),
     path("<int:pk>/access/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"),
 ]

@@ -49,6 +49,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     # The manager who restricted the record is named on it, so goes straight to it.
     "people:break_glass": ({"pk": "restricted"}, {**CASE, M: 302}, 302),
     "people:access": ({"pk": "child"}, only(M), 302),
+    "people:history": ({"pk": "child"}, only(M), 302),
     "people:revoke_grant": ({"pk": "restricted", "grant_pk": "grant"}, only(M, ok=405), 302),
     "referrals:list": ({}, only(M), 302),
     "referrals:detail": ({"pk": "referral"}, CASE, 302),
