@@ -31,7 +31,7 @@ def test_changing_a_child_writes_an_update_event_with_the_fields(hub, personas):
     actions.update_person(child, details, actor=personas["practitioner"])
     event = AuditEvent.objects.filter(action=Action.UPDATE, child_id=child.pk).first()
     assert event is not None
-    assert event.detail == {"fields": ["ethnicity"]}
+    assert event.detail == {"fields": ["ethnicity"], "changes": {"ethnicity": ["", "BAFR"]}}
     assert child.timeline.filter(kind="DETAILS_CHANGED").exists()
 
 
