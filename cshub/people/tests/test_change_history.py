@@ -251,3 +251,54 @@ def test_the_number_of_queries_does_not_grow_with_the_events_shown(hub, personas
     changes(12)
     assert AuditEvent.objects.filter(child_id=child.pk, action=Action.UPDATE).count() >= 14
     assert count() == few
+
+
+def _last_update(obj: object) -> dict[str, object]:
+    event = AuditEvent.objects.filter(
+        action=Action.UPDATE,
+        object_type=obj._meta.label_lower,  # type: ignore[attr-defined]
+        object_id=str(obj.pk),  # type: ignore[attr-defined]
+    ).first()
+    assert event is not None
+    return event.detail
+
+
+def test_the_update_actions_across_the_apps_keep_before_and_after(hub, personas):
+    from cshub.contact import actions as contact
+    from cshub.missing import actions as missing
+    from cshub.referrals.models import Referral
+
+    worker, manager = personas["practitioner"], personas["team_manager"]
+    # The fixture's threshold decision: its words before and after.
+    decided = _last_update(Referral.objects.get(pk=hub["referral"].pk))
+    assert decided["changes"]["decision"] == ["PENDING", "OPEN"]  # type: ignore[index]
+    assert decided["changes"]["decided_by"] == [None, str(manager)]  # type: ignore[index]
+
+    casework.allocate_episode(
+        hub["episode"], casework.Allocation(worker, lead_professional="Dr Asha Patel"), actor=manager
+    )
+    assert _last_update(hub["episode"])["changes"] == {"lead_professional": ["", "Dr Asha Patel"]}
+
+    contact.end_team_member(hub["member"], timezone.localdate(), actor=worker)
+    assert _last_update(hub["member"])["changes"] == {"to_date": [None, timezone.localdate().isoformat()]}
+
+    contact.record_nrm(
+        hub["child"],
+        actor=worker,
+        nrm=hub["nrm"],
+        referred_on=hub["nrm"].referred_on,
+        first_responder="Home Office",
+    )
+    assert _last_update(hub["nrm"])["changes"] == {"first_responder": ["Police", "Home Office"]}
+
+    reported = timezone.now() - dt.timedelta(hours=5)
+    episode, _ = missing.receive_police_report(
+        hub["child"], missing.MissingReport(reported_at=reported, police_reference="GMP-1"), actor=worker
+    )
+    missing.receive_police_report(
+        hub["child"],
+        missing.MissingReport(reported_at=reported, police_reference="GMP-1", police_risk="HIGH"),
+        actor=worker,
+        sent=["police_risk"],
+    )
+    assert _last_update(episode)["changes"] == {"police_risk": ["", "HIGH"]}
