@@ -101,7 +101,7 @@ class Value:
 @dataclass(frozen=True)
 class FieldChange:
     label: str
-    before: Value
+    before: Value | None  # None: a value the record was created with (nothing before it)
     after: Value
 
 
@@ -224,7 +224,12 @@ def read(event: AuditEvent, *, sees_police_only: bool) -> HistoryRow:
         for name, pair in changes.items():
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
             f = _field(model, name)
-            row.changes.append(FieldChange(field_label(model, name), show_value(f, old), show_value(f, new)))
+            first = event.action == Action.CREATE and old is None
+            row.changes.append(
+                FieldChange(
+                    field_label(model, name), None if first else show_value(f, old), show_value(f, new)
+                )
+            )
         return row
     names = detail.get("fields")
     if isinstance(names, list):
