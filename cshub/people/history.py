@@ -18,7 +18,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit import history
 from cshub.core.codes import Agency
-from cshub.core.dates import LONDON
+from cshub.core.dates import LONDON, plausible_event
 from cshub.core.forms import GovukDateField, GovukForm
 from cshub.people.access import get_child_for_user
 
@@ -47,6 +47,10 @@ class HistoryFilterForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name, what in (("start", "from date"), ("end", "to date")):
+            if problem := plausible_event(data.get(name), what, future=True):
+                self.add_error(name, problem)
+                data[name] = None
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The to date must be the same as or after the from date")
         return data

@@ -141,6 +141,10 @@ def test_filters_by_person_kind_and_date(hub, personas, client_for):
     ).content.decode()
     assert "Unique pupil number" in on_the_day and "Black African" not in on_the_day
 
+    # A date no event can have is refused, not a server error (year 9999's next day overflows).
+    far = _page(client, child, end_day="31", end_month="12", end_year="9999")
+    assert far.status_code == 200 and "The to date must be within" in far.content.decode()
+
     nothing = _page(client, child, actor=str(worker.pk), kind="note").content.decode()
     assert "No changes match these filters" in nothing
     # The query string carries ids, codes and dates only; pagination keeps them.
