@@ -379,13 +379,11 @@ def unmerge(merged: Person, *, actor: User, reason: str) -> PersonMerge:
         problems.append(
             "The record it was merged into has since been merged into another. Unmerge that first"
         )
-    for person in (survivor, merged):
-        if not may_see(actor, person):
-            problems.append("You cannot see one of these records")
-        elif person.restricted and not is_named(actor, person):
-            problems.append(
-                "One of these records is restricted. Only someone named on every restricted record can unmerge it"
-            )
+    # The survivor holds both records' restriction and named people while they are merged.
+    if not may_see(actor, survivor):
+        problems.append("You cannot see this record")
+    elif survivor.restricted and not is_named(actor, survivor):
+        problems.append("This record is restricted. Only someone named on it can unmerge it")
     if not reason.strip():
         problems.append("Give the reason for unmerging these records")
     if problems:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cshub.access.decorators import require_perm
@@ -176,7 +176,9 @@ def unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     """Separate a merged record from its survivor: what goes back, and what stays (added
     to the survivor since the merge), listed before confirming."""
     user = _user(request)
-    merged = get_child_for_user(user, pk, part="unmerge", forward=False)
+    # While merged, who may see the child is the survivor's rule (it holds both records'
+    # restriction and named people), so the merged record is read through it.
+    merged = get_object_or_404(Person, pk=pk)
     record = merge.open_merge(merged)
     if record is None:
         raise Http404("Not merged")
