@@ -28,7 +28,9 @@ def test_the_same_pair_merged_at_once_both_ways_is_one_merge(live_server: Any, p
         keep, other = (a, b) if n % 2 else (b, a)
         form = {"survivor": str(keep.pk), "reason": "Same NHS number."}
         path = f"/children/{keep.pk}/compare/{other.pk}/"
-        calls.append(lambda browser=browsers[n % 2], path=path, form=form: browser.send("POST", path, form=form))
+        calls.append(
+            lambda browser=browsers[n % 2], path=path, form=form: browser.send("POST", path, form=form)
+        )
 
     statuses = at_once(calls)
 
