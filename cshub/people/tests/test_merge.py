@@ -268,3 +268,24 @@ def test_a_restricted_duplicate_keeps_the_child_restricted_until_unmerged(
     child.refresh_from_db()
     assert not child.restricted
     assert AccessGrant.objects.filter(person=restricted, user=manager).exists()
+
+
+def test_a_merged_child_is_counted_once_by_the_metrics_engine(hub: dict[str, Any], staff: Any) -> None:
+    from cshub.assurance.metrics import compute
+    from cshub.assurance.metrics.base import Period
+    from cshub.casework.models import Episode
+
+    worker, manager = staff
+    child = hub["child"]
+    dup = make_child(worker, "Kofee", "Ashcombe")
+    # An earlier, closed episode on the duplicate record.
+    Episode.objects.create(
+        person=dup, open_date=TODAY - dt.timedelta(days=20), close_date=TODAY - dt.timedelta(days=10)
+    )
+    period = Period(TODAY - dt.timedelta(days=60), TODAY)
+    assert compute(period)["children.worked_with"].as_dict()["value"] == 2
+
+    merge_people(child, dup, actor=manager, reason=REASON)
+
+    assert compute(period)["children.worked_with"].as_dict()["value"] == 1
+    assert Person.objects.current().children().filter(pk__in=[child.pk, dup.pk]).count() == 1

@@ -2,6 +2,8 @@
 cshub/tests/test_concurrency.py; CI runs it on SQLite and on PostgreSQL): one merge, no
 lost rows, no 5xx, no deadlock when two people merge the pair in opposite directions."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,15 +24,13 @@ def test_the_same_pair_merged_at_once_both_ways_is_one_merge(live_server: Any, p
         make_referral(child, worker)
     referrals = set(Referral.objects.values_list("pk", flat=True))
     browsers = [signed_in(live_server, manager) for _ in range(2)]
-    calls = []
+    calls: list[Callable[[], int]] = []
     for n in range(AT_ONCE):
         # Half keep a, half keep b: opposite lock orders if the merge took them naively.
         keep, other = (a, b) if n % 2 else (b, a)
         form = {"survivor": str(keep.pk), "reason": "Same NHS number."}
         path = f"/children/{keep.pk}/compare/{other.pk}/"
-        calls.append(
-            lambda browser=browsers[n % 2], path=path, form=form: browser.send("POST", path, form=form)
-        )
+        calls.append(partial(browsers[n % 2].send, "POST", path, form=form))
 
     statuses = at_once(calls)
 
