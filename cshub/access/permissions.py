@@ -33,6 +33,7 @@ class Perm(models.TextChoices):
     VIEW_POLICE_ONLY = "view_police_only", "See police-only information shared at meetings"
     VIEW_INTELLIGENCE = "view_intelligence", "See intelligence: subjects, links and networks"
     RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
+    MERGE_PEOPLE = "merge_people", "Merge and unmerge duplicate records"
 
 
 class RoleCode(models.TextChoices):
@@ -84,6 +85,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_POLICE_ONLY,
         Perm.VIEW_INTELLIGENCE,
         Perm.RECORD_INTELLIGENCE,
+        Perm.MERGE_PEOPLE,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,

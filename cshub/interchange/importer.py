@@ -12,6 +12,7 @@ from cshub.access.models import User
 from cshub.core import dataversion, locks
 from cshub.interchange import codelists, reader, validate, write
 from cshub.interchange.models import ImportRun
+from cshub.people.models import Person
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ImportResult:
     run: ImportRun | None = None
     rows: int = 0
     unplaced: list[codelists.Unplaced] = field(default_factory=list)  # codes a manager may map
+    lookalikes: list[reader.LookAlike] = field(default_factory=list)  # may already have a record
 
     @property
     def ok(self) -> bool:
@@ -59,6 +61,7 @@ def check(
         parsed.warnings,
         rows=sum(len(t.rows) for t in parsed.tables.values()),
         unplaced=parsed.unplaced,
+        lookalikes=parsed.lookalikes,
     )
     return parsed, result
 
@@ -98,12 +101,28 @@ def _write(
             source=source or path.name, actor=actor, warnings=[str(w) for w in result.warnings]
         )
         result.counts = write.write(parsed, run, actor=actor, progress=progress)  # and its audit events
+        if result.lookalikes:
+            run.lookalikes = lookalike_pairs(result.lookalikes)
+            run.save(update_fields=["lookalikes"])
         dataversion.bump()  # once, last: figures kept from before the import are not served after it
     result.run = run
     counts = result.counts
     if sum(counts.created.values()) + sum(counts.updated.values()) >= ANALYZE_FROM_ROWS:
         refresh_statistics(write.written_tables(counts))
     return result
+
+
+def lookalike_pairs(lookalikes: list[reader.LookAlike]) -> list[dict[str, int | str]]:
+    """Kept with the import run: each new record (now with its CSHub id) and the existing
+    record it looks like, for a worker to compare. Ids and lines only, no names."""
+    created = dict(
+        Person.objects.filter(source_id__in={a.source_id for a in lookalikes}).values_list("source_id", "pk")
+    )
+    return [
+        {"file": a.file, "line": a.line, "new": created[a.source_id], "existing": a.existing}
+        for a in lookalikes
+        if a.source_id in created and created[a.source_id] != a.existing
+    ]
 
 
 ANALYZE_FROM_ROWS = 10_000  # records created or changed: a re-import that changed nothing leaves them

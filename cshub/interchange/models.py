@@ -13,6 +13,9 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     counts = models.JSONField(default=dict)
     warnings = models.JSONField(default=list)
+    # People the import created who may already have had a record: [{"file", "line",
+    # "new", "existing"}] (CSHub ids), for a worker to compare; the import never merges.
+    lookalikes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

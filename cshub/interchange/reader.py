@@ -72,6 +72,20 @@ class ParsedTable:
         }
 
 
+@dataclass(frozen=True)
+class LookAlike:
+    """A person new to CSHub in the files who may already have a record (the import's
+    "People who may already have a record" section): never merged by the import."""
+
+    file: str
+    line: int
+    source_id: str
+    name: str  # as the file gives it
+    born: str  # as the page says it ("3 April 2012"), or ""
+    existing: int  # the CSHub record it looks like
+    existing_name: str  # "" for a restricted record (named as such only)
+
+
 @dataclass
 class Parsed:
     tables: dict[str, ParsedTable] = field(default_factory=dict)
@@ -79,6 +93,7 @@ class Parsed:
     warnings: list[Problem] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # tables whose header could not be used
     unplaced: list[codelists.Unplaced] = field(default_factory=list)  # codes to map, each once
+    lookalikes: list[LookAlike] = field(default_factory=list)
 
     def rows(self, key: str) -> list[Row]:
         return self.tables[key].rows if key in self.tables else []

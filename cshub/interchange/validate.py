@@ -26,7 +26,7 @@ from cshub.core.dates import (
 from cshub.core.limits import field_limit
 from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare, supervision
-from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row
+from cshub.interchange.reader import LookAlike, Parsed, ParsedTable, Problem, Row
 from cshub.interchange.records import CHUNK, NATIVE, existing, existing_rows
 from cshub.interchange.spec import TABLES
 from cshub.missing.models import InterviewEntry, MissingEpisode, ReturnInterview
@@ -379,8 +379,10 @@ DUPLICATE_CHECK_MOST = 2_000  # new people checked one by one against the index,
 
 def _possible_duplicates(parsed: Parsed) -> None:
     """A person new to CSHub (an id it does not hold) who may already have a record under
-    another id or none: a warning on their line, from the same search as *Add a person*
-    (two records for one child can hide risk). A restricted record is named as such only."""
+    another id or none: the import's "People who may already have a record" section, from
+    the same search as *Add a person* (two records for one child can hide risk). The import
+    never merges: a worker compares each pair afterwards. A restricted record is named as
+    such only."""
     from cshub.people.search import likely_duplicates
 
     table = parsed.tables.get("person")
@@ -406,22 +408,18 @@ def _possible_duplicates(parsed: Parsed) -> None:
         )
         return
     for row in new:
-        for match in likely_duplicates(
-            Person.objects.all(), row["pers_forename"] or "", row["pers_surname"] or "", row["pers_dob"]
-        )[:3]:
+        forename, surname, born = row["pers_forename"] or "", row["pers_surname"] or "", row["pers_dob"]
+        for match in likely_duplicates(Person.objects.current(), forename, surname, born)[:3]:
             person = match.person
-            who = (
-                "a restricted record"
-                if person.restricted
-                else f"CSHub record {person.pk} ({person.full_name}"
-                + (f", born {format_date(person.date_of_birth)})" if person.date_of_birth else ")")
-            )
-            parsed.warnings.append(
-                Problem(
-                    table.filename,
-                    row.line,
-                    "pers_forename",
-                    f"may be the same person as {who}: check before confirming",
+            parsed.lookalikes.append(
+                LookAlike(
+                    file=table.filename,
+                    line=row.line,
+                    source_id=row["pers_person_id"],
+                    name=f"{forename} {surname}".strip(),
+                    born=format_date(born) if born else "",
+                    existing=person.pk,
+                    existing_name="" if person.restricted else person.full_name,
                 )
             )
 

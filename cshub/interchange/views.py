@@ -4,6 +4,7 @@ import csv
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.audit.events import record_views
 from cshub.core.faults import DISK_FULL, RETRY_AFTER_SECONDS, disk_reason
 from cshub.interchange import actions, codelists, reader, uploads
 from cshub.interchange.importer import check, run_import
 from cshub.interchange.models import CodeMapping, ImportRun
 from cshub.interchange.reader import TooLargeError
 from cshub.interchange.spec import BY_KEY, TABLES
+from cshub.people.models import Person, may_view_children, visible_q
 
 SESSION_KEY = "cshub_pending_import"
 
@@ -272,4 +275,30 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for key in counts.get("created", {})
     ]
     warnings = [reader.on_page(w) for w in run.warnings]
-    return render(request, "interchange/run.html", {"run": run, "rows": rows, "warnings": warnings})
+    return render(
+        request,
+        "interchange/run.html",
+        {"run": run, "rows": rows, "warnings": warnings, "lookalikes": _lookalikes(run, _user(request))},
+    )
+
+
+def _lookalikes(run: ImportRun, user: User) -> list[dict[str, Any]]:
+    """The run's "People who may already have a record", each record named if this user
+    may see it (and audited), else as a restricted record; merged or unmerged since, as
+    they are now."""
+    pairs = run.lookalikes or []
+    ids = {p[k] for p in pairs for k in ("new", "existing")}
+    # Merged records too (visible_to() leaves them out): the pair shows as merged.
+    people = Person.objects.filter(pk__in=ids).filter(visible_q(user, prefix=""))
+    visible = {p.pk: p for p in people} if may_view_children(user) else {}
+    record_views(user, sorted(visible), part=f"import {run.pk}")
+    return [
+        {
+            "line": f"{p['file']}, line {p['line']}",
+            "new": visible.get(p["new"]),
+            "new_id": p["new"],
+            "existing": visible.get(p["existing"]),
+            "existing_id": p["existing"],
+        }
+        for p in pairs
+    ]

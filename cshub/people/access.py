@@ -22,6 +22,16 @@ class RestrictedRecord(Http404):
         self.person_id = person_id
 
 
+class MergedRecord(Http404):
+    """The record was merged into another: pages go to the survivor's same page (with a
+    banner saying so, people.middleware); the API answers 404."""
+
+    def __init__(self, person_id: int, survivor_id: int) -> None:
+        super().__init__("No such record")
+        self.person_id = person_id
+        self.survivor_id = survivor_id
+
+
 def may_see(user: User, person: Person) -> bool:
     if not user.is_authenticated or not user.has(Perm.VIEW_CHILD):
         return False
@@ -63,15 +73,21 @@ def break_glass_reasons_visible(user: User, child_ids: Iterable[int]) -> set[int
     return named | set(ours.filter(team=user.agency).values_list("pk", flat=True))
 
 
-def get_child_for_user(user: User, person_id: int, *, audit: bool = True, part: str = "") -> Person:
+def get_child_for_user(
+    user: User, person_id: int, *, audit: bool = True, part: str = "", forward: bool = True
+) -> Person:
     """The person record, if this user may see it; else Http404. Writes a VIEW event.
 
-    `part` names what was viewed ("timeline", "referral 12") for the audit trail.
+    `part` names what was viewed ("timeline", "referral 12") for the audit trail. A record
+    merged into another raises MergedRecord (naming the survivor), unless `forward` is
+    False (the unmerge page, which is about the merged record itself).
     """
     try:
         person = Person.objects.get(pk=person_id)
     except Person.DoesNotExist:
         raise Http404("No such record") from None
+    if forward and person.merged_into_id is not None:
+        raise MergedRecord(person.pk, person.survivor().pk)
     if not may_see(user, person):
         if user.is_authenticated:
             record_event(user, Action.ACCESS_DENIED, person, child_id=person.pk, detail={"part": part})

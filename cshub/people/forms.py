@@ -170,3 +170,28 @@ class BreakGlassForm(GovukForm):
         help_text="Your reason is recorded and shown to managers. Access lasts a limited time.",
         error_messages={"required": "Enter why you need to see this record"},
     )
+
+
+class MergeForm(GovukForm):
+    survivor = forms.TypedChoiceField(
+        label="Which record should be kept?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="The other record's referrals, episodes, missing episodes, meeting items, links, documents and notes move to it. The other record then leads to this one.",
+        error_messages={"required": "Select the record to keep"},
+    )
+    reason = forms.CharField(
+        label="Why are these the same child?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the same NHS number, or confirmed with the child's social worker. It is kept on both records' audit trails.",
+        error_messages={"required": "Enter why these records are the same child"},
+    )
+
+
+class UnmergeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are these records being separated?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It is kept on both records' audit trails.",
+        error_messages={"required": "Enter why these records are being separated"},
+    )

@@ -21,11 +21,17 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def children(self) -> "PersonQuerySet":
         return self.filter(person_type=PersonType.CHILD)
 
+    def current(self) -> "PersonQuerySet":
+        """Records not merged into another (a merged record forwards to its survivor and
+        holds none of the child's records: it is not counted, listed or found)."""
+        return self.filter(merged_into__isnull=True)
+
     def visible_to(self, user: User) -> "PersonQuerySet":
-        """The records this user may open: the same rule as get_child_for_user()."""
+        """The records this user may open: the same rule as get_child_for_user(). Merged
+        records are left out: they forward to the record they were merged into."""
         if not may_view_children(user):
             return self.none()
-        return self.filter(visible_q(user, prefix=""))
+        return self.filter(visible_q(user, prefix="")).current()
 
 
 def may_view_children(user: User) -> bool:
@@ -117,6 +123,13 @@ class Person(models.Model):
             frontier = list(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
             ids.extend(frontier)
         return ids
+
+    def survivor(self) -> "Person":
+        """The record this one forwards to: itself unless merged, else the end of the chain."""
+        person = self
+        while person.merged_into_id is not None:
+            person = Person.objects.get(pk=person.merged_into_id)
+        return person
 
     def age(self, on: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:
@@ -317,3 +330,48 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.kind}"
+
+
+class PersonMerge(models.Model):
+    """One merge of a duplicate record into its survivor (people.merge): who, when, why,
+    and each row it moved (MergedRow), so an unmerge moves back exactly those."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    reason = long_text()
+    # The survivor's own fields the merge changed (a restriction taken from the merged
+    # record), as they were: an unmerge puts them back.
+    survivor_before = models.JSONField(default=dict, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerge_reason = long_text(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        # Not on the Person table: these are the few records (people) to show on a page.
+        indexes = [models.Index(fields=["merged", "unmerged_at"], name="person_merge_merged")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} into {self.survivor_id}"
+
+
+class MergedRow(models.Model):
+    """A row a merge moved from the merged record to the survivor: its model, its primary
+    key, the field that points at the person, and any other values the merge changed to
+    make it fit (a name's kind, a plan's version), as they were."""
+
+    merge = models.ForeignKey(PersonMerge, on_delete=models.CASCADE, related_name="rows")
+    model = models.CharField(max_length=100)  # the model's label: "referrals.referral"
+    object_pk = models.CharField(max_length=64)
+    field = models.CharField(max_length=100)
+    before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_pk}.{self.field}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cshub.people import history, views
+from cshub.people import history, merge_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/access/", views.access, name="access"),
     path("<int:pk>/access/changes/", history.change_history, name="history"),
     path("<int:pk>/access/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"),
+    path("<int:pk>/compare/", merge_views.compare, name="compare"),
+    path("<int:pk>/compare/<int:other_pk>/", merge_views.compare_with, name="compare_with"),
+    path("<int:pk>/unmerge/", merge_views.unmerge, name="unmerge"),
 ]

@@ -33,7 +33,7 @@ from cshub.people.forms import (
     RestrictForm,
     SearchForm,
 )
-from cshub.people.models import AccessGrant, Person, TimelineEntry
+from cshub.people.models import AccessGrant, Person, PersonMerge, TimelineEntry
 from cshub.people.search import Match, SearchResult, search_for
 
 PENDING_PERSON = "cshub_new_person"
@@ -130,6 +130,9 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "names": person.names.all(),
             "addresses": person.addresses.all(),
+            "merges": PersonMerge.objects.filter(survivor=person, unmerged_at__isnull=True).select_related(
+                "merged", "merged_by"
+            ),
             "tab": "details",
         },
     )
@@ -292,7 +295,9 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"{grant_form.cleaned_data['user']} may now see this record.")
                 return redirect("people:access", person.pk)
     imports = changes_to_child(person.pk, limit=IMPORTS_SHOWN + 1)
-    views = AuditEvent.objects.for_child(person.pk).views().select_related("actor")
+    # The trail of every record merged into this one too: events keep their record's id.
+    trail = person.trail_ids()
+    views = AuditEvent.objects.filter(child_id__in=trail).views().select_related("actor")
     page = Paginator(views, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -307,6 +312,7 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             "imports_more": len(imports) > IMPORTS_SHOWN,
             "may_change": may_change,
             "show_reasons": bool(break_glass_reasons_visible(user, [person.pk])),
+            "trail": trail,
             "tab": "access",
         },
     )

@@ -51,6 +51,12 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "people:access": ({"pk": "child"}, only(M), 302),
     "people:history": ({"pk": "child"}, only(M), 302),
     "people:revoke_grant": ({"pk": "restricted", "grant_pk": "grant"}, only(M, ok=405), 302),
+    # Merging duplicates: the merge permission (team managers by default).
+    "people:compare": ({"pk": "child"}, only(M), 302),
+    "people:compare_with": ({"pk": "child", "other_pk": "second"}, only(M), 302),
+    # The child is not merged into another, so there is nothing to unmerge (the page of a
+    # merged record: people/tests/test_merge_pages.py).
+    "people:unmerge": ({"pk": "child"}, only(M, ok=404), 302),
     "referrals:list": ({}, only(M), 302),
     "referrals:detail": ({"pk": "referral"}, CASE, 302),
     "referrals:decide": ({"pk": "pending_referral"}, only(M), 302),

@@ -166,7 +166,8 @@ def test_partner_systems_search_through_the_api(hub, personas):
     assert AuditEvent.objects.filter(action=Action.SEARCH, child_id=hub["restricted"].pk).exists()
 
 
-def test_an_import_warns_of_a_person_who_may_already_have_a_record(hub, tmp_path):
+def test_an_import_reports_a_person_who_may_already_have_a_record(hub, tmp_path):
+    """Not a warning on the row: a section of the import's report (people.merge compares)."""
     from cshub.interchange.importer import check
 
     child = hub["child"]
@@ -179,10 +180,9 @@ def test_an_import_warns_of_a_person_who_may_already_have_a_record(hub, tmp_path
         encoding="utf-8",
     )
     _, result = check(folder)
-    warned = [str(w) for w in result.warnings if "may be the same person" in str(w)]
-    assert warned == [
-        f"person.csv:2: pers_forename: may be the same person as CSHub record {child.pk} "
-        f"(Kofi Ashcombe, born {child.date_of_birth.day} {child.date_of_birth:%B %Y}): check before confirming"
+    assert not [w for w in result.warnings if "may be the same person" in str(w)]
+    assert [(a.line, a.source_id, a.existing, a.existing_name) for a in result.lookalikes] == [
+        (2, "LL-1", child.pk, "Kofi Ashcombe")
     ]
 
 

@@ -85,6 +85,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name} could not be read as a .zip or CSV file ({exc})") from None
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
+        for a in result.lookalikes:  # ids and lines only: a terminal's output may be kept
+            self.stderr.write(
+                f"may already have a record: {a.file}:{a.line}: looks like CSHub record {a.existing} "
+                "(the import's page links to a comparison of each pair)"
+            )
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
