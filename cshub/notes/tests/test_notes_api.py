@@ -14,7 +14,7 @@ from cshub.notes.actions import NoteText
 pytestmark = pytest.mark.django_db
 
 
-def _bearer(user: User) -> dict[str, str]:
+def _bearer(user: User) -> dict[str, Any]:
     _, raw = create_api_token(user, "notes", actor=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
