@@ -258,8 +258,17 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )
+    from cshub.notes import actions as notes
+
+    # About the second child, so the first child's timeline stays as the other tests read it.
+    case_note = notes.record_note(
+        second,
+        notes.NoteText("PHONE_CALL", timezone.now() - dt.timedelta(days=2), "Spoke to Amara's aunt."),
+        actor=worker,
+    )
 
     return {
+        "case_note": case_note,
         "disruption": disrupted,
         "operation": operation,
         "subject": subject,

@@ -202,6 +202,9 @@ EMAIL_BACKEND = os.environ.get(
 CSHUB_BREAK_GLASS_MINUTES = int(os.environ.get("CSHUB_BREAK_GLASS_MINUTES", "60"))
 # A case summary older than this many days is flagged for review on the child's page.
 CSHUB_SUMMARY_MAX_AGE_DAYS = int(os.environ.get("CSHUB_SUMMARY_MAX_AGE_DAYS", "28"))
+# A case note's author may edit it for this many minutes after recording it; after that it
+# is amended (a new version with a reason, the earlier ones kept and shown).
+CSHUB_NOTE_EDIT_MINUTES = int(os.environ.get("CSHUB_NOTE_EDIT_MINUTES", "60"))
 CSHUB_PAGE_SIZE = 25
 # Practice standards (days). The first exploitation risk assessment is due within
 # ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW

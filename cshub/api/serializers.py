@@ -3,6 +3,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.text import capfirst
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cshub.api.fields import ApiModelSerializer
@@ -11,6 +13,7 @@ from cshub.core.codes import ExploitationType, ReferralSource
 from cshub.core.dates import plausible_birth
 from cshub.core.limits import NAME_MAX, field_limit, too_long
 from cshub.missing.models import MissingEpisode
+from cshub.notes.models import CaseNote
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
 
@@ -126,6 +129,24 @@ class EpisodeSerializer(LimitedModelSerializer[Episode]):
             "feedback_child",
             "feedback_parent_carer",
         ]
+
+
+class CaseNoteSerializer(LimitedModelSerializer[CaseNote]):
+    """A case note as it stands now (its earlier versions are on the note's page)."""
+
+    child = serializers.IntegerField(source="person_id", read_only=True)
+    author: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    version = serializers.SerializerMethodField(help_text="1 as recorded; more once edited or amended")
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "child", "kind", "occurred_at", "present", "body", "author", "created_at", "version"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_version(self, obj: CaseNote) -> int:
+        counted = getattr(obj, "version_count", None)  # a list counts them in its own query
+        return int(counted) if counted is not None else obj.versions.count()
 
 
 class ReportedChildSerializer(serializers.Serializer[Any]):

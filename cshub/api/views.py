@@ -4,10 +4,10 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -18,6 +18,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.api.permissions import has_perm
 from cshub.api.serializers import (
+    CaseNoteSerializer,
     ChildSerializer,
     EpisodeSerializer,
     HeldReportSerializer,
@@ -29,9 +30,11 @@ from cshub.api.serializers import (
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
+from cshub.core.ids import parse_id
 from cshub.core.limits import without_long_text
 from cshub.missing import actions as missing_actions
 from cshub.missing.models import MissingEpisode
+from cshub.notes.models import CaseNote
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person, visible_q
 from cshub.people.search import born_reason, search_for
@@ -203,6 +206,44 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
             self.get_serializer(episode).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+@extend_schema(tags=["case notes"])
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "child",
+                int,
+                description="Only this child's notes (404 if there is no such child, or one you may not see)",
+            )
+        ],
+        responses={200: CaseNoteSerializer(many=True), 404: HIDDEN},
+    ),
+)
+class CaseNoteViewSet(ChildScopedViewSet[CaseNote]):
+    """Case notes, newest first, read only: written on the child's page, where their
+    earlier versions are shown too."""
+
+    model = CaseNote
+    serializer_class = CaseNoteSerializer
+    permission_classes = [has_perm(Perm.VIEW_CHILD)]
+
+    def get_queryset(self) -> QuerySet[CaseNote]:
+        notes = (
+            CaseNote.objects.filter(visible_q(_user(self.request)))
+            .select_related("author")
+            .annotate(version_count=Count("versions"))
+            .order_by("-occurred_at", "-id")
+        )
+        if self.action == "list" and "child" in self.request.query_params:
+            child = parse_id(self.request.query_params["child"])
+            if child is None:
+                raise Http404
+            # Audited as the child's own page is (ACCESS_DENIED when hidden); the notes
+            # listed are recorded as viewed by the list itself.
+            notes = notes.filter(person=get_child_for_user(_user(self.request), child, audit=False))
+        return notes
 
 
 @extend_schema(

@@ -83,7 +83,9 @@ def record_contact(episode: Episode, kind: str, *, actor: User, **fields: Any) -
     add_entry(
         episode.person,
         TimelineKind.VISIT if kind == ContactKind.VISIT else TimelineKind.DIRECT_WORK,
-        f"{contact.get_kind_display()} at {contact.where}: {seen}"
+        f"{contact.get_kind_display()} at {contact.where}"
+        + (f" (present: {contact.present})" if contact.present else "")
+        + f": {seen}"
         + (f". {contact.purpose}" if contact.purpose else ""),
         actor=actor,
         occurred_at=contact.on,

@@ -31,6 +31,12 @@ class ContactForm(GovukForm):
     )
     on = GovukDateField(label="Date", label_name="date")
     where = forms.CharField(label="Where", max_length=160)
+    present = forms.CharField(
+        label="Who was present (optional)",
+        required=False,
+        max_length=500,
+        help_text="Names and roles, for example: Kofi, his foster carer, Sam Lee (youth worker).",
+    )
     seen = forms.BooleanField(label="The child was seen", required=False, initial=True)
     seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
     purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -54,6 +54,7 @@ class Contact(models.Model):
     seen = models.BooleanField("The child was seen", default=True)
     seen_alone = models.BooleanField("The child was seen alone", default=False)
     where = models.CharField("Where", max_length=160)
+    present = models.CharField("Who was present", max_length=500, blank=True)
     purpose = long_text("Purpose", blank=True)
     tool = models.CharField("Tool or resource used", max_length=160, blank=True)
     child_said = long_text("What the child said", blank=True)

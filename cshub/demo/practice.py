@@ -1,7 +1,8 @@
 """Demo casework for open episodes: structured assessments with evidence, plans with
-actions, safety and trigger plans, supervision (some joint), the child's words, visits, the
-team around the child, NRM referrals and transition plans, all through the actions, dated
-when they happened, with some overdue so a new user sees a living hub."""
+actions, safety and trigger plans, supervision (some joint), the child's words, visits (with
+who was present), case notes (some amended), the team around the child, NRM referrals and
+transition plans, all through the actions, dated when they happened, with some overdue so a
+new user sees a living hub."""
 
 import datetime as dt
 import random
@@ -13,6 +14,8 @@ from cshub.assessments import actions as assessments
 from cshub.casework.models import Episode
 from cshub.contact import actions as contact
 from cshub.missing.models import MissingEpisode
+from cshub.notes import actions as notes
+from cshub.notes.models import CaseNote
 from cshub.plans import actions as plans
 from cshub.supervision import actions as supervision
 from cshub.tasks.actions import NewTask
@@ -68,6 +71,63 @@ VOICES = [
     "I want to go to college and do mechanics.",
     "I feel safer since I changed my number.",
 ]
+PRESENT = ["", "", "Mum", "Foster carer", "Nan", "Mum and PC Jo Ellery (police)", "Key worker at the home"]
+# Case notes in the hub's language: what adults did to the child, never blame; {name} is the
+# child's first name. (kind, who was present, the note, who writes it)
+NOTES = [
+    (
+        "PHONE_CALL",
+        "Mum",
+        "Mum rang: {name} came home at 23:40 in a taxi she did not book. {name} would not say who "
+        "paid. Advised Mum to note the taxi firm and time and to call 101; I told police the same "
+        "evening. I will see {name} at school tomorrow.",
+        "worker",
+    ),
+    (
+        "STRATEGY_DISCUSSION",
+        "Sam Idowu (locality social worker), PC Jo Ellery (police), Ms Reid (school)",
+        "Strategy discussion after {name} was found in another town with two adults. Police are "
+        "treating {name} as a victim of criminal exploitation. Agreed: section 47 enquiries, a "
+        "return interview within 72 hours, school to tell the hub the same day if {name} is absent, "
+        "police to consider a Child Abduction Warning Notice against the older male.",
+        "worker",
+    ),
+    (
+        "CASE_DISCUSSION",
+        "Hub worker, school nurse",
+        "Talked through the nurse's concern that adults are giving {name} gifts and lifts. We agreed "
+        "the nurse will offer {name} a drop-in each week and tell the hub what {name} shares. "
+        "{name} has the right to confidential health advice; safeguarding comes first.",
+        "worker",
+    ),
+    (
+        "MANAGEMENT_OVERSIGHT",
+        "",
+        "Read the file. The plan is right to focus on the adults who are exploiting {name}, not on "
+        "{name}'s behaviour. The assessment is due: complete it before the next supervision. Ask "
+        "police for an update on the disruption of the address.",
+        "manager",
+    ),
+    (
+        "PHONE_CALL",
+        "Foster carer",
+        "Carer rang: {name} was collected by a car at 21:00; the carer noted the registration and "
+        "reported {name} missing to police. {name} came back at 02:10 and was given food and a "
+        "shower. Return interview booked.",
+        "worker",
+    ),
+    (
+        "OTHER",
+        "",
+        "Letter from the college: {name} is offered a place on the motor-vehicle course from "
+        "January. Shared with {name}, who was pleased; added to the plan.",
+        "worker",
+    ),
+]
+AMEND_REASONS = [
+    "The time was wrong: the carer rang back to correct it",
+    "Added who was present, left out by mistake",
+]
 PLACES = ["Home", "School", "Nan's house", "The hub office", "A café in town", "College", "The youth centre"]
 TOOLS = [
     "Three houses",
@@ -106,7 +166,10 @@ class PracticeMaker:
         if days_open > 14:
             self._plan(episode, worker)
         self._supervise(episode, worker)
-        self._voice_and_visits(episode, worker)
+        # Its own generator (seeded by the episode), so the draws of the rest stay as they were.
+        side = random.Random(episode.pk)
+        self._voice_and_visits(episode, worker, side)
+        self._notes(episode, worker, side)
         self._team(episode, worker)
         self._nrm_and_transition(episode, worker)
 
@@ -253,7 +316,7 @@ class PracticeMaker:
             first = first and not joint
             day += dt.timedelta(days=rng.randint(21, 30))
 
-    def _voice_and_visits(self, episode: Episode, worker: User) -> None:
+    def _voice_and_visits(self, episode: Episode, worker: User, side: random.Random) -> None:
         rng = self.rng
         person = episode.person
         day = episode.open_date + dt.timedelta(days=rng.randint(2, 8))
@@ -267,6 +330,7 @@ class PracticeMaker:
                 actor=worker,
                 on=day,
                 where=rng.choice(PLACES),
+                present=side.choice(PRESENT),
                 seen=seen,
                 seen_alone=seen and rng.random() < 0.6,
                 purpose="Talk about the people in my life" if kind == "DIRECT_WORK" else "",
@@ -288,6 +352,39 @@ class PracticeMaker:
                     ),
                 )
             day += dt.timedelta(days=rng.randint(5, 14))
+
+    def _notes(self, episode: Episode, worker: User, side: random.Random) -> None:
+        """Two to four case notes since the episode opened, one in five amended later by its
+        author. Each is dated as written an hour after it happened (the demo fills in history,
+        so the edit window has passed)."""
+        person = episode.person
+        days_open = (self.today - episode.open_date).days
+        if days_open < 2:
+            return
+        for kind, present, body, who in side.sample(NOTES, k=side.randint(2, 4)):
+            author = self.manager if who == "manager" else worker
+            day = episode.open_date + dt.timedelta(days=side.randint(1, days_open - 1))
+            when = _at(day, side.randint(9, 17))
+            note = notes.record_note(
+                person,
+                notes.NoteText(kind, when, body.format(name=person.forename), present),
+                actor=author,
+            )
+            CaseNote.objects.filter(pk=note.pk).update(created_at=when + dt.timedelta(hours=1))
+            note.versions.update(written_at=when + dt.timedelta(hours=1))
+            note.refresh_from_db()
+            if side.random() < 0.2:
+                if note.present:
+                    reason, later = (
+                        AMEND_REASONS[0],
+                        notes.NoteText(kind, when - dt.timedelta(hours=1), note.body, note.present),
+                    )
+                else:
+                    reason, later = (
+                        AMEND_REASONS[1],
+                        notes.NoteText(kind, when, note.body, f"{person.forename} and the hub worker"),
+                    )
+                notes.amend_note(note, later, reason, actor=author)
 
     def _team(self, episode: Episode, worker: User) -> None:
         rng = self.rng

@@ -280,6 +280,7 @@ class TimelineKind(models.TextChoices):
     MEETING_DECISION = "MEETING_DECISION", "Meeting decision"
     INTELLIGENCE = "INTELLIGENCE", "Intelligence link"
     DISRUPTION = "DISRUPTION", "Disruption"
+    CASE_NOTE = "CASE_NOTE", "Case note"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):

@@ -108,6 +108,13 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "contact:nrm": ({"pk": "child"}, only(P, M), 302),
     "contact:nrm_update": ({"pk": "child", "nrm_pk": "nrm"}, only(P, M), 302),
     "contact:transition": ({"pk": "child"}, only(P, M), 302),
+    "notes:child": ({"pk": "second"}, CASE, 302),
+    "notes:detail": ({"pk": "second", "note_pk": "case_note"}, CASE, 302),
+    "notes:new": ({"pk": "second"}, only(P, M), 302),
+    # The practitioner wrote the note: within the edit window its amend page leads to the edit
+    # form. Nobody else edits or amends it (403), the team manager included.
+    "notes:edit": ({"pk": "second", "note_pk": "case_note"}, only(P), 302),
+    "notes:amend": ({"pk": "second", "note_pk": "case_note"}, only(P, ok=302), 302),
     "plans:safety_plan": ({"pk": "child"}, CASE, 302),
     "plans:edit_safety_plan": ({"pk": "child"}, only(P, M), 302),
     "plans:trigger_plan": ({"pk": "child"}, CASE, 302),
@@ -179,6 +186,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:episode-detail": ({"pk": "episode"}, CASE, 401),
     "api:missing-episode-list": ({}, CASE, 401),
     "api:missing-episode-detail": ({"pk": "missing_episode"}, CASE, 401),
+    "api:case-note-list": ({}, CASE, 401),
+    "api:case-note-detail": ({"pk": "case_note"}, CASE, 401),
     "api:person-search": ({}, only(P, M, MW, ok=405), 401),  # POST only
 }
 

@@ -190,3 +190,26 @@ def test_the_lead_professional_set_on_the_episode_is_the_lead_on_the_work_tab(
         actor=manager,
     )
     assert not episode.team.filter(lead=True, to_date__isnull=True).exists()
+
+
+def test_a_visit_records_who_was_present(hub: dict[str, Any], client_for: Any) -> None:
+    child = hub["child"]
+    response = client_for("practitioner").post(
+        reverse("contact:contact", args=[child.pk]),
+        {
+            "kind": "VISIT",
+            "on_day": str(TODAY.day),
+            "on_month": str(TODAY.month),
+            "on_year": str(TODAY.year),
+            "where": "Foster home",
+            "present": "Kofi, his foster carer, Sam Lee (youth worker)",
+            "seen": "on",
+        },
+    )
+    assert response.status_code == 302
+    contact = hub["episode"].contacts.get()
+    assert contact.present == "Kofi, his foster carer, Sam Lee (youth worker)"
+    page = client_for("team_manager").get(reverse("contact:child", args=[child.pk])).content.decode()
+    assert "Present: Kofi, his foster carer, Sam Lee (youth worker)" in page
+    summary = child.timeline.get(kind=TimelineKind.VISIT).summary
+    assert summary == "Visit at Foster home (present: Kofi, his foster carer, Sam Lee (youth worker)): seen"

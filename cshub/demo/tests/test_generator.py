@@ -48,6 +48,17 @@ def test_generator_makes_a_living_hub_through_the_actions(db):
     queue = interview_queue(manager)
     assert any(item.overdue for item in queue) and any(not item.overdue for item in queue)
     assert patterns(manager)
+    # Case notes on open episodes, some amended, in words the language guidance has no advice on;
+    # visits say who was present.
+    from cshub.contact.models import Contact
+    from cshub.language.guidance import check
+    from cshub.notes.models import CaseNote, Change
+
+    notes = list(CaseNote.objects.all())
+    assert notes and CaseNote.objects.filter(versions__change=Change.AMENDED).exists()
+    assert {n.kind for n in notes} >= {"PHONE_CALL", "STRATEGY_DISCUSSION", "MANAGEMENT_OVERSIGHT"}
+    assert [(n.pk, a.phrase) for n in notes for a in check(n.body)] == []
+    assert Contact.objects.exclude(present="").exists()
 
 
 def test_same_seed_same_hub(db):
