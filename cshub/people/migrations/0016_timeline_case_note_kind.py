@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0014_person_merged_at_person_merged_into"),
+        ("people", "0015_person_merge"),
     ]
 
     operations = [
