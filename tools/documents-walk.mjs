@@ -56,7 +56,11 @@ async function upload(page, name, buffer, title) {
   await page.setInputFiles('input[type=file]', { name, mimeType: 'application/octet-stream', buffer });
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Report').check();
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Upload and check' }).click()]);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/documents/new/')),
+    page.getByRole('button', { name: 'Upload and check' }).click(),
+  ]);
+  await page.waitForLoadState('load');
 }
 
 if (!CHILD) { console.error('Set CHILD_ID to a child of the demo'); process.exit(2); }
