@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.core.faults import DISK_FULL, RETRY_AFTER_SECONDS, disk_reason
 from cshub.documents import access, actions, storage
 from cshub.documents.forms import DocumentForm, RemoveForm
 from cshub.documents.models import Document, ScanStatus
@@ -69,6 +70,7 @@ def _upload(
         police_only=actions.may_mark_police_only(user),
         initial={"kind": "LETTER"},
     )
+    unavailable = False
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -85,6 +87,13 @@ def _upload(
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except OSError as exc:
+            reason = disk_reason(exc)
+            if reason is None:
+                raise
+            why = "the server has no space left" if reason == DISK_FULL else "the server cannot store files"
+            form.add_error("file", f"The file could not be stored: {why}. Try again later")
+            unavailable = True
         else:
             if document.scan_status == ScanStatus.CLEAN:
                 messages.success(
@@ -93,12 +102,15 @@ def _upload(
             else:
                 messages.warning(request, f"{document.title}: {actions.SCANNER_DOWN_MESSAGE}.")
             return redirect(back)
-    return render(
+    response = render(
         request,
         "documents/upload.html",
         {"form": form, "person": person, "heading": heading, "back": back, "tab": "documents"},
-        status=400 if form.errors else 200,
+        status=503 if unavailable else 400 if form.errors else 200,
     )
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_perm(*actions.UPLOAD_PERMS)

@@ -374,3 +374,16 @@ def test_someone_else_may_not_remove_a_document(hub, client_for):
     assert client_for("missing_worker").post(url, {"reason": "Not mine"}).status_code == 403
     hub["document"].refresh_from_db()
     assert hub["document"].removed_at is None
+
+
+def test_a_full_disk_is_a_clear_503_and_nothing_is_recorded(hub, client_for, monkeypatch, scanner):
+    import errno
+
+    def full(content: bytes) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage, "store", full)
+    response = _post(client_for("practitioner"), _upload_url(hub), "report.pdf", PDF, title="Full")
+    assert response.status_code == 503
+    assert "The file could not be stored: the server has no space left" in response.content.decode()
+    assert not Document.objects.filter(title="Full").exists()
