@@ -267,8 +267,26 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         actor=worker,
     )
 
+    from cshub.documents import samples, storage
+    from cshub.documents.models import Document
+
+    letter = samples.pdf(["A letter from the school."])
+    document = Document.objects.create(
+        person=child,
+        kind="LETTER",
+        title="Letter from the school",
+        original_name="letter.pdf",
+        stored_name=storage.store(letter),
+        content_type="application/pdf",
+        size=len(letter),
+        sha256="0" * 64,
+        scan_status="CLEAN",
+        uploaded_by=worker,
+    )
+
     return {
         "case_note": case_note,
+        "document": document,
         "disruption": disrupted,
         "operation": operation,
         "subject": subject,
@@ -327,6 +345,14 @@ def live_db(transactional_db: Any, django_db_serialized_rollback: Any) -> Any:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _documents_in_tmp(tmp_path_factory: Any) -> None:
+    """Documents the tests store go to a temporary folder, not var/documents."""
+    from django.conf import settings
+
+    settings.CSHUB_DOCUMENTS_DIR = tmp_path_factory.mktemp("documents")
 
 
 @pytest.fixture(autouse=True)

@@ -235,6 +235,10 @@ CSHUB_UPLOAD_DIR = VAR_DIR / "uploads"
 CSHUB_UPLOAD_MAX_MB = int(os.environ.get("CSHUB_UPLOAD_MAX_MB", "50"))
 # Documents attached to records: outside the web root, each under a random name.
 CSHUB_DOCUMENTS_DIR = Path(os.environ.get("CSHUB_DOCUMENTS_DIR", VAR_DIR / "documents"))
+# The largest document accepted (MB), and clamd's socket: every document is scanned there
+# (INSTREAM) before anyone can open it (docs/documents.md).
+CSHUB_DOCUMENT_MAX_MB = int(os.environ.get("CSHUB_DOCUMENT_MAX_MB", "20"))
+CSHUB_CLAMD_SOCKET = os.environ.get("CSHUB_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 # Form fields of one page post together (uploaded files are not counted: the Imports page
 # takes up to CSHUB_UPLOAD_MAX_MB of them). API bodies: core.middleware.ApiBodyLimitMiddleware.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20  # 2 MiB: several 20,000-character fields, percent-encoded

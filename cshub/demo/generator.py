@@ -24,6 +24,7 @@ from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.demo.disruption import make_disruption
+from cshub.demo.documents import make_documents
 from cshub.demo.meetings import make_meetings
 from cshub.demo.network import make_network
 from cshub.demo.practice import PracticeMaker
@@ -69,6 +70,8 @@ class Summary:
     episodes: int = 0
     closed: int = 0
     intelligence_links: int = 0
+    documents: int = 0
+    documents_scanned: bool = True
     by_type: dict[str, int] = field(default_factory=dict)
 
 
@@ -189,6 +192,7 @@ class HubGenerator:
             self.summary.intelligence_links = make_network(self.users, self.today, seed=self.seed)
             make_disruption(self.users, self.today)
             make_meetings(self.users, self.today, seed=self.seed)
+            self.summary.documents, self.summary.documents_scanned = make_documents(self.users)
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:

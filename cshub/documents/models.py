@@ -54,6 +54,13 @@ class Document(models.Model):
     police_only = models.BooleanField("Police only", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Removed (documents.actions.remove_document): the bytes are deleted, the row stays as a
+    # tombstone saying who removed it, when and why.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -63,7 +70,11 @@ class Document(models.Model):
 
     @property
     def may_open(self) -> bool:
-        return self.scan_status == ScanStatus.CLEAN
+        return self.scan_status == ScanStatus.CLEAN and self.removed_at is None
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
     @property
     def is_image(self) -> bool:

@@ -176,6 +176,15 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "disruption:action": ({"pk": "operation"}, only(P, M), 302),
     "disruption:meeting": ({"pk": "operation"}, only(P, M), 302),
     "disruption:close": ({"pk": "operation"}, only(P, M), 302),
+    # Documents: uploading needs recording rights (a meeting item: running meetings); the
+    # practitioner uploaded the hub's document, so they and a manager may remove it.
+    "documents:child": ({"pk": "child"}, CASE, 302),
+    "documents:upload_child": ({"pk": "child"}, CASE, 302),
+    "documents:upload_referral": ({"pk": "referral"}, CASE, 302),
+    "documents:upload_item": ({"pk": "item"}, only(P, M), 302),
+    "documents:view": ({"pk": "document"}, CASE, 302),
+    "documents:download": ({"pk": "document"}, CASE, 302),
+    "documents:remove": ({"pk": "document"}, only(P, M), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),

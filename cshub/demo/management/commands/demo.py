@@ -46,6 +46,14 @@ class Command(BaseCommand):
                 f"Made {summary.people} children, {summary.referrals} referrals, "
                 f"{summary.episodes} hub episodes ({summary.closed} closed)."
             )
+            if summary.documents and not summary.documents_scanned:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"No virus scanner answered on {settings.CSHUB_CLAMD_SOCKET}: the demo's "
+                        f"{summary.documents} synthetic documents (drawn by the generator) were not "
+                        "scanned and open anyway. Uploads wait for the scanner (docs/documents.md)."
+                    )
+                )
         self.stdout.write("\nDemo accounts (password for all: " + self.style.WARNING(DEMO_PASSWORD) + "):")
         for account in DEMO_ACCOUNTS:
             user = User.objects.get(username=account.username)
