@@ -167,15 +167,15 @@ def restore(path: Path, *, force: bool, pg_bin: Path | None, say: Say, warn: Say
     kind = engine()
     say(f"Checking the backup at {path}…")
     try:
+        if read(path).engine != kind:
+            raise BackupError(
+                f"The backup is of a {read(path).engine} database and CSHub is configured for {kind} "
+                "(DATABASE_URL): restore it into the same kind of database."
+            )
         manifest = verify(path, pg_bin=pg_bin)
     except BackupError as error:
         raise BackupError(f"{error}\nNothing was restored.") from error
     say(f"  {describe(manifest)}")
-    if manifest.engine != kind:
-        raise BackupError(
-            f"The backup is of a {manifest.engine} database and CSHub is configured for {kind} "
-            "(DATABASE_URL): restore it into the same kind of database. Nothing was restored."
-        )
     migrations = compare_migrations(manifest.migrations, code_migrations())
     if migrations.unknown:
         raise BackupError(
