@@ -21,7 +21,7 @@ FILE = "database.pgdump"
 LIBPQ_ENV = {
     "NAME": "PGDATABASE",
     "USER": "PGUSER",
-    "PASSWORD": "PGPASSWORD",
+    "PASSWORD": "PGPASSWORD",  # nosec B105 # the name of libpq's variable, not a password
     "HOST": "PGHOST",
     "PORT": "PGPORT",
 }
@@ -91,7 +91,7 @@ def major_of(version_text: str) -> int:
 
 
 def run(command: list[str], env: dict[str, str], what: str, **kwargs: Any) -> str:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, **kwargs)  # noqa: S603 - the PostgreSQL tools, fixed arguments
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, **kwargs)  # noqa: S603 - the PostgreSQL tools, fixed arguments  # nosec B603
     if done.returncode != 0:
         raise BackupError(f"{what} failed (exit code {done.returncode}):\n{done.stderr.strip()}")
     return str(done.stdout)
@@ -181,7 +181,7 @@ def is_empty(database: Database) -> bool:
 def count_check(tables: dict[str, int]) -> str:
     """SQL that fails (rolling the restore back) unless every table holds the rows counted."""
     checks = "".join(
-        f"IF (SELECT count(*) FROM {quote(name)}) <> {int(rows)} THEN "  # noqa: S608 - quoted names, integer counts
+        f"IF (SELECT count(*) FROM {quote(name)}) <> {int(rows)} THEN "  # noqa: S608 - quoted names, integer counts  # nosec B608
         f"RAISE EXCEPTION 'table % does not hold the rows the manifest counts', {_literal(name)}; END IF; "
         for name, rows in sorted(tables.items())
     )
@@ -205,8 +205,8 @@ def restore(database: Database, archive: Path, tables: dict[str, int], replace: 
     pg_restore = [database.tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(archive)]
     env = database.env()
     with tempfile.TemporaryFile() as reader_errors:
-        with subprocess.Popen(pg_restore, env=env, stdout=subprocess.PIPE, stderr=reader_errors) as reader:  # noqa: S603 - fixed arguments
-            applied = subprocess.run(  # noqa: S603 - fixed arguments
+        with subprocess.Popen(pg_restore, env=env, stdout=subprocess.PIPE, stderr=reader_errors) as reader:  # noqa: S603 - fixed arguments  # nosec B603
+            applied = subprocess.run(  # noqa: S603 - fixed arguments  # nosec B603
                 psql,
                 env=env,
                 stdin=reader.stdout,
