@@ -8,6 +8,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,9 @@ class Database:
                 env[variable] = str(self.settings["OPTIONS"][key])
         return env
 
-    def connect(self) -> Any:
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A connection (closed afterwards); a database error is a BackupError."""
         import psycopg
 
         kwargs = {
@@ -64,9 +68,16 @@ class Database:
         }
         options = {k: v for k, v in self.settings.get("OPTIONS", {}).items() if k in LIBPQ_OPTIONS}
         try:
-            return psycopg.connect(**{k: v for k, v in kwargs.items() if v is not None}, **options)
+            connection = psycopg.connect(**{k: v for k, v in kwargs.items() if v is not None}, **options)
         except psycopg.OperationalError as error:
             raise BackupError(f"Could not connect to the PostgreSQL database {self.name}: {error}") from error
+        try:
+            with connection:
+                yield connection
+        except psycopg.Error as error:
+            raise BackupError(
+                f"PostgreSQL refused (database {self.name}): {without_row_content(str(error))}"
+            ) from error
 
     @property
     def name(self) -> str:
@@ -90,10 +101,17 @@ def major_of(version_text: str) -> int:
     return int(match.group(1))
 
 
+def without_row_content(stderr: str) -> str:
+    """PostgreSQL's messages, less the row a failed COPY quotes (it may be a child's record)."""
+    return re.sub(r"(COPY [^,\s]+, line \d+)[^\n]*", r"\1 (the row's content is not shown)", stderr)
+
+
 def run(command: list[str], env: dict[str, str], what: str, **kwargs: Any) -> str:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, **kwargs)  # noqa: S603 - the PostgreSQL tools, fixed arguments  # nosec B603
     if done.returncode != 0:
-        raise BackupError(f"{what} failed (exit code {done.returncode}):\n{done.stderr.strip()}")
+        raise BackupError(
+            f"{what} failed (exit code {done.returncode}):\n{without_row_content(done.stderr).strip()}"
+        )
     return str(done.stdout)
 
 
@@ -215,11 +233,11 @@ def restore(database: Database, archive: Path, tables: dict[str, int], replace: 
                 check=False,
             )
         reader_errors.seek(0)
-        reader_stderr = reader_errors.read().decode(errors="replace").strip()
+        reader_stderr = without_row_content(reader_errors.read().decode(errors="replace")).strip()
     if applied.returncode != 0:
         raise BackupError(
             f"psql failed (exit code {applied.returncode}); the restore was rolled back, nothing changed:\n"
-            + applied.stderr.decode(errors="replace").strip()
+            + without_row_content(applied.stderr.decode(errors="replace")).strip()
             + (f"\npg_restore said:\n{reader_stderr}" if reader_stderr else "")
         )
     if reader.returncode != 0:

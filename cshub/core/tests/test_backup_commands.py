@@ -147,3 +147,15 @@ def test_a_missing_postgres_tool_is_named(tmp_path):
         BackupError, match=r"pg_dump was not found in .*: install the PostgreSQL client tools"
     ):
         Database({"NAME": "cshub"}, tmp_path).tool("pg_dump")
+
+
+def test_postgres_messages_are_shown_without_the_row_a_failed_copy_quotes():
+    from cshub.core.backup.postgres import without_row_content
+
+    stderr = (
+        'ERROR:  invalid input syntax for type date: "2011-13-02"\n'
+        'CONTEXT:  COPY people_person, line 7, column date_of_birth: "2011-13-02"\n'
+    )
+    shown = without_row_content(stderr)
+    assert "COPY people_person, line 7 (the row's content is not shown)" in shown
+    assert "column date_of_birth" not in shown and shown.startswith("ERROR:  invalid input syntax")

@@ -1,10 +1,12 @@
 """`cshub backup [PATH]`: back up the database and the documents into a new directory, with
 a manifest (docs/operations.md). `cshub backup --verify PATH` checks a backup, restoring nothing."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from cshub.core.backup import BackupError
 from cshub.core.backup.run import backup, default_destination, describe, verify
@@ -37,3 +39,5 @@ class Command(BaseCommand):
             backup(options["path"] or default_destination(), pg_bin=options["pg_bin"], say=self.stdout.write)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (OSError, DatabaseError, sqlite3.Error) as error:  # a full disk, a lost connection
+            raise CommandError(f"The backup failed: {error}") from error

@@ -1,10 +1,12 @@
 """`cshub restore PATH [--force]`: restore a backup made by `cshub backup` into the configured
 database and documents directory, once every check has passed (docs/operations.md)."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from cshub.core.backup import BackupError
 from cshub.core.backup.run import plural, restore
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             )
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (OSError, DatabaseError, sqlite3.Error) as error:  # a full disk, a lost connection
+            raise CommandError(f"The restore failed: {error}") from error
         manifest = restored.manifest
         self.stdout.write(
             self.style.SUCCESS(
