@@ -159,3 +159,28 @@ def test_postgres_messages_are_shown_without_the_row_a_failed_copy_quotes():
     shown = without_row_content(stderr)
     assert "COPY people_person, line 7 (the row's content is not shown)" in shown
     assert "column date_of_birth" not in shown and shown.startswith("ERROR:  invalid input syntax")
+
+
+def test_a_sqlite_backup_is_one_snapshot_taken_while_a_writer_writes(tmp_path):
+    """The server keeps writing during a backup (WAL): the backup waits for nobody and holds
+    what was committed when it started, not a half-written transaction."""
+    import sqlite3
+    from contextlib import closing
+
+    from cshub.core.backup import sqlite as sqlite_backup
+
+    live = tmp_path / "live.sqlite3"
+    with closing(sqlite3.connect(live, isolation_level=None)) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
+        setup.execute("INSERT INTO note (body) VALUES ('committed')")
+    with closing(sqlite3.connect(live, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO note (body) VALUES ('not yet committed')")
+        (tmp_path / "out").mkdir()
+        snapshot = sqlite_backup.dump(live, tmp_path / "out", timeout=0.5)
+        writer.execute("COMMIT")
+    assert snapshot.tables == {"note": 1}
+    with closing(sqlite3.connect(tmp_path / "out" / snapshot.file)) as copy:
+        assert copy.execute("SELECT body FROM note").fetchall() == [("committed",)]
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
