@@ -215,10 +215,12 @@ def restore(path: Path, *, force: bool, pg_bin: Path | None, say: Say, warn: Say
     for what in replaced:
         warn(f"WARNING: --force: {what} will be replaced by the backup; what is there now will be lost.")
 
-    # Documents are copied next to their directory first; the database is restored (one
-    # transaction); only then the copied documents take the directory's place.
-    target_documents.parent.mkdir(parents=True, exist_ok=True)
-    staged = target_documents.with_name(f".{target_documents.name}.restoring-{secrets.token_hex(4)}")
+    # The documents are copied into a hidden directory inside their directory first (the same
+    # file system, even when the directory is a mount point); the database is restored (one
+    # transaction); only then do the copied documents take the place of those there.
+    token = secrets.token_hex(4)
+    target_documents.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staged = target_documents / f".restoring-{token}"
     shutil.copytree(path / DOCUMENTS, staged, copy_function=shutil.copy2)
     try:
         say(f"Restoring the {where}…")
@@ -232,12 +234,14 @@ def restore(path: Path, *, force: bool, pg_bin: Path | None, say: Say, warn: Say
         shutil.rmtree(staged, ignore_errors=True)
         raise
     say(f"Restoring {plural(len(manifest.documents), 'document')} to {target_documents}…")
-    if target_documents.exists():
-        old = target_documents.with_name(f".{target_documents.name}.replaced-{secrets.token_hex(4)}")
-        target_documents.rename(old)
-        staged.rename(target_documents)
-        shutil.rmtree(old)
-    else:
-        staged.rename(target_documents)
+    replaced_documents = target_documents / f".replaced-{token}"
+    replaced_documents.mkdir()
+    for entry in list(target_documents.iterdir()):
+        if entry not in (staged, replaced_documents):
+            entry.rename(replaced_documents / entry.name)
+    for entry in list(staged.iterdir()):
+        entry.rename(target_documents / entry.name)
+    staged.rmdir()
+    shutil.rmtree(replaced_documents)
     target_documents.chmod(0o700)
     return Restored(manifest, migrations, replaced)
