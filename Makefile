@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := frontend/build/.built
 COLLECT_STAMP := var/static/.collected
 
-.PHONY: install demo test lint typecheck check browser browser-check clean
+.PHONY: install demo test lint typecheck audit check browser browser-check clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(STATIC_STAMP) $(COLLECT_STAMP)
 
@@ -41,7 +41,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy cshub
 
-check: lint typecheck test
+# bandit over cshub/, then pip-audit and npm audit against their vulnerability databases:
+# a finding fails; a database that cannot be reached is said to be "not checked" and does not
+# (tools/audit.py --require-database makes it fail; see docs/operations.md).
+audit: install
+	$(BIN)/python tools/audit.py
+
+check: lint typecheck audit test
 
 browser: install
 	node frontend/browser-check.mjs

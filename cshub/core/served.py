@@ -35,7 +35,7 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
 def get_status(url: str, timeout: float = 30) -> int | None:
     """The status of a GET (redirects followed), None when nothing answers."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http to 127.0.0.1
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http to 127.0.0.1  # nosec B310
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
@@ -64,7 +64,7 @@ class ServedProcess:
         command += ["--workers", str(self.workers), "--log-level", "info"]
         command += ["--access-log", str(self.access_log) if self.with_access_log else "none"]
         self._stderr = self.server_log.open("w")
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and command  # nosec B603
             command,
             env=self.env,
             cwd=settings.BASE_DIR,
@@ -86,7 +86,7 @@ class ServedProcess:
     def health(self) -> str:
         """What /healthz/ says (each part ok or failed, and why)."""
         try:
-            with urllib.request.urlopen(self.url + "/healthz/", timeout=30) as response:  # noqa: S310 - 127.0.0.1
+            with urllib.request.urlopen(self.url + "/healthz/", timeout=30) as response:  # noqa: S310 - 127.0.0.1  # nosec B310
                 return str(response.read().decode())
         except urllib.error.HTTPError as error:
             return str(error.read().decode())

@@ -8,7 +8,7 @@ from django.db import transaction
 from cshub.access.actions import create_user
 from cshub.access.models import User
 
-DEMO_PASSWORD = "demo-cshub-2026"
+DEMO_PASSWORD = "demo-cshub-2026"  # nosec B105 # the published demo password: demo accounts sign in only while CSHUB_DEMO=1
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ def _breakdown(prefix: str, keys: str, rows: str, column: str) -> str:
     is all the rows, including any whose key is none of the keys."""
     # Fixed query text (no user input): the pieces are this module's constants.
     return (
-        f"WITH x AS ({rows}) SELECT '{prefix}.' || k.key, count(x.{column}), (SELECT count(*) FROM x) "
+        f"WITH x AS ({rows}) SELECT '{prefix}.' || k.key, count(x.{column}), (SELECT count(*) FROM x) "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"FROM (VALUES {keys}) k(key) LEFT JOIN x ON x.{column} = k.key GROUP BY k.key"
     )
 
@@ -188,7 +188,7 @@ def _breakdown(prefix: str, keys: str, rows: str, column: str) -> str:
 # figures (a breakdown, or two names the docs define together).
 DEFINITIONS: dict[str, Definition] = {
     # Demand
-    "referrals.received": Definition("count", f"SELECT 'referrals.received', count(*) FROM ({RECEIVED})"),
+    "referrals.received": Definition("count", f"SELECT 'referrals.received', count(*) FROM ({RECEIVED})"),  # nosec B608 # fixed DuckDB reference queries over our own files
     "referrals.by_primary_type": Definition(
         "percent", _breakdown("referrals.by_primary_type", TYPES, RECEIVED, "primary_type")
     ),
@@ -204,15 +204,16 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "referrals.previously_open": Definition(
         "percent",
-        "SELECT 'referrals.previously_open', count(*) FILTER (WHERE EXISTS (SELECT 1 FROM episode e "
+        "SELECT 'referrals.previously_open', count(*) FILTER (WHERE EXISTS (SELECT 1 FROM episode e "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"WHERE e.person_id = r.person_id AND e.close_date < r.received_date)), count(*) FROM ({RECEIVED}) r",
     ),
     "referrals.progressed": Definition(
         "percent",
-        f"SELECT 'referrals.progressed', count(*) FILTER (WHERE decision = 'OPEN'), count(*) FROM ({RECEIVED})",
+        f"SELECT 'referrals.progressed', count(*) FILTER (WHERE decision = 'OPEN'), count(*) FROM ({RECEIVED})",  # nosec B608 # fixed DuckDB reference queries over our own files
     ),
     "children.worked_with": Definition(
-        "count", f"SELECT 'children.worked_with', count(*) FROM ({WORKED_WITH})"
+        "count",
+        f"SELECT 'children.worked_with', count(*) FROM ({WORKED_WITH})",  # nosec B608 # fixed DuckDB reference queries over our own files
     ),
     "episodes.open_min, episodes.open_max": Definition(
         "count",
@@ -238,7 +239,7 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "children.worked_with.deprivation_1_3": Definition(
         "percent",
-        f"WITH c AS (SELECT c.person_id, h.imd_decile FROM ({WORKED_WITH}) c LEFT JOIN home_address($e) h "
+        f"WITH c AS (SELECT c.person_id, h.imd_decile FROM ({WORKED_WITH}) c LEFT JOIN home_address($e) h "  # nosec B608 # fixed DuckDB reference queries over our own files
         "ON h.person_id = c.person_id) "
         "SELECT 'children.worked_with.deprivation_1_3', count(*) FILTER (WHERE imd_decile BETWEEN 1 AND 3), "
         "count(*) FROM c UNION ALL "
@@ -246,23 +247,23 @@ DEFINITIONS: dict[str, Definition] = {
         "count(*) FROM c",
     ),
     # Missing from home and care
-    "missing.reports": Definition("count", f"SELECT 'missing.reports', count(*) FROM ({REPORTED})"),
+    "missing.reports": Definition("count", f"SELECT 'missing.reports', count(*) FROM ({REPORTED})"),  # nosec B608 # fixed DuckDB reference queries over our own files
     "missing.children": Definition(
         "count",
-        f"SELECT 'missing.children', count(DISTINCT person_id) FROM ({REPORTED}) "
+        f"SELECT 'missing.children', count(DISTINCT person_id) FROM ({REPORTED}) "  # nosec B608 # fixed DuckDB reference queries over our own files
         "WHERE person_id NOT IN (SELECT id FROM adult)",
     ),
     "missing.repeat_children": Definition(
         "percent",
-        "SELECT 'missing.repeat_children', count(*) FILTER (WHERE n >= 3), count(*) FROM "
+        "SELECT 'missing.repeat_children', count(*) FILTER (WHERE n >= 3), count(*) FROM "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"(SELECT person_id, count(*) AS n FROM ({REPORTED}) WHERE person_id NOT IN (SELECT id FROM adult) "
         "GROUP BY person_id)",
     ),
-    "rhi.completed": Definition("count", f"SELECT 'rhi.completed', count(*) FROM ({COMPLETED})"),
+    "rhi.completed": Definition("count", f"SELECT 'rhi.completed', count(*) FROM ({COMPLETED})"),  # nosec B608 # fixed DuckDB reference queries over our own files
     "rhi.within_72h": Definition(
         "percent",
         # Elapsed time is absolute (both instants in UTC microseconds); no return time: not within.
-        "SELECT 'rhi.within_72h', count(*) FILTER (WHERE epoch_us(i.completed_at) - epoch_us(m.returned_at) "
+        "SELECT 'rhi.within_72h', count(*) FILTER (WHERE epoch_us(i.completed_at) - epoch_us(m.returned_at) "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"<= CAST(72 * 3600 AS BIGINT) * 1000000), count(*) FROM ({COMPLETED}) i LEFT JOIN missing m ON m.id = i.missing_id",
     ),
     "rhi.offered": Definition(
@@ -273,7 +274,7 @@ DEFINITIONS: dict[str, Definition] = {
         "FROM missing m WHERE m.returned_day BETWEEN $s AND $e",
     ),
     # Impact at closure
-    "closures": Definition("count", f"SELECT 'closures', count(*) FROM ({CLOSED})"),
+    "closures": Definition("count", f"SELECT 'closures', count(*) FROM ({CLOSED})"),  # nosec B608 # fixed DuckDB reference queries over our own files
     **{
         name: Definition("percent", OUTCOME.format(name=name, field=field, closed=CLOSED))
         for name, field in (
@@ -284,7 +285,7 @@ DEFINITIONS: dict[str, Definition] = {
     },
     "outcomes.missing_reduced": Definition(
         "percent",
-        "WITH counts AS (SELECT c.id, "
+        "WITH counts AS (SELECT c.id, "  # nosec B608 # fixed DuckDB reference queries over our own files
         "count(m.id) FILTER (WHERE m.reported_day BETWEEN c.open_date - 90 AND c.open_date - 1) AS before, "
         "count(m.id) FILTER (WHERE m.reported_day BETWEEN c.close_date - 89 AND c.close_date) AS after "
         f"FROM ({CLOSED}) c LEFT JOIN missing m ON m.person_id = c.person_id GROUP BY c.id) "
@@ -300,7 +301,8 @@ DEFINITIONS: dict[str, Definition] = {
     },
     # Practice
     "assessments.completed": Definition(
-        "count", f"SELECT 'assessments.completed', count(*) FROM ({ASSESSED})"
+        "count",
+        f"SELECT 'assessments.completed', count(*) FROM ({ASSESSED})",  # nosec B608 # fixed DuckDB reference queries over our own files
     ),
     "assessments.within_4_weeks": Definition(
         "percent",
@@ -314,14 +316,14 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "assessments.reviewer_agreement": Definition(
         "percent",
-        "SELECT 'assessments.reviewer_agreement', count(*) FILTER (WHERE risk_level = reviewer_risk_level), "
+        "SELECT 'assessments.reviewer_agreement', count(*) FILTER (WHERE risk_level = reviewer_risk_level), "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"count(*) FROM ({ASSESSED}) WHERE reviewer_risk_level IS NOT NULL",
     ),
     "assessments.reviewer_agreement.kappa": Definition(
         "value",
         # Linear weights 1 - |i - j| / 2 over LOW < MEDIUM < HIGH; null with no pairs or
         # when chance agreement is already 1.
-        "WITH p AS (SELECT risk_index(risk_level) AS i, risk_index(reviewer_risk_level) AS j "
+        "WITH p AS (SELECT risk_index(risk_level) AS i, risk_index(reviewer_risk_level) AS j "  # nosec B608 # fixed DuckDB reference queries over our own files
         f"FROM ({ASSESSED}) WHERE reviewer_risk_level IS NOT NULL), "
         "n AS (SELECT CAST(count(*) AS DOUBLE) AS n FROM p), "
         "marginal_i AS (SELECT i, count(*) / (SELECT n FROM n) AS share FROM p GROUP BY i), "
@@ -337,7 +339,7 @@ DEFINITIONS: dict[str, Definition] = {
         # The risk level of the last assessment on or before the closing date (on a tie,
         # recorded last); a new referral is received after the closing date and at most
         # 182 days after it.
-        f"WITH c AS ({CLOSED}), "
+        f"WITH c AS ({CLOSED}), "  # nosec B608 # fixed DuckDB reference queries over our own files
         "last AS (SELECT a.episode_id, a.risk_level FROM assessment a JOIN c ON c.id = a.episode_id "
         "WHERE a.completed_date <= c.close_date "
         "QUALIFY row_number() OVER (PARTITION BY a.episode_id ORDER BY a.completed_date DESC, a.rowid DESC) = 1), "
@@ -429,7 +431,7 @@ def _load(con: Any, folder: Path) -> None:
         # Rows keep their file order (DuckDB preserves insertion order), so rowid is it;
         # a row without its first (required) column is a blank line, which the importer skips.
         con.execute(
-            f"CREATE TABLE {key} AS SELECT * FROM (SELECT {', '.join(cells)} FROM {origin}) "
+            f"CREATE TABLE {key} AS SELECT * FROM (SELECT {', '.join(cells)} FROM {origin}) "  # nosec B608 # fixed DuckDB reference queries over our own files
             f"WHERE {columns[0][0]} IS NOT NULL"
         )
     con.execute(DERIVED)

@@ -117,8 +117,8 @@ class HubGenerator:
     def __init__(
         self, *, seed: int = 2026, today: dt.date | None = None, years: int = 2, referrals_per_year: int = 240
     ) -> None:
-        self.rng = random.Random(seed)
-        self.entries_rng = random.Random(seed + 11)
+        self.rng = random.Random(seed)  # nosec B311 # seeded generator of synthetic data, never for security
+        self.entries_rng = random.Random(seed + 11)  # nosec B311 # seeded generator of synthetic data, never for security
         self.seed = seed
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
@@ -421,7 +421,7 @@ class HubGenerator:
         """Children who came back in the last few days and wait for their return interview:
         some with time left on the 72-hour clock, some past it, so the queue is alive on the
         day the demo runs (its own random stream: the rest of the hub is unchanged)."""
-        rng = random.Random(self.seed + 23)
+        rng = random.Random(self.seed + 23)  # nosec B311 # seeded generator of synthetic data, never for security
         now = timezone.now()
         open_children = list(
             Person.objects.filter(episodes__close_date__isnull=True, restricted=False).order_by("pk")[:200]

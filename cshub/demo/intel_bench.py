@@ -84,7 +84,7 @@ def network_data(user: User, child_pk: int) -> tuple[list[queries.Row], dict[str
 def choose_children(gen: Generated, count: int, *, seed: int = 1) -> list[tuple[int, bool]]:
     """(child id, next to a hotspot): a fifth linked to one of the biggest hotspots, the rest
     at random; never a restricted child (the page would refuse them)."""
-    rng = random.Random(f"intel-children/{seed}")
+    rng = random.Random(f"intel-children/{seed}")  # nosec B311 # seeded generator of synthetic data, never for security
     near = list(
         Link.objects.filter(subject_id__in=gen.hotspots[:5], child__restricted=False)
         .values_list("child_id", flat=True)
@@ -233,7 +233,7 @@ class AlertsRun:
 
 def time_alerts(gen: Generated, new_links: int = 1000, *, seed: int = 1) -> AlertsRun:
     """Alerts for 1,000 new links written at once, as an import raises them."""
-    rng = random.Random(f"intel-alerts/{seed}")
+    rng = random.Random(f"intel-alerts/{seed}")  # nosec B311 # seeded generator of synthetic data, never for security
     subjects = list(Subject.objects.filter(confirmed=True).values_list("pk", flat=True)[:5000])
     ids = reserve_ids(Link, new_links)
     now = timezone.now()

@@ -165,7 +165,7 @@ def _zipf_picker(rng: random.Random, n: int) -> Callable[[], int]:
 def generate(scale: Scale, *, seed: int = 1, progress: Callable[[int], None] | None = None) -> Generated:
     """The synthetic region, written straight into the database."""
     began = time.perf_counter()
-    rng = random.Random(f"intel/{seed}")
+    rng = random.Random(f"intel/{seed}")  # nosec B311 # seeded generator of synthetic data, never for security
     practitioner, officer = bench_users()
     hubs = scale.hubs
     now = timezone.now()

@@ -104,7 +104,7 @@ def _ranked_names(values: object, code: str, what: str) -> list[str]:
         names = [n for n, _ in sorted(values.items(), key=lambda item: -float(item[1]))]
     else:
         names = list(dict.fromkeys(values))  # type: ignore[call-overload]
-        random.Random(f"{code}/{what}").shuffle(names)
+        random.Random(f"{code}/{what}").shuffle(names)  # nosec B311 # seeded generator of synthetic data, never for security
     latin = [n for n in dict.fromkeys(names) if typed(n).replace("-", "").replace("'", "").replace(" ", "")]
     return [n for n in latin if typed(n).replace("-", "").replace("'", "").replace(" ", "").isalpha()]
 
@@ -158,7 +158,7 @@ def _surname_for(surname: str, sex: str, code: str) -> str:
 
 def generate_people(count: int, *, seed: int = 1) -> Iterator[RealisticPerson]:
     """`count` people, the same ones for the same seed."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded generator of synthetic data, never for security
     codes = [code for code, _ in LOCALES]
     for n in range(count):
         here = locale(rng.choices(codes, cum_weights=_LOCALE_CUMULATIVE)[0])

@@ -280,7 +280,7 @@ def load(
     loads: list[float] = []
 
     def user(n: int, browser: Browser) -> None:
-        rng = random.Random(seed * 1000 + n)
+        rng = random.Random(seed * 1000 + n)  # nosec B311 # seeded generator of synthetic data, never for security
         turn = n * len(pages) // len(browsers)
         while time.monotonic() < deadline:
             sample = browser.visit(pages[turn % len(pages)])
@@ -370,7 +370,7 @@ def run_bench(
     server.start()
     say(f"cshub serve: {workers} workers on {server.url} (its log: {server.server_log})")
     try:
-        browsers = [Browser(server.port, cookies[n], the_cast, random.Random(n + 1)) for n in range(users)]
+        browsers = [Browser(server.port, cookies[n], the_cast, random.Random(n + 1)) for n in range(users)]  # nosec B311 # seeded generator of synthetic data, never for security
         first = first_views(browsers[0], pages)
         say(f"First views done; {users} users for {seconds:g} s")
         assert server.process is not None

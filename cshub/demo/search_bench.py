@@ -147,7 +147,7 @@ def _edited(person: RealisticPerson, edits: int, rng: random.Random) -> str:
 def make_queries(people: Sequence[RealisticPerson], count: int, *, seed: int = 1) -> list[Query]:
     """`count` queries, as evenly over KINDS as the count allows, each kind half with the
     date of birth (the first of each kind without), each aimed at one person."""
-    rng = random.Random(f"queries/{seed}")
+    rng = random.Random(f"queries/{seed}")  # nosec B311 # seeded generator of synthetic data, never for security
     nicknames_of = _nicknamer()
     with_alias = [i for i, p in enumerate(people) if p.aliases]
     queries: list[Query] = []
@@ -467,14 +467,14 @@ def engine_version() -> str:
     if git is None:
         return "unknown"
     try:
-        commit = subprocess.run(  # noqa: S603 - git, with fixed arguments
+        commit = subprocess.run(  # noqa: S603 - git, with fixed arguments  # nosec B603
             [git, "log", "-1", "--format=%h", "--", "cshub/people"],
             cwd=root,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
-        changed = subprocess.run(  # noqa: S603 - git, with fixed arguments
+        changed = subprocess.run(  # noqa: S603 - git, with fixed arguments  # nosec B603
             [git, "status", "--porcelain", "--", "cshub/people"],
             cwd=root,
             capture_output=True,

@@ -8,7 +8,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree as ET  # nosec B405 # ElementTree only writes the ANX chart; nothing is parsed with it
 
 from django.db import models
 from django.utils import timezone

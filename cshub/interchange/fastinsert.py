@@ -37,7 +37,7 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         # AUTOINCREMENT never reuses the id of a deleted row: start after the higher of the
         # largest id and the table's sequence.
-        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 (a model's table)
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 (a model's table)  # nosec B608
         largest = int(cursor.fetchone()[0])
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
         start = max(largest, int(cursor.fetchone()[0])) + 1
@@ -153,7 +153,7 @@ def _sqlite_insert(
     """SQLite's bulk path: as many rows per INSERT as SQLite takes parameters (a statement
     per row, as `executemany` runs it, costs SQLite a start and an end for every row)."""
     quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608 (quoted names from the model; values are parameters)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608 (quoted names from the model; values are parameters)  # nosec B608
     one = f"({', '.join(['?'] * len(names))})"
     with connection.cursor() as wrapper, connection.wrap_database_errors:
         # The driver's own execute: the statement is written with its placeholders already

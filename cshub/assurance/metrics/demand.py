@@ -120,12 +120,12 @@ def _open_min_max(period: Period) -> tuple[int, int]:
     during = "e.open_date <= %s AND (e.close_date IS NULL OR e.close_date >= %s)"
     # Fixed query text: the table name is ours, every value a parameter.
     changes = (
-        f"SELECT {start} AS d, 0 AS n "  # noqa: S608 - our table name; every value a parameter
+        f"SELECT {start} AS d, 0 AS n "  # noqa: S608 - our table name; every value a parameter  # nosec B608
         f"UNION ALL SELECT {first}, 1 FROM {table} e WHERE {during} "
         f"UNION ALL SELECT {after_close}, -1 FROM {table} e WHERE {during} AND e.close_date < %s"
     )
     sql = (
-        "SELECT MIN(open_on_day), MAX(open_on_day) FROM ("  # noqa: S608 - fixed text, values parameters
+        "SELECT MIN(open_on_day), MAX(open_on_day) FROM ("  # noqa: S608 - fixed text, values parameters  # nosec B608
         "SELECT SUM(SUM(n)) OVER (ORDER BY d) AS open_on_day "
         f"FROM ({changes}) changes GROUP BY d) days"
     )

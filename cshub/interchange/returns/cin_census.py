@@ -3,9 +3,9 @@
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler
-from xml.sax.xmlreader import Locator
+from xml.sax import SAXParseException  # nosec B406 # a type only: parsing goes through defusedxml.sax
+from xml.sax.handler import ContentHandler  # nosec B406 # the handler base class: parsing goes through defusedxml.sax
+from xml.sax.xmlreader import Locator  # nosec B406 # a type only: parsing goes through defusedxml.sax
 
 from defusedxml import DefusedXmlException
 from defusedxml.sax import parseString

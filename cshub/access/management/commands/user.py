@@ -12,7 +12,7 @@ from cshub.access.permissions import RoleCode
 from cshub.core.codes import Agency
 
 # `--password -` asks at a prompt, so the password stays out of shell history.
-ASK_FOR_PASSWORD = "-"  # noqa: S105  (a sentinel, not a password)
+ASK_FOR_PASSWORD = "-"  # noqa: S105  (a sentinel, not a password)  # nosec B105
 
 
 class Command(BaseCommand):

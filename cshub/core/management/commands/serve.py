@@ -122,4 +122,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving CSHub on http://{options['bind']}/ with {options['workers']} workers")
         self.stdout.flush()
         sys.stderr.flush()
-        os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *arguments])  # noqa: S606 - our own interpreter, fixed arguments
+        os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *arguments])  # noqa: S606 - our own interpreter, fixed arguments  # nosec B606
