@@ -46,3 +46,30 @@ def test_password_sign_in_can_be_for_system_administrators_only(op, personas, se
     settings.CSHUB_PASSWORD_SIGN_IN = "all"
     allowed = Client().post("/sign-in/", {"username": "practitioner.user", "password": password})
     assert allowed["Location"] == "/sign-in/set-up-code/"
+
+
+def test_switched_on_without_a_client_fails_the_system_checks(settings):
+    from django.core.checks import run_checks
+
+    settings.CSHUB_OIDC = True
+    settings.OIDC_RP_CLIENT_ID = settings.CSHUB_OIDC_ISSUER = ""
+    assert {e.id for e in run_checks()} >= {"sso.E001", "sso.E002"}
+
+
+def test_the_console_links_a_user_and_checks_the_provider(op, personas, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cshub.audit.models import Action, AuditEvent
+    from cshub.sso.models import Identity
+
+    out = StringIO()
+    call_command("sso", "check", stdout=out)
+    assert f"OIDC_OP_TOKEN_ENDPOINT: {op.issuer}/token" in out.getvalue()
+    settings.CSHUB_OIDC_MATCH_CLAIM = "oid"
+    call_command("sso", "link", "practitioner.user", "oid-0001", stdout=out)
+    assert Identity.objects.get(claim="oid", value="oid-0001").user == personas["practitioner"]
+    assert AuditEvent.objects.filter(action=Action.USER_UPDATED, detail__sso_linked="oid").exists()
+    call_command("sso", "unlink", "practitioner.user", stdout=out)
+    assert not Identity.objects.exists()
