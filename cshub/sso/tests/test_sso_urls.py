@@ -29,7 +29,7 @@ def test_signed_out_visitor(op, db):
 def test_the_sign_in_page_offers_the_provider(op, db, settings):
     page = Client().get("/sign-in/").content.decode()
     assert "Sign in with Test Council" in page and 'name="password"' in page
-    assert "Or sign in with a CSHub password" in page
+    assert "Or sign in with your CSHub username and password" in page
     settings.CSHUB_PASSWORD_SIGN_IN = "sysadmins"
     page = Client().get("/sign-in/").content.decode()
     assert "Sign in with Test Council" in page
