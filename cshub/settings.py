@@ -254,6 +254,11 @@ OTP_TOTP_ISSUER = "CSHub"
 CSHUB_OIDC = _flag("CSHUB_OIDC")
 CSHUB_OIDC_PROVIDER_NAME = os.environ.get("CSHUB_OIDC_PROVIDER_NAME", "your council account")
 CSHUB_OIDC_ISSUER = os.environ.get("CSHUB_OIDC_ISSUER", "").rstrip("/")
+# Where the discovery document is, when not at the issuer's /.well-known/openid-configuration
+# (Entra ID's v1.0 tokens: issuer sts.windows.net, document at login.microsoftonline.com).
+CSHUB_OIDC_DISCOVERY_URL = os.environ.get("CSHUB_OIDC_DISCOVERY_URL", "")
+# Off: the claims come from the ID token alone (no call to the userinfo endpoint).
+CSHUB_OIDC_USERINFO = _flag("CSHUB_OIDC_USERINFO", default=True)
 CSHUB_OIDC_MATCH_CLAIM = os.environ.get("CSHUB_OIDC_MATCH_CLAIM", "email")
 CSHUB_OIDC_CREATE_USERS = _flag("CSHUB_OIDC_CREATE_USERS")  # with no role, in this agency:
 CSHUB_OIDC_NEW_USER_AGENCY = os.environ.get("CSHUB_OIDC_NEW_USER_AGENCY", "SOCIAL_CARE")

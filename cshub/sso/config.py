@@ -46,6 +46,8 @@ def discovery(issuer: str) -> dict[str, Any]:
 def setting(name: str, *default: Any) -> Any:
     """A mozilla-django-oidc setting: set explicitly, else from the issuer's discovery document."""
     value = getattr(settings, name, *default)
+    if name == "OIDC_OP_USER_ENDPOINT" and not settings.CSHUB_OIDC_USERINFO:
+        return ""
     if not value and name in DISCOVERED and settings.CSHUB_OIDC_ISSUER:
         value = discovery(settings.CSHUB_OIDC_ISSUER).get(DISCOVERED[name], "")
     return value

@@ -111,7 +111,8 @@ def _signed_in_at_provider(request: HttpRequest, user: User, amr: object) -> Htt
     request.session.pop(PENDING_USER, None)
     request.session[PENDING_NEXT] = next_url
     provider_mfa = config.provider_did_mfa(amr)
-    request.session[SIGN_IN_DETAIL] = {"via": "sso", "provider_mfa": provider_mfa}
+    said = [str(v)[:20] for v in amr[:10]] if isinstance(amr, list) else []
+    request.session[SIGN_IN_DETAIL] = {"via": "sso", "amr": said, "provider_mfa": provider_mfa}
     if provider_mfa:
         return _complete_sign_in(request, user, actions.provider_device(user))
     if demo_skips_second_factor(user):

@@ -41,7 +41,12 @@ def test_provider_mfa_signs_in_without_the_cshub_code(op, db):
     assert not TOTPDevice.objects.filter(user=user).exists()  # never asked to set one up
     assert ProviderDevice.objects.filter(user=user, confirmed=True).count() == 1
     event = AuditEvent.objects.get(action=Action.SIGN_IN, actor=user)
-    assert event.detail == {"via": "sso", "provider_mfa": True, "second_factor": True}
+    assert event.detail == {
+        "via": "sso",
+        "amr": ["pwd", "mfa"],
+        "provider_mfa": True,
+        "second_factor": True,
+    }
 
 
 def test_without_provider_mfa_cshub_asks_for_its_code(op, db):
@@ -56,7 +61,12 @@ def test_without_provider_mfa_cshub_asks_for_its_code(op, db):
     assert response.status_code == 302
     assert client.get("/account/").status_code == 200
     event = AuditEvent.objects.get(action=Action.SIGN_IN, actor=user)
-    assert event.detail == {"via": "sso", "provider_mfa": False, "second_factor": True}
+    assert event.detail == {
+        "via": "sso",
+        "amr": ["pwd"],
+        "provider_mfa": False,
+        "second_factor": True,
+    }
     assert not ProviderDevice.objects.filter(user=user).exists()
 
 
@@ -142,6 +152,7 @@ def test_no_account_is_made_unless_a_setting_says_so(op, db, settings):
 
 def test_accounts_matched_by_a_linked_subject(op, db, settings, personas):
     settings.CSHUB_OIDC_MATCH_CLAIM = "sub"
+    settings.CSHUB_OIDC_USERINFO = False  # the ID token's claims alone, as with Entra ID's oid
     worker = personas["practitioner"]
     actions.link(worker, "op-sub-mfa", actor=personas["sysadmin"])
     client = Client()
@@ -170,3 +181,11 @@ def test_the_provider_saying_no_is_audited(op, db):
     response = client.get(f"/sign-in/sso/callback/?error=access_denied&state={state}")
     assert response.status_code == 403
     _failure("provider answered access_denied")
+
+
+def test_without_userinfo_only_the_id_tokens_claims_count(op, db, settings):
+    settings.CSHUB_OIDC_USERINFO = False  # the test provider puts email in userinfo only
+    _user("mfa.worker", MFA_EMAIL)
+    client = Client()
+    assert client.get(op.sign_in(client, "mfa.user")).status_code == 403
+    _failure("no email claim")

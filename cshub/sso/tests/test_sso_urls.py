@@ -62,9 +62,12 @@ def test_the_console_links_a_user_and_checks_the_provider(op, personas, settings
     from django.core.management import call_command
 
     from cshub.audit.models import Action, AuditEvent
+    from cshub.sso import config
     from cshub.sso.models import Identity
 
     out = StringIO()
+    settings.CSHUB_OIDC_DISCOVERY_URL = f"{op.issuer}/.well-known/openid-configuration"
+    config._documents.clear()
     call_command("sso", "check", stdout=out)
     assert f"OIDC_OP_TOKEN_ENDPOINT: {op.issuer}/token" in out.getvalue()
     settings.CSHUB_OIDC_MATCH_CLAIM = "oid"
