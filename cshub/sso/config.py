@@ -6,8 +6,6 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from cshub.access.permissions import Perm
-
 # mozilla-django-oidc setting -> key of the discovery document (OpenID Connect Discovery 1.0).
 DISCOVERED = {
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
@@ -60,15 +58,8 @@ def provider_did_mfa(amr: object) -> bool:
     return any(isinstance(v, str) and v in settings.CSHUB_OIDC_MFA_AMR for v in amr)
 
 
+# CSHUB_PASSWORD_SIGN_IN's other value (the sign-in view, cshub/access, checks it too).
 PASSWORD_FOR_SYSADMINS_ONLY = "sysadmins"  # noqa: S105  (a setting's value, not a password)
-
-
-def password_sign_in_allowed(user: Any) -> bool:
-    """With single sign-on on and CSHUB_PASSWORD_SIGN_IN=sysadmins, only system
-    administrators may sign in with a password (a way in when the provider is down)."""
-    if not enabled() or settings.CSHUB_PASSWORD_SIGN_IN != PASSWORD_FOR_SYSADMINS_ONLY:
-        return True
-    return bool(user.has(Perm.MANAGE_USERS))
 
 
 def password_form_shown() -> bool:
