@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "cshub.core",
     "cshub.access",
+    "cshub.sso",
     "cshub.audit",
     "cshub.people",
     "cshub.socialcare",
@@ -253,6 +254,40 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CSHUB_PROXY_COUNT", "0")) or None
 
 OTP_TOTP_ISSUER = "CSHub"
+
+# Single sign-on over OpenID Connect (cshub/sso, docs/sign-in.md): off unless CSHUB_OIDC=1.
+# mozilla-django-oidc reads the OIDC_* names; the OP's endpoints come from the issuer's
+# discovery document unless each is set. Accounts are matched by one claim; roles stay CSHub's.
+CSHUB_OIDC = _flag("CSHUB_OIDC")
+CSHUB_OIDC_PROVIDER_NAME = os.environ.get("CSHUB_OIDC_PROVIDER_NAME", "your council account")
+CSHUB_OIDC_ISSUER = os.environ.get("CSHUB_OIDC_ISSUER", "").rstrip("/")
+# Where the discovery document is, when not at the issuer's /.well-known/openid-configuration
+# (Entra ID's v1.0 tokens: issuer sts.windows.net, document at login.microsoftonline.com).
+CSHUB_OIDC_DISCOVERY_URL = os.environ.get("CSHUB_OIDC_DISCOVERY_URL", "")
+# Off: the claims come from the ID token alone (no call to the userinfo endpoint).
+CSHUB_OIDC_USERINFO = _flag("CSHUB_OIDC_USERINFO", default=True)
+CSHUB_OIDC_MATCH_CLAIM = os.environ.get("CSHUB_OIDC_MATCH_CLAIM", "email")
+CSHUB_OIDC_CREATE_USERS = _flag("CSHUB_OIDC_CREATE_USERS")  # with no role, in this agency:
+CSHUB_OIDC_NEW_USER_AGENCY = os.environ.get("CSHUB_OIDC_NEW_USER_AGENCY", "SOCIAL_CARE")
+# `amr` values (RFC 8176; Entra ID's ngcmfa) that mean the provider asked for more than a
+# password: any one of them and CSHub does not ask for its own TOTP code.
+CSHUB_OIDC_MFA_AMR = [
+    v.strip() for v in os.environ.get("CSHUB_OIDC_MFA_AMR", "mfa,ngcmfa,otp,hwk,sc").split(",") if v.strip()
+]
+# "sysadmins": only system administrators may sign in with a password (needs CSHUB_OIDC).
+CSHUB_PASSWORD_SIGN_IN = os.environ.get("CSHUB_PASSWORD_SIGN_IN", "all")
+OIDC_RP_CLIENT_ID = os.environ.get("CSHUB_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CSHUB_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("CSHUB_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("CSHUB_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("CSHUB_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CSHUB_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("CSHUB_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("CSHUB_OIDC_JWKS_ENDPOINT", "")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -14,6 +14,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("", include("cshub.access.urls")),
+    path("sign-in/sso/", include("cshub.sso.urls")),
     path("children/", include("cshub.people.urls")),
     path("", include("cshub.referrals.urls")),
     path("", include("cshub.casework.urls")),

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access import actions
@@ -39,6 +40,7 @@ def _user(request: HttpRequest) -> User:
 PENDING_NEXT = "cshub_pending_next"
 PENDING_SINCE = "cshub_pending_since"
 PENDING_SECONDS = 5 * 60  # the password step is good for five minutes
+SIGN_IN_DETAIL = "cshub_sign_in_detail"  # how the first step was passed, for the audit event
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -58,15 +60,23 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     return "/"
 
 
-def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+def _complete_sign_in(request: HttpRequest, user: User, device: Device | None) -> HttpResponse:
     target = _safe_next(request, request.session.get(PENDING_NEXT))
+    detail = {**request.session.pop(SIGN_IN_DETAIL, {}), "second_factor": device is not None}
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)
     request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = time.time()
     with transaction.atomic():
-        record_event(user, Action.SIGN_IN, user, detail={"second_factor": device is not None})
+        record_event(user, Action.SIGN_IN, user, detail=detail)
     return redirect(target)
+
+
+def _password_allowed(user: Any) -> bool:
+    """With single sign-on on (cshub/sso), CSHUB_PASSWORD_SIGN_IN=sysadmins keeps passwords
+    for system administrators only: their way in when the provider is down."""
+    sysadmins_only = settings.CSHUB_OIDC and settings.CSHUB_PASSWORD_SIGN_IN == "sysadmins"  # noqa: S105
+    return not sysadmins_only or bool(user.has(Perm.MANAGE_USERS))
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,9 +96,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     None, Action.SIGN_IN_FAILED, detail={"username": form.cleaned_data["username"][:150]}
                 )
             form.add_error(None, "The username or password is not right. Check them and try again.")
+        elif not _password_allowed(user):
+            with transaction.atomic():
+                record_event(user, Action.SIGN_IN_FAILED, user, detail={"reason": "password sign-in is off"})
+            form.add_error(None, f"Sign in with {settings.CSHUB_OIDC_PROVIDER_NAME}.")
         else:
             assert isinstance(user, User)
             request.session.cycle_key()
+            request.session.pop(SIGN_IN_DETAIL, None)
             request.session[PENDING_NEXT] = request.GET.get("next", "")
             if demo_skips_second_factor(user):
                 return _complete_sign_in(request, user, None)

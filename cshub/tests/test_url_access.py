@@ -28,6 +28,10 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "access:sign_in_code": ({}, dict.fromkeys(ROLES, 302), 302),
     "access:set_up_code": ({}, dict.fromkeys(ROLES, 302), 302),
     "access:sign_out": ({}, dict.fromkeys(ROLES, 405), 405),
+    # Single sign-on is off unless CSHUB_OIDC=1 (on: cshub/sso/tests/test_sso_urls.py, where
+    # signed-in users are sent home from both and signed-out visitors to the provider or refused).
+    "sso:start": ({}, dict.fromkeys(ROLES, 404), 404),
+    "sso:callback": ({}, dict.fromkeys(ROLES, 404), 404),
     "access:account": ({}, ALL_OK, 302),
     "access:revoke_token": ({"pk": "token"}, dict.fromkeys(ROLES, 405), 302),
     "access:sign_out_everywhere": ({}, dict.fromkeys(ROLES, 405), 302),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cshub.sso import views
+
+app_name = "sso"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("callback/", views.callback, name="callback"),
+]
