@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("PENDING", "Waiting to be scanned"),
                             ("CLEAN", "Scanned: no virus found"),
-                            ("INFECTED", "RefusedError: a virus was found"),
+                            ("INFECTED", "Refused: a virus was found"),
                             ("FAILED", "Not scanned: the scanner could not be reached"),
                         ],
                         default="PENDING",
