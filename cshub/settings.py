@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cshub.intelligence",
     "cshub.disruption",
     "cshub.documents",
+    "cshub.philomena",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",
@@ -202,6 +203,8 @@ EMAIL_BACKEND = os.environ.get(
 CSHUB_BREAK_GLASS_MINUTES = int(os.environ.get("CSHUB_BREAK_GLASS_MINUTES", "60"))
 # A case summary older than this many days is flagged for review on the child's page.
 CSHUB_SUMMARY_MAX_AGE_DAYS = int(os.environ.get("CSHUB_SUMMARY_MAX_AGE_DAYS", "28"))
+# The missing-from-care profile is reviewed this often, and after each missing episode.
+CSHUB_PHILOMENA_REVIEW_DAYS = int(os.environ.get("CSHUB_PHILOMENA_REVIEW_DAYS", "90"))
 CSHUB_PAGE_SIZE = 25
 # Practice standards (days). The first exploitation risk assessment is due within
 # ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW
