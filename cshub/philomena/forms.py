@@ -94,9 +94,13 @@ class ProfileForm(GovukForm):
         *args: Any,
         photos: list[Document],
         suggestions: list[Suggestion],
+        called: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["who_to_call"].error_messages["required"] = (
+            f"Write who to call when {called} goes missing"
+        )
         self.photos = {str(d.pk): d for d in photos}
         photo_field = self.fields["photo"]
         assert isinstance(photo_field, forms.ChoiceField)

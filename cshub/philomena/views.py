@@ -75,6 +75,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=ProfileForm.initial_from(current, state.looked_after),
         photos=photos,
         suggestions=suggested,
+        called=person.called,
     )
     if request.method == "POST" and form.is_valid():
         try:
