@@ -26,6 +26,7 @@ from cshub.demo.accounts import ensure_demo_accounts
 from cshub.demo.disruption import make_disruption
 from cshub.demo.meetings import make_meetings
 from cshub.demo.network import make_network
+from cshub.demo.philomena import make_profiles
 from cshub.demo.practice import PracticeMaker
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
@@ -189,6 +190,7 @@ class HubGenerator:
             self.summary.intelligence_links = make_network(self.users, self.today, seed=self.seed)
             make_disruption(self.users, self.today)
             make_meetings(self.users, self.today, seed=self.seed)
+            make_profiles(self.users, self.today, seed=self.seed)
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:
