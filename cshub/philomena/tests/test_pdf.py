@@ -1,6 +1,7 @@
 """The printable profile: one or two A4 pages through the reports pipeline, the photograph
 embedded from the document store, the marking on every page, an EXPORT on the trail."""
 
+import base64
 import io
 from typing import Any
 
@@ -10,7 +11,8 @@ from pypdf import PdfReader
 
 from cshub.audit.models import AuditEvent
 from cshub.philomena import actions
-from cshub.philomena.tests.conftest import TEXT, photo
+from cshub.philomena.tests.conftest import TEXT, photo, png
+from cshub.reports.pdf import StaticFilesOnly, html_to_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,11 @@ def test_no_profile_no_pdf(child: Any, client_for: Any) -> None:
     answer = client_for("practitioner").get(reverse("philomena:pdf", args=[child.pk]))
     assert answer.status_code == 302 and answer["Location"] == reverse("philomena:profile", args=[child.pk])
     assert not AuditEvent.objects.filter(action="EXPORT").exists()
+
+
+def test_the_renderer_decodes_a_data_uri_and_still_fetches_nothing_else() -> None:
+    fetcher = StaticFilesOnly()
+    uri = "data:image/png;base64," + base64.b64encode(png()).decode("ascii")
+    body = html_to_pdf(f'<img src="{uri}"><img src="https://example.org/x.png">', fetcher)
+    assert _images(PdfReader(io.BytesIO(body))) == 1
+    assert fetcher.refused == ["https://example.org/x.png"]
