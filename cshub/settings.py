@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cshub.intelligence",
     "cshub.disruption",
     "cshub.documents",
+    "cshub.philomena",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",
@@ -206,6 +207,8 @@ CSHUB_SUMMARY_MAX_AGE_DAYS = int(os.environ.get("CSHUB_SUMMARY_MAX_AGE_DAYS", "2
 # A case note's author may edit it for this many minutes after recording it; after that it
 # is amended (a new version with a reason, the earlier ones kept and shown).
 CSHUB_NOTE_EDIT_MINUTES = int(os.environ.get("CSHUB_NOTE_EDIT_MINUTES", "60"))
+# The missing-from-care profile is reviewed this often, and after each missing episode.
+CSHUB_PHILOMENA_REVIEW_DAYS = int(os.environ.get("CSHUB_PHILOMENA_REVIEW_DAYS", "90"))
 CSHUB_PAGE_SIZE = 25
 # Practice standards (days). The first exploitation risk assessment is due within
 # ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("cshub.intelligence.urls")),
     path("", include("cshub.disruption.urls")),
     path("", include("cshub.documents.urls")),
+    path("", include("cshub.philomena.urls")),
     path("", include("cshub.notifications.urls")),
     path("", include("cshub.assurance.urls")),
     path("", include("cshub.reports.urls")),

@@ -27,6 +27,7 @@ from cshub.demo.disruption import make_disruption
 from cshub.demo.documents import make_documents
 from cshub.demo.meetings import make_meetings
 from cshub.demo.network import make_network
+from cshub.demo.philomena import make_profiles
 from cshub.demo.practice import PracticeMaker
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
@@ -193,6 +194,7 @@ class HubGenerator:
             make_disruption(self.users, self.today)
             make_meetings(self.users, self.today, seed=self.seed)
             self.summary.documents, self.summary.documents_scanned = make_documents(self.users)
+            make_profiles(self.users, self.today, seed=self.seed)
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:

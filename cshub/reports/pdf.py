@@ -6,15 +6,17 @@
   serves CSS, fonts and images from CSHub's own static files (by `STATIC_URL` path) and
   refuses everything else (http, https, ftp, file, other hosts), so a report never makes a
   network request and never reads a file outside the static files, whatever its HTML says.
+  A `data:` URI (bytes the HTML carries itself, such as a photograph) is decoded, not fetched.
 
 Charts are inline SVG drawn on the server (`reports.charts`): no JavaScript runs here."""
 
+import base64
 import logging
 import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -47,6 +49,8 @@ class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":  # bytes inline in the HTML (a photograph): no fetch at all
+            return data_uri(url)
         path = static_path(url)
         if path is None:
             self.refused.append(url)
@@ -70,6 +74,14 @@ class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
 
     def __call__(self, url: str) -> URLFetcherResponse:
         return self.fetch(url)
+
+
+def data_uri(url: str) -> URLFetcherResponse:
+    """The bytes of a `data:` URI (RFC 2397), which carries them itself."""
+    header, _, payload = url[5:].partition(",")
+    mime, *params = header.split(";")
+    body = base64.b64decode(payload) if "base64" in params else unquote_to_bytes(payload)
+    return URLFetcherResponse("data:", body, {"Content-Type": mime or "text/plain"})
 
 
 def static_path(url: str) -> str | None:

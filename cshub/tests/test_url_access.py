@@ -189,6 +189,12 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "documents:view": ({"pk": "document"}, CASE, 302),
     "documents:download": ({"pk": "document"}, CASE, 302),
     "documents:remove": ({"pk": "document"}, only(P, M), 302),
+    # The missing-from-care profile: read by all who see children, written by those who
+    # record missing episodes; the PDF of a child with no profile goes back to the page.
+    "philomena:profile": ({"pk": "child"}, CASE, 302),
+    "philomena:edit": ({"pk": "child"}, only(P, M, MW), 302),
+    "philomena:confirm": ({"pk": "child"}, only(P, M, MW, ok=405), 302),
+    "philomena:pdf": ({"pk": "child"}, only(P, M, MW, ok=302), 302),
     "api:schema": ({}, ALL_OK, 401),
     "api:docs": ({}, ALL_OK, 401),
     "api:child-list": ({}, CASE, 401),
