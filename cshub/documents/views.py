@@ -21,6 +21,7 @@ from cshub.documents.forms import DocumentForm, RemoveForm
 from cshub.documents.models import Document, ScanStatus
 from cshub.documents.sniff import BY_CONTENT_TYPE
 from cshub.meetings.models import AgendaItem
+from cshub.notes.models import CaseNote
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
@@ -60,6 +61,7 @@ def _upload(
     heading: str,
     referral: Referral | None = None,
     agenda_item: AgendaItem | None = None,
+    case_note: CaseNote | None = None,
 ) -> HttpResponse:
     user = _user(request)
     if not actions.may_upload(user, agenda_item=agenda_item):
@@ -79,9 +81,10 @@ def _upload(
                 original_name=upload.name or "",
                 title=form.cleaned_data["title"],
                 kind=form.cleaned_data["kind"],
-                person=person if referral is None and agenda_item is None else None,
+                person=person if referral is None and agenda_item is None and case_note is None else None,
                 referral=referral,
                 agenda_item=agenda_item,
+                case_note=case_note,
                 police_only=bool(form.cleaned_data.get("police_only")),
                 actor=user,
             )
@@ -136,6 +139,20 @@ def upload_referral(request: HttpRequest, pk: int) -> HttpResponse:
         referral=referral,
         back=reverse("referrals:detail", args=[referral.pk]),
         heading="Add a document to the referral",
+    )
+
+
+@require_perm(*actions.UPLOAD_PERMS)
+@require_http_methods(["GET", "POST"])
+def upload_note(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(CaseNote, pk=pk)
+    person = get_child_for_user(_user(request), note.person_id, part=f"case note {pk}")
+    return _upload(
+        request,
+        person=person,
+        case_note=note,
+        back=reverse("notes:detail", args=[person.pk, note.pk]),
+        heading="Add a document to the case note",
     )
 
 

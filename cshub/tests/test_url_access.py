@@ -185,6 +185,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "documents:child": ({"pk": "child"}, CASE, 302),
     "documents:upload_child": ({"pk": "child"}, CASE, 302),
     "documents:upload_referral": ({"pk": "referral"}, CASE, 302),
+    "documents:upload_note": ({"pk": "case_note"}, CASE, 302),
     "documents:upload_item": ({"pk": "item"}, only(P, M), 302),
     "documents:view": ({"pk": "document"}, CASE, 302),
     "documents:download": ({"pk": "document"}, CASE, 302),

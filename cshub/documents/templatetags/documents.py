@@ -1,5 +1,5 @@
-"""`{% document_list referral=… %}` and `{% document_list item=… %}`: the documents of a
-referral or a meeting item, for those rooms' pages without their views knowing documents.
+"""`{% document_list referral=… %}`, `{% document_list note=… %}` and `{% document_list
+item=… %}`: the documents of a referral, a case note or a meeting item, for those rooms' pages without their views knowing documents.
 The page has already checked the user may see the referral's child or the item; the tag
 hides police-only documents from those who may not see them. A meeting's items read their
 documents in one query for the whole meeting (kept on the request)."""
@@ -15,6 +15,7 @@ from cshub.access.models import User
 from cshub.documents import access, actions
 from cshub.documents.models import Document
 from cshub.meetings.models import AgendaItem
+from cshub.notes.models import CaseNote
 from cshub.referrals.models import Referral
 
 register = template.Library()
@@ -40,6 +41,7 @@ def document_list(
     context: dict[str, Any],
     referral: Referral | None = None,
     item: AgendaItem | None = None,
+    note: CaseNote | None = None,
     heading_level: int = 2,
 ) -> dict[str, Any]:
     request = context["request"]
@@ -51,6 +53,13 @@ def document_list(
             access.listed(user, Document.objects.filter(referral=referral, removed_at__isnull=True))
         )
         upload_url = reverse("documents:upload_referral", args=[referral.pk])
+        may_upload = actions.may_upload(user)
+        heading_id = "documents"
+    elif note is not None:
+        documents = list(
+            access.listed(user, Document.objects.filter(case_note=note, removed_at__isnull=True))
+        )
+        upload_url = reverse("documents:upload_note", args=[note.pk])
         may_upload = actions.may_upload(user)
         heading_id = "documents"
     elif item is not None:

@@ -339,6 +339,21 @@ def test_a_document_on_a_referral_is_listed_on_the_referral_and_the_childs_tab(h
     assert "Referral form" in client.get(reverse("documents:child", args=[hub["child"].pk])).content.decode()
 
 
+def test_a_document_on_a_case_note_is_listed_on_the_note_and_the_childs_tab(hub, client_for, scanner):
+    client = client_for("practitioner")
+    note = hub["case_note"]
+    note_page = reverse("notes:detail", args=[note.person_id, note.pk])
+    assert "Add a document" in client.get(note_page).content.decode()
+    url = reverse("documents:upload_note", args=[note.pk])
+    assert _post(client, url, "call.pdf", PDF, title="Notes of the call").status_code == 302
+    document = Document.objects.get(title="Notes of the call")
+    assert (document.case_note_id, document.person_id) == (note.pk, note.person_id)
+    assert "Notes of the call" in client.get(note_page).content.decode()
+    assert (
+        "Notes of the call" in client.get(reverse("documents:child", args=[note.person_id])).content.decode()
+    )
+
+
 # Removal ------------------------------------------------------------------------------------
 
 
