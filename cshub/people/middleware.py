@@ -30,8 +30,8 @@ class RestrictedRecordMiddleware:
         if isinstance(exception, MergedRecord):
             messages.info(
                 request,
-                f"This record (CSHub id {exception.person_id}) was merged into this one "
-                f"(CSHub id {exception.survivor_id}). Its audit trail is kept on the Access page.",
+                f"This record (CSHub ID {exception.person_id}) was merged into this one "
+                f"(CSHub ID {exception.survivor_id}). Its audit trail is kept on the Access page.",
                 fail_silently=True,
             )
             return redirect(_same_page(request, exception))

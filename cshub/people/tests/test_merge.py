@@ -96,8 +96,8 @@ def test_a_merge_moves_every_row_of_every_kind_to_the_survivor(hub: dict[str, An
     after = rows_of(child)
     for key in set(before_dup) | set(before_child):
         assert after[key] == before_dup.get(key, set()) | before_child.get(key, set()), key
-    assert CaseNote.objects.get().person == child
-    assert Document.objects.get().person == child
+    assert CaseNote.objects.get(body="Called his mum.").person == child
+    assert Document.objects.get(title="School letter").person == child
     dup.refresh_from_db()
     assert dup.merged_into == child and dup.merged_at is not None
     assert dup.forename == "Kofee"  # its own fields are kept
@@ -151,7 +151,7 @@ def test_a_merged_record_forwards_to_the_survivors_same_page(
     assert response.status_code == 302
     assert response["Location"] == f"/children/{child.pk}/details/"
     page = browser.get(response["Location"])
-    assert f"This record (CSHub id {second.pk}) was merged into this one" in page.content.decode()
+    assert f"This record (CSHub ID {second.pk}) was merged into this one" in page.content.decode()
     assert browser.get(f"/children/{second.pk}/").status_code == 302
     # The API: the merged record is not found (no redirect for a machine to follow blindly).
     assert browser.get(f"/api/v1/children/{second.pk}/").status_code == 404
