@@ -14,6 +14,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.codes import Agency
+from cshub.core.text import check_names
 
 
 def _require_admin(actor: User | None) -> None:
@@ -38,6 +39,15 @@ def create_user(
 ) -> User:
     _require_admin(actor)
     errors: dict[str, str] = {}
+    names = check_names(
+        errors,
+        {
+            "username": ("Username", username),
+            "first_name": ("First name", first_name),
+            "last_name": ("Last name", last_name),
+        },
+    )
+    username, first_name, last_name = names["username"], names["first_name"], names["last_name"]
     locks.hold(f"access:username:{username.strip().lower()}")
     if not username.strip():
         errors["username"] = "Enter a username"
@@ -96,6 +106,13 @@ def update_user(
     _require_admin(actor)
     if user == actor and not is_active:
         raise ValidationError({"is_active": "You cannot disable your own account"})
+    errors: dict[str, str] = {}
+    names = check_names(
+        errors, {"first_name": ("First name", first_name), "last_name": ("Last name", last_name)}
+    )
+    if errors:
+        raise ValidationError(errors)
+    first_name, last_name = names["first_name"], names["last_name"]
     role_objs = list(Role.objects.filter(code__in=list(roles)))
     if user == actor and {r.code for r in role_objs} != set(user.role_codes()):
         raise ValidationError({"roles": "You cannot change your own roles: ask another administrator"})
