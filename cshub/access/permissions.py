@@ -33,6 +33,7 @@ class Perm(models.TextChoices):
     VIEW_POLICE_ONLY = "view_police_only", "See police-only information shared at meetings"
     VIEW_INTELLIGENCE = "view_intelligence", "See intelligence: subjects, links and networks"
     RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
+    APPROVE_ROLES = "approve_roles", "Approve roles at team manager and above"
 
 
 class RoleCode(models.TextChoices):
@@ -94,6 +95,11 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_INTELLIGENCE,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
-    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
+    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
 }
+
+# Roles a system administrator gives that take effect only once a strategic lead approves:
+# those that decide about children (team manager), oversee the hub (strategic lead) or
+# give roles (system administrator). Data (Role.needs_approval), seeded from this.
+NEEDS_APPROVAL = (RoleCode.TEAM_MANAGER, RoleCode.STRATEGIC_LEAD, RoleCode.SYSADMIN)

@@ -35,7 +35,9 @@ def _directives(policy: str) -> dict[str, list[str]]:
 def test_downloaded_minutes_carry_a_content_security_policy(
     version: str, hub: dict[str, Any], client_for: Any
 ) -> None:
-    response = client_for("team_manager").get(reverse("meetings:download", args=[hub["meeting"].pk]) + version)
+    response = client_for("team_manager").get(
+        reverse("meetings:download", args=[hub["meeting"].pk]) + version
+    )
     assert response["Content-Disposition"].startswith("attachment;")
     head = _Head()
     head.feed(response.content.decode())
