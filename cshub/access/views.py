@@ -249,9 +249,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            waiting = _pending_requests().filter(user=user).exists()
             messages.success(
                 request,
-                f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in.",
+                f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in."
+                + (
+                    " Roles at team manager and above take effect when a strategic lead approves them."
+                    if waiting
+                    else ""
+                ),
             )
             return redirect("access:users")
     return render(request, "access/user_form.html", {"form": form, "title": "Add a user"})
