@@ -37,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Access review", reverse("access_review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
+        ("Roles to approve", reverse("access:role_requests"), user.has(Perm.APPROVE_ROLES)),
     ]
     path = request.path
     allowed = [(label, href) for label, href, ok in items if ok]

@@ -1,8 +1,10 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from cshub.access.models import Role
+from cshub.access.scopes import DEFAULT_TOKEN_DAYS, TOKEN_DAYS, Scope
 from cshub.core.codes import Agency
 from cshub.core.forms import GovukForm
 
@@ -53,6 +55,28 @@ class TokenForm(GovukForm):
         help_text="What will use it, for example 'police missing reports feed'",
         error_messages={"required": "Enter a name for the token"},
     )
+    scopes = forms.MultipleChoiceField(
+        label="What may it do?",
+        help_text="Only what the system using it needs. A police feed needs only to send missing reports.",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select what the token may do"},
+    )
+    days = forms.ChoiceField(
+        label="How long does it last?",
+        choices=[(str(d), f"{d} days") for d in TOKEN_DAYS],
+        required=False,
+        initial=str(DEFAULT_TOKEN_DAYS),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select how long the token lasts: 30, 90 or 365 days"},
+    )
+
+    def clean_days(self) -> int:
+        return int(self.cleaned_data.get("days") or DEFAULT_TOKEN_DAYS)
+
+    def __init__(self, *args: Any, scopes: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(s.value, s.label) for s in Scope if s.value in scopes]  # type: ignore[attr-defined]
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -83,3 +107,8 @@ class UserForm(GovukForm):
             self.fields["username"].disabled = True
         else:
             del self.fields["is_active"]
+
+
+class RoleDecisionForm(GovukForm):
+    request = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])

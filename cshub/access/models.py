@@ -16,6 +16,9 @@ class Role(models.Model):
     code = models.CharField(max_length=32, unique=True, choices=RoleCode.choices)
     name = models.CharField(max_length=100)
     description = long_text(blank=True)
+    # Given by a system administrator, it takes effect only once a strategic lead approves
+    # (team manager, strategic lead, system administrator: seeded by migration 0012).
+    needs_approval = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +89,7 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def live(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
 
 
 class ApiToken(models.Model):
@@ -97,8 +100,12 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Written at most once a minute (api.authentication), not on every request.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    # What it may do (access.scopes.Scope values), within its user's roles.
+    scopes = models.JSONField(default=list)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -108,8 +115,49 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at <= timezone.now() else "Active"
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
     @classmethod
     def generate(cls, **fields: Any) -> tuple["ApiToken", str]:
         raw = "csh_" + secrets.token_urlsafe(32)
         token = cls(prefix=raw[4:10], digest=hash_token(raw), **fields)
         return token, raw
+
+
+class RoleRequest(models.Model):
+    """A role that needs a strategic lead's approval, given by a system administrator:
+    the user has it only once approved (until then they keep the roles they had)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Waiting for a strategic lead"
+        APPROVED = "APPROVED", "Approved"
+        DECLINED = "DECLINED", "Declined"
+        WITHDRAWN = "WITHDRAWN", "Withdrawn"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="PENDING"),
+                name="one_pending_request_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} for {self.user} ({self.status})"

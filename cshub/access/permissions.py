@@ -34,6 +34,7 @@ class Perm(models.TextChoices):
     VIEW_INTELLIGENCE = "view_intelligence", "See intelligence: subjects, links and networks"
     RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
     MERGE_PEOPLE = "merge_people", "Merge and unmerge duplicate records"
+    APPROVE_ROLES = "approve_roles", "Approve roles at team manager and above"
 
 
 class RoleCode(models.TextChoices):
@@ -96,6 +97,11 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_INTELLIGENCE,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
-    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
+    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
 }
+
+# Roles a system administrator gives that take effect only once a strategic lead approves:
+# those that decide about children (team manager), oversee the hub (strategic lead) or
+# give roles (system administrator). Data (Role.needs_approval), seeded from this.
+NEEDS_APPROVAL = (RoleCode.TEAM_MANAGER, RoleCode.STRATEGIC_LEAD, RoleCode.SYSADMIN)

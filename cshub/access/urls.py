@@ -14,5 +14,7 @@ urlpatterns = [
     path("users/", views.users, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/role-requests/", views.role_requests, name="role_requests"),
+    path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
     path("roles/", views.roles, name="roles"),
 ]

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,9 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access import actions
 from cshub.access.decorators import require_perm, signed_in
-from cshub.access.forms import CodeForm, SignInForm, TokenForm, UserForm
+from cshub.access.forms import CodeForm, RoleDecisionForm, SignInForm, TokenForm, UserForm
 from cshub.access.middleware import SESSION_LAST_SEEN, SESSION_STARTED, demo_skips_second_factor
-from cshub.access.models import ApiToken, Role, User
+from cshub.access.models import ApiToken, Role, RoleRequest, User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
@@ -192,12 +193,19 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = TokenForm(request.POST or None)
+    scopes = actions.token_scopes_for(user)
+    form = TokenForm(request.POST or None, scopes=scopes)
     new_token = None
     if request.method == "POST" and user.has(Perm.USE_API) and form.is_valid():
         try:
-            _, new_token = actions.create_api_token(user, form.cleaned_data["name"], actor=user)
-            form = TokenForm()
+            _, new_token = actions.create_api_token(
+                user,
+                form.cleaned_data["name"],
+                actor=user,
+                scopes=form.cleaned_data["scopes"],
+                days=form.cleaned_data["days"],
+            )
+            form = TokenForm(scopes=scopes)
         except ValidationError as exc:
             form.add_error(None, exc)
     return render(
@@ -256,9 +264,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            waiting = _pending_requests().filter(user=user).exists()
             messages.success(
                 request,
-                f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in.",
+                f"User {user.username} created. They set a password through your council's usual account process, then set up their security code at first sign-in."
+                + (
+                    " Roles at team manager and above take effect when a strategic lead approves them."
+                    if waiting
+                    else ""
+                ),
             )
             return redirect("access:users")
     return render(request, "access/user_form.html", {"form": form, "title": "Add a user"})
@@ -268,6 +282,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
+    pending = list(_pending_requests().filter(user=user))
     initial = {
         "username": user.username,
         "first_name": user.first_name,
@@ -275,7 +290,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "email": user.email,
         "job_title": user.job_title,
         "agency": user.agency,
-        "roles": user.role_codes(),
+        # Roles waiting for approval stay ticked: untick one to withdraw it.
+        "roles": sorted({*user.role_codes(), *(r.role.code for r in pending)}),
         "is_active": user.is_active,
     }
     form = UserForm(request.POST or None, initial=initial, editing=True)
@@ -287,10 +303,70 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Changes to {user.username} saved.")
+            waiting = _pending_requests().filter(user=user).count()
+            messages.success(
+                request,
+                f"Changes to {user.username} saved."
+                + (
+                    " Roles at team manager and above take effect when a strategic lead approves them."
+                    if waiting
+                    else ""
+                ),
+            )
             return redirect("access:users")
     return render(
-        request, "access/user_form.html", {"form": form, "title": f"Change {user.username}", "edited": user}
+        request,
+        "access/user_form.html",
+        {
+            "form": form,
+            "title": f"Change {user.username}",
+            "edited": user,
+            "pending": pending,
+            "tokens": user.api_tokens.all(),
+        },
+    )
+
+
+def _pending_requests() -> QuerySet[RoleRequest]:
+    return RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
+        "user", "role", "requested_by"
+    )
+
+
+@require_perm(Perm.APPROVE_ROLES)
+def role_requests(request: HttpRequest) -> HttpResponse:
+    """Strategic leads: every role waiting for approval, oldest first."""
+    return render(request, "access/role_requests.html", {"pending": _pending_requests()})
+
+
+@require_perm(Perm.APPROVE_ROLES)
+@require_http_methods(["GET", "POST"])
+def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's page for a strategic lead: who they are, their roles, and the roles
+    waiting for approval, each to approve or decline."""
+    user = get_object_or_404(User, pk=pk)
+    actor = _user(request)
+    form = RoleDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        role_request = get_object_or_404(RoleRequest, pk=form.cleaned_data["request"], user=user)
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            actions.decide_role_request(role_request, approve=approve, actor=actor)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            verb = "approved: it takes effect now" if approve else "declined"
+            messages.success(request, f"{role_request.role.name} for {user} {verb}.")
+        return redirect("access:user_roles", pk=user.pk)
+    pending = list(_pending_requests().filter(user=user))
+    for item in pending:
+        item.own = actor.pk in (item.requested_by_id, item.user_id)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "access/user_roles.html",
+        {"shown": user, "roles": user.roles.all(), "pending": pending},
     )
 
 

@@ -22,7 +22,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         raw = header[1].decode(errors="replace")
         token = ApiToken.objects.live().select_related("user").filter(digest=hash_token(raw)).first()
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is not valid, or has been revoked.")
+            # Unknown, revoked and expired alike: the answer says no more than that.
+            raise exceptions.AuthenticationFailed("The token is not valid, has expired or has been revoked.")
+        # Last use, written at most once a minute (not a write on every request).
         if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token

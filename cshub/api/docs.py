@@ -13,6 +13,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from cshub.api.permissions import TokenScope
+
 METHODS = ("get", "post", "put", "patch", "delete")
 REF = "#/components/schemas/"
 
@@ -35,6 +37,7 @@ class Operation:
     parameters: list[dict[str, Any]] = field(default_factory=list)
     body: Kind | None = None
     responses: list[tuple[str, str, Kind | None]] = field(default_factory=list)
+    scope: str = ""  # the token scope it needs (x-token-scope)
 
 
 @dataclass
@@ -105,6 +108,7 @@ def describe(schema: dict[str, Any]) -> tuple[list[Operation], list[Shape]]:
                 str(op.get("operationId", f"{method}-{path}")),
                 str(op.get("summary") or _summary(text)),
                 text,
+                scope=str(op.get("x-token-scope", "")),
             )
             for p in op.get("parameters", []):
                 operation.parameters.append(
@@ -147,7 +151,7 @@ def describe(schema: dict[str, Any]) -> tuple[list[Operation], list[Shape]]:
 class ApiDocs(APIView):
     """`/api/v1/docs/`: for anyone signed in (401 otherwise, as every API address)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, TokenScope]  # a token needs `read`
 
     @extend_schema(exclude=True)  # a page about the API, not part of it
     def get(self, request: Request) -> HttpResponse:

@@ -1,8 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from cshub.api import docs, views
+from cshub.api.permissions import TokenScope
 
 router = DefaultRouter(trailing_slash=True, use_regex_path=False)
 router.include_root_view = False
@@ -15,7 +17,10 @@ router.register("case-notes", views.CaseNoteViewSet, basename="case-note")
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Anyone signed in; a token needs `read` (a police feed's token reads nothing).
+    path(
+        "schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated, TokenScope]), name="schema"
+    ),
     path("docs/", docs.ApiDocs.as_view(), name="docs"),
     path("people/search/", views.person_search, name="person-search"),
     path("", include(router.urls)),

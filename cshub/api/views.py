@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from cshub.access.models import User
 from cshub.access.permissions import Perm
+from cshub.access.scopes import Scope
 from cshub.api.permissions import has_perm
 from cshub.api.serializers import (
     CaseNoteSerializer,
@@ -124,7 +125,9 @@ class ChildViewSet(ChildScopedViewSet[Person]):
 class ReferralViewSet(mixins.CreateModelMixin, ChildScopedViewSet[Referral]):
     model = Referral
     serializer_class = ReferralSerializer
-    permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_REFERRAL)]
+    permission_classes = [
+        has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_REFERRAL, write_scope=Scope.REFERRALS_WRITE)
+    ]
 
     @extend_schema(responses={201: ReferralSerializer, 400: INVALID, 404: HIDDEN})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -158,7 +161,9 @@ class MissingEpisodeViewSet(mixins.CreateModelMixin, ChildScopedViewSet[MissingE
 
     model = MissingEpisode
     serializer_class = MissingEpisodeSerializer
-    permission_classes = [has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_MISSING)]
+    permission_classes = [
+        has_perm(Perm.VIEW_CHILD, write=Perm.RECORD_MISSING, write_scope=Scope.MISSING_REPORT)
+    ]
 
     @extend_schema(
         responses={

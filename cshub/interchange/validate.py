@@ -3,6 +3,7 @@ references to ids in the import or the database, overlaps and orders of events."
 
 import datetime as dt
 import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -24,6 +25,7 @@ from cshub.core.dates import (
     plausible_event,
 )
 from cshub.core.limits import field_limit
+from cshub.core.text import HIDDEN_MESSAGE, has_hidden, nfc
 from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare, supervision
 from cshub.interchange.reader import LookAlike, Parsed, ParsedTable, Problem, Row
@@ -110,6 +112,31 @@ def _lengths(parsed: Parsed) -> None:
                         "csh_aliases",
                         f"a name in this alias is longer than {name_limit} characters",
                     )
+
+
+# Names as stored: no hidden characters (spoofing), NFC (cshub/core/text.py).
+NAME_CELLS = {
+    "person": ("pers_forename", "pers_surname", "csh_aliases"),
+    "professional": ("prof_professional_name",),
+}
+
+
+def _names(parsed: Parsed) -> None:
+    """A name holding a direction or zero-width character is an error on its line; every
+    name is kept in NFC (in the parsed rows, so what is written and compared is NFC)."""
+    for key, columns in NAME_CELLS.items():
+        if key not in parsed.tables:
+            continue
+        table = parsed.tables[key]
+        for row in table.rows:
+            for column in columns:
+                value = row[column]
+                if not isinstance(value, str):
+                    continue
+                if has_hidden(value):
+                    parsed.error(table, row, column, HIDDEN_MESSAGE)
+                elif not unicodedata.is_normalized("NFC", value):
+                    row[column] = nfc(value)
 
 
 def person_of(obj: Any) -> int | None:
@@ -434,6 +461,7 @@ def check(parsed: Parsed, actor: User | None = None) -> None:
         if table.key in parsed.tables:
             _rules(parsed, table.key, parsed.tables[table.key])
     _lengths(parsed)
+    _names(parsed)
     _references(parsed)
     _episodes(parsed)
     _interviews(parsed)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.dates import check_dates, format_datetime, plausible_birth, plausible_event, within_hours
 from cshub.core.limits import field_limit, too_long
+from cshub.core.text import hidden_problem, nfc
 from cshub.missing import signals, triggers
 from cshub.missing.models import (
     EntryKind,
@@ -421,6 +422,10 @@ def receive_report_about(
     require(actor, Perm.RECORD_MISSING)
     if not (child.forename.strip() and child.surname.strip()):
         raise ValidationError({"person": "Give the child's forename and surname"})
+    for label, value in (("The child's forename", child.forename), ("The child's surname", child.surname)):
+        if problem := hidden_problem(value, label):  # names as stored: held reports too
+            raise ValidationError({"person": problem})
+    child = replace(child, forename=nfc(child.forename), surname=nfc(child.surname))
     if not report.police_reference:
         raise ValidationError({"police_reference": "A police report needs its police reference"})
     if problem := plausible_birth(child.date_of_birth, "child's date of birth"):

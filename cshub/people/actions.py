@@ -3,7 +3,7 @@ event (and timeline entry) in the same transaction."""
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.dates import EARLIEST_BIRTH, check_dates, plausible_birth, plausible_event
+from cshub.core.text import check_names, nfc
 from cshub.people.access import may_change_access
 from cshub.people.models import (
     AccessGrant,
@@ -79,12 +80,18 @@ def _index_name(person: Person, kind: NameKind, forename: str, surname: str) -> 
     )
 
 
-def _validate(details: PersonDetails) -> None:
+def _validate(details: PersonDetails, aliases: Sequence[tuple[str, str]] = ()) -> PersonDetails:
+    """The details as stored (names in NFC), or a field-keyed ValidationError."""
     errors: dict[str, str] = {}
     if not details.forename.strip():
         errors["forename"] = "Enter a first name"
     if not details.surname.strip():
         errors["surname"] = "Enter a last name"
+    names = check_names(
+        errors, {"forename": ("First name", details.forename), "surname": ("Last name", details.surname)}
+    )
+    for forename, surname in aliases:
+        check_names(errors, {"aliases": ("Another name", f"{forename} {surname}")})
     if details.person_type == "CHILD" and details.date_of_birth is None:
         errors["date_of_birth"] = (
             "Enter the child's date of birth (tick 'estimated' if it is not known exactly)"
@@ -92,6 +99,7 @@ def _validate(details: PersonDetails) -> None:
     check_dates(errors, {"date_of_birth": plausible_birth(details.date_of_birth)})
     if errors:
         raise ValidationError(errors)
+    return replace(details, forename=names["forename"], surname=names["surname"])
 
 
 @transaction.atomic
@@ -105,12 +113,12 @@ def create_person(
 ) -> Person:
     """Add a person to the index (`at`: when, for back-filled history; default now)."""
     require(actor, Perm.EDIT_CHILD)
-    _validate(details)
+    details = _validate(details, aliases)
     at = at or timezone.now()
     person = Person.objects.create(source_id=source_id, created_at=at, **details.__dict__)
     _index_name(person, NameKind.PRIMARY, person.forename, person.surname)
     for forename, surname in aliases:
-        _index_name(person, NameKind.ALIAS, forename, surname)
+        _index_name(person, NameKind.ALIAS, nfc(forename), nfc(surname))
     record_event(actor, Action.CREATE, person, child_id=person.pk)
     add_entry(
         person,
@@ -126,7 +134,7 @@ def create_person(
 @transaction.atomic
 def update_person(person: Person, details: PersonDetails, *, actor: User) -> Person:
     require(actor, Perm.EDIT_CHILD)
-    _validate(details)
+    details = _validate(details)
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != getattr(details, f)]
     if not changed:
         return person
@@ -154,7 +162,11 @@ def add_alias(person: Person, forename: str, surname: str, *, actor: User) -> Pe
     require(actor, Perm.EDIT_CHILD)
     if not (forename.strip() or surname.strip()):
         raise ValidationError({"forename": "Enter the name the person is also known by"})
-    name = _index_name(person, NameKind.ALIAS, forename.strip(), surname.strip())
+    errors: dict[str, str] = {}
+    names = check_names(errors, {"forename": ("First name", forename), "surname": ("Last name", surname)})
+    if errors:
+        raise ValidationError(errors)
+    name = _index_name(person, NameKind.ALIAS, names["forename"].strip(), names["surname"].strip())
     record_event(
         actor,
         Action.UPDATE,

@@ -39,6 +39,9 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "access:users": ({}, only(SA), 302),
     "access:user_create": ({}, only(SA), 302),
     "access:user_edit": ({"pk": "worker"}, only(SA), 302),
+    # Roles at team manager and above wait for a strategic lead's approval.
+    "access:role_requests": ({}, only(SL), 302),
+    "access:user_roles": ({"pk": "worker"}, only(SL), 302),
     "access:roles": ({}, only(SA, M), 302),
     "access_review": ({}, only(M), 302),
     "people:search": ({}, CASE, 302),

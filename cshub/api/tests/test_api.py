@@ -81,7 +81,7 @@ def test_openapi_schema_describes_the_endpoints(personas):
 
 def test_account_page_creates_and_revokes_tokens(client_for, personas):
     client = client_for("practitioner")
-    response = client.post("/account/", {"name": "Police feed"})
+    response = client.post("/account/", {"name": "Police feed", "scopes": ["missing:report"]})
     assert b"csh_" in response.content
     token = personas["practitioner"].api_tokens.get(name="Police feed")
     client.post(f"/account/tokens/{token.pk}/revoke/")

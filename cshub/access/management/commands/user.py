@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cshub.access import actions
 from cshub.access.models import User
 from cshub.access.permissions import RoleCode
+from cshub.access.scopes import DEFAULT_TOKEN_DAYS, TOKEN_DAYS, Scope
 from cshub.core.codes import Agency
 
 # `--password -` asks at a prompt, so the password stays out of shell history.
@@ -35,6 +36,19 @@ class Command(BaseCommand):
         add.add_argument("--email", default="")
         add.add_argument("--password", help="set a password (asked for when --password - is given)")
         add.add_argument("--api-token", action="store_true", help="also create an API token and print it")
+        add.add_argument(
+            "--token-scope",
+            action="append",
+            choices=Scope.values,
+            help="what the token may do; repeat for more than one (default: every scope the roles allow)",
+        )
+        add.add_argument(
+            "--token-days",
+            type=int,
+            default=DEFAULT_TOKEN_DAYS,
+            choices=TOKEN_DAYS,
+            help=f"how long the token lasts (default {DEFAULT_TOKEN_DAYS})",
+        )
         disable = sub.add_parser("disable", help="disable a user: signs them out and revokes their tokens")
         disable.add_argument("username")
 
@@ -78,5 +92,11 @@ class Command(BaseCommand):
             f"Added {user.username} ({user.get_agency_display()}; {', '.join(user.role_codes())})."
         )
         if options["api_token"]:
-            _, raw = actions.create_api_token(user, "created by cshub user add", actor=None)
+            _, raw = actions.create_api_token(
+                user,
+                "created by cshub user add",
+                actor=None,
+                scopes=options["token_scope"],
+                days=options["token_days"],
+            )
             self.stdout.write(f"API token (shown once, keep it safe): {raw}")
