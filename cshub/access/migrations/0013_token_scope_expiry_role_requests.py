@@ -91,6 +91,7 @@ class Migration(migrations.Migration):
                     ("view_police_only", "See police-only information shared at meetings"),
                     ("view_intelligence", "See intelligence: subjects, links and networks"),
                     ("record_intelligence", "Record intelligence subjects and links"),
+                    ("merge_people", "Merge and unmerge duplicate records"),
                     ("approve_roles", "Approve roles at team manager and above"),
                 ],
                 max_length=40,
