@@ -429,7 +429,10 @@ def report(run: LoadRun) -> list[str]:
         "",
         f"Requests: {len(run.samples)} in {run.elapsed:.0f} s ({len(run.samples) / run.elapsed:.1f}/s). "
         f"Police reports acknowledged: {reports} about {len(references)} references "
-        f"({reports - len(references)} repeats). Side import: {run.side_import}.",
+        f"({reports - len(references)} repeats). Agenda items autosaved: "
+        f"{len({w.key for w in run.writes if w.kind == 'meeting autosave'})} (one client each; clients "
+        "without an item add a case note instead). "
+        f"Side import: {run.side_import}.",
         f"Duplicates: {len(run.findings.duplicates)}. Lost writes: {len(run.findings.lost)}. "
         f"5xx: {len(run.findings.server_errors)}.",
     ]
