@@ -3,8 +3,10 @@
 
 - reads: the main pages of `cshub bench pages` (pages_bench.PAGES), as their personas;
 - police missing reports through the API (`POST /api/v1/missing-episodes/`, as the police
-  officer), each client drawing its police reference from a few of its own, so the same
-  reference is sent again and again (it must stay one episode);
+  officer): police references drawn from one pool shared by every client (one reference
+  per client, each always about the same child), each report sent twice in a row, so the
+  same reference arrives again, from the same client and from others at the same moment
+  (it must stay one episode);
 - meeting autosaves (`POST /meetings/items/<id>/autosave/`, as the team manager): each
   client autosaves one agenda item of today's meeting of its own, a new text each time;
 - a case note added on a child's page (`POST /children/<id>/notes/new/`, as the practitioner);
@@ -53,9 +55,21 @@ from cshub.missing.models import MissingEpisode
 from cshub.notes.models import CaseNote
 
 KINDS = ["read", "missing report", "meeting autosave", "case note"]
-# Out of every 10 requests a client sends: 6 reads, 2 missing reports, 1 autosave, 1 note.
-MIX = ["read"] * 6 + ["missing report"] * 2 + ["meeting autosave", "case note"]
-REFERENCES_PER_CLIENT = 4  # a client's reports draw from these few references: repeats
+# Out of every 10 requests a client sends: 2 missing reports (a report, then the same
+# report again), 6 reads, 1 autosave, 1 note. Every client starts with its report and its
+# repeat, at about the same moment as the others.
+MIX = [
+    "missing report",
+    "missing report",
+    "read",
+    "meeting autosave",
+    "read",
+    "case note",
+    "read",
+    "read",
+    "read",
+    "read",
+]
 SIDE_IMPORT = Scale(1, 1, children=30, referrals=10, workers=2)
 SIDE_SOURCE = "load benchmark side import"
 
@@ -148,13 +162,23 @@ class Client:
     """One client: its sessions, its CSRF token, its references, its agenda item."""
 
     def __init__(
-        self, n: int, port: int, cookies: dict[str, str], cast: LoadCast, *, run_id: str, rng: random.Random
+        self,
+        n: int,
+        port: int,
+        cookies: dict[str, str],
+        cast: LoadCast,
+        *,
+        clients: int,
+        run_id: str,
+        rng: random.Random,
     ) -> None:
         self.n, self.port, self.cookies, self.cast, self.rng = n, port, cookies, cast, rng
         self.browser = pages_bench.Browser(port, cookies, cast.pages, rng)
         self.csrf = self.browser.csrf
-        self.references = [f"LB{run_id}-{n}-{k}" for k in range(REFERENCES_PER_CLIENT)]
-        self.reference_child = {r: rng.choice(cast.pages.children) for r in self.references}
+        children = cast.pages.children
+        self.references = {f"LB{run_id}-{k}": children[k % len(children)] for k in range(clients)}
+        self.last_reference = ""
+        self.reports = 0
         self.item = cast.items[n] if n < len(cast.items) else None
         self.count = 0
 
@@ -178,11 +202,14 @@ class Client:
             return None, {}, b""
 
     def missing_report(self) -> tuple[Sample, Write | None]:
-        reference = self.rng.choice(self.references)
+        if self.reports % 2 == 0:  # a new report; the next one sends it again
+            self.last_reference = self.rng.choice(sorted(self.references))
+        self.reports += 1
+        reference = self.last_reference
         reported = timezone.now() - dt.timedelta(hours=6)
         body = json.dumps(
             {
-                "child": self.reference_child[reference],
+                "child": self.references[reference],
                 "police_reference": reference,
                 "reported_at": reported.isoformat(),
                 "police_risk": self.rng.choice(["LOW", "MEDIUM", "HIGH"]),
@@ -341,13 +368,21 @@ def run_load(
     unreadable: list[str] = []
     try:
         the_clients = [
-            Client(n, server.port, cookies[n], load_cast, run_id=run_id, rng=random.Random(n + 1))  # nosec B311 # seeded generator of synthetic data, never for security
+            Client(
+                n,
+                server.port,
+                cookies[n],
+                load_cast,
+                clients=clients,
+                run_id=run_id,
+                rng=random.Random(n + 1),  # nosec B311 # seeded generator of synthetic data, never for security
+            )
             for n in range(clients)
         ]
         deadline = time.monotonic() + seconds
 
         def client(c: Client) -> None:
-            turn = c.n
+            turn = 0
             while time.monotonic() < deadline:
                 kind = MIX[turn % len(MIX)]
                 try:
