@@ -81,7 +81,8 @@ class Write:
     kind: str  # "missing report", "meeting autosave", "case note"
     key: str  # the police reference; the agenda item id; the note's marker
     sent: str  # what identifies what was sent: the reference; the minutes' text; the marker
-    answered_id: int | None  # the id the server answered (the episode, the note); the item
+    answered_id: int | None  # the id the server answered (the episode, the note); the item (None: an
+    # autosave sent that got no answer)
     order: int = 0  # the client's own count: a later autosave of an item has a higher one
 
 
@@ -137,14 +138,18 @@ def check(writes: list[Write], samples: list[Sample]) -> Findings:
         if w.answered_id not in matching:
             found.lost.append(f"case note {w.key}: note {w.answered_id} answered, not in the database")
 
+    # An item holds its last acknowledged text, or a text sent after it that got no answer
+    # (a time-out: the server may still have saved it). Unanswered sends are logged with no id.
+    autosaves = [w for w in writes if w.kind == "meeting autosave"]
     last: dict[int, Write] = {}
-    for w in (w for w in writes if w.kind == "meeting autosave"):
+    for w in autosaves:
         item_id = int(w.key)
-        if item_id not in last or w.order > last[item_id].order:
+        if w.answered_id is not None and (item_id not in last or w.order > last[item_id].order):
             last[item_id] = w
     stored = dict(AgendaItem.objects.filter(pk__in=list(last)).values_list("pk", "discussion"))
     for item_id, w in sorted(last.items()):
-        if stored.get(item_id) != w.sent:
+        later = {u.sent for u in autosaves if u.key == w.key and u.answered_id is None and u.order > w.order}
+        if stored.get(item_id) not in {w.sent, *later}:
             found.lost.append(f"agenda item {item_id}: its last acknowledged autosave is not what it holds")
     return found
 
@@ -234,9 +239,10 @@ class Client:
             "manager", f"/meetings/items/{self.item}/autosave/", body, "application/x-www-form-urlencoded"
         )
         ms = (time.perf_counter() - began) * 1000
+        saved = status == 200 and json.loads(answer).get("saved")
         write = None
-        if status == 200 and json.loads(answer).get("saved"):
-            write = Write("meeting autosave", str(self.item), text, self.item, self.count)
+        if saved or status is None or status >= 500:  # no answer: logged without an id (it may be saved)
+            write = Write("meeting autosave", str(self.item), text, self.item if saved else None, self.count)
         return Sample("meeting autosave", ms, status), write
 
     def case_note(self) -> tuple[Sample, Write | None]:
@@ -447,7 +453,7 @@ def report(run: LoadRun) -> list[str]:
     for kind in KINDS:
         chosen = [s for s in run.samples if s.kind == kind]
         times = [s.ms for s in chosen]
-        acked = sum(w.kind == kind for w in run.writes)
+        acked = sum(w.kind == kind and w.answered_id is not None for w in run.writes)
         server = sum(s.status is not None and s.status >= 500 for s in chosen)
         ok = {"read": (200,), "missing report": (200, 201), "meeting autosave": (200,), "case note": (302,)}[
             kind

@@ -31,6 +31,24 @@ def _honest_log(hub: dict[str, Any]) -> list[Write]:
 
 
 @pytest.mark.django_db
+def test_an_autosave_that_got_no_answer_may_be_what_the_item_holds(hub: dict[str, Any]):
+    log = _honest_log(hub)
+    item = hub["item"]
+    # A later autosave that got no answer and was not saved: the last acknowledged text stays.
+    never_saved = Write("meeting autosave", str(item.pk), "sent, never saved", None, 6)
+    assert load_bench.check([*log, never_saved], []).clean
+    # One that got no answer but was saved.
+    item.discussion = "sent, then the client timed out"
+    item.save(update_fields=["discussion"])
+    unanswered = Write("meeting autosave", str(item.pk), "sent, then the client timed out", None, 6)
+
+    assert load_bench.check([*log, unanswered], []).clean
+    assert load_bench.check(log, []).lost == [
+        f"agenda item {item.pk}: its last acknowledged autosave is not what it holds"
+    ]
+
+
+@pytest.mark.django_db
 def test_the_checker_finds_nothing_in_an_honest_log(hub: dict[str, Any]):
     findings = load_bench.check(_honest_log(hub), [Sample("read", 10.0, 200), Sample("case note", 9.0, 302)])
 
