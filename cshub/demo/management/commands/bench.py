@@ -1,7 +1,8 @@
 """`cshub bench metrics --scale hub|city|region`: see cshub/demo/bench.py.
 `cshub bench search --people N`: see cshub/demo/search_bench.py.
 `cshub bench intelligence --links N`: see cshub/demo/intel_bench.py.
-`cshub bench pages --scale hub|region --users N --seconds S`: see cshub/demo/pages_bench.py."""
+`cshub bench pages --scale hub|region --users N --seconds S`: see cshub/demo/pages_bench.py.
+`cshub bench load --scale hub|region --clients N --seconds S`: see cshub/demo/load_bench.py."""
 
 import datetime as dt
 import statistics
@@ -17,7 +18,7 @@ from django.urls import reverse
 from tqdm import tqdm
 
 from cshub.assurance.metrics import Period, compute
-from cshub.demo import intel_bench, intel_generate, pages_bench, search_bench
+from cshub.demo import intel_bench, intel_generate, load_bench, pages_bench, search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
 from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, engine_only
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["metrics", "search", "intelligence", "pages"])
+        parser.add_argument("what", choices=["metrics", "search", "intelligence", "pages", "load"])
         parser.add_argument(
             "--scale", choices=list(SCALES), default="hub", help="metrics: the history's size"
         )
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         )
 
         pages_bench.add_arguments(parser)
+        load_bench.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Pages, --reuse: the database an earlier run built (its import made hub workers' accounts).
@@ -87,6 +89,9 @@ class Command(BaseCommand):
             return
         if options["what"] == "pages":
             pages_bench.command(options, self.stdout.write)
+            return
+        if options["what"] == "load":
+            load_bench.command(options, self.stdout.write)
             return
         scale = SCALES[options["scale"]]
         with tempfile.TemporaryDirectory() as tmp:
