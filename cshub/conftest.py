@@ -284,7 +284,13 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         uploaded_by=worker,
     )
 
+    from cshub.retention.models import LegalHold, RetentionRule
+
+    legal_hold = LegalHold.objects.create(person=second, reason="Inquiry", placed_by=manager)
+
     return {
+        "retention_rule": RetentionRule.objects.get(record_type="CHILD"),
+        "legal_hold": legal_hold,
         "case_note": case_note,
         "document": document,
         "disruption": disrupted,

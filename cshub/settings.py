@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cshub.disruption",
     "cshub.documents",
     "cshub.philomena",
+    "cshub.retention",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",

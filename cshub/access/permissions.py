@@ -34,6 +34,9 @@ class Perm(models.TextChoices):
     VIEW_INTELLIGENCE = "view_intelligence", "See intelligence: subjects, links and networks"
     RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
     MERGE_PEOPLE = "merge_people", "Merge and unmerge duplicate records"
+    MANAGE_RETENTION = "manage_retention", "Set retention rules, see what is due and place legal holds"
+    DISPOSE_RECORDS = "dispose_records", "Dispose of records due under the retention rules"
+    SUBJECT_ACCESS = "subject_access", "Prepare, redact and release subject access exports"
 
 
 class RoleCode(models.TextChoices):
@@ -97,5 +100,5 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY],
-    RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
+    RoleCode.SYSADMIN: [Perm.MANAGE_USERS, Perm.MANAGE_RETENTION],
 }
