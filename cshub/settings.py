@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cshub.documents",
     "cshub.philomena",
     "cshub.retention",
+    "cshub.subjectaccess",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",

@@ -216,6 +216,15 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "retention:hold": ({"pk": "child"}, only(SA, ok=405), 302),
     "retention:lift": ({"hold_pk": "legal_hold"}, only(SA, ok=405), 302),
     "retention:dispose": ({"pk": "child"}, dict.fromkeys(ROLES, 403), 302),
+    # Subject access: given to no default role (with seeing children's records).
+    "subjectaccess:start": ({"pk": "child"}, dict.fromkeys(ROLES, 403), 302),
+    "subjectaccess:review": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
+    "subjectaccess:decide": (
+        {"request_pk": "subject_access", "item_pk": "review_item"},
+        dict.fromkeys(ROLES, 403),
+        302,
+    ),
+    "subjectaccess:release": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
 }
 
 

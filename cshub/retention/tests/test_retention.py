@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -84,7 +84,7 @@ def test_dry_run_lists_due_and_held_records_without_names(
     items = {i.person_id: i for i in review()}
     assert young.pk not in items
     assert items[old_child.pk].held == []
-    assert items[old_child.pk].due_on == add_years(old_child.date_of_birth, 25)
+    assert items[old_child.pk].due_on == add_years(born_years_ago(25), 25)
     assert items[restricted.pk].held == ["Restricted record"]
     assert items[held.pk].held == ["Legal hold: Inquiry into the home"]
 
@@ -140,7 +140,7 @@ def test_disposal_deletes_everything_leaves_a_tombstone_and_scrubs_changes(
         "Retention period ended",
     )
     assert tombstone.rule == "A child's record: until their 25th birthday"
-    assert tombstone.due_on == add_years(old_child.date_of_birth, 25)
+    assert tombstone.due_on == add_years(born_years_ago(25), 25)
     assert tombstone.rows["people.person"] == 1 and tombstone.rows["referrals.referral"] == 1
     assert tombstone.documents == 1
     assert "Zeph" not in str(tombstone.__dict__) and "Oldacre" not in str(tombstone.__dict__)
@@ -186,7 +186,7 @@ def test_held_not_due_and_unpermitted_disposals_are_refused(
 def test_audit_events_stay_append_only(personas: dict[str, User], old_child: Person) -> None:
     event = AuditEvent.objects.filter(child_id=old_child.pk, action=Action.UPDATE).first()
     assert event is not None
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(detail={})
 
 
