@@ -37,6 +37,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Access review", reverse("access_review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
+        (
+            "Retention",
+            reverse("retention:overview"),
+            user.has(Perm.MANAGE_RETENTION) or user.has(Perm.DISPOSE_RECORDS),
+        ),
     ]
     path = request.path
     allowed = [(label, href) for label, href, ok in items if ok]
