@@ -6,7 +6,6 @@ reason (docs/data-protection.md)."""
 
 import csv
 import datetime as dt
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,7 +31,7 @@ class Command(BaseCommand):
                 on = dt.date.fromisoformat(options["on"])
             except ValueError as error:
                 raise CommandError("--on takes a date as YYYY-MM-DD") from error
-        writer = csv.writer(self.stdout if self.stdout else sys.stdout, lineterminator="\n")
+        writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["record_type", "id", "rule", "due_on", "status", "held_because"])
         items = review(on)
         for item in items:
