@@ -284,7 +284,24 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         uploaded_by=worker,
     )
 
+    from cshub.retention.models import LegalHold, RetentionRule
+    from cshub.subjectaccess.models import ReviewItem, SubjectAccessRequest
+
+    legal_hold = LegalHold.objects.create(person=second, reason="Inquiry", placed_by=manager)
+    subject_access = SubjectAccessRequest.objects.create(person=child, created_by=manager)
+    review_item = ReviewItem.objects.create(
+        request=subject_access,
+        kind="DOCUMENT",
+        key=f"document:{document.pk}",
+        text="Letter",
+        where="Document",
+    )
+
     return {
+        "retention_rule": RetentionRule.objects.get(record_type="CHILD"),
+        "legal_hold": legal_hold,
+        "subject_access": subject_access,
+        "review_item": review_item,
         "case_note": case_note,
         "document": document,
         "disruption": disrupted,

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "cshub.disruption",
     "cshub.documents",
     "cshub.philomena",
+    "cshub.retention",
+    "cshub.subjectaccess",
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",

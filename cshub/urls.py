@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("cshub.plans.urls")),
     path("", include("cshub.contact.urls")),
     path("", include("cshub.notes.urls")),
+    path("", include("cshub.retention.urls")),
+    path("", include("cshub.subjectaccess.urls")),
     path("", include("cshub.language.urls")),
     path("", include("cshub.meetings.urls")),
     path("", include("cshub.intelligence.urls")),

@@ -38,6 +38,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),
         ("Roles to approve", reverse("access:role_requests"), user.has(Perm.APPROVE_ROLES)),
+        (
+            "Retention",
+            reverse("retention:overview"),
+            user.has(Perm.MANAGE_RETENTION) or user.has(Perm.DISPOSE_RECORDS),
+        ),
     ]
     path = request.path
     allowed = [(label, href) for label, href, ok in items if ok]

@@ -35,6 +35,9 @@ class Perm(models.TextChoices):
     RECORD_INTELLIGENCE = "record_intelligence", "Record intelligence subjects and links"
     MERGE_PEOPLE = "merge_people", "Merge and unmerge duplicate records"
     APPROVE_ROLES = "approve_roles", "Approve roles at team manager and above"
+    MANAGE_RETENTION = "manage_retention", "Set retention rules, see what is due and place legal holds"
+    DISPOSE_RECORDS = "dispose_records", "Dispose of records due under the retention rules"
+    SUBJECT_ACCESS = "subject_access", "Prepare, redact and release subject access exports"
 
 
 class RoleCode(models.TextChoices):
@@ -98,7 +101,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],
-    RoleCode.SYSADMIN: [Perm.MANAGE_USERS],
+    RoleCode.SYSADMIN: [Perm.MANAGE_USERS, Perm.MANAGE_RETENTION],
 }
 
 # Roles a system administrator gives that take effect only once a strategic lead approves:

@@ -24,6 +24,8 @@ class Action(models.TextChoices):
     USER_CREATED = "USER_CREATED", "Created user"
     USER_UPDATED = "USER_UPDATED", "Changed user"
     USER_DISABLED = "USER_DISABLED", "Disabled user"
+    DISPOSE = "DISPOSE", "Disposed of"
+    REDACT = "REDACT", "Redacted"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -69,3 +71,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit events are append-only")
+
+
+class ScrubPermit(models.Model):
+    """Lets one audit event's `detail` be rewritten, inside the transaction that writes the
+    permit (cshub.audit.scrub): the database triggers refuse any other change to an event,
+    and this one too once the permit is gone. Only disposal writes permits."""
+
+    event_id = models.BigIntegerField(unique=True)
+
+    def __str__(self) -> str:
+        return f"scrub permit for event {self.event_id}"

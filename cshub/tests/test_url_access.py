@@ -212,6 +212,22 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:case-note-list": ({}, CASE, 401),
     "api:case-note-detail": ({"pk": "case_note"}, CASE, 401),
     "api:person-search": ({}, only(P, M, MW, ok=405), 401),  # POST only
+    # Retention: the system administrator sets the rules and sees what is due (ids only);
+    # disposal is given to no default role (the council's information-governance role).
+    "retention:overview": ({}, only(SA), 302),
+    "retention:edit_rule": ({"rule_pk": "retention_rule"}, only(SA), 302),
+    "retention:hold": ({"pk": "child"}, only(SA, ok=405), 302),
+    "retention:lift": ({"hold_pk": "legal_hold"}, only(SA, ok=405), 302),
+    "retention:dispose": ({"pk": "child"}, dict.fromkeys(ROLES, 403), 302),
+    # Subject access: given to no default role (with seeing children's records).
+    "subjectaccess:start": ({"pk": "child"}, dict.fromkeys(ROLES, 403), 302),
+    "subjectaccess:review": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
+    "subjectaccess:decide": (
+        {"request_pk": "subject_access", "item_pk": "review_item"},
+        dict.fromkeys(ROLES, 403),
+        302,
+    ),
+    "subjectaccess:release": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
 }
 
 

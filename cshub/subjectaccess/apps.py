@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SubjectAccessConfig(AppConfig):
+    name = "cshub.subjectaccess"
+    label = "subjectaccess"
+    verbose_name = "Subject access"
