@@ -76,7 +76,7 @@ def _complete_sign_in(request: HttpRequest, user: User, device: Device | None) -
 def _password_allowed(user: Any) -> bool:
     """With single sign-on on (cshub/sso), CSHUB_PASSWORD_SIGN_IN=sysadmins keeps passwords
     for system administrators only: their way in when the provider is down."""
-    sysadmins_only = settings.CSHUB_OIDC and settings.CSHUB_PASSWORD_SIGN_IN == "sysadmins"  # noqa: S105
+    sysadmins_only = settings.CSHUB_OIDC and settings.CSHUB_PASSWORD_SIGN_IN == "sysadmins"  # noqa: S105  # nosec B105 # a setting's value, not a password
     return not sysadmins_only or bool(user.has(Perm.MANAGE_USERS))
 
 

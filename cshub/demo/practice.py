@@ -167,7 +167,7 @@ class PracticeMaker:
             self._plan(episode, worker)
         self._supervise(episode, worker)
         # Its own generator (seeded by the episode), so the draws of the rest stay as they were.
-        side = random.Random(episode.pk)
+        side = random.Random(episode.pk)  # nosec B311 # seeded generator of synthetic data, never for security
         self._voice_and_visits(episode, worker, side)
         self._notes(episode, worker, side)
         self._team(episode, worker)

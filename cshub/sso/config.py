@@ -9,7 +9,7 @@ from django.conf import settings
 # mozilla-django-oidc setting -> key of the discovery document (OpenID Connect Discovery 1.0).
 DISCOVERED = {
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
-    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",  # nosec B105 # a discovery document's key, not a password
     "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
 }
@@ -59,7 +59,7 @@ def provider_did_mfa(amr: object) -> bool:
 
 
 # CSHUB_PASSWORD_SIGN_IN's other value (the sign-in view, cshub/access, checks it too).
-PASSWORD_FOR_SYSADMINS_ONLY = "sysadmins"  # noqa: S105  (a setting's value, not a password)
+PASSWORD_FOR_SYSADMINS_ONLY = "sysadmins"  # noqa: S105  # nosec B105 # a setting's value, not a password
 
 
 def password_form_shown() -> bool:
