@@ -60,6 +60,7 @@ def grant(apps, schema_editor):
     RolePermission = apps.get_model("access", "RolePermission")
     for role in Role.objects.filter(code__in=GRANTS):
         for permission in GRANTS[role.code]:
+            # A migration runs once, alone: no concurrent caller (unique_role_permission holds).
             RolePermission.objects.get_or_create(role=role, permission=permission)
 
 

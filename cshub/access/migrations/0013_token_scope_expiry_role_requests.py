@@ -27,6 +27,7 @@ def approval(apps, schema_editor):
     Role.objects.filter(code__in=NEEDS_APPROVAL).update(needs_approval=True)
     lead = Role.objects.filter(code="strategic_lead").first()
     if lead is not None:
+        # A migration runs once, alone: no concurrent caller (unique_role_permission holds).
         apps.get_model("access", "RolePermission").objects.get_or_create(
             role=lead, permission="approve_roles"
         )

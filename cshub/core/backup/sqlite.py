@@ -71,6 +71,8 @@ def check(path: Path, tables: dict[str, int]) -> list[str]:
 
 
 def is_empty(target: Path) -> bool:
+    # Asked by `cshub restore` before it starts, with CSHub stopped (docs/operations.md): a
+    # check for the operator, not a claim another process could race.
     if not target.exists() or target.stat().st_size == 0:
         return True
     with closing(_read_only(target)) as connection:
