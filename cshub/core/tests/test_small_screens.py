@@ -28,6 +28,7 @@ PAGES = [
     "/caseload/team/",
     "/referrals/",
     "/imports/",
+    "/meetings/",
 ]
 PRACTITIONER_PAGES = ["/caseload/"]
 
