@@ -4,7 +4,6 @@ export holds nothing the reader could not see: a child they may not see is "a re
 record", and items with handling conditions that do not name them are left out (their
 number is in the header). Each export carries who made it, when, and the handling codes."""
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.utils import timezone
 from cshub.access.models import User
 from cshub.audit.events import record_about_children, record_event
 from cshub.audit.models import Action
+from cshub.core import spreadsheet
 from cshub.core.dates import format_datetime
 from cshub.intelligence.models import Link
 from cshub.intelligence.queries import RESTRICTED_RECORD, Row
@@ -142,13 +142,13 @@ def to_csv_zip(chart: Chart) -> bytes:
         f"{chart.hidden} items with handling conditions left out"
     ]
     entities = io.StringIO()
-    w = csv.writer(entities)
+    w = spreadsheet.writer(entities)
     w.writerow(header)
     w.writerow(["id", "type", "label"])
     for e in chart.entities:
         w.writerow([e.id, e.type, e.label])
     links = io.StringIO()
-    w = csv.writer(links)
+    w = spreadsheet.writer(links)
     w.writerow(header)
     w.writerow(
         [

@@ -12,7 +12,6 @@ about several children) brings that record and the rows on it. Marked for review
 - every document (the officer reads it before release).
 """
 
-import csv
 import hashlib
 import html
 import io
@@ -27,6 +26,7 @@ from django.db.models.fields.reverse_related import ForeignObjectRel
 
 from cshub.access.models import User
 from cshub.audit.models import AuditEvent
+from cshub.core import spreadsheet
 from cshub.core.dates import format_date, format_datetime
 from cshub.documents import storage
 from cshub.documents.models import Document
@@ -244,7 +244,7 @@ def build_zip(person: Person, items: Iterable[ReviewItem]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for t in g.tables:
             out = io.StringIO()
-            writer = csv.writer(out)
+            writer = spreadsheet.writer(out)
             writer.writerow(t.columns)
             page.append(f"<h2>{html.escape(t.title)}</h2><table border='1'><tr>")
             page.extend(f"<th>{html.escape(c)}</th>" for c in t.columns)
@@ -257,7 +257,7 @@ def build_zip(person: Person, items: Iterable[ReviewItem]) -> bytes:
             page.append("</table>")
             archive.writestr(f"csv/{t.label}.csv", out.getvalue())
         viewed = io.StringIO()
-        writer = csv.writer(viewed)
+        writer = spreadsheet.writer(viewed)
         writer.writerow(["When", "Who", "What"])
         page.append(
             "<h2>Who viewed the record</h2><table border='1'><tr><th>When</th><th>Who</th><th>What</th></tr>"

@@ -100,3 +100,22 @@ def test_the_console_export_keeps_the_same_rules(hub, view, personas, tmp_path):
         call_command(
             "intelligence", "export", "--around", f"subject:{view.pk}", "--user", "analyst.user", str(out)
         )
+
+
+def test_a_name_that_looks_like_a_formula_is_text_in_the_csv(hub, client_for, personas):
+    """A spreadsheet would run `=HYPERLINK(…)` as a formula (CSV injection): written as text."""
+    manager = personas["team_manager"]
+    bait = actions.create_subject(
+        SubjectDetails(kind="PLACE", name='=HYPERLINK("http://example.invalid","Open")', place_kind="HOTEL"),
+        actor=manager,
+    )
+    actions.record_link(
+        LinkDetails(subject=bait, link_type="SEEN_AT", source_type="CASE_NOTE", child_id=hub["child"].pk),
+        actor=manager,
+    )
+    response = client_for("practitioner").get(
+        reverse("intelligence:subject_export", args=[bait.pk]), {"format": "csv", "hops": "1"}
+    )
+    entities = zipfile.ZipFile(io.BytesIO(response.content)).read("entities.csv").decode()
+    assert "'=HYPERLINK" in entities
+    assert not any(cell.startswith("=") for line in entities.splitlines() for cell in line.split(","))
