@@ -137,7 +137,11 @@ def test_only_the_permission_prepares_an_export(hub: dict[str, Any], officer: Us
 def test_the_pages(hub: dict[str, Any], officer: User, shared_item: Any) -> None:
     client = sign_in_verified(Client(), officer)
     child = hub["child"]
-    assert client.get(reverse("subjectaccess:start", args=[child.pk])).status_code == 200
+    start = reverse("subjectaccess:start", args=[child.pk])
+    assert start in client.get(reverse("people:details", args=[child.pk])).content.decode()
+    worker = sign_in_verified(Client(), hub["episode"].allocated_worker)
+    assert start not in worker.get(reverse("people:details", args=[child.pk])).content.decode()
+    assert client.get(start).status_code == 200
     response = client.post(reverse("subjectaccess:start", args=[child.pk]), {"reference": "SAR-2"})
     assert response.status_code == 302
     review_url = response["Location"]
