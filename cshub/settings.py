@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "cshub.plans",
     "cshub.contact",
     "cshub.notes",
+    "cshub.consultations",
+    "cshub.register",
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",

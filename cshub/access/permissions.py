@@ -38,6 +38,8 @@ class Perm(models.TextChoices):
     MANAGE_RETENTION = "manage_retention", "Set retention rules, see what is due and place legal holds"
     DISPOSE_RECORDS = "dispose_records", "Dispose of records due under the retention rules"
     SUBJECT_ACCESS = "subject_access", "Prepare, redact and release subject access exports"
+    RECORD_CONSULTATION = "record_consultation", "Record consultations from other professionals"
+    MANAGE_REGISTER = "manage_register", "Record flags and triage the whole-area register"
 
 
 class RoleCode(models.TextChoices):
@@ -64,6 +66,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_MINUTES,
         Perm.VIEW_INTELLIGENCE,
         Perm.RECORD_INTELLIGENCE,
+        Perm.RECORD_CONSULTATION,
+        Perm.MANAGE_REGISTER,
     ],
     RoleCode.TEAM_MANAGER: [
         *_CASE_READ,
@@ -90,6 +94,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_INTELLIGENCE,
         Perm.RECORD_INTELLIGENCE,
         Perm.MERGE_PEOPLE,
+        Perm.RECORD_CONSULTATION,
+        Perm.MANAGE_REGISTER,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,
@@ -98,6 +104,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_MISSING,
         Perm.VIEW_MINUTES,
         Perm.VIEW_INTELLIGENCE,
+        Perm.RECORD_CONSULTATION,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],

@@ -43,6 +43,7 @@ class SourceKind(models.TextChoices):
     OPEN_CHILD = "OPEN_CHILD", "Open to the hub"
     FOR_ALLOCATION = "FOR_ALLOCATION", "Waiting for allocation"
     HIGH_RISK = "HIGH_RISK", "Assessed as high risk"
+    AREA_REGISTER = "AREA_REGISTER", "From the whole-area register"
     CUSTODY = "CUSTODY", "Custody"
     NEW_CRIME = "NEW_CRIME", "New crime or investigation"
     INTELLIGENCE = "INTELLIGENCE", "Intelligence"
@@ -61,6 +62,7 @@ AUTOMATIC_SOURCES = [
     SourceKind.OPEN_CHILD,
     SourceKind.FOR_ALLOCATION,
     SourceKind.HIGH_RISK,
+    SourceKind.AREA_REGISTER,
 ]
 BY_HAND = [SourceKind.CUSTODY, SourceKind.NEW_CRIME, SourceKind.INTELLIGENCE, SourceKind.OTHER]
 

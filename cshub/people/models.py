@@ -281,6 +281,8 @@ class TimelineKind(models.TextChoices):
     INTELLIGENCE = "INTELLIGENCE", "Intelligence link"
     DISRUPTION = "DISRUPTION", "Disruption"
     CASE_NOTE = "CASE_NOTE", "Case note"
+    CONSULTATION = "CONSULTATION", "Consultation with the hub"
+    AREA_FLAG = "AREA_FLAG", "Flagged at risk of exploitation"
 
 
 class TimelineEntryQuerySet(models.QuerySet["TimelineEntry"]):
