@@ -79,6 +79,11 @@ class User(AbstractUser):
     def has(self, perm: Perm | str) -> bool:
         return self.is_active and str(perm) in self.permission_codes
 
+    def sees_police_only(self) -> bool:
+        """The one rule for police-only information (meetings, documents, change history):
+        police officers, and holders of VIEW_POLICE_ONLY."""
+        return self.agency == Agency.POLICE or self.has(Perm.VIEW_POLICE_ONLY)
+
     def role_codes(self) -> list[str]:
         return sorted(self.roles.values_list("code", flat=True))
 

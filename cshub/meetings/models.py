@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
-from cshub.access.permissions import Perm
 from cshub.core.codes import Agency
 from cshub.core.dates import LONDON
 from cshub.core.limits import long_text
@@ -224,7 +223,7 @@ class LawfulBasis(models.TextChoices):
 
 
 def sees_police_only(user: User) -> bool:
-    return user.agency == Agency.POLICE or user.has(Perm.VIEW_POLICE_ONLY)
+    return user.sees_police_only()
 
 
 class SharedInformationQuerySet(models.QuerySet["SharedInformation"]):

@@ -17,16 +17,9 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit import history
-from cshub.core.codes import Agency
 from cshub.core.dates import LONDON, plausible_event
 from cshub.core.forms import GovukDateField, GovukForm
 from cshub.people.access import get_child_for_user
-
-
-def sees_police_only(user: User) -> bool:
-    """Police officers and holders of VIEW_POLICE_ONLY (the rule of meetings.models, which
-    sits to the right of people)."""
-    return user.agency == Agency.POLICE or user.has(Perm.VIEW_POLICE_ONLY)
 
 
 class HistoryFilterForm(GovukForm):
@@ -82,7 +75,7 @@ def change_history(request: HttpRequest, pk: int) -> HttpResponse:
             changes = changes.filter(at__lt=_start_of(data["end"] + dt.timedelta(days=1)))
         query = {k: str(request.GET[k]) for k in sorted(_FILTER_KEYS) if request.GET.get(k)}
     page = Paginator(changes, settings.CSHUB_PAGE_SIZE).get_page(request.GET.get("page"))
-    police = sees_police_only(user)
+    police = user.sees_police_only()
     rows = [history.read(event, sees_police_only=police) for event in page]
     return render(
         request,
