@@ -19,6 +19,7 @@ from cshub.audit.models import Action
 from cshub.core.codes import Agency
 from cshub.core.dates import format_date, plausible_event
 from cshub.core.limits import field_limit, too_long
+from cshub.core.text import hidden_problem, nfc
 from cshub.intelligence import normalise
 from cshub.intelligence.models import (
     Assessment,
@@ -106,7 +107,15 @@ def is_police(user: User) -> bool:
 def _identity(details: SubjectDetails, actor: User) -> tuple[str, str, Person | None, dict[str, str]]:
     """(name, key, person, errors): the subject's shown name and its normal form."""
     errors: dict[str, str] = {}
-    name, key, person = details.name.strip(), "", None
+    name, key, person = nfc(details.name.strip()), "", None
+    for cell, label, value in (
+        ("name", "The name", details.name),
+        ("platform", "The platform", details.platform),
+    ):
+        if problem := hidden_problem(value, label):
+            errors[cell] = problem.replace("Type the name", "Type it")
+    if errors:
+        return name, "", None, errors
     limit = field_limit(Subject, "name")
     if len(name) > limit:
         return name, "", None, {"name": too_long("The name", limit)}
@@ -133,7 +142,7 @@ def _identity(details: SubjectDetails, actor: User) -> tuple[str, str, Person | 
             handle = normalise.handle(name)
             if not handle:
                 errors["name"] = "Enter the account's handle"
-            key = f"{normalise.text_key(details.platform)}:{handle}"
+            key = f"{normalise.text_key(nfc(details.platform))}:{handle}"
         elif details.kind == SubjectKind.PLACE:
             if not name:
                 errors["name"] = "Enter the place's name or address"
@@ -173,7 +182,7 @@ def create_subject(details: SubjectDetails, *, actor: User, confirmed: bool = Tr
         place_kind=details.place_kind if details.kind == SubjectKind.PLACE else "",
         postcode=normalise.postcode(details.postcode) if details.kind == SubjectKind.PLACE else "",
         ward=details.ward.strip(),
-        platform=details.platform.strip(),
+        platform=nfc(details.platform.strip()),
         group_kind=details.group_kind if details.kind == SubjectKind.GROUP else "",
         description=details.description.strip(),
         confirmed=confirmed,

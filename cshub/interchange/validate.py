@@ -118,6 +118,9 @@ def _lengths(parsed: Parsed) -> None:
 NAME_CELLS = {
     "person": ("pers_forename", "pers_surname", "csh_aliases"),
     "professional": ("prof_professional_name",),
+    # Intelligence subjects' names (a place, group or account; a plate or phone is
+    # normalised to letters and digits anyway) and an account's platform.
+    "intelligence": (*(f"{p}_{c}" for p in ("from", "subject") for c in ("value", "platform")),),
 }
 
 

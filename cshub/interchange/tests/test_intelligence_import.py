@@ -226,3 +226,15 @@ def test_an_import_on_the_page_grades_only_as_a_police_officer_and_needs_the_per
     assert "csh_intelligence.csv:2: intel_id: you may not record intelligence" in [
         str(e) for e in refused.errors
     ]
+
+
+def test_a_hidden_character_in_a_subjects_name_is_an_error_on_its_line(tmp_path, personas):
+    hostile = INTEL.replace("Blade line", "Blade\u202e line").replace("Snapchat", "Snap\u200bchat")
+    result = run_import(folder(tmp_path, files(**{"csh_intelligence.csv": hostile})), actor=None)
+    assert [str(e) for e in result.errors] == [
+        "csh_intelligence.csv:3: subject_value: contains a hidden character that changes how it is shown "
+        "(a direction or zero-width character)",
+        "csh_intelligence.csv:7: subject_platform: contains a hidden character that changes how it is "
+        "shown (a direction or zero-width character)",
+    ]
+    assert not Subject.objects.exists()
