@@ -214,6 +214,7 @@ class Writer:
         self.now = timezone.now()
         self.actor_id = getattr(actor, "pk", None)
         self.new_links: list[int] = []  # intelligence links written, for their alerts
+        self.forwarding: dict[int, int] | None = None  # merged records: Person.forwarding()
         self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
 
     def _resolve(self, binding: Binding) -> None:
@@ -226,6 +227,22 @@ class Writer:
                     self.refs[column.ref][ident] = obj.pk
                     if column.ref in self.child_of:
                         self.child_of[column.ref][obj.pk] = obj.person_id
+                if column.ref == "person":
+                    self._follow_merges()
+
+    def _follow_merges(self) -> None:
+        """A person id naming a record merged since (cshub/people/merge.py) names the record
+        it was merged into: rows about them go there, and a re-import does not move rows
+        the merge moved back to the merged record. The merged record's own person.csv row
+        still updates it (its details are kept with its trail)."""
+        if self.forwarding is None:
+            self.forwarding = Person.forwarding()
+        forwards, refs = self.forwarding, self.refs["person"]
+        if not forwards:
+            return
+        for ident, pk in refs.items():
+            if pk in forwards:
+                refs[ident] = forwards[pk]
 
     def _child(self, binding: Binding, pk: int, values: dict[str, Any]) -> int | None:
         """The child a record is about (None for a professional)."""
@@ -324,6 +341,7 @@ class Writer:
             self._timeline(binding.key, label, pk, values)
         if binding.key == "person":
             self._names(table.rows, names_before)
+            self._follow_merges()
         self.counts.created[binding.key] = len(new)
         self.counts.updated[binding.key] = len(changed)
         self.counts.unchanged[binding.key] = len(table.rows) - len(new) - len(changed)

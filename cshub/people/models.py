@@ -131,6 +131,26 @@ class Person(models.Model):
             person = Person.objects.get(pk=person.merged_into_id)
         return person
 
+    @staticmethod
+    def forwarding() -> dict[int, int]:
+        """Every merged record's id and the id of the record it forwards to (the end of its
+        chain). One query: merged records are few, whatever the size of the index."""
+        links: dict[int, int] = {
+            pk: target
+            for pk, target in Person.objects.filter(merged_into__isnull=False).values_list(
+                "pk", "merged_into"
+            )
+            if target is not None
+        }
+        ends: dict[int, int] = {}
+        for pk, first in links.items():
+            target, seen = first, {pk}
+            while target in links and target not in seen:  # merging never makes a cycle
+                seen.add(target)
+                target = links[target]
+            ends[pk] = target
+        return ends
+
     def age(self, on: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:
             return None
