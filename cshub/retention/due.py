@@ -26,6 +26,9 @@ class Item:
         return RecordType(self.record_type).label
 
 
+BATCH = 2000  # people per round of queries
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -66,7 +69,19 @@ def review(today: dt.date | None = None, person_ids: list[int] | None = None) ->
     if person_ids is not None:
         people = people.filter(pk__in=person_ids)
     found: list[Item] = []
-    batch = list(people.only("pk", "person_type", "date_of_birth", "restricted"))
+    after = 0
+    while batch := list(
+        people.filter(pk__gt=after).only("pk", "person_type", "date_of_birth", "restricted")[:BATCH]
+    ):
+        found += _review_batch(batch, rules, today)
+        after = batch[-1].pk
+    return found
+
+
+def _review_batch(batch: list[Person], rules: dict[str, RetentionRule], today: dt.date) -> list[Item]:
+    """A batch of people at a time: the whole index is never in memory, and no query
+    carries more ids than a database accepts in one statement."""
+    found: list[Item] = []
     ids = [p.pk for p in batch]
     open_episodes = set(
         Episode.objects.filter(person_id__in=ids, close_date__isnull=True).values_list("person_id", flat=True)
