@@ -171,6 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cshub.access.passwords.MaximumLengthValidator"},
 ]
 LOGIN_URL = "access:sign_in"
 LOGIN_REDIRECT_URL = "home"
@@ -335,6 +336,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # "__Host-": the browser keeps these cookies only if set over HTTPS, for this host alone
+    # (no Domain) and the whole site (Path=/), so no sibling subdomain can set or read them.
+    SESSION_COOKIE_NAME = "__Host-cshub-session"
+    CSRF_COOKIE_NAME = "__Host-cshub-csrf"
     if _flag("CSHUB_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

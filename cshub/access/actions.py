@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cshub.access.models import ApiToken, Role, RoleRequest, User
+from cshub.access.notices import security_notice
 from cshub.access.permissions import Perm
 from cshub.access.scopes import DEFAULT_TOKEN_DAYS, NEEDS, REFUSED, TOKEN_DAYS, Scope
 from cshub.audit.events import record_event
@@ -214,6 +215,40 @@ def disable_user(user: User, *, actor: User | None) -> User:
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     record_event(actor, Action.USER_DISABLED, user)
     return user
+
+
+@transaction.atomic
+def change_password(user: User, *, current: str, new: str, confirm: str) -> User:
+    """A person changes their own password: the current one first, the new one twice, by
+    the council's password rules. Every other session of theirs ends (the view keeps the one
+    they are using); audited; a security notice is emailed to them."""
+    errors: dict[str, list[str]] = {}
+    if not user.has_usable_password() or not user.check_password(current):
+        errors["current"] = ["Your current password is not right"]
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        errors["new"] = list(exc.messages)
+    if new and not errors.get("new") and new != confirm:
+        errors["confirm"] = ["The passwords do not match: type the new password again"]
+    if not errors and new == current:
+        errors["new"] = ["Choose a password different from your current one"]
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(new)
+    user.session_key_salt = secrets.token_hex(32)  # other sessions end
+    user.save(update_fields=["password", "session_key_salt"])
+    record_event(user, Action.PASSWORD_CHANGED, user)
+    security_notice(user, "Your CSHub password was changed.")
+    return user
+
+
+@transaction.atomic
+def second_factor_set_up(user: User) -> None:
+    """An authenticator app was confirmed for `user` (at sign-in): audited, and a security
+    notice emailed to them."""
+    record_event(user, Action.SECOND_FACTOR_SET_UP, user)
+    security_notice(user, "An authenticator app was set up for signing in to CSHub as you.")
 
 
 @transaction.atomic

@@ -21,6 +21,27 @@ class SignInForm(GovukForm):
     )
 
 
+class PasswordChangeForm(GovukForm):
+    current = forms.CharField(
+        label="Your current password",
+        strip=False,
+        error_messages={"required": "Enter your current password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label="New password",
+        strip=False,
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm = forms.CharField(
+        label="Type the new password again",
+        strip=False,
+        error_messages={"required": "Type the new password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class CodeForm(GovukForm):
     code = forms.CharField(
         label="Security code",

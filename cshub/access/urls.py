@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/set-up-code/", views.set_up_code, name="set_up_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.change_password, name="change_password"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("account/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("users/", views.users, name="users"),

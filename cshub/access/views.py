@@ -7,7 +7,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cshub.access import actions
 from cshub.access.decorators import require_perm, signed_in
-from cshub.access.forms import CodeForm, RoleDecisionForm, SignInForm, TokenForm, UserForm
+from cshub.access.forms import CodeForm, PasswordChangeForm, RoleDecisionForm, SignInForm, TokenForm, UserForm
 from cshub.access.middleware import SESSION_LAST_SEEN, SESSION_STARTED, demo_skips_second_factor
 from cshub.access.models import ApiToken, Role, RoleRequest, User
 from cshub.access.permissions import Perm
@@ -160,7 +160,7 @@ def set_up_code(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 device.confirmed = True
                 device.save()
-                record_event(user, Action.SECOND_FACTOR_SET_UP, user)
+                actions.second_factor_set_up(user)
             del request.session[PENDING_USER]
             return _complete_sign_in(request, user, device)
         form.add_error(
@@ -217,7 +217,37 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": user.api_tokens.all(),
             "roles": user.roles.all(),
             "can_use_api": user.has(Perm.USE_API),
+            "may_change_password": user.has_usable_password() and _password_allowed(user),
         },
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    may_change = user.has_usable_password() and _password_allowed(user)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and may_change and form.is_valid():
+        try:
+            actions.change_password(
+                user,
+                current=form.cleaned_data["current"],
+                new=form.cleaned_data["new"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                for problem in problems:
+                    form.add_error(field, problem)
+        else:
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            messages.success(request, "Your password has been changed. Your other sessions have ended.")
+            return redirect("access:account")
+    return render(
+        request,
+        "access/change_password.html",
+        {"form": form, "may_change": may_change, "provider": settings.CSHUB_OIDC_PROVIDER_NAME},
     )
 
 

@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     SIGN_OUT = "SIGN_OUT", "Signed out"
     SIGN_OUT_EVERYWHERE = "SIGN_OUT_EVERYWHERE", "Signed out everywhere"
     SECOND_FACTOR_SET_UP = "SECOND_FACTOR_SET_UP", "Set up second factor"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED", "Changed password"
     TOKEN_CREATED = "TOKEN_CREATED", "Created API token"
     TOKEN_REVOKED = "TOKEN_REVOKED", "Revoked API token"
     USER_CREATED = "USER_CREATED", "Created user"

@@ -33,6 +33,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "sso:start": ({}, dict.fromkeys(ROLES, 404), 404),
     "sso:callback": ({}, dict.fromkeys(ROLES, 404), 404),
     "access:account": ({}, ALL_OK, 302),
+    "access:change_password": ({}, ALL_OK, 302),
     "access:revoke_token": ({"pk": "token"}, dict.fromkeys(ROLES, 405), 302),
     "access:sign_out_everywhere": ({}, dict.fromkeys(ROLES, 405), 302),
     "notifications:email_choices": ({}, dict.fromkeys(ROLES, 405), 302),
