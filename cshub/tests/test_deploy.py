@@ -56,9 +56,17 @@ def test_production_cookies_are_host_only(tmp_path):
             "DJANGO_SETTINGS_MODULE": "cshub.settings",
         }
     )
-    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
     result = subprocess.run(
-        [sys.executable, "-m", "cshub", "shell", "-v", "0", "-c", code],
+        [
+            sys.executable,
+            "-m",
+            "cshub",
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
