@@ -172,7 +172,11 @@ def test_plan_review_overdue_is_on_the_agenda_beside_the_assessment(hub, persona
     found = build_twice(meeting, manager)
     key = f"plan:{hub['child'].pk}"
     assert found[key] == "ASSESSMENT_OVERDUE"
-    assert item_with(meeting, key).title == "Plan review overdue"
+    # The child's item may lead with another reason (the fixture's return interview is
+    # overdue too when the test runs late in the day): the plan's reason is among its own.
+    item = item_with(meeting, key)
+    titles = {s["key"]: s["title"] for s in item.sources} or {item.source_key: item.title}
+    assert titles[key] == "Plan review overdue"
 
 
 def test_flagged_by_a_worker_until_a_meeting_discusses_the_child(hub, personas):
