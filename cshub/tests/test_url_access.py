@@ -177,6 +177,16 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "disruption:new_operation": ({}, only(P, M), 302),
     # Opened by the practitioner, the manager on its list: anyone else who may see
     # intelligence is told it does not exist.
+    # Consultations: recorded and read by those who record them (not analysts, leads or
+    # administrators); one about a child follows the child's record (tests in consultations).
+    "consultations:list": ({}, only(P, M, MW), 302),
+    "consultations:record": ({}, only(P, M, MW), 302),
+    "consultations:find": ({}, only(P, M, MW), 302),
+    "consultations:record_for": ({"pk": "child"}, only(P, M, MW), 302),
+    "consultations:detail": ({"pk": "consultation"}, only(P, M, MW), 302),
+    "consultations:link": ({"pk": "anonymous_consultation"}, only(P, M, MW), 302),
+    "consultations:convert": ({"pk": "consultation"}, only(P, M, MW), 302),
+    "consultations:follow_up": ({"pk": "consultation"}, only(P, M, MW, ok=405), 302),
     "disruption:operation": ({"pk": "operation"}, {**only(P, M), MW: 404}, 302),
     "disruption:members": ({"pk": "operation"}, only(P, M), 302),
     "disruption:decision": ({"pk": "operation"}, only(P, M), 302),
