@@ -221,6 +221,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:missing-episode-detail": ({"pk": "missing_episode"}, CASE, 401),
     "api:case-note-list": ({}, CASE, 401),
     "api:case-note-detail": ({"pk": "case_note"}, CASE, 401),
+    "api:consultation-list": ({}, only(P, M, MW, other=403), 401),
+    "api:consultation-detail": ({"pk": "consultation"}, only(P, M, MW), 401),
     "api:person-search": ({}, only(P, M, MW, ok=405), 401),  # POST only
     # Retention: the system administrator sets the rules and sees what is due (ids only);
     # disposal is given to no default role (the council's information-governance role).

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cshub.conftest import make_child
 from cshub.consultations import actions
 from cshub.consultations.models import Consultation
 from cshub.consultations.tests.test_rules import at, details
-from cshub.conftest import make_child
 from cshub.people import actions as people
 from cshub.people.models import Person
 
