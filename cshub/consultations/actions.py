@@ -160,6 +160,7 @@ def record_from_partner(
         if existing is not None:
             return existing, False
     validate(details)
+    assert details.occurred_at is not None  # validate() refuses a consultation without one
     anonymous = person is None
     consultation = Consultation.objects.create(
         occurred_at=details.occurred_at,
@@ -279,7 +280,9 @@ def earlier_consultations(person_id: int, on: dt.date, *, exclude: int | None = 
         person_id=person_id,
         occurred_at__gte=timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=1), dt.time())),
         occurred_at__lt=timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=2), dt.time())),
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
     return [c for c in rows if start <= london(c.occurred_at).date() <= on]
 
 

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/consultations/"
 
 
-def bearer(user: Any, scopes: list[str]) -> dict[str, str]:
+def bearer(user: Any, scopes: list[str]) -> Client:
     _, raw = create_api_token(user, "school system", actor=user, scopes=scopes)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def call(**changes: Any) -> dict[str, Any]:
@@ -39,24 +39,23 @@ def call(**changes: Any) -> dict[str, Any]:
 
 def test_the_same_reference_again_is_the_same_consultation(personas: dict[str, Any]) -> None:
     auth = bearer(personas["practitioner"], ["consultations:write", "read"])
-    first = Client().post(URL, call(), content_type="application/json", **auth)
-    again = Client().post(URL, call(advice="Changed"), content_type="application/json", **auth)
+    first = auth.post(URL, call(), content_type="application/json")
+    again = auth.post(URL, call(advice="Changed"), content_type="application/json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert (
         again.json()["id"] == first.json()["id"]
         and again.json()["advice"] == "Speak to the locality team today."
     )
     assert Consultation.objects.count() == 1
-    assert Client().get(f"{URL}{first.json()['id']}/", **auth).json()["reference"] == "SCHOOL-42"
+    assert auth.get(f"{URL}{first.json()['id']}/").json()["reference"] == "SCHOOL-42"
 
 
 def test_the_api_refuses_with_the_forms_messages(personas: dict[str, Any]) -> None:
     auth = bearer(personas["practitioner"], ["consultations:write"])
-    response = Client().post(
+    response = auth.post(
         URL,
         call(caller_agency="", advice="", outcome="", how="LETTER"),
         content_type="application/json",
-        **auth,
     )
     assert response.status_code == 400
     assert response.json() == {
@@ -72,21 +71,17 @@ def test_anonymous_is_allowed_and_a_child_is_found_through_the_access_helper(
 ) -> None:
     worker = personas["practitioner"]
     auth = bearer(worker, ["consultations:write"])
-    assert (
-        Client().post(URL, call(reference=None), content_type="application/json", **auth).status_code == 201
-    )
+    assert auth.post(URL, call(reference=None), content_type="application/json").status_code == 201
     hidden = make_child(worker, "Tia", "Cinderwick")
     people.set_restriction(hidden, True, "Relative of staff", actor=personas["team_manager"])
-    response = Client().post(
-        URL, call(reference="S-2", child=hidden.pk), content_type="application/json", **auth
-    )
+    response = auth.post(URL, call(reference="S-2", child=hidden.pk), content_type="application/json")
     assert response.status_code == 404
     assert Consultation.objects.count() == 1
 
 
 def test_a_token_needs_the_consultations_scope(personas: dict[str, Any]) -> None:
     auth = bearer(personas["practitioner"], ["read"])
-    assert Client().post(URL, call(), content_type="application/json", **auth).status_code == 403
-    assert Client().get(URL, **auth).status_code == 200
+    assert auth.post(URL, call(), content_type="application/json").status_code == 403
+    assert auth.get(URL).status_code == 200
     analyst = bearer(personas["analyst"], ["read"])
-    assert Client().get(URL, **analyst).status_code == 403
+    assert analyst.get(URL).status_code == 403
