@@ -23,6 +23,7 @@ from cshub.casework import due
 from cshub.casework.models import Assessment, CaseSummary, Episode, EpisodeQuerySet
 from cshub.consultations.models import Consultation
 from cshub.contact.models import Contact
+from cshub.core.dates import format_date
 from cshub.core.limits import without_long_text
 from cshub.missing.models import HeldReport, MissingEpisode, ReturnInterview
 from cshub.missing.queries import QueueItem, interview_queue
@@ -370,7 +371,7 @@ def consultation_follow_ups(user: User, today: dt.date) -> tuple[list[WorkItem],
     items = [
         WorkItem(
             "Consultation follow-up",
-            f"follow up the consultation from {c.get_caller_agency_display()}",
+            f"follow up the consultation of {format_date(c.occurred_at)} ({c.get_caller_agency_display()})",
             c.follow_up_on,
             c.follow_up_on < today,
             reverse("consultations:detail", args=[c.pk]),
