@@ -12,6 +12,7 @@ from cshub.casework.models import Episode
 from cshub.consultations.models import Consultation
 from cshub.core.codes import ExploitationType, ReferralSource
 from cshub.core.dates import plausible_birth
+from cshub.core.ids import MAX_ID
 from cshub.core.limits import NAME_MAX, field_limit, too_long
 from cshub.missing.models import MissingEpisode
 from cshub.notes.models import CaseNote
@@ -250,7 +251,10 @@ class ConsultationSerializer(LimitedModelSerializer[Consultation]):
     """Every field optional here: the action checks what is required, with the same
     messages as the page (`advice`: "Enter the advice given")."""
 
-    child = serializers.IntegerField(source="person_id", required=False, allow_null=True)
+    child = serializers.IntegerField(
+        source="person_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    anonymous_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=25)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     how = serializers.CharField(required=False, allow_blank=True, max_length=12)
     caller_agency = serializers.CharField(required=False, allow_blank=True, max_length=32)

@@ -23,6 +23,7 @@ from cshub.consultations.models import Consultation
 from cshub.core import locks
 from cshub.core.codes import ExploitationType
 from cshub.core.dates import LONDON
+from cshub.core.ids import parse_id
 from cshub.people import actions as people
 from cshub.people.access import get_child_for_user
 from cshub.people.duplicates import check_duplicates
@@ -219,11 +220,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This consultation is already linked to a child.")
         return redirect("consultations:detail", consultation.pk)
     if request.method == "POST" and request.POST.get("person"):
-        try:
-            person_id = int(request.POST["person"])
-        except ValueError:
-            person_id = 0
-        person = get_child_for_user(user, person_id, part="link a consultation")
+        person = get_child_for_user(user, parse_id(request.POST["person"]) or 0, part="link a consultation")
         try:
             actions.link_to_child(consultation, person, actor=user)
         except ValidationError as exc:
@@ -314,7 +311,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         if f["outcome"]:
             rows = rows.filter(outcome=f["outcome"])
         if f["worker"]:
-            rows = rows.filter(recorded_by=f["worker"])
+            rows = rows.filter(recorded_by_id=int(f["worker"]))
         if f["due"]:
             rows = rows.follow_up_due(today)
     elif form.is_bound:
