@@ -6,6 +6,7 @@ from cshub.access.models import User
 from cshub.assessments.models import Indicator
 from cshub.consultations.models import How, Outcome
 from cshub.core.codes import Agency, ExploitationType
+from cshub.core.dates import plausible_event
 from cshub.core.forms import GovukDateField, GovukForm
 from cshub.missing.forms import TIME_HELP, combine
 
@@ -196,6 +197,11 @@ class FilterForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name, what in (("start", "from date"), ("end", "to date")):
+            problem = plausible_event(data.get(name), what, future=True)
+            if problem:
+                self.add_error(name, problem)
+                data[name] = None
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The to date must be on or after the from date")
         return data

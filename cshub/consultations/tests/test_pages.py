@@ -224,3 +224,11 @@ def test_linking_an_anonymous_consultation_from_its_page(client_for: Any, person
     assert made.person == child
     timeline = client.get(reverse("people:timeline", args=[child.pk])).content.decode()
     assert reverse("consultations:detail", args=[made.pk]) in timeline
+
+
+def test_a_filter_date_far_ahead_is_a_message_not_a_server_error(client_for: Any) -> None:
+    response = client_for("practitioner").get(
+        reverse("consultations:list"), {"end_day": "31", "end_month": "12", "end_year": "9999"}
+    )
+    assert response.status_code == 200
+    assert "The to date must be within 10 years from today" in response.content.decode()
