@@ -267,6 +267,14 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         actor=worker,
     )
 
+    from cshub.consultations import actions as consultations
+
+    call = consultations.ConsultationDetails(
+        timezone.now() - dt.timedelta(days=1), "PHONE", "EDUCATION", "Talk to the school.", "ADVICE_ONLY"
+    )
+    consultation = consultations.record_consultation(call, person=second, actor=worker)
+    anonymous_consultation = consultations.record_consultation(call, actor=worker)
+
     from cshub.documents import samples, storage
     from cshub.documents.models import Document
 
@@ -303,6 +311,8 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "subject_access": subject_access,
         "review_item": review_item,
         "case_note": case_note,
+        "consultation": consultation,
+        "anonymous_consultation": anonymous_consultation,
         "document": document,
         "disruption": disrupted,
         "operation": operation,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-in/sso/", include("cshub.sso.urls")),
     path("children/", include("cshub.people.urls")),
     path("", include("cshub.referrals.urls")),
+    path("", include("cshub.consultations.urls")),
     path("", include("cshub.casework.urls")),
     path("", include("cshub.missing.urls")),
     path("", include("cshub.tasks.urls")),

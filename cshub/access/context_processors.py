@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Actions", reverse("tasks:list"), user.has(Perm.VIEW_CHILD)),
         ("Meetings", reverse("meetings:list"), user.has(Perm.VIEW_MINUTES)),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
+        ("Consultations", reverse("consultations:list"), user.has(Perm.RECORD_CONSULTATION)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),
         (
             "Missing panel",

@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 from cshub.api.fields import ApiModelSerializer
 from cshub.casework.models import Episode
+from cshub.consultations.models import Consultation
 from cshub.core.codes import ExploitationType, ReferralSource
 from cshub.core.dates import plausible_birth
+from cshub.core.ids import MAX_ID
 from cshub.core.limits import NAME_MAX, field_limit, too_long
 from cshub.missing.models import MissingEpisode
 from cshub.notes.models import CaseNote
@@ -243,3 +245,51 @@ class PersonSearchResultSerializer(serializers.Serializer[Any]):
     restricted = RestrictedMatchSerializer(
         many=True, help_text="Restricted records with a similar name (matched on the name alone)"
     )
+
+
+class ConsultationSerializer(LimitedModelSerializer[Consultation]):
+    """Every field optional here: the action checks what is required, with the same
+    messages as the page (`advice`: "Enter the advice given")."""
+
+    child = serializers.IntegerField(
+        source="person_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    anonymous_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=25)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    how = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    caller_agency = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    advice = limited_text(
+        "Advice given", field_limit(Consultation, "advice"), required=False, allow_blank=True
+    )
+    types = serializers.ListField(child=serializers.CharField(max_length=24), required=False)
+    indicators = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    reference = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
+    referral = serializers.IntegerField(source="referral_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "reference",
+            "occurred_at",
+            "how",
+            "caller_name",
+            "caller_role",
+            "caller_agency",
+            "caller_organisation",
+            "caller_contact",
+            "child",
+            "anonymous_initials",
+            "anonymous_age",
+            "anonymous_where",
+            "types",
+            "indicators",
+            "worry",
+            "advice",
+            "outcome",
+            "referral",
+            "follow_up_on",
+            "followed_up_at",
+        ]
+        read_only_fields = ["followed_up_at"]

@@ -13,6 +13,7 @@ router.register("children", views.ChildViewSet, basename="child")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("episodes", views.EpisodeViewSet, basename="episode")
 router.register("missing-episodes", views.MissingEpisodeViewSet, basename="missing-episode")
+router.register("consultations", views.ConsultationViewSet, basename="consultation")
 router.register("case-notes", views.CaseNoteViewSet, basename="case-note")
 
 app_name = "api"

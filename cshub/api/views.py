@@ -21,6 +21,7 @@ from cshub.api.permissions import has_perm
 from cshub.api.serializers import (
     CaseNoteSerializer,
     ChildSerializer,
+    ConsultationSerializer,
     EpisodeSerializer,
     HeldReportSerializer,
     MissingEpisodeSerializer,
@@ -31,6 +32,8 @@ from cshub.api.serializers import (
 from cshub.audit.events import record_event, record_views
 from cshub.audit.models import Action
 from cshub.casework.models import Episode
+from cshub.consultations import actions as consultation_actions
+from cshub.consultations.models import Consultation
 from cshub.core.ids import parse_id
 from cshub.core.limits import without_long_text
 from cshub.missing import actions as missing_actions
@@ -142,6 +145,91 @@ class ReferralViewSet(mixins.CreateModelMixin, ChildScopedViewSet[Referral]):
         except DjangoValidationError as exc:
             raise _invalid(exc) from None
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["consultations"])
+class ConsultationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Consultation]):
+    """Consultations from partner systems. POST is idempotent on the partner's `reference`:
+    the same reference again answers 200 with the consultation already recorded."""
+
+    serializer_class = ConsultationSerializer
+    lookup_value_converter = "int"
+    permission_classes = [
+        has_perm(
+            Perm.RECORD_CONSULTATION, write=Perm.RECORD_CONSULTATION, write_scope=Scope.CONSULTATIONS_WRITE
+        )
+    ]
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        return Consultation.objects.visible_to(_user(self.request)).order_by("id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        with transaction.atomic():
+            record_views(_user(request), [c.person_id for c in page if c.person_id])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        consultation = self.get_queryset().filter(pk=kwargs["pk"]).first()
+        if consultation is None:
+            raise Http404
+        if consultation.person_id is not None:
+            get_child_for_user(_user(request), consultation.person_id, part=f"consultation {consultation.pk}")
+        return Response(self.get_serializer(consultation).data)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(ConsultationSerializer, description="This reference is already recorded."),
+            201: OpenApiResponse(ConsultationSerializer, description="A new consultation."),
+            400: INVALID,
+            404: HIDDEN,
+        }
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = _user(request)
+        child = data.pop("person_id", None)
+        person = get_child_for_user(user, child, part="api") if child is not None else None
+        reference = data.pop("reference", None)
+        details = consultation_actions.ConsultationDetails(
+            occurred_at=data.get("occurred_at"),
+            how=data.get("how") or "",
+            caller_agency=data.get("caller_agency") or "",
+            advice=data.get("advice") or "",
+            outcome=data.get("outcome") or "",
+            **{
+                k: data[k]
+                for k in (
+                    "caller_name",
+                    "caller_role",
+                    "caller_organisation",
+                    "caller_contact",
+                    "types",
+                    "indicators",
+                    "worry",
+                    "anonymous_initials",
+                    "anonymous_age",
+                    "anonymous_where",
+                    "follow_up_on",
+                )
+                if k in data
+            },
+        )
+        try:
+            consultation, created = consultation_actions.record_from_partner(
+                details, actor=user, person=person, reference=reference
+            )
+        except DjangoValidationError as exc:
+            raise _invalid(exc) from None
+        if consultation.person_id is not None and not created:
+            get_child_for_user(user, consultation.person_id, part="api")
+        return Response(
+            self.get_serializer(consultation).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 @extend_schema(tags=["episodes"])

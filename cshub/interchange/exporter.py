@@ -13,6 +13,7 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.casework.models import Assessment, Episode
+from cshub.consultations.models import Consultation
 from cshub.intelligence.models import Handling, Link, SourceType, Subject, SubjectKind
 from cshub.interchange import socialcare_export, supervision
 from cshub.interchange.records import interchange_id
@@ -80,6 +81,37 @@ def _referrals() -> Iterable[list[str]]:
             r.decision,
             format_date(r.decision_date),
             r.decision_rationale,
+        ]
+
+
+def _consultations() -> Iterable[list[str]]:
+    items = list(Consultation.objects.order_by("pk"))
+    people = _ids(Person, (c.person_id for c in items))
+    referrals = _ids(Referral, (c.referral_id for c in items))
+    staff = _ids(User, (c.recorded_by_id for c in items))
+    for c in items:
+        yield [
+            interchange_id(c),
+            format_datetime(c.occurred_at),
+            c.how,
+            c.caller_name,
+            c.caller_role,
+            c.caller_agency,
+            c.caller_organisation,
+            c.caller_contact,
+            people.get(c.person_id or 0, ""),
+            c.anonymous_initials,
+            _s(c.anonymous_age),
+            c.anonymous_where,
+            ";".join(c.types),
+            ";".join(c.indicators),
+            c.worry,
+            c.advice,
+            c.outcome,
+            referrals.get(c.referral_id or 0, ""),
+            format_date(c.follow_up_on),
+            format_datetime(c.followed_up_at),
+            staff[c.recorded_by_id],
         ]
 
 
@@ -227,6 +259,7 @@ def _referenced_staff() -> set[int]:
     ids |= set(Assessment.objects.exclude(assessor=None).values_list("assessor_id", flat=True))
     ids |= set(Assessment.objects.exclude(reviewer=None).values_list("reviewer_id", flat=True))
     ids |= set(ReturnInterview.objects.exclude(interviewer=None).values_list("interviewer_id", flat=True))
+    ids |= set(Consultation.objects.values_list("recorded_by_id", flat=True))
     return ids | supervision.referenced_staff()
 
 
@@ -235,6 +268,7 @@ ROWS: dict[str, Callable[[], Iterable[list[str]]]] = {
     "person": _people,
     "address": _addresses,
     "referral": _referrals,
+    "consultation": _consultations,
     "episode": _episodes,
     "assessment": _assessments,
     "missing": _missing,

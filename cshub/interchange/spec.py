@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from cshub.casework.models import FeedbackHow
+from cshub.consultations.models import How, Outcome
 from cshub.core.codes import Agency, Ethnicity, ExploitationType, ReferralSource
 from cshub.intelligence.models import (
     Assessment,
@@ -130,6 +131,37 @@ TABLES: tuple[Table, ...] = (
             Column("decision", "code", True, codes=("OPEN", "NFA", "SIGNPOSTED", "PENDING")),
             Column("decision_date", "date"),
             Column("decision_rationale", "text"),
+        ),
+    ),
+    Table(
+        # A professional's call to the hub for advice (docs/consultations.md): about a child
+        # (`person_id`) or anonymous (no `person_id`; initials, age, school or area only).
+        "consultation",
+        "csh_consultation.csv",
+        "",
+        "consultation_id",
+        (
+            Column("consultation_id", "id", True),
+            Column("occurred_at", "datetime", True),
+            Column("how", "code", True, codes=tuple(How.values)),
+            Column("caller_name", "text"),
+            Column("caller_role", "text"),
+            Column("caller_agency", "code", True, codes=tuple(Agency.values)),
+            Column("caller_organisation", "text"),
+            Column("caller_contact", "text"),
+            Column("person_id", "ref", ref="person"),
+            Column("anonymous_initials", "text"),
+            Column("anonymous_age", "int"),
+            Column("anonymous_where", "text"),
+            Column("types", "codes", codes=tuple(ExploitationType.values)),
+            Column("indicators", "codes"),
+            Column("worry", "text"),
+            Column("advice", "text", True),
+            Column("outcome", "code", True, codes=tuple(Outcome.values)),
+            Column("referral_id", "ref", ref="referral"),
+            Column("follow_up_on", "date"),
+            Column("followed_up_at", "datetime"),
+            Column("recorded_by_id", "ref", True, ref="professional"),
         ),
     ),
     Table(

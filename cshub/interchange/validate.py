@@ -15,10 +15,12 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance.models import ReferencePopulation
 from cshub.casework.models import Assessment, Episode
+from cshub.consultations.models import Consultation
 from cshub.core.dates import (
     EARLIEST_BIRTH,
     EARLIEST_EVENT,
     LATEST_PLANNED_YEARS,
+    LONDON,
     format_date,
     local_today,
     plausible_birth,
@@ -41,6 +43,7 @@ MODELS: dict[str, type[models.Model]] = {
     "person": Person,
     "address": Address,
     "referral": Referral,
+    "consultation": Consultation,
     "episode": Episode,
     "assessment": Assessment,
     "missing": MissingEpisode,
@@ -63,6 +66,19 @@ LIMITED: dict[tuple[str, str], tuple[type[models.Model], str]] = {
     ("address", "addr_address_postcode"): (Address, "postcode"),
     ("population", "group"): (ReferencePopulation, "group"),
     ("referral", "decision_rationale"): (Referral, "decision_rationale"),
+    **{
+        ("consultation", f): (Consultation, f)
+        for f in (
+            "caller_name",
+            "caller_role",
+            "caller_organisation",
+            "caller_contact",
+            "anonymous_initials",
+            "anonymous_where",
+            "worry",
+            "advice",
+        )
+    },
     ("return_interview", "delay_reason"): (ReturnInterview, "delay_reason"),
     ("interview_entry", "value"): (InterviewEntry, "value"),
     ("interview_entry", "detail"): (InterviewEntry, "detail"),
@@ -165,6 +181,7 @@ _DATES: dict[str, dict[str, str]] = {
     "person": {"pers_dob": "birth", "pers_expected_dob": "expected birth"},
     "address": {"addr_address_start_date": "birth", "addr_address_end_date": "address end"},
     "referral": {"received_date": "event", "decision_date": "event"},
+    "consultation": {"occurred_at": "event", "followed_up_at": "event", "follow_up_on": "planned"},
     "episode": {"open_date": "event", "close_date": "event"},
     "assessment": {"completed_date": "event"},
     "supervision": {"held_on": "event"},
@@ -173,7 +190,12 @@ _DATES: dict[str, dict[str, str]] = {
     "intelligence": {"first_seen": "event", "last_seen": "event"},
 }
 _DATES.update(socialcare.DATES)
-_EARLIEST = {"event": EARLIEST_EVENT, "address end": EARLIEST_BIRTH, "expected birth": EARLIEST_BIRTH}
+_EARLIEST = {
+    "event": EARLIEST_EVENT,
+    "address end": EARLIEST_BIRTH,
+    "expected birth": EARLIEST_BIRTH,
+    "planned": EARLIEST_EVENT,  # a date set ahead: from 2000, up to 10 years ahead
+}
 
 
 def _surely_plausible() -> Callable[[Any, str], bool]:
@@ -194,6 +216,8 @@ def _surely_plausible() -> Callable[[Any, str], bool]:
             return EARLIEST_EVENT <= value <= today
         if kind == "birth":
             return EARLIEST_BIRTH <= value <= today
+        if kind == "planned":
+            return value >= EARLIEST_EVENT and value.year <= latest_planned
         return value >= EARLIEST_BIRTH and value.year <= latest_planned  # address end, expected birth
 
     return surely
@@ -202,6 +226,7 @@ def _surely_plausible() -> Callable[[Any, str], bool]:
 def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
     council = table.filename == table.table.ssd_filename
     surely = _surely_plausible()
+    referred: set[str] = set()  # consultations: each referral comes from one consultation
     for row in table.rows:
 
         def err(column: str, message: str, row: Row = row) -> None:
@@ -232,7 +257,10 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
                 problem = plausible_birth(value)
             else:
                 problem = plausible_event(
-                    value, "date", future=kind in ("address end", "expected birth"), earliest=_EARLIEST[kind]
+                    value,
+                    "date",
+                    future=kind in ("address end", "expected birth", "planned"),
+                    earliest=_EARLIEST[kind],
                 )
             if problem:
                 err(column, problem[0].lower() + problem[1:])
@@ -260,6 +288,21 @@ def _rules(parsed: Parsed, key: str, table: ParsedTable) -> None:
             start, end = row["miss_missing_episode_start_date"], row["miss_missing_episode_end_date"]
             if start and end and end < start:
                 err("miss_missing_episode_end_date", "the child returned before they were reported missing")
+        if key == "consultation":
+            if row["referral_id"] and not row["person_id"]:
+                err("referral_id", "a consultation that became a referral names the child (person_id)")
+            if row["anonymous_age"] is not None and not 0 <= row["anonymous_age"] <= 25:
+                err("anonymous_age", "an age is a number from 0 to 25")
+            if (
+                row["follow_up_on"]
+                and row["occurred_at"]
+                and row["follow_up_on"] < row["occurred_at"].astimezone(LONDON).date()
+            ):
+                err("follow_up_on", "the follow-up date is before the consultation")
+            if row["referral_id"]:
+                if row["referral_id"] in referred:
+                    err("referral_id", "another consultation in this file became this referral")
+                referred.add(row["referral_id"])
         if key == "return_interview" and row["outcome"] == "COMPLETED" and row["completed_at"] is None:
             err("completed_at", "required when the outcome is COMPLETED")
         if key == "population" and row["count"] is not None and row["count"] < 0:
@@ -287,6 +330,8 @@ def _ownership(parsed: Parsed, actor: User) -> None:
                         table.table.id_column,
                         "staff accounts made in CSHub are changed on the Users page",
                     )
+            elif isinstance(obj, Consultation) and obj.person_id is None:
+                continue  # anonymous: anyone who records consultations may change it
             elif person_of(obj) not in visible:
                 parsed.error(
                     table,

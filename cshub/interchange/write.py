@@ -19,6 +19,7 @@ from cshub.assurance.models import ReferencePopulation
 from cshub.audit.context import channel, request_id
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework.models import Assessment, Episode
+from cshub.consultations.models import Consultation
 from cshub.intelligence.models import Link, Subject
 from cshub.interchange import intel, socialcare, supervision
 from cshub.interchange.fastinsert import insert_new, insert_objects, insert_rows, reserve_ids, same_as_stored
@@ -36,6 +37,9 @@ Refs = dict[str, dict[str, int]]
 # Labels for timeline summaries, looked up once rather than per record.
 _EXPLOITATION = {str(k): str(v) for k, v in Referral._meta.get_field("primary_type").flatchoices}
 _DECISION = {str(k): str(v) for k, v in Referral._meta.get_field("decision").flatchoices}
+_AGENCY = {str(k): str(v) for k, v in Consultation._meta.get_field("caller_agency").flatchoices}
+_OUTCOME = {str(k): str(v) for k, v in Consultation._meta.get_field("outcome").flatchoices}
+_HOW = {str(k): str(v) for k, v in Consultation._meta.get_field("how").flatchoices}
 _MISSING_TYPE = {str(k): str(v) for k, v in MissingEpisode._meta.get_field("missing_type").flatchoices}
 BATCH = 1000
 
@@ -117,6 +121,32 @@ BINDINGS: list[Binding] = [
             "decision": r["decision"],
             "decision_date": r["decision_date"],
             "decision_rationale": r["decision_rationale"] or "",
+        },
+    ),
+    Binding(
+        "consultation",
+        Consultation,
+        lambda r, refs: {
+            "occurred_at": r["occurred_at"],
+            "how": r["how"],
+            "caller_name": r["caller_name"] or "",
+            "caller_role": r["caller_role"] or "",
+            "caller_agency": r["caller_agency"],
+            "caller_organisation": r["caller_organisation"] or "",
+            "caller_contact": r["caller_contact"] or "",
+            "person_id": _ref(refs, "person", r["person_id"]),
+            "anonymous_initials": r["anonymous_initials"] or "",
+            "anonymous_age": r["anonymous_age"],
+            "anonymous_where": r["anonymous_where"] or "",
+            "types": r["types"] or [],
+            "indicators": r["indicators"] or [],
+            "worry": r["worry"] or "",
+            "advice": r["advice"] or "",
+            "outcome": r["outcome"],
+            "referral_id": _ref(refs, "referral", r["referral_id"]),
+            "follow_up_on": r["follow_up_on"],
+            "followed_up_at": r["followed_up_at"],
+            "recorded_by_id": _ref(refs, "professional", r["recorded_by_id"]),
         },
     ),
     Binding(
@@ -215,7 +245,10 @@ class Writer:
         self.actor_id = getattr(actor, "pk", None)
         self.new_links: list[int] = []  # intelligence links written, for their alerts
         self.forwarding: dict[int, int] | None = None  # merged records: Person.forwarding()
-        self.links = {name: reverse(name, args=[0])[:-2] for name in ("referrals:detail", "casework:episode")}
+        self.links = {
+            name: reverse(name, args=[0])[:-2]
+            for name in ("referrals:detail", "casework:episode", "consultations:detail")
+        }
 
     def _resolve(self, binding: Binding) -> None:
         """Database ids for references to records that are not in this import."""
@@ -431,6 +464,16 @@ class Writer:
                     v["decision_date"],
                     link,
                 )
+        elif key == "consultation" and v["person_id"] is not None:
+            # As consultations.actions words it.
+            add(
+                TimelineKind.CONSULTATION,
+                f"Consultation with the hub ({_HOW.get(v['how'], v['how']).lower()}): "
+                f"{v['caller_role'] or 'A professional'}, {_AGENCY.get(v['caller_agency'], v['caller_agency'])}. "
+                f"Outcome: {_OUTCOME.get(v['outcome'], v['outcome'])}",
+                v["occurred_at"],
+                f"{self.links['consultations:detail']}{pk}/",
+            )
         elif key == "episode":
             link = f"{self.links['casework:episode']}{pk}/"
             add(TimelineKind.EPISODE_OPENED, "Hub episode opened", v["open_date"], link)

@@ -39,6 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
         missing = work.missing_work(user, now)
         context["missing"] = missing
         shown += missing.people
+    if user.has(Perm.RECORD_CONSULTATION):
+        follow_ups, more = work.consultation_follow_ups(user, today)
+        context.update(follow_ups=follow_ups, follow_ups_more=more)
+        shown += [i.person.pk for i in follow_ups if i.person]
     if user.has(Perm.DECIDE_REFERRAL):
         pending = list(
             without_long_text(

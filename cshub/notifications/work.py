@@ -21,7 +21,9 @@ from cshub.access.models import User
 from cshub.audit.models import Action, AuditEvent
 from cshub.casework import due
 from cshub.casework.models import Assessment, CaseSummary, Episode, EpisodeQuerySet
+from cshub.consultations.models import Consultation
 from cshub.contact.models import Contact
+from cshub.core.dates import format_date
 from cshub.core.limits import without_long_text
 from cshub.missing.models import HeldReport, MissingEpisode, ReturnInterview
 from cshub.missing.queries import QueueItem, interview_queue
@@ -352,3 +354,30 @@ def manager_work(user: User, now: dt.datetime) -> ManagerWork:
         row.counts[ACTION] += 1
     team = sorted(by_worker.values(), key=lambda w: (-w.total, w.name))
     return ManagerWork(waiting[:10], len(waiting), team)
+
+
+def consultation_follow_ups(user: User, today: dt.date) -> tuple[list[WorkItem], int]:
+    """The consultations `user` recorded whose follow-up is due by the horizon and not yet
+    recorded (the first SHOWN, earliest first, and how many more). One query."""
+    rows = list(
+        Consultation.objects.visible_to(user)
+        .follow_up_due(today + dt.timedelta(days=SOON_DAYS))
+        .filter(recorded_by=user)
+        .select_related("person")
+        .annotate(due_count=Window(Count("pk")))
+        .order_by("follow_up_on", "id")
+        .only("follow_up_on", "occurred_at", "caller_agency", "person")[:SHOWN]
+    )
+    items = [
+        WorkItem(
+            "Consultation follow-up",
+            f"follow up the consultation of {format_date(c.occurred_at)} ({c.get_caller_agency_display()})",
+            c.follow_up_on,
+            c.follow_up_on < today,
+            reverse("consultations:detail", args=[c.pk]),
+            c.person,
+        )
+        for c in rows
+        if c.follow_up_on is not None
+    ]
+    return items, (rows[0].due_count - len(rows)) if rows else 0  # type: ignore[attr-defined]

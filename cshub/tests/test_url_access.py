@@ -178,6 +178,16 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "disruption:new_operation": ({}, only(P, M), 302),
     # Opened by the practitioner, the manager on its list: anyone else who may see
     # intelligence is told it does not exist.
+    # Consultations: recorded and read by those who record them (not analysts, leads or
+    # administrators); one about a child follows the child's record (tests in consultations).
+    "consultations:list": ({}, only(P, M, MW), 302),
+    "consultations:record": ({}, only(P, M, MW), 302),
+    "consultations:find": ({}, only(P, M, MW), 302),
+    "consultations:record_for": ({"pk": "child"}, only(P, M, MW), 302),
+    "consultations:detail": ({"pk": "consultation"}, only(P, M, MW), 302),
+    "consultations:link": ({"pk": "anonymous_consultation"}, only(P, M, MW), 302),
+    "consultations:convert": ({"pk": "consultation"}, only(P, M, MW), 302),
+    "consultations:follow_up": ({"pk": "consultation"}, only(P, M, MW, ok=405), 302),
     "disruption:operation": ({"pk": "operation"}, {**only(P, M), MW: 404}, 302),
     "disruption:members": ({"pk": "operation"}, only(P, M), 302),
     "disruption:decision": ({"pk": "operation"}, only(P, M), 302),
@@ -212,6 +222,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "api:missing-episode-detail": ({"pk": "missing_episode"}, CASE, 401),
     "api:case-note-list": ({}, CASE, 401),
     "api:case-note-detail": ({"pk": "case_note"}, CASE, 401),
+    "api:consultation-list": ({}, only(P, M, MW, other=403), 401),
+    "api:consultation-detail": ({"pk": "consultation"}, only(P, M, MW), 401),
     "api:person-search": ({}, only(P, M, MW, ok=405), 401),  # POST only
     # Retention: the system administrator sets the rules and sees what is due (ids only);
     # disposal is given to no default role (the council's information-governance role).
