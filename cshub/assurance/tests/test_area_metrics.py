@@ -365,3 +365,34 @@ def test_the_dashboard_has_a_whole_area_and_a_consultations_section(staff, clien
     assert "April 2025" in page
     manager_page = client_for("team_manager").get(url).content.decode()
     assert "/performance/figures/area.children/" in manager_page
+
+
+def test_cshub_metrics_prints_the_area_and_consultation_figures(staff):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _, worker = staff
+    flag(make_child(worker), dt.date(2025, 4, 3))
+    out = StringIO()
+    call_command("metrics", "--from", "2025-04-01", "--to", "2025-05-31", "--format", "json", stdout=out)
+    doc = json.loads(out.getvalue())["metrics"]
+    assert doc["area.children"] == {"value": 1}
+    assert doc["area.new_flags.2025-04"] == {"value": 1} and doc["area.new_flags.2025-05"] == {"value": 0}
+    assert doc["consultations.total"] == {"value": 0}
+    assert doc["consultations.follow_up.median_days"] == {"value": None}
+    out = StringIO()
+    call_command(
+        "metrics",
+        "--from",
+        "2025-04-01",
+        "--to",
+        "2025-05-31",
+        "--format",
+        "csv",
+        "--publication",
+        stdout=out,
+    )
+    rows = dict(line.split(",", 1) for line in out.getvalue().splitlines())
+    assert rows["area.children"] == ",,c" and rows["area.by_concern.CCE"] == "c,c,c"

@@ -78,7 +78,7 @@ def test_london_date_of_an_instant_is_zoneinfos_across_clock_changes(personas):
     person = make_child(personas["team_manager"])
     for d in DAYS:
         start = dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=2)
-        for half_hours in range(0, 56):
+        for half_hours in range(56):
             instant = start + dt.timedelta(minutes=30 * half_hours, microseconds=1)
             got = _one(person, LondonDate(Value(instant, DateTimeField()), years=(2023, 2025)))
             assert got == instant.astimezone(LONDON).date(), instant
