@@ -61,6 +61,8 @@ def flags_in_force(period: Period) -> "QuerySet[AreaFlag]":
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
         flagged_on__lte=period.end,
         person__person_type=PersonType.CHILD,
+        # As the register: a record merged into another forwards there (its flags move).
+        person__merged_into__isnull=True,
     )
 
 
@@ -126,7 +128,7 @@ def compute(period: Period) -> Metrics:
     )
     # Newly flagged: the child's earliest flag (any source, ever) is dated in the month.
     firsts = (
-        Person.objects.filter(person_type=PersonType.CHILD)
+        Person.objects.filter(person_type=PersonType.CHILD, merged_into__isnull=True)
         .annotate(first=Min("area_flags__flagged_on"))
         .filter(**period.dates("first"))
     )

@@ -396,3 +396,14 @@ def test_cshub_metrics_prints_the_area_and_consultation_figures(staff):
     )
     rows = dict(line.split(",", 1) for line in out.getvalue().splitlines())
     assert rows["area.children"] == ",,c" and rows["area.by_concern.CCE"] == "c,c,c"
+
+
+def test_a_record_merged_into_another_is_not_counted_again(staff):
+    _, worker = staff
+    kept, merged = make_child(worker, "Kofi", "Ashcombe"), make_child(worker, "Kofi", "Ashcomb")
+    flag(kept, dt.date(2025, 4, 2))
+    flag(merged, dt.date(2025, 4, 3))  # a flag left on a merged record (the merge moves them)
+    type(merged).objects.filter(pk=merged.pk).update(merged_into=kept)
+    figures = metric.compute(APRIL)
+    assert figures["area.children"] == Count(1)
+    assert figures["area.new_flags.2025-04"] == Count(1)
