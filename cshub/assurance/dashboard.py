@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
+from cshub.assurance.metrics.area import AREA_AGE_BANDS, DECILES, ETHNICITY_GROUPS, NOT_RECORDED
 from cshub.assurance.metrics.base import Result
 from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
 from cshub.assurance.models import Section
-from cshub.core.codes import ExploitationType
+from cshub.core.codes import Agency, Ethnicity, ExploitationType
 from cshub.disruption.models import DisruptionType
+from cshub.register.models import Concern
 
 ROWS: dict[str, list[tuple[str, str]]] = {
     Section.DEMAND: [
@@ -62,6 +64,20 @@ ROWS: dict[str, list[tuple[str, str]]] = {
         ("operations.open_at_end", "Joint operations open at the end of the period"),
         ("operations.closed", "Joint operations closed"),
     ],
+    Section.CONSULTATIONS: [
+        ("consultations.total", "Consultations: professionals asking the hub for advice"),
+        (
+            "consultations.to_referral_30d",
+            "Consultations about a named child followed by a referral to the hub within 30 days",
+        ),
+        ("consultations.repeat", "Children discussed in 2 or more consultations"),
+        ("consultations.follow_up.median_days", "Median days from a consultation to its follow-up"),
+    ],
+    Section.AREA: [
+        ("area.children", "Children flagged at risk of exploitation in the area"),
+        ("area.known_to_hub", "… known to the hub by the end of the period"),
+        ("area.seen_at_daily_meeting", "… discussed at the daily meeting"),
+    ],
 }
 
 QUESTIONS: dict[str, str] = {
@@ -70,6 +86,11 @@ QUESTIONS: dict[str, str] = {
     Section.IMPACT: "What difference are we making for children when our work ends?",
     Section.PRACTICE: "How well are we doing the work: timely, agreed assessments, and safe closures?",
     Section.DISRUPTION: "What did the hub do about the adults, places and groups around children?",
+    Section.CONSULTATIONS: "Who asks the hub for advice about a child, and what happens next?",
+    Section.AREA: (
+        "How many children in the area are at risk of exploitation, wherever their case is held, "
+        "and does the hub know them?"
+    ),
 }
 
 AGE_LABELS = {
@@ -79,6 +100,7 @@ AGE_LABELS = {
     "15_16": "15 to 16",
     "17": "17",
     "18_plus": "18 and over",
+    "not_known": "Date of birth not known",
 }
 GENDER_LABELS = {
     "male": "Boys and young men",
@@ -87,7 +109,25 @@ GENDER_LABELS = {
     "not_known": "Not known",
 }
 
-CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
+
+def _decile_label(decile: str) -> str:
+    if decile == "unknown":
+        return "Not known (no address)"
+    return f"Decile {decile}" + (" (most deprived)" if decile == "1" else "")
+
+
+def _ethnicity_label(code: str) -> str:
+    return "Not recorded" if code == NOT_RECORDED else str(Ethnicity(code).label)
+
+
+def month_label(key: str) -> str:
+    """'2026-11' as 'November 2026'."""
+    return dt.date(int(key[:4]), int(key[5:]), 1).strftime("%B %Y")
+
+
+# A chart's groups: (key, label) pairs, or None for every figure under the prefix, in order
+# (months, which depend on the period), labelled by month.
+CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]] | None]]] = {
     Section.DEMAND: [
         (
             "Referrals by main type of exploitation",
@@ -103,6 +143,37 @@ CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
     ],
     Section.DISRUPTION: [
         ("Disruptions by type", "disruption.by_type", [(str(t.value), str(t.label)) for t in DisruptionType]),
+    ],
+    Section.CONSULTATIONS: [
+        (
+            "Consultations by the caller's agency",
+            "consultations.by_agency",
+            [(str(a.value), str(a.label)) for a in Agency],
+        ),
+    ],
+    Section.AREA: [
+        (
+            "Children flagged, by what they are at risk of (a child may be at risk of more than one)",
+            "area.by_concern",
+            [(str(c.value), str(c.label)) for c in Concern],
+        ),
+        (
+            "Children flagged, by age at the end of the period",
+            "area.by_age_band",
+            [(b, AGE_LABELS[b]) for b in AREA_AGE_BANDS],
+        ),
+        ("Children flagged, by gender", "area.by_gender", [(g, GENDER_LABELS[g]) for g in GENDERS]),
+        (
+            "Children flagged, by ethnicity",
+            "area.by_ethnicity_group",
+            [(e, _ethnicity_label(e)) for e in ETHNICITY_GROUPS],
+        ),
+        (
+            "Children flagged, by deprivation decile of their home",
+            "area.by_imd_decile",
+            [(d, _decile_label(d)) for d in DECILES],
+        ),
+        ("Children newly flagged, by month of their first flag", "area.new_flags", None),
     ],
 }
 
@@ -176,6 +247,7 @@ class Chart:
     bars: list[Bar]
     total: int
     height: int
+    shares: bool = True  # False: counts only (months), no share column
 
 
 def rows(section: str, now: Metrics, before: Metrics) -> list[Row]:
@@ -191,12 +263,16 @@ def rows(section: str, now: Metrics, before: Metrics) -> list[Row]:
 
 def charts(section: str, now: Metrics) -> list[Chart]:
     out = []
-    for title, prefix, groups in CHARTS.get(section, []):
+    for title, prefix, given in CHARTS.get(section, []):
+        groups = given
+        if groups is None:  # every figure under the prefix: months
+            keys = [n[len(prefix) + 1 :] for n in now if n.startswith(prefix + ".")]
+            groups = [(key, month_label(key)) for key in keys]
         results = [(label, now.get(f"{prefix}.{key}")) for key, label in groups]
         counts = [
             (
                 label,
-                r.numerator if isinstance(r, Percent) else 0,
+                r.numerator if isinstance(r, Percent) else r.value if isinstance(r, Count) else 0,
                 r.percent if isinstance(r, Percent) else None,
             )
             for label, r in results
@@ -207,7 +283,8 @@ def charts(section: str, now: Metrics) -> list[Chart]:
             Bar(label, c, p or 0.0, round(260 * c / biggest, 1), 30 * i)
             for i, (label, c, p) in enumerate(counts)
         ]
-        out.append(Chart(title, bars, total, 30 * len(bars)))
+        shares = any(isinstance(r, Percent) for _, r in results)
+        out.append(Chart(title, bars, total, 30 * len(bars), shares))
     return out
 
 

@@ -13,6 +13,8 @@ class Section(models.TextChoices):
     IMPACT = "impact", "What difference are we making?"
     PRACTICE = "practice", "How well are we doing?"
     DISRUPTION = "disruption", "What did we do about those who exploit children?"
+    CONSULTATIONS = "consultations", "Consultations: advice to professionals"
+    AREA = "area", "Whole area: every child at risk of exploitation"
 
 
 class CommentaryQuerySet(models.QuerySet["Commentary"]):

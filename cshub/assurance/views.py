@@ -10,7 +10,7 @@ from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.assurance import actions, cached, dashboard
 from cshub.assurance.forms import CommentaryForm, PeriodForm
-from cshub.assurance.metrics.drilldown import DRILLS, children
+from cshub.assurance.metrics.drilldown import DRILLS, children, unnamed
 from cshub.assurance.models import Commentary, Section
 from cshub.audit.events import record_views
 from cshub.missing.queries import overdue_today
@@ -103,6 +103,7 @@ def drilldown(request: HttpRequest, name: str) -> HttpResponse:
             "records": records,
             "total": people.count(),
             "hidden": people.count() - visible.count(),
+            "unnamed": unnamed(name, period),
             "query": query.urlencode(),
         },
     )

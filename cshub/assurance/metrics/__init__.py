@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 from cshub.assurance.metrics import (
+    area,
+    consultations,
     demand,
     disproportionality,
     disruption,
@@ -30,6 +32,8 @@ def compute(period: Period) -> Metrics:
         **practice.compute(period),
         **disproportionality.compute(period),
         **disruption.compute(period),
+        **consultations.compute(period),
+        **area.compute(period),
     }
 
 

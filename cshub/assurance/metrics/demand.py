@@ -60,6 +60,18 @@ def age_on(day: dt.date, prefix: str = "") -> Case:
     )
 
 
+def home_decile(day: dt.date) -> Subquery:
+    """The IMD decile of a person's home address on a day (interchange.md): the address in
+    force that day that started last (of two starting the same day, the one recorded last);
+    null with no such address or no decile. For a queryset of people."""
+    return Subquery(
+        Address.objects.filter(person=OuterRef("pk"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("-start_date", "-id")
+        .values("imd_decile")[:1]
+    )
+
+
 def _breakdown(prefix: str, counts: dict[str, int], keys: list[str], total: int) -> Metrics:
     return {f"{prefix}.{key}": Percent(counts.get(key, 0), total) for key in keys}
 
@@ -156,13 +168,7 @@ def episodes(period: Period) -> Metrics:
     children = Person.objects.filter(pk__in=worked_with)
     n_children = children.count()
     end = period.end
-    home_decile = Subquery(
-        Address.objects.filter(person=OuterRef("pk"), start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
-        .order_by("-start_date", "-id")
-        .values("imd_decile")[:1]
-    )
-    deciles = children.annotate(decile=home_decile).aggregate(
+    deciles = children.annotate(decile=home_decile(end)).aggregate(
         deprived=Count("id", filter=Q(decile__gte=1, decile__lte=3)),
         unknown=Count("id", filter=Q(decile__isnull=True)),
     )

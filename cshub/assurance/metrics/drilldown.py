@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cshub.assurance.metrics import demand, impact, missing
+from cshub.assurance.metrics import area, consultations, demand, impact, missing
 from cshub.assurance.metrics.base import Period
 from cshub.casework.due import standard
 from cshub.casework.models import Episode
@@ -56,6 +56,13 @@ DRILLS: dict[str, Drill] = {
         lambda p: without_supervision(Episode.objects.all(), p.measured_on, standard("SUPERVISION")),
         "person",
     ),
+    # Anonymous consultations are counted (records) but name no child (person null).
+    "consultations.total": Drill("Consultations", consultations.in_period, "person"),
+    "area.children": Drill("Children flagged at risk of exploitation in the area", area.children, "pk"),
+    "area.known_to_hub": Drill("Children flagged in the area and known to the hub", area.known_to_hub, "pk"),
+    "area.seen_at_daily_meeting": Drill(
+        "Children flagged in the area and discussed at the daily meeting", area.seen_at_daily_meeting, "pk"
+    ),
 }
 
 
@@ -64,3 +71,9 @@ def children(name: str, period: Period) -> "tuple[QuerySet[Any], int]":
     drill = DRILLS[name]
     records = drill.records(period)
     return records.values_list(drill.person_path, flat=True).distinct(), records.count()
+
+
+def unnamed(name: str, period: Period) -> int:
+    """How many of the records behind a figure name no child (anonymous consultations)."""
+    drill = DRILLS[name]
+    return drill.records(period).filter(**{f"{drill.person_path}__isnull": True}).count()

@@ -21,6 +21,13 @@ BREAKDOWNS: list[tuple[str, str, str, str]] = [
     ("episodes.open_at_end.by_age", "numerator", "episodes.open_at_end", "value"),
     ("closures.reopened_within_6_months", "numerator", "closures.reopened_within_6_months", "numerator"),
     ("closures.reopened_within_6_months", "denominator", "closures.reopened_within_6_months", "denominator"),
+    ("consultations.by_agency", "numerator", "consultations.total", "value"),
+    # The whole area's breakdowns each share out area.children; by_concern does not (a child
+    # may be under two concerns), so no cell of it can be recovered by subtraction.
+    ("area.by_age_band", "numerator", "area.children", "value"),
+    ("area.by_gender", "numerator", "area.children", "value"),
+    ("area.by_ethnicity_group", "numerator", "area.children", "value"),
+    ("area.by_imd_decile", "numerator", "area.children", "value"),
 ]
 
 

@@ -12,8 +12,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateField, DateTimeField, Expression, Func, IntegerField
+from django.db.models import DateField, DateTimeField, Expression, Func, IntegerField, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from cshub.core.dates import LONDON
@@ -144,3 +145,93 @@ def month(expression: Any) -> Expression:
 
 def day(expression: Any) -> Expression:
     return DatePart("day", expression)
+
+
+@lru_cache(maxsize=64)
+def london_offsets_from(first_year: int, last_year: int) -> tuple[tuple[str, int], ...]:
+    """From zoneinfo: (the UTC instant, as Django's SQLite text, from which London's UTC
+    offset is the second value, in seconds) for each change of offset from 1 January of
+    `first_year` to 31 December of `last_year`, the first entry holding from the start.
+    London changes its clocks on the hour in UTC."""
+
+    def offset(instant: dt.datetime) -> int:
+        value = instant.astimezone(LONDON).utcoffset()
+        return int(value.total_seconds()) if value is not None else 0
+
+    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
+    runs = [(start.strftime("%Y-%m-%d %H:%M:%S"), offset(start))]
+    hour = start
+    while hour < end:
+        if offset(hour + dt.timedelta(days=1)) != runs[-1][1]:  # a change within the day: find its hour
+            while offset(hour) == runs[-1][1]:
+                hour += dt.timedelta(hours=1)
+            runs.append((hour.strftime("%Y-%m-%d %H:%M:%S"), offset(hour)))
+        else:
+            hour += dt.timedelta(days=1)
+    return tuple(runs)
+
+
+class LondonDate(Func):
+    """The Europe/London calendar date of an instant.
+
+    On PostgreSQL `(instant AT TIME ZONE 'Europe/London')::date`; on SQLite the stored UTC
+    text moved by London's offset at that instant, a `CASE` over the instants at which the
+    offset changes, generated from zoneinfo for the years `first_year` to `last_year` (an
+    instant outside them takes the offset of the nearest end: give years covering the data)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, *, years: tuple[int, int]) -> None:
+        super().__init__(expression)
+        self.years = years
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
+        sql, params = compiler.compile(self.source_expressions[0])
+        runs = london_offsets_from(*self.years)
+        whens = " ".join(
+            f"WHEN {sql} >= '{instant}' THEN '{offset:+d} seconds'" for instant, offset in reversed(runs[1:])
+        )
+        first_offset = f"'{runs[0][1]:+d} seconds'"
+        modifier = f"CASE {whens} ELSE {first_offset} END" if whens else first_offset
+        return f"date({sql}, {modifier})", list(params) * len(runs)
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE 'Europe/London')::date", list(params)
+
+
+class DaysBetween(Func):
+    """Whole days from the date `earlier` to the date `later` (negative when it is after)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", [*later_params, *earlier_params]
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"(({later})::date - ({earlier})::date)", [*later_params, *earlier_params]
+
+
+def median(values: "QuerySet[Any]", column: str) -> float | None:
+    """The median of one numeric column of a queryset (the mean of the two middle values
+    when there is an even number of them; None when there are none), in one query: the
+    rows numbered in order of the value by a window function, the same SQL on SQLite and
+    PostgreSQL."""
+    inner, params = values.order_by().values_list(column).query.sql_with_params()
+    name = connection.ops.quote_name(column)
+    sql = (
+        f"SELECT AVG(v) FROM (SELECT {name} AS v, ROW_NUMBER() OVER (ORDER BY {name}) AS rn, "  # noqa: S608 - the column is ours, values parameters  # nosec B608
+        f"COUNT(*) OVER () AS n FROM ({inner}) t) s WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else float(row[0])

@@ -6,7 +6,17 @@ import datetime as dt
 import pytest
 from django.db.models import DateField, DateTimeField, Value
 
-from cshub.assurance.metrics.sqlfns import AddDays, AddHours, LondonMidnight, day, month, year
+from cshub.assurance.metrics.sqlfns import (
+    AddDays,
+    AddHours,
+    DaysBetween,
+    LondonDate,
+    LondonMidnight,
+    day,
+    median,
+    month,
+    year,
+)
 from cshub.conftest import make_child
 from cshub.core.dates import LONDON
 from cshub.people.models import Person
@@ -62,3 +72,29 @@ def test_date_parts_and_days(personas, d):
     )
     for days in (-90, 28, 182):
         assert _one(person, AddDays(date, days)) == d + dt.timedelta(days=days)
+
+
+def test_london_date_of_an_instant_is_zoneinfos_across_clock_changes(personas):
+    person = make_child(personas["team_manager"])
+    for d in DAYS:
+        start = dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=2)
+        for half_hours in range(56):
+            instant = start + dt.timedelta(minutes=30 * half_hours, microseconds=1)
+            got = _one(person, LondonDate(Value(instant, DateTimeField()), years=(2023, 2025)))
+            assert got == instant.astimezone(LONDON).date(), instant
+
+
+def test_days_between_two_dates_and_the_median_of_a_column(personas):
+    person = make_child(personas["team_manager"])
+    a, b = Value(dt.date(2024, 3, 31), DateField()), Value(dt.date(2024, 2, 28), DateField())
+    assert _one(person, DaysBetween(a, b)) == 32
+    assert _one(person, DaysBetween(b, a)) == -32
+    for born in (dt.date(2010, 1, 1), dt.date(2010, 1, 4), dt.date(2010, 1, 2)):
+        make_child(personas["team_manager"], "Sam", f"Born{born.day}", born=born)
+    days = Person.objects.exclude(pk=person.pk).annotate(
+        n=DaysBetween("date_of_birth", Value(dt.date(2010, 1, 1), DateField()))
+    )
+    assert median(days, "n") == 1.0  # 0, 1, 3
+    make_child(personas["team_manager"], "Sam", "Born10", born=dt.date(2010, 1, 11))
+    assert median(days, "n") == 2.0  # 0, 1, 3, 10: the mean of the middle two
+    assert median(days.filter(pk=0), "n") is None
