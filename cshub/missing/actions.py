@@ -32,11 +32,15 @@ from cshub.missing.models import (
     TriggerRule,
     normalise,
 )
+from cshub.people import identify
 from cshub.people.actions import require
-from cshub.people.identify import ReportedChild, clean_child, create_from_held, identify_child
+from cshub.people.identify import clean_child, create_from_held, identify_child
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
 from cshub.referrals.actions import ReferralDetails, record_referral
+
+# Who a police report is about (the API and the tests name it here): people.identify's.
+ReportedChild = identify.ReportedChild
 
 INTERVIEW_HOURS = 72  # statutory guidance: a return interview within 72 hours of the return
 
