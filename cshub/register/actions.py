@@ -205,7 +205,7 @@ def _flag_json(details: FlagDetails) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(details).items()}
 
 
-def _flag_from_json(data: dict[str, Any]) -> FlagDetails:
+def flag_from_json(data: dict[str, Any]) -> FlagDetails:
     values = dict(data)
     for name in ("flagged_on", "ended_on"):
         if values.get(name):
@@ -321,7 +321,7 @@ def resolve_held_flag(held: HeldFlag, person: Person | None, *, actor: User) -> 
 
 
 def _resolve(held: HeldFlag, person: Person, *, actor: User) -> AreaFlag:
-    details = _flag_from_json(held.flag)
+    details = flag_from_json(held.flag)
     existing = AreaFlag.objects.filter(origin=details.origin).first()
     if existing is not None:
         _update(existing, details, actor=actor)

@@ -3,6 +3,7 @@ matched through the person index as police reports are, rejected whole on bad in
 idempotent on (source, flag_id)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,7 +244,7 @@ def test_recording_a_flag_on_a_child(personas):
         ({"flagged_on": TODAY + dt.timedelta(days=1)}, "flagged_on"),
         ({"concern": "NOPE"}, "concern"),
     ):
-        values = {
+        values: dict[str, Any] = {
             "source": Source.SCHOOL,
             "concern": "CSE",
             "flagged_on": TODAY,
