@@ -217,6 +217,20 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         ),
         actor=worker,
     )[1]
+    from cshub.register import actions as register
+    from cshub.register.models import HeldFlag
+
+    # About the second child, so the first child's timeline stays as the other tests read it.
+    area_flag = register.record_flag(
+        second, source="SCHOOL", concern="CCE", flagged_on=TODAY, holder="SCHOOL", actor=worker
+    )
+    held_flag = HeldFlag.objects.create(
+        origin="import:SCHOOL:HELD-1:CCE",
+        forename="Kofi",
+        surname="Ashcombe",
+        flag={"source": "SCHOOL", "concern": "CCE", "flagged_on": TODAY.isoformat(), "holder": "SCHOOL"},
+        received_by=manager,
+    )
     from types import SimpleNamespace
 
     from cshub.intelligence import actions as intelligence
@@ -320,6 +334,8 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "link": link,
         "figure": SimpleNamespace(pk="missing.reports"),
         "held": held,
+        "area_flag": area_flag,
+        "held_flag": held_flag,
         "meeting": meeting,
         "item": item,
         "shared": shared,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cshub.consultations.urls")),
     path("", include("cshub.casework.urls")),
     path("", include("cshub.missing.urls")),
+    path("", include("cshub.register.flag_urls")),
     path("", include("cshub.tasks.urls")),
     path("", include("cshub.assessments.urls")),
     path("", include("cshub.supervision.urls")),

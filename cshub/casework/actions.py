@@ -90,6 +90,7 @@ def open_episode(
             source=episode,
             link=_link(episode),
         )
+    signals.episode_changed.send(Episode, episode=episode, actor=actor)
     return episode
 
 
@@ -389,6 +390,7 @@ def authorise_closure(
         source=episode,
         link=_link(episode),
     )
+    signals.episode_changed.send(Episode, episode=episode, actor=actor)
     return episode
 
 

@@ -260,6 +260,7 @@ RECORDS = {
     "cla_episode": "Looked-after episodes (council)",
     "cp_plan": "Child protection plans (council)",
     "contact": "Contacts (council)",
+    "area_flag": "Flags (whole-area register)",
 }
 
 

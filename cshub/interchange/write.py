@@ -31,6 +31,7 @@ from cshub.people.models import Address, NameKind, Person, PersonName, TimelineE
 from cshub.people.names import add_words, index_words
 from cshub.people.timeline import start_of_day
 from cshub.referrals.models import Referral
+from cshub.register.sync import sync_people
 from cshub.supervision.models import Supervision
 
 Refs = dict[str, dict[str, int]]
@@ -486,6 +487,20 @@ class Writer:
                 v["reported_at"],
             )
 
+    def flag_sources_touched(self) -> list[int]:
+        """The children whose records a derived flag of the register reads (docs/register.md)
+        this import created or changed."""
+        return [
+            child
+            for child, what in self.touched.items()
+            if child is not None
+            and any(
+                label.startswith(FLAG_SOURCES)
+                for kind in ("created", "changed")
+                for label in what.get(kind, {})
+            )
+        ]
+
     def write_population(self) -> None:
         rows = self.parsed.rows("population")
         current = {(p.dimension, p.group): p for p in ReferencePopulation.objects.all()}
@@ -567,6 +582,10 @@ def _model(key: str) -> type[models.Model]:
     return next(b.model for b in BINDINGS if b.key == key)
 
 
+# The records the register's derived flags read (register.sync): the council's assessments,
+# their factors, CIN episodes and involvements; the hub's episodes and referrals.
+FLAG_SOURCES = ("socialcare.", "casework.episode", "referrals.referral")
+
 NAME_COLUMNS = ["person_id", "kind", "forename", "surname", "normalised", "fore", "sur"]
 TIMELINE_COLUMNS = [
     "person_id",
@@ -617,6 +636,8 @@ def write(
     if "intelligence" in parsed.tables:
         intel.write_links(writer)
     intel.raise_alerts(writer)
+    # The register's derived flags of every child whose council or hub records changed.
+    sync_people(writer.flag_sources_touched(), actor=actor)
     run.counts = writer.counts.as_dict()
     run.save(update_fields=["counts"])
     writer.finish()

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,9 +15,8 @@ from cshub.audit.changes import change_detail, snapshot
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
-from cshub.core.dates import check_dates, format_datetime, plausible_birth, plausible_event, within_hours
+from cshub.core.dates import check_dates, format_datetime, plausible_event, within_hours
 from cshub.core.limits import field_limit, too_long
-from cshub.core.text import hidden_problem, nfc
 from cshub.missing import signals, triggers
 from cshub.missing.models import (
     EntryKind,
@@ -33,10 +32,15 @@ from cshub.missing.models import (
     TriggerRule,
     normalise,
 )
+from cshub.people import identify
 from cshub.people.actions import require
+from cshub.people.identify import clean_child, create_from_held, identify_child
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
 from cshub.referrals.actions import ReferralDetails, record_referral
+
+# Who a police report is about (the API and the tests name it here): people.identify's.
+ReportedChild = identify.ReportedChild
 
 INTERVIEW_HOURS = 72  # statutory guidance: a return interview within 72 hours of the return
 
@@ -381,19 +385,6 @@ def review_interview(
     return interview
 
 
-@dataclass(frozen=True)
-class ReportedChild:
-    """Who a police report is about, when the police system does not know the CSHub id."""
-
-    forename: str
-    surname: str
-    date_of_birth: dt.date | None = None
-    sex: str = ""
-
-
-CERTAIN_SCORE = 97.0
-
-
 def _report_json(report: MissingReport) -> dict[str, object]:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in report.__dict__.items()}
 
@@ -415,21 +406,12 @@ def receive_report_about(
     name): that child. No likely match: a new record, then the report. Otherwise the
     report is held for a worker to match, and nothing is dropped.
     Returns (episode, held report, whether the episode is new)."""
-    from cshub.people import actions as people
     from cshub.people.access import may_see
-    from cshub.people.duplicates import check_duplicates
 
     require(actor, Perm.RECORD_MISSING)
-    if not (child.forename.strip() and child.surname.strip()):
-        raise ValidationError({"person": "Give the child's forename and surname"})
-    for label, value in (("The child's forename", child.forename), ("The child's surname", child.surname)):
-        if problem := hidden_problem(value, label):  # names as stored: held reports too
-            raise ValidationError({"person": problem})
-    child = replace(child, forename=nfc(child.forename), surname=nfc(child.surname))
+    child = clean_child(child)  # names as stored: held reports too
     if not report.police_reference:
         raise ValidationError({"police_reference": "A police report needs its police reference"})
-    if problem := plausible_birth(child.date_of_birth, "child's date of birth"):
-        raise ValidationError({"person": problem})
     _validate_report(report)
     # One report at a time per reference, and one "does this child have a record?" at a
     # time: two reports about a new child sent together must not create two records.
@@ -448,35 +430,18 @@ def receive_report_about(
         held.save(update_fields=["report", "resolved_at", "resolved_by", "episode"])
         record_event(actor, Action.UPDATE, held, detail={"report": True, "held_again": reopened})
         return None, held, False
-    # Restricted records the sender is not named on match on the name alone, so the answer
-    # (held or created) never confirms a restricted child's date of birth.
-    matches = check_duplicates(
-        actor, child.forename, child.surname, child.date_of_birth, part="police report"
-    )
-    certain = [
-        m
-        for m in matches.visible
-        if child.date_of_birth and m.person.date_of_birth == child.date_of_birth and m.score >= CERTAIN_SCORE
-    ]
-    if existing is None and not matches.restricted and len(certain) == 1 and len(matches.visible) == 1:
-        episode, created = receive_police_report(certain[0].person, report, actor=actor, sent=sent)
+    # The reference already known on a record the sender may not see: held, whatever the
+    # matches say. Restricted records the sender is not named on match on the name alone,
+    # so the answer (held or created) never confirms a restricted child's date of birth.
+    found = identify_child(child, actor=actor, part="police report", decide=existing is None)
+    if found.person is not None:
+        episode, created = receive_police_report(found.person, report, actor=actor, sent=sent)
         return episode, None, created
-    if existing is None and not matches and child.date_of_birth is not None:
-        person = people.create_person(
-            people.PersonDetails(
-                forename=child.forename.strip(),
-                surname=child.surname.strip(),
-                date_of_birth=child.date_of_birth,
-                sex=child.sex,
-            ),
-            actor=actor,
-        )
-        episode, created = receive_police_report(person, report, actor=actor, sent=sent)
-        return episode, None, created
+    matches = found.matches
     held = HeldReport.objects.create(
         police_reference=report.police_reference or "",
-        forename=child.forename.strip(),
-        surname=child.surname.strip(),
+        forename=child.forename,
+        surname=child.surname,
         date_of_birth=child.date_of_birth,
         sex=child.sex,
         report=_report_json(report),
@@ -496,24 +461,14 @@ def receive_report_about(
 def resolve_held_report(held: HeldReport, person: Person | None, *, actor: User) -> MissingEpisode:
     """A worker says who the held report is about (`person`), or that it is a child new to
     CSHub (None: a record is created from the report's details)."""
-    from cshub.people import actions as people
-
     require(actor, Perm.RECORD_MISSING)
     locks.hold(locks.police_reference(held.police_reference), locks.PERSON_CREATION)
     held.refresh_from_db()  # matched by someone else while this worker was choosing?
     if held.resolved_at is not None:
         raise ValidationError("This report has already been matched")
     if person is None:
-        if held.date_of_birth is None:
-            raise ValidationError(
-                "The report has no date of birth: add the child on 'Add a person' (with an estimated "
-                "date of birth if need be), then match the report to them"
-            )
-        person = people.create_person(
-            people.PersonDetails(
-                forename=held.forename, surname=held.surname, date_of_birth=held.date_of_birth, sex=held.sex
-            ),
-            actor=actor,
+        person = create_from_held(
+            held.forename, held.surname, held.date_of_birth, held.sex, actor=actor, what="report"
         )
     episode, _ = receive_police_report(person, _report_from_json(held.report), actor=actor)
     held.resolved_at = timezone.now()

@@ -93,6 +93,13 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "missing:patterns": ({}, only(P, M, MW), 302),
     "missing:held_reports": ({}, only(P, M, MW), 302),
     "missing:held_report": ({"pk": "held"}, only(P, M, MW), 302),
+    # The whole-area register's flags: MANAGE_REGISTER (practitioners and team managers);
+    # the flag file, IMPORT_DATA.
+    "register_flags:record": ({"pk": "second"}, only(P, M), 302),
+    "register_flags:end": ({"pk": "area_flag"}, only(P, M), 302),
+    "register_flags:held_flags": ({}, only(P, M), 302),
+    "register_flags:held_flag": ({"pk": "held_flag"}, only(P, M), 302),
+    "register_flags:upload": ({}, only(M), 302),
     "missing:reviews": ({}, only(M), 302),
     "missing:review": ({"pk": "interview"}, only(M), 302),
     "tasks:list": ({}, CASE, 302),
