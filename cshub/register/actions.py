@@ -42,8 +42,10 @@ def triage(person: Person, *, decision: str, reason: str, actor: User) -> Triage
     now = timezone.now()
     if not queries.triage_rows(timezone.localdate(now), now).filter(pk=person.pk).exists():
         raise ValidationError(
-            {"decision": "This child is not on the list of children to consider: a decision has been recorded "
-             "since their last flag, the hub knows them, or no flag is in force"}
+            {
+                "decision": "This child is not on the list of children to consider: a decision has been recorded "
+                "since their last flag, the hub knows them, or no flag is in force"
+            }
         )
     made = Triage.objects.create(
         person=person, decision=decision, reason=reason.strip(), decided_by=actor, decided_at=now

@@ -37,7 +37,9 @@ def brought_from_register(meeting: Meeting, w: Window) -> list[Candidate]:
     """Each decision to bring a child to the daily meeting made before this meeting's start
     and not yet taken by a meeting."""
     decisions = list(
-        Triage.objects.filter(decision=TriageDecision.MEETING, agenda_item__isnull=True, decided_at__lte=w.end)
+        Triage.objects.filter(
+            decision=TriageDecision.MEETING, agenda_item__isnull=True, decided_at__lte=w.end
+        )
         .select_related("person", "decided_by")
         .order_by("decided_at", "id")
     )

@@ -150,9 +150,13 @@ def register_rows(on: dt.date, filters: Filters = Filters()) -> "models.QuerySet
     the user may see. Newest flag first."""
     qs = on_register(on)
     if filters.concern:
-        qs = qs.filter(Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"), concern=filters.concern)))
+        qs = qs.filter(
+            Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"), concern=filters.concern))
+        )
     if filters.source:
-        qs = qs.filter(Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"), source=filters.source)))
+        qs = qs.filter(
+            Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"), source=filters.source))
+        )
     qs = qs.annotate(**register_annotations(on), **hub_knowledge_annotations())
     if filters.holder:
         qs = qs.filter(holder=filters.holder)
@@ -180,7 +184,9 @@ class Counts:
         return self.children - self.known
 
 
-def counts(rows: "models.QuerySet[Person]", on: dt.date, *, visible: "models.QuerySet[Person] | None" = None) -> Counts:
+def counts(
+    rows: "models.QuerySet[Person]", on: dt.date, *, visible: "models.QuerySet[Person] | None" = None
+) -> Counts:
     """Figures for the register's rows (`register_rows`, any filters): how many children,
     by whether the hub knows them, by concern (a child with flags of two concerns counts
     under both) and by who holds the case. `visible`, when given, is the rows the user may
@@ -208,8 +214,10 @@ def counts(rows: "models.QuerySet[Person]", on: dt.date, *, visible: "models.Que
 def flags_of(person_ids: Iterable[int], on: dt.date) -> dict[int, list[AreaFlag]]:
     """The flags in force on `on` of these children (one query), newest first."""
     found: dict[int, list[AreaFlag]] = {}
-    for flag in AreaFlag.objects.current(on).filter(person_id__in=list(person_ids)).order_by(
-        "person_id", "-flagged_on", "-id"
+    for flag in (
+        AreaFlag.objects.current(on)
+        .filter(person_id__in=list(person_ids))
+        .order_by("person_id", "-flagged_on", "-id")
     ):
         found.setdefault(flag.person_id, []).append(flag)
     return found

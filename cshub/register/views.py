@@ -114,7 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_REGISTER)
 def triage_list(request: HttpRequest) -> HttpResponse:
-    """"Not known to the hub": flagged children the hub has never known, most concerning
+    """ "Not known to the hub": flagged children the hub has never known, most concerning
     first, each to bring to the daily meeting or to record as considered, not for the hub."""
     user = _user(request)
     now = timezone.now()
@@ -128,7 +128,13 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "register/triage.html",
-        {"page": page, "people": people, "total": total, "hidden": total - page.paginator.count, "today": today},
+        {
+            "page": page,
+            "people": people,
+            "total": total,
+            "hidden": total - page.paginator.count,
+            "today": today,
+        },
     )
 
 
@@ -141,7 +147,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     row = triage_rows(today, now).filter(pk=person.pk).first()
-    initial = {"decision": request.GET.get("decision")} if request.GET.get("decision") in TriageDecision.values else {}
+    initial = (
+        {"decision": request.GET.get("decision")}
+        if request.GET.get("decision") in TriageDecision.values
+        else {}
+    )
     form = TriageForm(request.POST or None, initial=initial)
     if request.method == "POST" and row is not None and form.is_valid():
         try:
@@ -152,7 +162,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             if made.decision == TriageDecision.MEETING:
-                messages.success(request, f"{person.full_name} will be on the agenda of the next daily meeting.")
+                messages.success(
+                    request, f"{person.full_name} will be on the agenda of the next daily meeting."
+                )
             else:
                 messages.success(request, f"Recorded: {person.full_name} considered, not for the hub.")
             return redirect("register:triage")
@@ -163,7 +175,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "row": row,
             "flags": flags_of([person.pk], today).get(person.pk, []),
-            "decisions": Triage.objects.filter(person=person).select_related("decided_by", "agenda_item__meeting"),
+            "decisions": Triage.objects.filter(person=person).select_related(
+                "decided_by", "agenda_item__meeting"
+            ),
             "form": form,
             "tab": "overview",
         },
