@@ -159,9 +159,9 @@ def register_rows(on: dt.date, filters: Filters = Filters()) -> "models.QuerySet
         )
     qs = qs.annotate(**register_annotations(on), **hub_knowledge_annotations())
     if filters.holder:
-        qs = qs.filter(holder=filters.holder)
+        qs = qs.filter(Q(holder=filters.holder))
     if filters.known:
-        qs = qs.filter(hub_knowledge=filters.known)
+        qs = qs.filter(Q(hub_knowledge=filters.known))
     return qs.order_by(F("latest_flagged_on").desc(nulls_last=True), "surname", "forename", "id")
 
 
@@ -184,6 +184,11 @@ class Counts:
         return self.children - self.known
 
 
+def _tally(rows: "models.QuerySet[Person]", column: str) -> dict[str, int]:
+    """How many rows have each value of the annotation `column` (one GROUP BY)."""
+    return {r["key"]: r["n"] for r in rows.values(key=F(column)).annotate(n=Count("pk"))}
+
+
 def counts(
     rows: "models.QuerySet[Person]", on: dt.date, *, visible: "models.QuerySet[Person] | None" = None
 ) -> Counts:
@@ -192,8 +197,8 @@ def counts(
     under both) and by who holds the case. `visible`, when given, is the rows the user may
     see: the others are counted as hidden."""
     plain = rows.order_by()
-    knowledge = dict(plain.values_list("hub_knowledge").annotate(n=Count("pk")))
-    holders = dict(plain.values_list("holder").annotate(n=Count("pk")))
+    knowledge = _tally(plain, "hub_knowledge")
+    holders = _tally(plain, "holder")
     concerns = dict(
         current_flags(on)
         .filter(person__in=plain.values("pk"))

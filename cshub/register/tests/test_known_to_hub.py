@@ -65,9 +65,8 @@ def test_each_state(personas):
     )
     assert anonymous.person_id is None
 
-    states = dict(
-        Person.objects.annotate(**hub_knowledge_annotations()).values_list("forename", "hub_knowledge")
-    )
+    rows = Person.objects.annotate(**hub_knowledge_annotations())
+    states = {p.forename: p.hub_knowledge for p in rows}  # type: ignore[attr-defined]
     assert states == {
         "Ola": HubKnowledge.OPEN,
         "Bea": HubKnowledge.OPEN,
@@ -88,8 +87,9 @@ def test_through_a_flag_to_its_child(personas):
     never = make_child(worker, "Nell", "Neverby")
     flag(referred)
     mine = flag(never)
-    rows = AreaFlag.objects.annotate(**hub_knowledge_annotations("person__"))
-    assert dict(rows.values_list("person__forename", "hub_knowledge")) == {
+    flags = AreaFlag.objects.annotate(**hub_knowledge_annotations("person__"))
+    found = {f.person.forename: f.hub_knowledge for f in flags.select_related("person")}  # type: ignore[attr-defined]
+    assert found == {
         "Ria": HubKnowledge.CONTACT,
         "Nell": HubKnowledge.NEVER,
     }

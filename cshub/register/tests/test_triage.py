@@ -120,7 +120,7 @@ def test_the_return_rule(personas):
     )
     now = timezone.now()
     (row,) = triage_rows(timezone.localdate(now), now)
-    assert row.pk == child.pk and row.last_decided_at == decision.decided_at
+    assert row.pk == child.pk and row.last_decided_at == decision.decided_at  # type: ignore[attr-defined]
     # Decided again: off the list again.
     actions.triage(child, decision="MEETING", reason="Three agencies now worry about Nell.", actor=worker)
     assert listed() == []
