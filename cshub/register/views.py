@@ -39,10 +39,10 @@ from cshub.register.queries import (
 PER_PAGE = 50
 # How each state of "known to the hub" is shown: its words and the tag's colour.
 KNOWN_TAGS = {
-    HubKnowledge.OPEN.value: (HubKnowledge.OPEN.label, "green"),
-    HubKnowledge.PAST.value: (HubKnowledge.PAST.label, "blue"),
-    HubKnowledge.CONTACT.value: (HubKnowledge.CONTACT.label, "light-blue"),
-    HubKnowledge.NEVER.value: (HubKnowledge.NEVER.label, "orange"),
+    HubKnowledge.OPEN.value: ("Open to the hub", "green"),
+    HubKnowledge.PAST.value: ("Past episode", "blue"),
+    HubKnowledge.CONTACT.value: ("Consultation or referral", "light-blue"),
+    HubKnowledge.NEVER.value: ("Not known", "orange"),
 }
 
 

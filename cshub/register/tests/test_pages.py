@@ -81,7 +81,7 @@ def test_names_for_those_who_see_children_restricted_counted_not_named(area, cli
     row = html.split(f'id="child-{area["opened"].pk}"')[1].split("</tr>")[0]
     assert "Police" in row and "Open to the hub" in row and "Gangs and serious violence" in row
     row = html.split(f'id="child-{area["never"].pk}"')[1].split("</tr>")[0]
-    assert "Youth justice north" in row and "Not known to the hub" in row
+    assert "Youth justice north" in row and ">Not known</strong>" in row
     # Each child named has a VIEW event; the restricted child none.
     viewed = set(
         AuditEvent.objects.filter(action="VIEW", actor=personas["practitioner"]).values_list(
