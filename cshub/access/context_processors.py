@@ -28,6 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             user.has(Perm.RECORD_MISSING)
             and (not user.has(Perm.WRITE_CASE_SUMMARY) or user.has(Perm.VIEW_TEAM_CASELOAD)),
         ),
+        (
+            "Whole-area register",
+            reverse("register:register"),
+            user.has(Perm.VIEW_CHILD) or user.has(Perm.VIEW_AGGREGATES),
+        ),
         ("Performance", reverse("assurance:performance"), user.has(Perm.VIEW_AGGREGATES)),
         ("Problem profile", reverse("reports:problem_profile"), user.has(Perm.VIEW_AGGREGATES)),
         (

@@ -2,7 +2,8 @@
 
 Flags (this part): `record_flag` (a flag recorded on a child's record), `end_flag`,
 `receive_flag_about` (a flag naming a child, from a flag file: matched through the person
-index as a police report is) and `resolve_held_flag`. Derived flags (children's social care,
+index as a police report is) and `resolve_held_flag`; `triage` (a worker's decision about a
+child on the triage list). Derived flags (children's social care,
 the hub) are never written here: `register.sync` keeps them."""
 
 import datetime as dt
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cshub.access.models import User
@@ -26,7 +28,17 @@ from cshub.people.actions import require
 from cshub.people.identify import ReportedChild, clean_child, create_from_held, identify_child
 from cshub.people.models import Person, TimelineKind
 from cshub.people.timeline import add_entry
-from cshub.register.models import DERIVED_SOURCES, AreaFlag, Concern, HeldFlag, Holder, Source
+from cshub.register import queries
+from cshub.register.models import (
+    DERIVED_SOURCES,
+    AreaFlag,
+    Concern,
+    HeldFlag,
+    Holder,
+    Source,
+    Triage,
+    TriageDecision,
+)
 
 # What recording, changing and ending a flag keep before and after (the audit event).
 FLAG_FIELDS = (
@@ -337,3 +349,55 @@ def _resolve(held: HeldFlag, person: Person, *, actor: User) -> AreaFlag:
     held.save(update_fields=["resolved_at", "resolved_by", "area_flag"])
     record_event(actor, Action.UPDATE, held, child_id=person.pk, detail={"matched": True})
     return flag
+
+
+@transaction.atomic
+def triage(person: Person, *, decision: str, reason: str, actor: User) -> Triage:
+    """A worker's decision about a child on the triage list ("Not known to the hub"): bring
+    them to the next daily meeting (the agenda rule `register.agenda` puts them on its
+    agenda) or "considered, not for the hub". The reason is required. The child leaves the
+    list until a flag is recorded after this decision. Refused for a child who is not on the
+    list: no flag in force, known to the hub, or decided about since their last flag (the
+    same decision sent twice)."""
+    require(actor, Perm.MANAGE_REGISTER)
+    errors: dict[str, str] = {}
+    if decision not in TriageDecision.values:
+        errors["decision"] = "Select what you decided"
+    if not reason.strip():
+        errors["reason"] = (
+            "Say why the daily meeting should discuss this child"
+            if decision == TriageDecision.MEETING
+            else "Say why the hub does not need to be involved"
+        )
+    if errors:
+        raise ValidationError(errors)
+    locks.hold(locks.child(person.pk))
+    now = timezone.now()
+    if not queries.triage_rows(timezone.localdate(now), now).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {
+                "decision": "This child is not on the list of children to consider: a decision has been recorded "
+                "since their last flag, the hub knows them, or no flag is in force"
+            }
+        )
+    made = Triage.objects.create(
+        person=person, decision=decision, reason=reason.strip(), decided_by=actor, decided_at=now
+    )
+    record_event(actor, Action.CREATE, made, child_id=person.pk, detail={"decision": decision})
+    by = f"{actor.get_full_name()} ({actor.get_agency_display()})"
+    if decision == TriageDecision.MEETING:
+        summary = f"Brought to the daily meeting from the whole-area register by {by}: {made.reason}"
+        kind = TimelineKind.FLAGGED_FOR_MEETING
+    else:
+        summary = f"Considered from the whole-area register by {by}, not for the hub: {made.reason}"
+        kind = TimelineKind.AREA_FLAG
+    add_entry(
+        person,
+        kind,
+        summary,
+        actor=actor,
+        occurred_at=now,
+        source=made,
+        link=reverse("casework:child", args=[person.pk]),
+    )
+    return made

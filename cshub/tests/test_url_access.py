@@ -177,6 +177,11 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "intelligence:subject_export": ({"pk": "subject"}, only(P, M, MW), 302),
     "intelligence:new_child_link": ({"pk": "child"}, only(P, M), 302),
     "intelligence:meeting_item": ({"pk": "item", "child_pk": "child"}, only(P, M), 302),
+    # The whole-area register: names for those who work with children, counts for analysts
+    # and strategic leads; the triage list and its decisions for those who manage the register.
+    "register:register": ({}, only(P, M, MW, A, SL), 302),
+    "register:triage": ({}, only(P, M), 302),
+    "register:decide": ({"pk": "child"}, only(P, M), 302),
     "disruption:list": ({}, only(P, M, MW), 302),
     "disruption:detail": ({"pk": "disruption"}, only(P, M, MW), 302),
     "disruption:status": ({"pk": "disruption"}, only(P, M), 302),
