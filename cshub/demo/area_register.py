@@ -448,12 +448,14 @@ class RegisterMaker:
             .order_by("person_id", "recorded_at")
             .values_list("person_id", "recorded_at")
         )
+        # The demo's "now", or the end of the day it is built for (tests build for a fixed day).
+        now = min(timezone.now(), dt.datetime.combine(self.today, dt.time(18), tzinfo=LONDON))
         deciders = [self.users["manager"], self.worker]
         again: list[AreaFlag] = []
         for i, person in enumerate(chosen):
             after = last_flag.get(person.pk, person.created_at)
-            decided_at = max(after + dt.timedelta(days=2), timezone.now() - dt.timedelta(days=100 - 20 * i))
-            decided_at = min(decided_at, timezone.now() - dt.timedelta(days=25))
+            decided_at = max(after + dt.timedelta(days=2), now - dt.timedelta(days=100 - 20 * i))
+            decided_at = min(decided_at, now - dt.timedelta(days=25))
             if decided_at <= after:  # flagged too recently for a past decision: leave them on the list
                 continue
             Triage.objects.create(
@@ -473,7 +475,7 @@ class RegisterMaker:
                     )
                 )
         for flag in again:
-            flag.recorded_at = max(flag.recorded_at, timezone.now() - dt.timedelta(days=10))
+            flag.recorded_at = max(flag.recorded_at, now - dt.timedelta(days=10))
         self._save_flags(again)
         self.summary.flags += len(again)
 

@@ -161,8 +161,9 @@ class ConsultationMaker:
         )
         return min(at, timezone.now() - dt.timedelta(hours=1))
 
-    def _caller(self) -> tuple[Caller, str]:
-        caller = self.rng.choices([c for c, _ in CALLERS], weights=[w for _, w in CALLERS])[0]
+    def _caller(self, agency: str = "") -> tuple[Caller, str]:
+        callers = [(c, w) for c, w in CALLERS if c.agency == agency] or CALLERS
+        caller = self.rng.choices([c for c, _ in callers], weights=[w for _, w in callers])[0]
         return caller, self.rng.choice(caller.organisations)
 
     def make(
@@ -179,9 +180,7 @@ class ConsultationMaker:
         linked_after: int | None = None,
     ) -> Consultation:
         rng = self.rng
-        caller, organisation = self._caller()
-        if referral is not None:
-            caller = Caller(referral.referrer_agency or caller.agency, caller.role, (organisation,))
+        caller, organisation = self._caller(referral.referrer_agency if referral is not None else "")
         kind = rng.choices(
             ["CCE", "CSE", "OTHER"],
             weights=[45, 35, 20] if (sex or (person.sex if person else "")) != "F" else [20, 65, 15],
@@ -330,10 +329,12 @@ class ConsultationMaker:
             )
         # An anonymous call, linked to the child's record when the school rang back.
         if others:
+            child, day = others.pop(0), today - dt.timedelta(days=rng.randint(40, 200))
+            age = (day - child.date_of_birth).days // 365 if child.date_of_birth else None
             self.make(
-                today - dt.timedelta(days=rng.randint(40, 200)),
-                person=others.pop(0),
-                anonymous=("JB", 14, "Hollow Lane High School"),
+                day,
+                person=child,
+                anonymous=(f"{child.forename[0]}{child.surname[0]}", age, "Hollow Lane High School"),
                 linked_after=6,
             )
         # The rest across the year: a quarter anonymous, the others about children on the
