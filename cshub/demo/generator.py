@@ -23,6 +23,8 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.area_register import build_register
+from cshub.demo.consultations import CONSULTATIONS_PER_YEAR, build_consultations
 from cshub.demo.disruption import make_disruption
 from cshub.demo.documents import make_documents
 from cshub.demo.meetings import make_meetings
@@ -35,6 +37,7 @@ from cshub.people import actions as people
 from cshub.people.models import Person
 from cshub.referrals import actions as referrals
 from cshub.referrals.models import Decision, Referral
+from cshub.register.sync import sync_people
 
 ETHNICITIES = [
     ("WBRI", 52),
@@ -73,6 +76,8 @@ class Summary:
     intelligence_links: int = 0
     documents: int = 0
     documents_scanned: bool = True
+    consultations: int = 0
+    register_children: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
 
 
@@ -124,6 +129,7 @@ class HubGenerator:
         self.today = today or timezone.localdate()
         self.start = self.today - dt.timedelta(days=365 * years)
         self.count = referrals_per_year * years
+        self.years = years
         self.summary = Summary()
         self.used_names: set[tuple[str, str]] = set()
 
@@ -195,6 +201,16 @@ class HubGenerator:
             make_meetings(self.users, self.today, seed=self.seed)
             self.summary.documents, self.summary.documents_scanned = make_documents(self.users)
             make_profiles(self.users, self.today, seed=self.seed)
+            # The whole area (issue 21): the register, then the calls about its children.
+            register = build_register(self.users, self.today, seed=self.seed, ethnicities=ETHNICITIES)
+            self.summary.register_children = register.children
+            self.summary.consultations = build_consultations(
+                self.users,
+                self.today,
+                seed=self.seed,
+                per_year=round(CONSULTATIONS_PER_YEAR * self.count / self.years / 240),
+            )
+            sync_people()  # the hub's own children and the locality's CIN factors, flagged
         return self.summary
 
     def _simulate(self, progress: Callable[[int], None] | None) -> None:

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Imported {history.rows} rows of history.")
             self.stdout.write(
                 f"Made {summary.people} children, {summary.referrals} referrals, "
-                f"{summary.episodes} hub episodes ({summary.closed} closed)."
+                f"{summary.episodes} hub episodes ({summary.closed} closed), "
+                f"{summary.consultations} consultations and a whole-area register of "
+                f"{summary.register_children} children."
             )
             if summary.documents and not summary.documents_scanned:
                 self.stdout.write(
