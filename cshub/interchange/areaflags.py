@@ -26,14 +26,14 @@ from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
 from cshub.core.codes import Sex
-from cshub.core.dates import plausible_birth, plausible_event
+from cshub.core.dates import format_date, plausible_birth, plausible_event
 from cshub.core.limits import LONG_TEXT_MAX, NAME_MAX
 from cshub.core.text import hidden_problem
 from cshub.interchange.models import ImportRun
 from cshub.interchange.reader import Parsed, ParsedTable, Problem, Row, _parse_table
 from cshub.interchange.spec import Column, Table
 from cshub.people.actions import require
-from cshub.people.models import Person
+from cshub.people.models import Person, PersonType, visible_q
 from cshub.register.actions import FlagDetails, FlaggedChild, Received, receive_flag, receive_flag_about
 from cshub.register.models import CIN_FACTOR_CONCERNS, DERIVED_SOURCES, Concern, Holder, Source
 
@@ -136,17 +136,25 @@ def concerns_of(raw: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(found)), unknown
 
 
-def _people(ids: set[str]) -> dict[str, Person]:
-    """The children the file names by id: the council's (SSD) person id first, then a CSHub id."""
-    found = {p.source_id: p for p in Person.objects.filter(source_id__in=ids) if p.source_id}
+def _people(ids: set[str], actor: User) -> dict[str, Person]:
+    """The records the file names by id: the council's (SSD) person id first, then a CSHub id.
+    A record merged into another stands for the record it was merged into; a record the
+    importer may not see is not found (the same answer as an id nobody has, so a file
+    cannot learn which restricted records exist)."""
+    found = {p.source_id: p.pk for p in Person.objects.filter(source_id__in=ids) if p.source_id}
     numbers = {int(i) for i in ids - set(found) if i.isdigit() and len(i) < 19}
-    by_pk = {str(p.pk): p for p in Person.objects.filter(pk__in=numbers)}
-    return {**by_pk, **found}
+    by_pk = {str(pk): pk for pk in Person.objects.filter(pk__in=numbers).values_list("pk", flat=True)}
+    named = {**by_pk, **found}
+    forwards = Person.forwarding()
+    named = {ident: forwards.get(pk, pk) for ident, pk in named.items()}
+    visible = Person.objects.filter(visible_q(actor, prefix=""), pk__in=set(named.values()))
+    records = {p.pk: p for p in visible}
+    return {ident: records[pk] for ident, pk in named.items() if pk in records}
 
 
-def check_rows(parsed: Parsed, table: ParsedTable) -> list[Flag]:
+def check_rows(parsed: Parsed, table: ParsedTable, actor: User) -> list[Flag]:
     """Every rule of the flag file, each broken one an error on its line."""
-    people = _people({r["person_id"] for r in table.rows if r["person_id"]})
+    people = _people({r["person_id"] for r in table.rows if r["person_id"]}, actor)
     today = timezone.localdate()
     seen: dict[tuple[str, str], int] = {}
     checked: list[Flag] = []
@@ -184,7 +192,7 @@ def check_rows(parsed: Parsed, table: ParsedTable) -> list[Flag]:
         for name in ("flagged_on", "ended_on"):
             day = row[name]
             if isinstance(day, dt.date) and day > today:
-                error(name, f"{day.isoformat()} is in the future")
+                error(name, f"{format_date(day)} is in the future")
             elif isinstance(day, dt.date) and (problem := plausible_event(day, "date")):
                 error(name, problem.replace("The date", "the date"))
         flagged_on, ended_on = row["flagged_on"], row["ended_on"]
@@ -196,6 +204,8 @@ def check_rows(parsed: Parsed, table: ParsedTable) -> list[Flag]:
             person = people.get(row["person_id"])
             if person is None:
                 error("person_id", f"unknown child id '{row['person_id']}': no child in CSHub has it")
+            elif person.person_type != PersonType.CHILD:
+                error("person_id", f"'{row['person_id']}' is an adult's record: the register is of children")
         elif "person_id" not in row.invalid:
             if not (row["forename"] and row["surname"]):
                 error("person_id", "give the child's person_id, or their forename and surname")
@@ -239,7 +249,7 @@ def _holders() -> list[str]:
     return [h for h in Holder.values if h != Holder.HUB]
 
 
-def read(path: Path, name: str | None = None) -> tuple[Parsed, list[Flag]]:
+def read(path: Path, actor: User, name: str | None = None) -> tuple[Parsed, list[Flag]]:
     """The file read and checked (`name`: what to call it in the problems)."""
     parsed = Parsed()
     filename = name or path.name
@@ -250,7 +260,7 @@ def read(path: Path, name: str | None = None) -> tuple[Parsed, list[Flag]]:
         return parsed, []
     _parse_table(parsed, TABLE, filename, data, council=False)
     table = parsed.tables.get(TABLE.key)
-    flags = check_rows(parsed, table) if table is not None else []
+    flags = check_rows(parsed, table, actor) if table is not None else []
     return parsed, flags
 
 
@@ -264,7 +274,7 @@ def import_flags(
 ) -> FlagImportResult:
     """Check the file whole; with no problem (and not `dry_run`), write it in one transaction."""
     require(actor, Perm.IMPORT_DATA)
-    parsed, flags = read(path, name)
+    parsed, flags = read(path, actor, name)
     result = FlagImportResult(
         sorted(parsed.errors),
         parsed.warnings,

@@ -243,12 +243,23 @@ def receive_flag(person: Person, details: FlagDetails, *, actor: User) -> Receiv
     """A flag file's flag about a child it names by id: recorded, or (sent before under the
     same origin) brought up to date."""
     require(actor, Perm.IMPORT_DATA)
+    if not may_see(actor, person):  # the file names records by id: only those the sender may see
+        raise ValidationError({"person": "No child in CSHub has this id"})
     details = validate_flag(details)
     if not details.origin:
         raise ValidationError({"origin": "A flag sent by another system needs its own id"})
     locks.hold(_origin_key(details.origin))
-    existing = AreaFlag.objects.filter(origin=details.origin).first()
+    existing = AreaFlag.objects.filter(origin=details.origin).select_related("person").first()
     if existing is not None:
+        if existing.person.survivor().pk != person.survivor().pk:
+            # Never moved silently: a flag sent before about another child is a mistake in
+            # one of the two files, for a worker to sort out.
+            raise ValidationError(
+                {
+                    "person": "This flag (its source and flag_id) was sent before about another child: "
+                    "end that flag on the child's page and send this one with a new flag_id"
+                }
+            )
         return Received(flag=existing, changed=_update(existing, details, actor=actor))
     return Received(flag=_create(person, details, actor=actor), new=True)
 
@@ -325,9 +336,11 @@ def resolve_held_flag(held: HeldFlag, person: Person | None, *, actor: User) -> 
     flag = _resolve(held, person, actor=actor)
     # The other concerns of the same row of a flag file (`import:<source>:<flag id>:…`)
     # are about the same child: matched with it.
+    # Exactly those origins: a flag_id may itself hold ":" ("7" and "7:1" are other rows).
     prefix = held.origin.rsplit(":", 1)[0] + ":" if held.origin.startswith("import:") else None
     if prefix is not None:
-        for sibling in HeldFlag.objects.waiting().filter(origin__startswith=prefix).exclude(pk=held.pk):
+        siblings = [prefix + concern for concern in Concern.values]
+        for sibling in HeldFlag.objects.waiting().filter(origin__in=siblings).exclude(pk=held.pk):
             _resolve(sibling, person, actor=actor)
     return flag
 
