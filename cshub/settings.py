@@ -338,8 +338,10 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # "__Host-": the browser keeps these cookies only if set over HTTPS, for this host alone
     # (no Domain) and the whole site (Path=/), so no sibling subdomain can set or read them.
-    SESSION_COOKIE_NAME = "__Host-cshub-session"
-    CSRF_COOKIE_NAME = "__Host-cshub-csrf"
+    from cshub.access import cookies
+
+    SESSION_COOKIE_NAME = cookies.SESSION
+    CSRF_COOKIE_NAME = cookies.CSRF
     if _flag("CSHUB_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cshub.api.fields import ApiModelSerializer
+from cshub.api.fields import ApiModelSerializer, AwareDateTimeField
 from cshub.casework.models import Episode
 from cshub.consultations.models import Consultation
 from cshub.core.codes import ExploitationType, ReferralSource
@@ -255,7 +255,7 @@ class ConsultationSerializer(LimitedModelSerializer[Consultation]):
         source="person_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
     anonymous_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=25)
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = AwareDateTimeField(required=False, allow_null=True)
     how = serializers.CharField(required=False, allow_blank=True, max_length=12)
     caller_agency = serializers.CharField(required=False, allow_blank=True, max_length=32)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=20)

@@ -44,6 +44,7 @@ from django.db import connections
 from django.test import Client as DjangoClient
 from django.utils import timezone
 
+from cshub.access import cookies
 from cshub.access.models import User
 from cshub.access.testing import sign_in_verified
 from cshub.core.served import ServedProcess, database_url, production_env
@@ -191,7 +192,7 @@ class Client:
         self, persona: str, path: str, body: str, content_type: str, timeout: float = 60
     ) -> tuple[int | None, dict[str, str], bytes]:
         headers = {
-            "Cookie": f"csrftoken={self.csrf}; sessionid={self.cookies[persona]}",
+            "Cookie": f"{cookies.CSRF}={self.csrf}; {cookies.SESSION}={self.cookies[persona]}",
             "Content-Type": content_type,
             "X-CSRFToken": self.csrf,
         }
@@ -322,7 +323,9 @@ def sessions(clients: int) -> list[dict[str, str]]:
         raise RuntimeError(f"No demo account for {', '.join(missing)}")
     return [
         {
-            name: sign_in_verified(DjangoClient(), user, device_name="load bench").cookies["sessionid"].value
+            name: sign_in_verified(DjangoClient(), user, device_name="load bench")
+            .cookies[settings.SESSION_COOKIE_NAME]
+            .value
             for name, user in accounts.items()
         }
         for _ in range(clients)

@@ -50,6 +50,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cshub.access import cookies
 from cshub.access.models import User
 from cshub.access.testing import sign_in_verified
 from cshub.casework.models import Episode
@@ -197,7 +198,9 @@ def sessions(users: int) -> list[dict[str, str]]:
         raise RuntimeError(f"No demo account for {', '.join(missing)}")
     return [
         {
-            name: sign_in_verified(Client(), user, device_name="pages bench").cookies["sessionid"].value
+            name: sign_in_verified(Client(), user, device_name="pages bench")
+            .cookies[settings.SESSION_COOKIE_NAME]
+            .value
             for name, user in accounts.items()
         }
         for _ in range(users)
@@ -217,7 +220,7 @@ class Browser:
 
     def visit(self, page: Page, timeout: float = 60) -> Sample:
         path = page.path.format(child=self.rng.choice(self.cast.children), meeting=self.cast.meeting)
-        headers = {"Cookie": f"csrftoken={self.csrf}; sessionid={self.cookies[page.persona]}"}
+        headers = {"Cookie": f"{cookies.CSRF}={self.csrf}; {cookies.SESSION}={self.cookies[page.persona]}"}
         body = None
         if page.post:
             body = urllib.parse.urlencode(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cshub.access import cookies
 from cshub.core.tests.faults import Answer, Cluster, Server, cshub, env_for, http
 
 UNAVAILABLE = {"detail": "The service is unavailable: try again in a minute."}
@@ -100,7 +101,7 @@ def test_postgres_stopped_in_the_middle_of_a_request_then_started_again(cluster,
     # While it is down: every request answers 503, pages as well as the API, and the server stays up.
     assert_unavailable(http(children, headers=auth))
     page = http(
-        server.url + "/account/", headers={"Cookie": "sessionid=" + "a" * 32}
+        server.url + "/account/", headers={"Cookie": f"{cookies.SESSION}=" + "a" * 32}
     )  # sessions are in the database
     assert page.status == 503 and page.headers["Retry-After"] == "60"
     assert "Sorry, the service is unavailable" in page.body and "Traceback" not in page.body

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from cshub.access import cookies
 from cshub.access.actions import create_user
 from cshub.access.testing import sign_in_verified
 from cshub.core.served import ServedProcess, database_url, production_env, wait_for
@@ -24,7 +25,8 @@ def test_serve_answers_signed_in_pages_and_goes_on_answering_after_a_hup(tmp_pat
         password="a-long-test-password-1",
     )
     # The test's key, so the session made here is valid in the server.
-    cookie = {"Cookie": f"sessionid={sign_in_verified(Client(), worker).cookies['sessionid'].value}"}
+    session = sign_in_verified(Client(), worker).cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = {"Cookie": f"{cookies.SESSION}={session}"}  # the server runs the production settings
     server = ServedProcess(production_env(database_url(), tmp_path, settings.SECRET_KEY), tmp_path, workers=2)
     try:
         server.start()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cshub.audit.models import Action, AuditEvent
 from cshub.conftest import TODAY, make_child
+from cshub.core.dates import format_date
 from cshub.interchange.areaflags import import_flags
 from cshub.people.models import Person, TimelineEntry, TimelineKind
 from cshub.register import actions
@@ -169,12 +170,12 @@ FUTURE = (TODAY + dt.timedelta(days=3)).isoformat()
         (
             f"1,SCHOOL,,Nia,Feather,2011-01-02,CSE,{FUTURE},,,,\n",
             HEADER,
-            f"csh_area_flag.csv:3: flagged_on: {FUTURE} is in the future",
+            f"csh_area_flag.csv:3: flagged_on: {format_date(dt.date.fromisoformat(FUTURE))} is in the future",
         ),
         (
             f"1,SCHOOL,,Nia,Feather,2011-01-02,CSE,2026-01-10,{FUTURE},,,\n",
             HEADER,
-            f"csh_area_flag.csv:3: ended_on: {FUTURE} is in the future",
+            f"csh_area_flag.csv:3: ended_on: {format_date(dt.date.fromisoformat(FUTURE))} is in the future",
         ),
         (
             "1,SCHOOL,,Nia,Feather,2011-01-02,2026-01-10\n",
