@@ -117,8 +117,8 @@ def _on_timeline(consultation: Consultation, person: Person, actor: User) -> Non
     )
 
 
-def reference_lock(reference: str) -> str:
-    return f"consultations:reference:{reference}"
+def reference_lock(sender: User, reference: str) -> str:
+    return f"consultations:reference:{sender.pk}:{reference}"
 
 
 @transaction.atomic
@@ -148,15 +148,17 @@ def record_from_partner(
     reference: str | None = None,
     source_id: str | None = None,
 ) -> tuple[Consultation, bool]:
-    """(the consultation, True when created). Idempotent on `reference`: one check-then-create
-    at a time per reference, so two requests at once make one row."""
+    """(the consultation, True when created). Idempotent on the sender's `reference` (each
+    sender's references are its own: another partner's same reference is another
+    consultation): one check-then-create at a time per sender and reference, so two
+    requests at once make one row."""
     require(actor, Perm.RECORD_CONSULTATION)
     reference = (reference or "").strip() or None
     if reference is not None:
         if len(reference) > REFERENCE_MAX:
             raise ValidationError({"reference": f"The reference must be {REFERENCE_MAX} characters or fewer"})
-        locks.hold(reference_lock(reference))
-        existing = Consultation.objects.filter(reference=reference).first()
+        locks.hold(reference_lock(actor, reference))
+        existing = Consultation.objects.filter(recorded_by=actor, reference=reference).first()
         if existing is not None:
             return existing, False
     validate(details)

@@ -85,8 +85,9 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    # A partner system's own reference (POST /api/v1/consultations/ is idempotent on it).
-    reference = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A partner system's own reference (POST /api/v1/consultations/ is idempotent on it): one
+    # per sender (`recorded_by`, the token's user), so two partners' references never meet.
+    reference = models.CharField(max_length=64, null=True, blank=True)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -99,6 +100,13 @@ class Consultation(models.Model):
             models.Index(fields=["occurred_at"], name="consultation_when"),
             models.Index(fields=["person", "occurred_at"], name="consultation_person_when"),
             models.Index(fields=["follow_up_on"], name="consultation_follow_up"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recorded_by", "reference"],
+                condition=models.Q(reference__isnull=False),
+                name="one_consultation_per_sender_reference",
+            )
         ]
 
     def __str__(self) -> str:
