@@ -87,7 +87,7 @@ class Consultation(models.Model):
 
     # A partner system's own reference (POST /api/v1/consultations/ is idempotent on it): one
     # per sender (`recorded_by`, the token's user), so two partners' references never meet.
-    reference = models.CharField(max_length=64, null=True, blank=True)
+    reference = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001  # NULL: no reference (many)
     source_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

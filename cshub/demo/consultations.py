@@ -138,7 +138,7 @@ TYPES = {
 PRONOUNS = {
     "M": {"they": "he", "them": "him", "They": "He"},
     "F": {"they": "she", "them": "her", "They": "She"},
-    "U": {"they": "they", "them": "them", "They": "They"},
+    "U": {"they": "the child", "them": "the child", "They": "The child"},  # singular verbs: "has", "is"
 }
 
 

@@ -26,7 +26,7 @@ from cshub.core.dates import check_dates, format_date, plausible_event
 from cshub.people.access import may_see
 from cshub.people.actions import require
 from cshub.people.identify import ReportedChild, clean_child, create_from_held, identify_child
-from cshub.people.models import Person, TimelineKind
+from cshub.people.models import Person, PersonType, TimelineKind
 from cshub.people.timeline import add_entry
 from cshub.register import queries
 from cshub.register.models import (
@@ -162,6 +162,8 @@ def record_flag(
     """A flag on a child's record: a source outside the hub and social care says the child
     is at risk of exploitation. On the child's timeline and audit trail."""
     require(actor, Perm.MANAGE_REGISTER)
+    if person.person_type != PersonType.CHILD:
+        raise ValidationError("The whole-area register is of children: this is an adult's record")
     details = validate_flag(
         FlagDetails(source, concern, flagged_on, holder, holder_team, holder_contact, note, origin=origin)
     )

@@ -25,7 +25,7 @@ from cshub.access.models import User
 from cshub.casework.models import Episode
 from cshub.consultations.models import Consultation
 from cshub.missing.models import MissingEpisode, PoliceRisk
-from cshub.people.models import Person, visible_q
+from cshub.people.models import Person, PersonType, visible_q
 from cshub.referrals.models import Referral
 from cshub.register.models import AreaFlag, Concern, Holder, Source, Triage
 
@@ -92,20 +92,46 @@ def current_flags(on: dt.date) -> "models.QuerySet[AreaFlag]":
 
 def on_register(on: dt.date) -> "models.QuerySet[Person]":
     """Every child with a flag in force on `on` (merged records forward: their flags moved
-    to the record kept)."""
-    return Person.objects.current().filter(Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"))))
+    to the record kept; adults' records are not on it, as `area.children` counts children)."""
+    return Person.objects.current().filter(
+        Exists(AreaFlag.objects.current(on).filter(person=OuterRef("pk"))), person_type=PersonType.CHILD
+    )
+
+
+# Who holds the case when several flags say: the hub while a hub episode is open (its flag
+# is in force), then locality social work, youth justice, early help, police, a school.
+HOLDER_ORDER = (
+    Holder.HUB,
+    Holder.LOCALITY,
+    Holder.YOUTH_JUSTICE,
+    Holder.EARLY_HELP,
+    Holder.POLICE,
+    Holder.SCHOOL,
+    Holder.OTHER,
+    Holder.NONE,
+)
+
+
+def holder_rank() -> Case:
+    return Case(
+        *(When(holder=h, then=Value(i)) for i, h in enumerate(HOLDER_ORDER)),
+        default=Value(len(HOLDER_ORDER)),
+        output_field=IntegerField(),
+    )
 
 
 def register_annotations(on: dt.date) -> dict[str, Any]:
-    """Columns of a register row, on a query of people: who holds the case (the holder and
-    team of their latest flag in force), how many flags are in force, the latest flag's
-    date, and their last missing episode (when reported, the police grading)."""
+    """Columns of a register row, on a query of people: who holds the case (of the flags in
+    force, the one whose holder comes first in HOLDER_ORDER, the latest among those), how
+    many flags are in force, the latest flag's date, and their last missing episode (when
+    reported, the police grading)."""
     flags = AreaFlag.objects.current(on).filter(person=OuterRef("pk"))
+    lead = flags.annotate(rank=holder_rank()).order_by("rank", "-flagged_on", "-recorded_at", "-id")
     latest = flags.order_by("-flagged_on", "-recorded_at", "-id")
     missing = MissingEpisode.objects.filter(person=OuterRef("pk")).order_by("-reported_at", "-id")
     return {
-        "holder": Subquery(latest.values("holder")[:1]),
-        "holder_team": Subquery(latest.values("holder_team")[:1]),
+        "holder": Subquery(lead.values("holder")[:1]),
+        "holder_team": Subquery(lead.values("holder_team")[:1]),
         "latest_flagged_on": Subquery(latest.values("flagged_on")[:1]),
         "flag_count": Coalesce(
             Subquery(flags.order_by().values("person").annotate(n=Count("pk")).values("n")[:1]),

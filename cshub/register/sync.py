@@ -163,7 +163,10 @@ def _sync_batch(ids: list[int], on: dt.date, now: dt.datetime) -> dict[int, dict
         if origin not in wanted and flag.source in DERIVED_SOURCES:
             gone.append(flag.pk)
             changes[flag.person_id]["removed"] += 1
-    AreaFlag.objects.bulk_create(new)
+    # Another sync of the same children at once (an import's, an episode opening, `cshub
+    # register sync`) may have written the same origin first: its values come from the same
+    # records, so that row stands (on PostgreSQL this one waited for it, then goes on).
+    AreaFlag.objects.bulk_create(new, ignore_conflicts=True)
     AreaFlag.objects.bulk_update(changed, list(FIELDS))
     AreaFlag.objects.filter(pk__in=gone).delete()
     return changes

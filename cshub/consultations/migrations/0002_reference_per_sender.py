@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0001_initial'),
-        ('people', '0017_timeline_consultation_flag'),
-        ('referrals', '0003_list_indexes'),
+        ("consultations", "0001_initial"),
+        ("people", "0017_timeline_consultation_flag"),
+        ("referrals", "0003_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consultation',
-            name='reference',
+            model_name="consultation",
+            name="reference",
             field=models.CharField(blank=True, max_length=64, null=True),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.UniqueConstraint(condition=models.Q(('reference__isnull', False)), fields=('recorded_by', 'reference'), name='one_consultation_per_sender_reference'),
+            model_name="consultation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reference__isnull", False)),
+                fields=("recorded_by", "reference"),
+                name="one_consultation_per_sender_reference",
+            ),
         ),
     ]

@@ -54,7 +54,9 @@ def test_two_partners_references_are_their_own(personas: dict[str, Any]) -> None
     """One partner's reference never returns another's consultation (nor drops it)."""
     school = bearer(personas["practitioner"], ["consultations:write"])
     health = bearer(personas["missing_worker"], ["consultations:write"])
-    first = school.post(URL, call(worry="Seen with older men at the station"), content_type="application/json")
+    first = school.post(
+        URL, call(worry="Seen with older men at the station"), content_type="application/json"
+    )
     other = health.post(URL, call(caller_agency="HEALTH"), content_type="application/json")
     assert (first.status_code, other.status_code) == (201, 201)
     assert other.json()["id"] != first.json()["id"] and other.json()["caller_agency"] == "HEALTH"

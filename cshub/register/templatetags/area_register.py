@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from cshub.access.permissions import Perm
 from cshub.people.models import Person
-from cshub.register.models import AreaFlag, Triage
+from cshub.register.models import AreaFlag, Holder, Triage
+from cshub.register.queries import HOLDER_ORDER
 
 register = template.Library()
 
@@ -24,7 +25,9 @@ def register_card(context: template.Context, person: Person) -> dict[str, Any]:
         "person": person,
         "current": current,
         "ended": [f for f in flags if f not in current],
-        "holder": current[0] if current else None,
+        # The same rule as the register's rows (queries.HOLDER_ORDER): the hub while open
+        # to it, else locality social work, …; the latest flag of that holder.
+        "holder": min(current, key=lambda f: HOLDER_ORDER.index(Holder(f.holder))) if current else None,
         "decisions": list(
             Triage.objects.filter(person=person).select_related("decided_by", "agenda_item__meeting")[:5]
         ),

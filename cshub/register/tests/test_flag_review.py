@@ -72,3 +72,32 @@ def test_matching_a_held_flag_takes_its_own_rows_concerns_only(personas, tmp_pat
     actions.resolve_held_flag(HeldFlag.objects.get(origin="import:SCHOOL:7:CSE"), sam, actor=worker)
     assert list(AreaFlag.objects.values_list("origin", "person_id")) == [("import:SCHOOL:7:CSE", sam.pk)]
     assert HeldFlag.objects.waiting().get().origin == "import:SCHOOL:7:1:CCE"
+
+
+def test_a_child_open_to_the_hub_is_held_by_the_hub_whatever_flag_came_last(hub, personas):
+    """A school flag after the hub opened the child's episode does not make the school the
+    holder (on the register's rows, its counts, and the child's card)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cshub.register.queries import register_rows
+    from cshub.register.templatetags.area_register import register_card
+
+    child, manager = hub["child"], personas["team_manager"]
+    today = timezone.localdate()
+    assert AreaFlag.objects.filter(person=child, source="HUB").exists()  # from the open episode
+    AreaFlag.objects.create(
+        person=child,
+        source="SCHOOL",
+        concern="CSE",
+        flagged_on=today,
+        holder="SCHOOL",
+        origin="import:SCHOOL:late",
+        recorded_at=timezone.now() + dt.timedelta(minutes=1),
+    )
+    from django.template import Context
+
+    row = register_rows(today).values("holder").get(pk=child.pk)  # type: ignore[misc]  # an annotation
+    assert row["holder"] == "HUB"
+    assert register_card(Context({"user": manager}), child)["holder"].holder == "HUB"

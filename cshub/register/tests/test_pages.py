@@ -77,9 +77,9 @@ def test_names_for_those_who_see_children_restricted_counted_not_named(area, cli
     figures = html.split('class="cshub-figure">')
     assert [f.split("<")[0] for f in figures[1:]] == ["4", "2", "2"]
     assert "Edgar" not in html  # no flag in force
-    # Who holds the case: the latest flag's holder.
+    # Who holds the case: the hub while the child is open to it, though police flagged later.
     row = html.split(f'id="child-{area["opened"].pk}"')[1].split("</tr>")[0]
-    assert "Police" in row and "Open to the hub" in row and "Gangs and serious violence" in row
+    assert "The hub" in row and "Open to the hub" in row and "Gangs and serious violence" in row
     row = html.split(f'id="child-{area["never"].pk}"')[1].split("</tr>")[0]
     assert "Youth justice north" in row and ">Not known</strong>" in row
     # Each child named has a VIEW event; the restricted child none.
@@ -104,9 +104,9 @@ def test_filters(area, client_for):
     html = client.get("/register/?known=NEVER").content.decode()
     assert f'id="child-{area["never"].pk}"' in html
     assert f'id="child-{area["referred"].pk}"' not in html and f'id="child-{area["opened"].pk}"' not in html
-    html = client.get("/register/?holder=HUB").content.decode()  # Oscar's latest flag is police's
+    html = client.get("/register/?holder=POLICE").content.decode()  # Oscar is open to the hub
     assert 'id="child-' not in html and "No child you may see matches these filters." in html
-    html = client.get("/register/?source=HUB&holder=POLICE").content.decode()
+    html = client.get("/register/?source=POLICE&holder=HUB").content.decode()
     assert f'id="child-{area["opened"].pk}"' in html and html.count('id="child-') == 1
     html = client.get("/register/?concern=NOT-A-CODE").content.decode()  # ignored
     assert html.count('id="child-') == 3
