@@ -49,7 +49,8 @@ from cshub.socialcare.models import (
 )
 
 if TYPE_CHECKING:
-    from cshub.interchange.write import Refs, Writer
+    from cshub.interchange.bindings import Refs
+    from cshub.interchange.write import Writer
 
 MODELS: dict[str, type[models.Model]] = {
     "cin_episode": CinEpisode,

@@ -17,7 +17,8 @@ from cshub.interchange.values import format_date
 from cshub.supervision.models import Kind, Supervision
 
 if TYPE_CHECKING:
-    from cshub.interchange.write import Refs, Writer
+    from cshub.interchange.bindings import Refs
+    from cshub.interchange.write import Writer
 
 
 def fields(r: Row, refs: Refs) -> dict[str, Any]:
