@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from tqdm import tqdm
 
-from cshub.assurance.metrics import Period, compute
+from cshub.assurance.metrics import FROM_INTERCHANGE, Period, compute
 from cshub.demo import intel_bench, intel_generate, load_bench, pages_bench, search_bench
 from cshub.demo.accounts import refuse_real_database
 from cshub.demo.bench import SCALES, generate
@@ -112,12 +112,15 @@ class Command(BaseCommand):
             if not result.ok:
                 raise CommandError("; ".join(str(e) for e in result.errors[:5]))
             period = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
-            runs = []
+            runs, shared_runs = [], []
             for _ in range(RUNS):
                 began = time.perf_counter()
                 figures = compute(period)
                 runs.append(time.perf_counter() - began)
-            metrics_seconds = statistics.median(runs)
+                began = time.perf_counter()  # the figures DuckDB computes too: the like-for-like time
+                shared = compute(period, FROM_INTERCHANGE)
+                shared_runs.append(time.perf_counter() - began)
+            metrics_seconds, shared_seconds = statistics.median(runs), statistics.median(shared_runs)
             reference, duck = duckdb_figures(folder, period.start, period.end, runs=RUNS)
             dashboard = time_dashboard(period.start.year)
         differences = disagreements(figures, reference)
@@ -127,7 +130,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Metrics ({len(figures)} figures, one year), median of {RUNS}: {metrics_seconds:.2f} s "
-            f"(runs {', '.join(f'{r:.2f}' for r in runs)})"
+            f"(runs {', '.join(f'{r:.2f}' for r in runs)}); the {len(shared)} figures of the modules the "
+            f"interchange files carry: {shared_seconds:.2f} s (runs {', '.join(f'{r:.2f}' for r in shared_runs)})"
         )
         self.stdout.write(
             f"DuckDB, the same {len(DEFINITIONS)} definitions ({len(reference)} figures): "
@@ -136,10 +140,15 @@ class Command(BaseCommand):
         )
         for name, why in engine_only(figures).items():
             self.stdout.write(f"Engine only: {name} ({why})")
-        like = metrics_seconds / duck.computing
+        like = shared_seconds / duck.computing
         self.stdout.write(
-            f"Ratio metrics engine / DuckDB computing from tables it has already loaded (like for like): "
+            f"Ratio metrics engine / DuckDB computing from tables it has already loaded (like for like: the "
+            f"engine's modules the files carry, {len(shared)} figures, beside DuckDB's {len(reference)}): "
             f"{like:.1f}x ({'within' if like <= 2 else 'NOT within'} the 2x goal)"
+        )
+        self.stdout.write(
+            f"Ratio of every figure the engine computes ({len(figures)}) / DuckDB computing: "
+            f"{metrics_seconds / duck.computing:.1f}x"
         )
         self.stdout.write(
             f"Ratio metrics engine / DuckDB loading the files and computing (the older ratio): "
