@@ -319,7 +319,59 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         where="Document",
     )
 
+    # Case audits (issue 22): a draft template with a section and a question, the seeded hub
+    # case audit template, a round of one audit allocated to the manager about the worker's
+    # case (every section the manager's), a finding with a theme.
+    from cshub.caseaudits import models as qa
+
+    draft_template = qa.AuditTemplate.objects.create(name="Draft audit", created_by=manager)
+    audit_section = qa.TemplateSection.objects.create(template=draft_template, position=1, title="The record")
+    audit_question = qa.Question.objects.create(
+        section=audit_section, position=1, text="Is there a case summary?", evidence="CASE_SUMMARY"
+    )
+    published_template = qa.AuditTemplate.objects.get(name="Hub case audit", version=1)
+    theme = qa.Theme.objects.get(name="Case summaries")
+    sample = qa.Sample.objects.create(
+        name="Open cases, this month",
+        template=published_template,
+        rule=qa.SampleRule.OPEN_PER_WORKER,
+        per_stratum=1,
+        period_start=TODAY.replace(day=1),
+        period_end=TODAY,
+        seed=20261130,
+        due_date=TODAY + dt.timedelta(days=14),
+        drawn=[f"episode:{episode.pk}"],
+        drawn_by=manager,
+    )
+    sample.auditors.add(manager)
+    case_audit = qa.Audit.objects.create(
+        template=published_template,
+        sample=sample,
+        person=child,
+        episode=episode,
+        case_worker=worker,
+        auditor=manager,
+        due_date=sample.due_date,
+        allocated_by=manager,
+    )
+    for section in published_template.sections.all():
+        qa.AuditPart.objects.create(audit=case_audit, section=section, auditor=manager)
+    audit_part = case_audit.parts.first()
+    finding = qa.Finding.objects.create(
+        audit=case_audit, kind=qa.FindingKind.IMPROVE, text="The summary is a year old.", recorded_by=manager
+    )
+    finding.themes.add(theme)
+
     return {
+        "audit_template": draft_template,
+        "audit_section": audit_section,
+        "audit_question": audit_question,
+        "published_template": published_template,
+        "theme": theme,
+        "sample": sample,
+        "case_audit": case_audit,
+        "audit_part": audit_part,
+        "finding": finding,
         "retention_rule": RetentionRule.objects.get(record_type="CHILD"),
         "legal_hold": legal_hold,
         "subject_access": subject_access,

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cshub.notes",
     "cshub.consultations",
     "cshub.register",
+    "cshub.caseaudits",
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",

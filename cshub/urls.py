@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cshub.language.urls")),
     path("", include("cshub.meetings.urls")),
     path("", include("cshub.register.urls")),
+    path("", include("cshub.caseaudits.urls")),
     path("", include("cshub.intelligence.urls")),
     path("", include("cshub.disruption.urls")),
     path("", include("cshub.documents.urls")),

@@ -40,6 +40,11 @@ class Perm(models.TextChoices):
     SUBJECT_ACCESS = "subject_access", "Prepare, redact and release subject access exports"
     RECORD_CONSULTATION = "record_consultation", "Record consultations from other professionals"
     MANAGE_REGISTER = "manage_register", "Record flags and triage the whole-area register"
+    MANAGE_AUDITS = (
+        "manage_audits",
+        "Set audit templates and themes, draw dip samples and allocate case audits",
+    )
+    CONDUCT_AUDIT = "conduct_audit", "Carry out the case audits allocated to them"
 
 
 class RoleCode(models.TextChoices):
@@ -68,6 +73,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_INTELLIGENCE,
         Perm.RECORD_CONSULTATION,
         Perm.MANAGE_REGISTER,
+        Perm.CONDUCT_AUDIT,
     ],
     RoleCode.TEAM_MANAGER: [
         *_CASE_READ,
@@ -96,6 +102,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.MERGE_PEOPLE,
         Perm.RECORD_CONSULTATION,
         Perm.MANAGE_REGISTER,
+        Perm.MANAGE_AUDITS,
+        Perm.CONDUCT_AUDIT,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,
@@ -105,6 +113,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.VIEW_MINUTES,
         Perm.VIEW_INTELLIGENCE,
         Perm.RECORD_CONSULTATION,
+        Perm.CONDUCT_AUDIT,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
     RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],

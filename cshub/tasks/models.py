@@ -21,6 +21,7 @@ class Source(models.TextChoices):
     PLAN = "PLAN", "Child's plan"
     SUPERVISION = "SUPERVISION", "Supervision"
     PANEL = "PANEL", "Missing panel"
+    AUDIT = "AUDIT", "Case audit"
     OTHER = "OTHER", "Other"
 
 

@@ -1,0 +1,42 @@
+"""The one write path for case audits (issue 22), by part: templates and themes, samples and
+allocation, carrying out an audit."""
+
+from cshub.caseaudits.write.conduct import (
+    AnswerInput,
+    add_learning_action,
+    complete_audit,
+    mark_feedback_read,
+    record_finding,
+    save_part,
+)
+from cshub.caseaudits.write.samples import SampleDefinition, audit_case, cancel_audit, draw_sample, reallocate
+from cshub.caseaudits.write.templates import (
+    add_question,
+    add_section,
+    create_template,
+    new_version,
+    publish_template,
+    retire_template,
+    save_theme,
+)
+
+__all__ = [
+    "AnswerInput",
+    "SampleDefinition",
+    "add_learning_action",
+    "add_question",
+    "add_section",
+    "audit_case",
+    "cancel_audit",
+    "complete_audit",
+    "create_template",
+    "draw_sample",
+    "mark_feedback_read",
+    "new_version",
+    "publish_template",
+    "reallocate",
+    "record_finding",
+    "retire_template",
+    "save_part",
+    "save_theme",
+]

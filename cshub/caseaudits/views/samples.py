@@ -1,0 +1,5 @@
+"""Pages of issue 22, part: samples."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
