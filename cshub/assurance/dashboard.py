@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
 from cshub.assurance.metrics.area import AREA_AGE_BANDS, DECILES, ETHNICITY_GROUPS, NOT_RECORDED
 from cshub.assurance.metrics.base import Result
-from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
+from cshub.assurance.metrics.demand import GENDERS, OPEN_AGE_BANDS
 from cshub.assurance.models import Section
 from cshub.core.codes import Agency, Ethnicity, ExploitationType
 from cshub.disruption.models import DisruptionType
@@ -138,7 +138,7 @@ CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]] | None]]] = {
         (
             "Children open at the end of the period, by age",
             "episodes.open_at_end.by_age",
-            [(b, AGE_LABELS[b]) for b in AGE_BANDS],
+            [(b, AGE_LABELS[b]) for b in OPEN_AGE_BANDS],
         ),
     ],
     Section.DISRUPTION: [

@@ -70,7 +70,7 @@ CREATE MACRO reporting_gender(gender, sex) AS CASE
     WHEN sex = 'M' THEN 'male' WHEN sex = 'F' THEN 'female' ELSE 'not_known' END;
 CREATE MACRO age_on(born, d) AS year(d) - year(born)
     - CASE WHEN month(born) > month(d) OR (month(born) = month(d) AND day(born) > day(d)) THEN 1 ELSE 0 END;
-CREATE MACRO age_band(age) AS CASE
+CREATE MACRO age_band(age) AS CASE WHEN age IS NULL THEN 'not_known'
     WHEN age < 11 THEN 'under_11' WHEN age <= 12 THEN '11_12' WHEN age <= 14 THEN '13_14'
     WHEN age <= 16 THEN '15_16' WHEN age = 17 THEN '17' ELSE '18_plus' END;
 CREATE MACRO risk_index(level) AS CASE level WHEN 'LOW' THEN 0 WHEN 'MEDIUM' THEN 1 WHEN 'HIGH' THEN 2 END;
@@ -176,7 +176,7 @@ COMPLETED = "SELECT * FROM return_interview WHERE outcome = 'COMPLETED' AND comp
 ASSESSED = "SELECT * FROM assessment WHERE completed_date BETWEEN $s AND $e"
 TYPES = "('CCE'), ('CSE'), ('CRIMINAL_AND_SEXUAL'), ('TRAFFICKING'), ('SERIOUS_VIOLENCE'), ('THREAT_TO_LIFE'), ('FORCED_MARRIAGE_HBV'), ('OTHER')"
 GENDERS = "('male'), ('female'), ('self_described'), ('not_known')"
-BANDS = "('under_11'), ('11_12'), ('13_14'), ('15_16'), ('17'), ('18_plus')"
+BANDS = "('under_11'), ('11_12'), ('13_14'), ('15_16'), ('17'), ('18_plus'), ('not_known')"
 # An outcome: achieved is YES; the denominator leaves out NOT_APPLICABLE only (blank and
 # UNKNOWN count as not achieved).
 OUTCOME = (
@@ -383,7 +383,8 @@ DEFINITIONS: dict[str, Definition] = {
         "UNION ALL SELECT 'age_band', age_band(age_on(date_of_birth, received_date)) FROM r "
         "UNION ALL SELECT 'imd_decile', CAST(imd_decile AS VARCHAR) FROM r), "
         "counts AS (SELECT dimension, grp, count(*) AS n FROM keyed GROUP BY ALL), "
-        "x AS (SELECT p.dimension, p.grp, coalesce(c.n, 0) AS a, (SELECT count(*) FROM r) AS total, "
+        "x AS (SELECT p.dimension, p.grp, coalesce(c.n, 0) AS a, CASE WHEN p.dimension = 'age_band' "
+        "THEN (SELECT count(*) FROM r WHERE date_of_birth IS NOT NULL) ELSE (SELECT count(*) FROM r) END AS total, "
         "p.count AS n1, sum(p.count) OVER (PARTITION BY p.dimension) AS whole "
         "FROM population p LEFT JOIN counts c ON c.dimension = p.dimension AND c.grp = p.grp), "
         "y AS (SELECT *, CASE WHEN least(a, total - a, n1, whole - n1) > 0 "

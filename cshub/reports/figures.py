@@ -18,7 +18,7 @@ from cshub.assurance import dashboard
 from cshub.assurance.metrics import Count as CountResult
 from cshub.assurance.metrics import Metrics, Percent, Period
 from cshub.assurance.metrics import missing as missing_metrics
-from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS, _band, age_on, received, reporting_gender
+from cshub.assurance.metrics.demand import GENDERS, OPEN_AGE_BANDS, _band, age_on, received, reporting_gender
 from cshub.core.codes import Ethnicity, ExploitationType
 from cshub.core.dates import LONDON
 from cshub.intelligence.alerts import adult_threshold
@@ -150,7 +150,7 @@ def children(period: Period) -> Metrics:
     )
     ethnic[NOT_RECORDED] = ethnic.pop("", 0)
     return {
-        **{f"ages.{b}": Percent(ages.get(b, 0), total) for b in AGE_BANDS},
+        **{f"ages.{b}": Percent(ages.get(b, 0), total) for b in OPEN_AGE_BANDS},
         **{f"genders.{g}": Percent(genders.get(g, 0), total) for g in GENDERS},
         **{f"ethnicities.{e}": Percent(ethnic.get(e, 0), total) for e in ETHNICITIES},
     }

@@ -11,7 +11,7 @@ from cshub.access.permissions import Perm
 from cshub.assurance.dashboard import AGE_LABELS, GENDER_LABELS
 from cshub.assurance.metrics import Count, Metrics, Percent, Period
 from cshub.assurance.metrics import disruption as disruption_figures
-from cshub.assurance.metrics.demand import AGE_BANDS, GENDERS
+from cshub.assurance.metrics.demand import GENDERS, OPEN_AGE_BANDS
 from cshub.assurance.metrics.publication import C, publish
 from cshub.core.codes import Ethnicity, ExploitationType
 from cshub.disruption.models import DisruptionType, Outcome
@@ -328,7 +328,7 @@ def _children(shown: Shown) -> Section:
     s.charts.append(
         charts.bars(
             "Children referred, by age on the period's last day",
-            [(AGE_LABELS[b], shown.number(f"ages.{b}")) for b in AGE_BANDS],
+            [(AGE_LABELS[b], shown.number(f"ages.{b}")) for b in OPEN_AGE_BANDS],
             share_of=total,
         )
     )

@@ -30,6 +30,9 @@ from cshub.referrals.models import Decision, Referral
 
 GENDERS = ["male", "female", "self_described", "not_known"]
 AGE_BANDS = ["under_11", "11_12", "13_14", "15_16", "17", "18_plus"]
+# A child with no date of birth is in no age band: counted as not known (never as 18 and over).
+NOT_KNOWN_AGE = "not_known"
+OPEN_AGE_BANDS = [*AGE_BANDS, NOT_KNOWN_AGE]
 
 
 def reporting_gender(prefix: str = "") -> Case:
@@ -150,6 +153,7 @@ def _open_min_max(period: Period) -> tuple[int, int]:
 
 def _band() -> Case:
     return Case(
+        When(Q(age__isnull=True), then=Value(NOT_KNOWN_AGE)),
         When(Q(age__lt=11), then=Value("under_11")),
         When(Q(age__lte=12), then=Value("11_12")),
         When(Q(age__lte=14), then=Value("13_14")),
@@ -187,7 +191,7 @@ def episodes(period: Period) -> Metrics:
         "episodes.open_min": CountResult(low),
         "episodes.open_max": CountResult(high),
         "episodes.open_at_end": CountResult(n_end),
-        **_breakdown("episodes.open_at_end.by_age", bands, AGE_BANDS, n_end),
+        **_breakdown("episodes.open_at_end.by_age", bands, OPEN_AGE_BANDS, n_end),
         "children.worked_with.deprivation_1_3": Percent(deciles["deprived"], n_children),
         "children.worked_with.deprivation_unknown": Percent(deciles["unknown"], n_children),
     }

@@ -108,6 +108,7 @@ def _groups(dimension: str, referrals: QuerySet[Referral]) -> dict[str, int]:
     elif dimension == "age_band":
         keyed = referrals.annotate(age=_age_band()).annotate(
             group=SqlCase(
+                When(age__isnull=True, then=Value("")),  # no date of birth: in no band
                 When(age__lt=11, then=Value("under_11")),
                 When(age__lte=12, then=Value("11_12")),
                 When(age__lte=14, then=Value("13_14")),
@@ -139,11 +140,14 @@ def compute(period: Period) -> Metrics:
     referrals = Referral.objects.filter(**period.dates("received_date"))
     total = referrals.count()
     results: Metrics = {}
+    # Referrals of a child with no date of birth are in no age band: left out of the age
+    # comparison altogether (not counted among "every other" referral).
+    aged = referrals.filter(person__date_of_birth__isnull=False).count()
     for dimension, groups in population.items():
         counts = _groups(dimension, referrals)
         whole = sum(groups.values())
         for group, size in groups.items():
             results[f"disproportionality.{dimension}.{group}"] = RateRatio(
-                counts.get(group, 0), total, size, whole
+                counts.get(group, 0), aged if dimension == "age_band" else total, size, whole
             )
     return results

@@ -7,6 +7,7 @@ from cshub.assurance.metrics.disproportionality import RateRatio
 from cshub.assurance.models import ReferencePopulation
 from cshub.conftest import make_child
 from cshub.people import actions as people
+from cshub.people.models import Person
 from cshub.referrals import actions as referrals
 
 
@@ -66,6 +67,24 @@ def test_groups_are_counted_from_the_referred_children(personas):
     assert m["disproportionality.imd_decile.1"].as_dict()["referrals"] == 3
     assert m["disproportionality.imd_decile.1"].as_dict()["population_share"] == 10.0
     assert "disproportionality.gender.male,3,500," in to_csv(m)
+
+
+def test_a_referral_of_a_child_with_no_date_of_birth_is_in_no_age_band(personas):
+    worker = personas["practitioner"]
+    for group, count in [("15_16", 700), ("18_plus", 300)]:
+        ReferencePopulation.objects.create(dimension="age_band", group=group, count=count)
+    day = dt.date(2024, 6, 1)
+    aged = make_child(worker, "Ria", "Fernwick", born=dt.date(2008, 6, 1))
+    unknown = make_child(worker, "Jo", "Ashcombe")
+    Person.objects.filter(pk=unknown.pk).update(date_of_birth=None)  # as a council extract can send
+    for child in (aged, unknown):
+        referrals.record_referral(
+            child, referrals.ReferralDetails(received_date=day, primary_type="CCE"), actor=worker
+        )
+    m = compute(Period(dt.date(2024, 4, 1), dt.date(2025, 3, 31)))
+    assert m["disproportionality.age_band.18_plus"].as_dict()["referrals"] == 0
+    # Of the one referral with an age: 100%, not half of two.
+    assert m["disproportionality.age_band.15_16"].as_dict()["referral_share"] == 100.0
 
 
 def test_no_population_no_rows(db):

@@ -137,6 +137,16 @@ def test_age_bands_use_completed_years_and_29_february(staff):
     assert on_1st["episodes.open_at_end.by_age.13_14"].numerator == 1
 
 
+def test_a_child_with_no_date_of_birth_is_in_no_age_band_never_18_and_over(staff):
+    manager, _ = staff
+    unknown = make_child(manager, "Jo", "Ashcombe")
+    Person.objects.filter(pk=unknown.pk).update(date_of_birth=None)  # as a council extract can send
+    episode(unknown, manager, dt.date(2024, 6, 1))
+    figures = compute(Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)))
+    assert figures["episodes.open_at_end.by_age.not_known"] == Percent(1, 1)
+    assert figures["episodes.open_at_end.by_age.18_plus"] == Percent(0, 1)
+
+
 # Demand --------------------------------------------------------------------------------
 
 
