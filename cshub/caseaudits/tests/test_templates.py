@@ -292,7 +292,7 @@ def test_a_new_version_is_a_draft_copy_of_the_sections_and_questions(hub: dict[s
 def test_a_new_version_published_retires_the_version_it_replaces(hub: dict[str, Any]) -> None:
     manager, v1, audit = hub["manager"], hub["published_template"], hub["case_audit"]
     v2 = actions.new_version(v1, actor=manager)
-    section = v2.sections.order_by("position").first()
+    section = v2.sections.order_by("position")[0]
     actions.add_question(section, "Was the worker's manager consulted?", "", "SUPERVISION", actor=manager)
     actions.publish_template(v2, actor=manager)
     v1.refresh_from_db()
