@@ -49,7 +49,7 @@ def _check_length(errors: dict[str, str], field: str, value: str, model: Any, la
         errors[field] = too_long(label, limit)
 
 
-def _root_id(template: AuditTemplate) -> int:
+def root_id(template: AuditTemplate) -> int:
     """The first version of the template's version line."""
     seen: set[int] = set()
     row: AuditTemplate = template
@@ -61,9 +61,9 @@ def _root_id(template: AuditTemplate) -> int:
 
 def _name_taken(name: str, template: AuditTemplate | None) -> bool:
     """Another version line already uses this name (any case)."""
-    root = _root_id(template) if template is not None else None
+    root = root_id(template) if template is not None else None
     return any(
-        _root_id(other) != root
+        root_id(other) != root
         for other in AuditTemplate.objects.filter(name__iexact=name).only("id", "previous_id")
     )
 
