@@ -263,7 +263,7 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(AuditTemplate, pk=pk)
     if (back := _not_a_draft(request, template)) is not None:
         return back
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     replaced = template.previous
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +295,7 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(AuditTemplate, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             draft = write.new_version(template, actor=_user(request))
@@ -320,7 +320,7 @@ def template_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_retire(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(AuditTemplate, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             write.retire_template(template, actor=_user(request))
@@ -396,7 +396,7 @@ def section_remove(request: HttpRequest, pk: int) -> HttpResponse:
     template = section.template
     if (back := _not_a_draft(request, template)) is not None:
         return back
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             write.remove_section(section, actor=_user(request))
@@ -491,7 +491,7 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
     template = question.section.template
     if (back := _not_a_draft(request, template)) is not None:
         return back
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             write.remove_question(question, actor=_user(request))
