@@ -570,7 +570,7 @@ def _theme_form(request: HttpRequest, theme: Theme | None) -> HttpResponse:
 @require_perm(Perm.MANAGE_AUDITS)
 @require_POST
 def theme_active(request: HttpRequest, pk: int) -> HttpResponse:
-    """Retire a theme (findings already tagged keep it; new findings cannot use it) or restore it."""
+    """Retire a theme (findings already tagged keep it; it is no longer offered for new ones) or restore it."""
     theme = get_object_or_404(Theme, pk=pk)
     active = request.POST.get("active") == "yes"
     try:
