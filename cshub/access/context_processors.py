@@ -19,6 +19,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Team caseload", reverse("casework:team_caseload"), user.has(Perm.VIEW_TEAM_CASELOAD)),
         ("Actions", reverse("tasks:list"), user.has(Perm.VIEW_CHILD)),
         ("Meetings", reverse("meetings:list"), user.has(Perm.VIEW_MINUTES)),
+        (
+            "Case audits",
+            reverse("caseaudits:home"),
+            user.has(Perm.CONDUCT_AUDIT) or user.has(Perm.MANAGE_AUDITS),
+        ),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Consultations", reverse("consultations:list"), user.has(Perm.RECORD_CONSULTATION)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),

@@ -235,7 +235,7 @@ class AuditQuerySet(models.QuerySet["Audit"]):
 
     def visible_to(self, user: "User") -> "AuditQuerySet":
         """Audits about children the user may see."""
-        return self.filter(person__in=Person.objects.filter(visible_q(user)))
+        return self.filter(visible_q(user))
 
 
 class Audit(models.Model):
