@@ -96,7 +96,9 @@ class _Pool:
             self._sees[key] = may_see(user, person)
         return self._sees[key]
 
-    def eligible(self, case: Case, person: Person, *, agency: str = "", not_: Iterable[int] = ()) -> list[User]:
+    def eligible(
+        self, case: Case, person: Person, *, agency: str = "", not_: Iterable[int] = ()
+    ) -> list[User]:
         excluded = {case.worker_id, *not_}
         return [
             u

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from cshub.access.models import RolePermission, User
 from cshub.access.permissions import Perm
-from cshub.caseaudits.models import AuditTemplate, SampleRule, Subject, TemplateStatus
+from cshub.caseaudits.models import COUNTED_RULES, AuditTemplate, SampleRule, Subject, TemplateStatus
 from cshub.core.codes import ExploitationType
 from cshub.core.forms import GovukDateField, GovukForm
 
@@ -17,7 +17,11 @@ from cshub.core.forms import GovukDateField, GovukForm
 def auditors() -> "QuerySet[User]":
     """Everyone who may carry out case audits (CONDUCT_AUDIT), by name."""
     roles = RolePermission.objects.filter(permission=Perm.CONDUCT_AUDIT).values("role")
-    return User.objects.filter(is_active=True, roles__in=roles).distinct().order_by("first_name", "last_name", "id")
+    return (
+        User.objects.filter(is_active=True, roles__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
+    )
 
 
 class AuditorChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -73,7 +77,10 @@ class SampleForm(GovukForm):
         required=False,
         min_value=1,
         max_value=1000,
-        error_messages={"min_value": "Enter how many cases to draw, 1 or more", "invalid": "Enter a whole number"},
+        error_messages={
+            "min_value": "Enter how many cases to draw, 1 or more",
+            "invalid": "Enter a whole number",
+        },
     )
     types = forms.MultipleChoiceField(
         label="Types of exploitation (optional, for a sample by type)",
@@ -130,9 +137,9 @@ class SampleForm(GovukForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The end of the period must be on or after its start")
-        if data.get("rule") in (SampleRule.OPEN_PER_WORKER, SampleRule.RETURN_INTERVIEWS, SampleRule.STRATIFIED_BY_TYPE):
-            if not data.get("per_stratum") and "per_stratum" not in self.errors:
-                self.add_error("per_stratum", "Enter how many cases to draw, 1 or more")
+        counted = data.get("rule") in COUNTED_RULES
+        if counted and not data.get("per_stratum") and "per_stratum" not in self.errors:
+            self.add_error("per_stratum", "Enter how many cases to draw, 1 or more")
         return data
 
 

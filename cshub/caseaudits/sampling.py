@@ -71,7 +71,9 @@ def candidates(rule: str, start: dt.date, end: dt.date, types: Iterable[str] = (
         qs = qs.exclude(referral__primary_type="")
         if chosen_types:
             qs = qs.filter(referral__primary_type__in=chosen_types)
-        rows3 = qs.order_by("pk").values_list("pk", "person_id", "allocated_worker_id", "referral__primary_type")
+        rows3 = qs.order_by("pk").values_list(
+            "pk", "person_id", "allocated_worker_id", "referral__primary_type"
+        )
         return [Case(EPISODE, pk, person, worker, kind) for pk, person, worker, kind in rows3]
     if rule == SampleRule.CLOSURES_MEDIUM_HIGH:
         rows = (
@@ -89,10 +91,12 @@ def candidates(rule: str, start: dt.date, end: dt.date, types: Iterable[str] = (
             # Completed in the period and not within 72 hours of the return, exactly as the
             # figure rhi.within_72h counts it (no return recorded: not within).
             interviews = interviews.exclude(pk__in=within_72h(period).values("pk"))
-        rows = ReturnInterview.objects.filter(pk__in=interviews.values("pk")).order_by("pk").values_list(
-            "pk", "missing_episode__person_id", "interviewer_id"
+        found = (
+            ReturnInterview.objects.filter(pk__in=interviews.values("pk"))
+            .order_by("pk")
+            .values_list("pk", "missing_episode__person_id", "interviewer_id")
         )
-        return [Case(INTERVIEW, pk, person, worker) for pk, person, worker in rows]
+        return [Case(INTERVIEW, pk, person, worker) for pk, person, worker in found]
     raise ValueError(f"unknown sample rule {rule!r}")
 
 
@@ -134,7 +138,7 @@ def draw_for(sample: Sample) -> list[Case]:
         sample.rule,
         sample.period_start,
         sample.period_end,
-        random.Random(sample.seed),  # noqa: S311 - reproducible selection, not secrecy
+        random.Random(sample.seed),
         per_stratum=sample.per_stratum,
         types=sample.types,
     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('caseaudits', '0002_seed_templates_and_themes'),
+        ("caseaudits", "0002_seed_templates_and_themes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sample',
-            name='request_key',
+            model_name="sample",
+            name="request_key",
             field=models.UUIDField(blank=True, editable=False, null=True, unique=True),
         ),
     ]

@@ -35,13 +35,21 @@ def hub_audit(db):
     return AuditTemplate.objects.get(name="Hub case audit", version=1)
 
 
-def rule(name: str = SampleRule.OPEN_PER_WORKER, n: int | None = 10, **kw: object) -> actions.SampleDefinition:
+def rule(
+    name: str = SampleRule.OPEN_PER_WORKER, n: int | None = 10, **kw: object
+) -> actions.SampleDefinition:
     return actions.SampleDefinition(name, START, END, per_stratum=n, **kw)  # type: ignore[arg-type]
 
 
 def draw(template, pool, manager, definition=None, **kw):
     return actions.draw_sample(
-        "Open cases", template, definition or rule(seed=42, moderation_percent=0), pool, DUE, actor=manager, **kw
+        "Open cases",
+        template,
+        definition or rule(seed=42, moderation_percent=0),
+        pool,
+        DUE,
+        actor=manager,
+        **kw,
     )
 
 
@@ -124,7 +132,9 @@ def test_a_template_not_in_use_or_for_the_wrong_subject_is_refused(manager, work
 
     with pytest.raises(ValidationError) as refused:
         draw(draft, [sam], manager)
-    assert refused.value.message_dict["template"] == ["This template is not in use: choose a published template"]
+    assert refused.value.message_dict["template"] == [
+        "This template is not in use: choose a published template"
+    ]
     with pytest.raises(ValidationError) as refused:
         draw(peer, [sam], manager)
     assert "choose a case audit template" in refused.value.message_dict["template"][0]
@@ -189,7 +199,9 @@ def test_moderation_needs_a_second_auditor_who_is_not_the_worker(manager, worker
     rounds = Sample.objects.count()
     with pytest.raises(ValidationError) as refused:
         draw(hub_audit, [worker, staff("Sam Smith")], manager, rule(seed=5, moderation_percent=100))
-    assert refused.value.message_dict["auditors"][0].startswith("No second auditor in the pool can moderate Kofi's case")
+    assert refused.value.message_dict["auditors"][0].startswith(
+        "No second auditor in the pool can moderate Kofi's case"
+    )
     assert Sample.objects.count() == rounds
 
 
@@ -201,7 +213,10 @@ def test_return_interviews_are_audited_by_someone_other_than_the_interviewer(man
         interview(worker, missing_worker, returned, dt.timedelta(hours=hours))
 
     sample = draw(
-        peer, [missing_worker, worker], manager, rule(SampleRule.LATE_RETURN_INTERVIEWS, n=None, seed=1, moderation_percent=0)
+        peer,
+        [missing_worker, worker],
+        manager,
+        rule(SampleRule.LATE_RETURN_INTERVIEWS, n=None, seed=1, moderation_percent=0),
     )
 
     assert [a.auditor_id for a in sample.audits.all()] == [worker.pk, worker.pk]
@@ -248,7 +263,9 @@ def test_reallocating_refuses_the_cases_worker_and_a_moderations_first_auditor(m
 
 def test_cancelling_needs_a_reason_and_takes_the_open_moderation_with_it(manager, worker, hub_audit):
     episode(manager, worker, START)
-    sample = draw(hub_audit, [staff("Sam Smith"), staff("Ann Obi")], manager, rule(seed=2, moderation_percent=100))
+    sample = draw(
+        hub_audit, [staff("Sam Smith"), staff("Ann Obi")], manager, rule(seed=2, moderation_percent=100)
+    )
     primary = sample.audits.get(role=AuditRole.PRIMARY)
 
     with pytest.raises(ValidationError) as refused:

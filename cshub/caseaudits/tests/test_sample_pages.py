@@ -113,7 +113,9 @@ def test_reallocating_from_the_round_refuses_the_cases_worker(client_for, hub, p
 
     refused = client.post(f"/audits/rounds/audit/{audit.pk}/reallocate/", {"auditor": worker.pk})
     assert refused.status_code == 200
-    assert "Practitioner Persona is this case&#x27;s worker: choose another auditor" in refused.content.decode()
+    assert (
+        "Practitioner Persona is this case&#x27;s worker: choose another auditor" in refused.content.decode()
+    )
 
     other = staff("Sam Smith")
     moved = client.post(f"/audits/rounds/audit/{audit.pk}/reallocate/", {"auditor": other.pk})
@@ -143,6 +145,8 @@ def test_audit_this_case_from_the_episode(client_for, hub, personas, hub_audit):
     )
     assert "is this case&#x27;s worker: choose another auditor" in refused.content.decode()
 
-    done = manager.post(f"/audits/rounds/episode/{made.pk}/audit/", {**form, "auditor": personas["team_manager"].pk})
+    done = manager.post(
+        f"/audits/rounds/episode/{made.pk}/audit/", {**form, "auditor": personas["team_manager"].pk}
+    )
     assert done.status_code == 302
     assert Audit.objects.filter(episode=made, sample__isnull=True, auditor=personas["team_manager"]).exists()

@@ -38,7 +38,9 @@ def test_open_episodes_are_those_open_at_any_time_in_the_period(manager, worker)
     opened_on_last_day = episode(manager, worker, END)
     closed_on_first_day = episode(manager, worker, START - dt.timedelta(days=10), closed=START)
     episode(manager, worker, END + dt.timedelta(days=1))  # opened after
-    episode(manager, worker, START - dt.timedelta(days=20), closed=START - dt.timedelta(days=1))  # closed before
+    episode(
+        manager, worker, START - dt.timedelta(days=20), closed=START - dt.timedelta(days=1)
+    )  # closed before
     episode(manager, None, START)  # nobody allocated: no worker to sample by
 
     found = sampling.candidates(SampleRule.OPEN_PER_WORKER, START, END)
@@ -99,7 +101,9 @@ def test_late_return_interviews_are_those_more_than_72_hours_after_the_return(ma
     # Completed late but before the period starts.
     interview(worker, manager, at_noon(START - dt.timedelta(days=10)), dt.timedelta(hours=100))
 
-    assert keys(sampling.candidates(SampleRule.LATE_RETURN_INTERVIEWS, START, END)) == [f"interview:{late.pk}"]
+    assert keys(sampling.candidates(SampleRule.LATE_RETURN_INTERVIEWS, START, END)) == [
+        f"interview:{late.pk}"
+    ]
     case = sampling.candidates(SampleRule.LATE_RETURN_INTERVIEWS, START, END)[0]
     assert case.worker_id == manager.pk  # the interviewer's practice
 

@@ -54,7 +54,10 @@ def rounds(request: HttpRequest) -> HttpResponse:
         completed=Count("audits", filter=Q(audits__status=AuditStatus.COMPLETED)),
         overdue=Count(
             "audits",
-            filter=Q(audits__status__in=[AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS], audits__due_date__lt=today),
+            filter=Q(
+                audits__status__in=[AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS],
+                audits__due_date__lt=today,
+            ),
         ),
     )
     return render(request, "caseaudits/samples/rounds.html", {"samples": samples})
@@ -115,13 +118,23 @@ def new_round(request: HttpRequest) -> HttpResponse:
                 return render(
                     request,
                     "caseaudits/samples/preview.html",
-                    {**_plan_context(user, preview.plan, data["rule"]), "hidden": hidden, "seed": preview.seed, "data": data},
+                    {
+                        **_plan_context(user, preview.plan, data["rule"]),
+                        "hidden": hidden,
+                        "seed": preview.seed,
+                        "data": data,
+                    },
                 )
     return render(request, "caseaudits/samples/new.html", {"form": form})
 
 
 def _plan_context(user: User, plan: Plan, rule: str) -> dict[str, Any]:
-    users = {u.pk: u for u in User.objects.filter(pk__in={*plan.load(), *(c.primary.case.worker_id for c in plan.cases)} - {None})}
+    users = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={*plan.load(), *(c.primary.case.worker_id for c in plan.cases)} - {None}
+        )
+    }
     names = _names(user, {c.primary.case.person_id for c in plan.cases}, "audit round preview")
     rows = [
         {
@@ -159,9 +172,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     whether drawing it again from the seed gives the same cases."""
     user = _user(request)
     sample = get_object_or_404(Sample.objects.select_related("template", "drawn_by"), pk=pk)
-    audits = list(
-        sample.audits.select_related("case_worker", "auditor", "moderates__auditor").order_by("id")
-    )
+    audits = list(sample.audits.select_related("case_worker", "auditor", "moderates__auditor").order_by("id"))
     names = _names(user, {a.person_id for a in audits}, f"audit round {pk}")
     today = local_today()
     rows = [{"audit": a, "child": names.get(a.person_id, ""), "overdue": a.is_overdue(today)} for a in audits]
@@ -187,7 +198,9 @@ def _audit_child(user: User, audit: Audit) -> Person | None:
     """The child's record when this manager may see it (a VIEW event), else None: allocation
     of a restricted record's audit goes on without its name."""
     person = audit.person
-    return get_child_for_user(user, person.pk, part=f"case audit {audit.pk}") if may_see(user, person) else None
+    return (
+        get_child_for_user(user, person.pk, part=f"case audit {audit.pk}") if may_see(user, person) else None
+    )
 
 
 @require_perm(Perm.MANAGE_AUDITS)
@@ -247,11 +260,17 @@ def audit_episode(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     episode = get_object_or_404(Episode.objects.select_related("allocated_worker"), pk=pk)
     person = get_child_for_user(user, episode.person_id, part=f"audit episode {pk}")
-    form = AuditCaseForm(request.POST or None, subject=Subject.EPISODE, initial={"due_date": local_today() + dt.timedelta(days=28)})
+    form = AuditCaseForm(
+        request.POST or None,
+        subject=Subject.EPISODE,
+        initial={"due_date": local_today() + dt.timedelta(days=28)},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.audit_case(d["template"], auditor=d["auditor"], due_date=d["due_date"], actor=user, episode=episode)
+            actions.audit_case(
+                d["template"], auditor=d["auditor"], due_date=d["due_date"], actor=user, episode=episode
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

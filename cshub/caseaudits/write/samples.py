@@ -73,10 +73,15 @@ def check_definition(template: AuditTemplate, definition: SampleDefinition) -> N
     if template.status != TemplateStatus.PUBLISHED:
         errors["template"] = "This template is not in use: choose a published template"
     elif definition.rule in INTERVIEW_RULES and template.subject != Subject.RETURN_INTERVIEW:
-        errors["template"] = "This rule draws return interviews: choose a return interview (peer audit) template"
-    elif definition.rule in SampleRule.values and definition.rule not in INTERVIEW_RULES:
-        if template.subject != Subject.EPISODE:
-            errors["template"] = "This rule draws hub episodes: choose a case audit template"
+        errors["template"] = (
+            "This rule draws return interviews: choose a return interview (peer audit) template"
+        )
+    elif (
+        definition.rule in SampleRule.values
+        and definition.rule not in INTERVIEW_RULES
+        and template.subject != Subject.EPISODE
+    ):
+        errors["template"] = "This rule draws hub episodes: choose a case audit template"
     if errors:
         raise ValidationError(errors)
 
@@ -97,7 +102,7 @@ def preview_sample(
     require(actor, Perm.MANAGE_AUDITS)
     check_definition(template, definition)
     seed = sampling.new_seed() if definition.seed is None else definition.seed
-    rng = random.Random(seed)  # noqa: S311 - reproducible selection, not secrecy
+    rng = random.Random(seed)
     cases = sampling.draw(
         definition.rule,
         definition.period_start,
@@ -107,9 +112,7 @@ def preview_sample(
         types=definition.types,
     )
     if not cases:
-        raise ValidationError(
-            {"rule": "This rule selects no cases in that period: no audit round was made"}
-        )
+        raise ValidationError({"rule": "This rule selects no cases in that period: no audit round was made"})
     plan = allocation.plan(cases, template, auditors, definition.moderation_percent, rng, actor=actor)
     return Preview(seed, cases, plan)
 
@@ -245,7 +248,9 @@ def audit_case(
     else:
         assert return_interview is not None
         person_id = return_interview.missing_episode.person_id
-        case = sampling.Case(sampling.INTERVIEW, return_interview.pk, person_id, return_interview.interviewer_id)
+        case = sampling.Case(
+            sampling.INTERVIEW, return_interview.pk, person_id, return_interview.interviewer_id
+        )
         subject = Subject.RETURN_INTERVIEW
     errors: dict[str, str] = {}
     if template.status != TemplateStatus.PUBLISHED:
@@ -288,7 +293,9 @@ def reallocate(audit: Audit, auditor: User, *, actor: User) -> Audit:
     require(actor, Perm.MANAGE_AUDITS)
     locks.claim(audit)
     if audit.status not in (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS):
-        raise ValidationError({"auditor": "Only an audit not yet completed or cancelled can go to another auditor"})
+        raise ValidationError(
+            {"auditor": "Only an audit not yet completed or cancelled can go to another auditor"}
+        )
     if auditor.pk == audit.auditor_id:
         raise ValidationError({"auditor": f"{auditor} already has this audit: choose another auditor"})
     case = sampling.Case("", 0, audit.person_id, audit.case_worker_id)
