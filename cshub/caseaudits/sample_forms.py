@@ -11,6 +11,7 @@ from cshub.access.models import RolePermission, User
 from cshub.access.permissions import Perm
 from cshub.caseaudits.models import COUNTED_RULES, AuditTemplate, SampleRule, Subject, TemplateStatus
 from cshub.core.codes import ExploitationType
+from cshub.core.dates import local_today
 from cshub.core.forms import GovukDateField, GovukForm
 
 
@@ -137,6 +138,9 @@ class SampleForm(GovukForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The end of the period must be on or after its start")
+        due = data.get("due_date")
+        if due and due < local_today():
+            self.add_error("due_date", "The date the audits are due must be today or in the future")
         counted = data.get("rule") in COUNTED_RULES
         if counted and not data.get("per_stratum") and "per_stratum" not in self.errors:
             self.add_error("per_stratum", "Enter how many cases to draw, 1 or more")

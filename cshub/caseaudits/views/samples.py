@@ -98,7 +98,10 @@ def new_round(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"Audit round drawn: {sample.audits.count()} audits allocated.")
+                made = sample.audits.count()
+                messages.success(
+                    request, f"Audit round drawn: {made} audit{'' if made == 1 else 's'} allocated."
+                )
                 return redirect("caseaudits:sample", sample.pk)
         else:
             try:
