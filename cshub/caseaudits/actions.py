@@ -9,7 +9,14 @@ from cshub.caseaudits.write.conduct import (
     record_finding,
     save_part,
 )
-from cshub.caseaudits.write.samples import SampleDefinition, audit_case, cancel_audit, draw_sample, reallocate
+from cshub.caseaudits.write.samples import (
+    SampleDefinition,
+    audit_case,
+    cancel_audit,
+    draw_sample,
+    preview_sample,
+    reallocate,
+)
 from cshub.caseaudits.write.templates import (
     add_question,
     add_section,
@@ -45,6 +52,7 @@ __all__ = [
     "move_question",
     "move_section",
     "new_version",
+    "preview_sample",
     "publish_template",
     "reallocate",
     "record_finding",

@@ -193,6 +193,8 @@ class Sample(models.Model):
     drawn = models.JSONField(default=list)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(default=timezone.now)
+    # The new-round form's idempotency key: the same form sent twice draws one round.
+    request_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-drawn_at", "-id"]

@@ -285,6 +285,13 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
         302,
     ),
     "subjectaccess:release": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
+    # Case audit rounds and allocation (issue 22, part C): MANAGE_AUDITS, team managers.
+    "caseaudits:samples": ({}, only(M), 302),
+    "caseaudits:sample_new": ({}, only(M), 302),
+    "caseaudits:sample": ({"pk": "sample"}, only(M), 302),
+    "caseaudits:reallocate": ({"pk": "case_audit"}, only(M), 302),
+    "caseaudits:cancel_audit": ({"pk": "case_audit"}, only(M), 302),
+    "caseaudits:audit_episode": ({"pk": "episode"}, only(M), 302),
 }
 
 

@@ -62,19 +62,24 @@ def assessments(period: Period) -> Metrics:
     }
 
 
+def level_at_closing() -> Subquery:
+    """An episode's risk level when it closed: its last assessment on or before the close
+    date (the assessor's level). Also how case audits pick closures at medium or high risk."""
+    return Subquery(
+        Assessment.objects.filter(episode=OuterRef("pk"), completed_date__lte=OuterRef("close_date"))
+        .order_by("-completed_date", "-id")
+        .values("risk_level")[:1]
+    )
+
+
 def reopened(period: Period) -> Metrics:
     closures = Episode.objects.filter(**period.dates("close_date"))
     window_end = AddDays(OuterRef("close_date"), REOPEN_DAYS)
     new_referral = Referral.objects.filter(
         person=OuterRef("person"), received_date__gt=OuterRef("close_date"), received_date__lte=window_end
     )
-    last_level = Subquery(
-        Assessment.objects.filter(episode=OuterRef("pk"), completed_date__lte=OuterRef("close_date"))
-        .order_by("-completed_date", "-id")
-        .values("risk_level")[:1]
-    )
     rows = (
-        closures.annotate(reopened=Exists(new_referral), level=last_level)
+        closures.annotate(reopened=Exists(new_referral), level=level_at_closing())
         .values_list("level")
         .annotate(n=Count("id"), back=Count("id", filter=Q(reopened=True)))
         .order_by()
