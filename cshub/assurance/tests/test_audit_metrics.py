@@ -80,7 +80,9 @@ def test_weighted_kappa_over_the_four_grades_by_hand():
     assert weighted_kappa({}, GRADES) is None
     assert weighted_kappa({("OUTSTANDING", "OUTSTANDING"): 1, ("INADEQUATE", "INADEQUATE"): 1}, GRADES) == 1.0
     # The farthest apart weigh nothing: complete disagreement at the ends is -1.
-    assert weighted_kappa({("OUTSTANDING", "INADEQUATE"): 1, ("INADEQUATE", "OUTSTANDING"): 1}, GRADES) == -1.0
+    assert (
+        weighted_kappa({("OUTSTANDING", "INADEQUATE"): 1, ("INADEQUATE", "OUTSTANDING"): 1}, GRADES) == -1.0
+    )
 
 
 def test_the_assessments_kappa_is_the_general_one_over_three_levels():
@@ -127,7 +129,9 @@ def test_on_time_is_completed_on_or_before_the_due_date_in_london(hub):
     audit(hub, "GOOD", at(dt.date(2026, 4, 2)), due=due)  # early
     m = metric.compute(APRIL)
     assert m["audits.on_time"] == Percent(2, 3)
-    assert metric.compute(Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))["audits.on_time"] == Percent(0, 0)
+    assert metric.compute(Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))["audits.on_time"] == Percent(
+        0, 0
+    )
 
 
 # Moderation --------------------------------------------------------------------------------
@@ -173,7 +177,9 @@ def test_findings_by_theme_of_audits_completed_in_the_period(hub):
     done = audit(hub, "GOOD", at(dt.date(2026, 4, 15)))
     earlier = audit(hub, "GOOD", at(dt.date(2026, 3, 15)))
     for on, themes in ((done, [summaries, voice]), (done, [voice]), (done, []), (earlier, [voice])):
-        finding = Finding.objects.create(audit=on, kind=FindingKind.IMPROVE, text="x", recorded_by=hub["manager"])
+        finding = Finding.objects.create(
+            audit=on, kind=FindingKind.IMPROVE, text="x", recorded_by=hub["manager"]
+        )
         finding.themes.set(themes)
     # The hub's own finding is on an audit not completed: not counted.
     m = metric.compute(APRIL)
@@ -208,7 +214,12 @@ def test_learning_actions_open_and_overdue_on_the_periods_last_day(hub):
     task(dt.date(2026, 4, 29), at(dt.date(2026, 4, 2)))  # open and overdue on 30 April
     task(dt.date(2026, 4, 30), at(dt.date(2026, 4, 2)))  # due on the day: not overdue
     task(dt.date(2026, 4, 1), at(dt.date(2026, 3, 2)), status=Status.DONE, completed_at=end)  # done after
-    task(dt.date(2026, 4, 1), at(dt.date(2026, 3, 2)), status=Status.DONE, completed_at=at(dt.date(2026, 4, 30)))
+    task(
+        dt.date(2026, 4, 1),
+        at(dt.date(2026, 3, 2)),
+        status=Status.DONE,
+        completed_at=at(dt.date(2026, 4, 30)),
+    )
     task(dt.date(2026, 4, 1), at(dt.date(2026, 3, 2)), source=Source.SUPERVISION)  # not from an audit
     task(dt.date(2026, 4, 1), end)  # created after the period
     m = metric.compute(APRIL)
@@ -259,9 +270,7 @@ def test_publication_suppresses_small_grades_and_their_give_away(hub):
 def test_the_dashboard_shows_the_engines_figures_for_the_period(hub, client_for):
     pair(hub, "GOOD", "GOOD", at(dt.date(2026, 5, 15)))
     pair(hub, "GOOD", "REQUIRES_IMPROVEMENT", at(dt.date(2026, 6, 30), 23, 30))
-    response = client_for("analyst").get(
-        reverse("caseaudits:dashboard"), {"year": "2026", "quarter": "1"}
-    )
+    response = client_for("analyst").get(reverse("caseaudits:dashboard"), {"year": "2026", "quarter": "1"})
     assert response.status_code == 200
     quarter = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
     assert response.context["period"] == quarter
@@ -299,9 +308,13 @@ def test_the_dashboard_reads_kappa_in_plain_words(hub, client_for):
 def test_the_dashboard_counts_themes_by_quarter(hub, client_for):
     voice = Theme.objects.create(name="Voice of the child (test)")
     done = audit(hub, "GOOD", at(dt.date(2026, 2, 15)))  # January to March 2026 (quarter 4 of 2025)
-    finding = Finding.objects.create(audit=done, kind=FindingKind.IMPROVE, text="x", recorded_by=hub["manager"])
+    finding = Finding.objects.create(
+        audit=done, kind=FindingKind.IMPROVE, text="x", recorded_by=hub["manager"]
+    )
     finding.themes.set([voice])
-    response = client_for("strategic_lead").get(reverse("caseaudits:dashboard"), {"year": "2026", "quarter": "1"})
+    response = client_for("strategic_lead").get(
+        reverse("caseaudits:dashboard"), {"year": "2026", "quarter": "1"}
+    )
     rows = {row.theme: row.counts for row in response.context["themes"]}
     assert rows["Voice of the child (test)"] == [0, 0, 0, 0, 0, 0, 1, 0]
     assert rows[hub["theme"].name] == [0] * 8  # its only finding is on an audit not completed
