@@ -340,3 +340,4 @@ def test_the_performance_page_has_a_case_audits_section_for_commentary(hub, clie
     keys = [s["key"] for s in response.context["sections"]]
     assert "audits" in keys
     assert 'id="audits"' in response.content.decode()
+    assert reverse("caseaudits:dashboard") in response.content.decode()
