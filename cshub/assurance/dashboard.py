@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
 from cshub.assurance.metrics.area import AREA_AGE_BANDS, DECILES, ETHNICITY_GROUPS, NOT_RECORDED
+from cshub.assurance.metrics.audits import GRADE_KEYS
 from cshub.assurance.metrics.base import Result
 from cshub.assurance.metrics.demand import GENDERS, OPEN_AGE_BANDS
 from cshub.assurance.models import Section
+from cshub.caseaudits.models import Grade
 from cshub.core.codes import Agency, Ethnicity, ExploitationType
 from cshub.disruption.models import DisruptionType
 from cshub.register.models import Concern
@@ -78,6 +80,18 @@ ROWS: dict[str, list[tuple[str, str]]] = {
         ("area.known_to_hub", "… known to the hub by the end of the period"),
         ("area.seen_at_daily_meeting", "… discussed at the daily meeting"),
     ],
+    Section.AUDITS: [
+        ("audits.completed", "Case audits completed"),
+        ("audits.grade.outstanding", "… graded outstanding"),
+        ("audits.grade.good", "… graded good"),
+        ("audits.grade.requires_improvement", "… graded requires improvement"),
+        ("audits.grade.inadequate", "… graded inadequate"),
+        ("audits.on_time", "Case audits completed by their due date"),
+        ("audits.moderation.agreement", "Moderation gave the same overall grade"),
+        ("audits.moderation.kappa", "Moderation agreement beyond chance (weighted kappa)"),
+        ("audits.actions.open", "Learning actions from audits open at the end of the period"),
+        ("audits.actions.overdue", "… past their due date"),
+    ],
 }
 
 QUESTIONS: dict[str, str] = {
@@ -91,6 +105,7 @@ QUESTIONS: dict[str, str] = {
         "How many children in the area are at risk of exploitation, wherever their case is held, "
         "and does the hub know them?"
     ),
+    Section.AUDITS: "What do our own case audits say about the quality of our work, and do we act on it?",
 }
 
 AGE_LABELS = {
@@ -174,6 +189,13 @@ CHARTS: dict[str, list[tuple[str, str, list[tuple[str, str]] | None]]] = {
             [(d, _decile_label(d)) for d in DECILES],
         ),
         ("Children newly flagged, by month of their first flag", "area.new_flags", None),
+    ],
+    Section.AUDITS: [
+        (
+            "Case audits completed, by overall grade",
+            "audits.grade",
+            [(key, str(Grade(grade).label)) for grade, key in GRADE_KEYS.items()],
+        ),
     ],
 }
 

@@ -15,6 +15,7 @@ class Section(models.TextChoices):
     DISRUPTION = "disruption", "What did we do about those who exploit children?"
     CONSULTATIONS = "consultations", "Consultations: advice to professionals"
     AREA = "area", "Whole area: every child at risk of exploitation"
+    AUDITS = "audits", "Case audits: the quality of our practice"
 
 
 class CommentaryQuerySet(models.QuerySet["Commentary"]):

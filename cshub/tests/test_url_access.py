@@ -79,6 +79,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:my_caseload": ({}, only(P, M), 302),
     "casework:team_caseload": ({}, only(M), 302),
     "assurance:performance": ({}, only(M, A, SL), 302),
+    # The audit dashboard: figures only (MANAGE_AUDITS or VIEW_AGGREGATES).
+    "caseaudits:dashboard": ({}, only(M, A, SL), 302),
     # Names the children behind a figure: aggregates and children's records both needed.
     "assurance:drilldown": ({"name": "figure"}, only(M), 302),
     # The problem profile follows the dashboard: managers, analysts and strategic leads.

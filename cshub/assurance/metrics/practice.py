@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
+from cshub.assurance.metrics import agreement
 from cshub.assurance.metrics.base import Count as CountResult
 from cshub.assurance.metrics.base import Metrics, Percent, Period, Value
 from cshub.assurance.metrics.sqlfns import AddDays
@@ -15,24 +16,9 @@ REOPEN_DAYS = 182
 
 
 def weighted_kappa(pairs: dict[tuple[str, str], int]) -> float | None:
-    """Cohen's weighted kappa, linear weights 1 - |i - j| / 2 over LOW < MEDIUM < HIGH, to 3
-    places; None when undefined (no pairs, or chance agreement is already perfect)."""
-    total = sum(pairs.values())
-    if total == 0:
-        return None
-    index = {level.value: i for i, level in enumerate(LEVELS)}
-    rows = [0.0] * 3
-    cols = [0.0] * 3
-    observed = 0.0
-    for (assessor, reviewer), n in pairs.items():
-        i, j = index[assessor], index[reviewer]
-        rows[i] += n / total
-        cols[j] += n / total
-        observed += (1 - abs(i - j) / 2) * n / total
-    expected = sum((1 - abs(i - j) / 2) * rows[i] * cols[j] for i in range(3) for j in range(3))
-    if expected >= 1:
-        return None
-    return round((observed - expected) / (1 - expected), 3)
+    """Cohen's weighted kappa over LOW < MEDIUM < HIGH (linear weights 1 - |i - j| / 2), to 3
+    places; None when undefined (agreement.weighted_kappa over the risk levels)."""
+    return agreement.weighted_kappa(pairs, LEVELS)
 
 
 def assessments(period: Period) -> Metrics:

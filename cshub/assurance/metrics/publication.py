@@ -28,6 +28,9 @@ BREAKDOWNS: list[tuple[str, str, str, str]] = [
     ("area.by_gender", "numerator", "area.children", "value"),
     ("area.by_ethnicity_group", "numerator", "area.children", "value"),
     ("area.by_imd_decile", "numerator", "area.children", "value"),
+    # Completed audits by grade (every completed audit has one grade). Findings by theme are
+    # not a breakdown: a finding may have several themes, as area.by_concern.
+    ("audits.grade", "numerator", "audits.completed", "value"),
 ]
 
 
