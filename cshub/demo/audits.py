@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cshub.access.actions import create_user
 from cshub.access.models import User
@@ -221,6 +222,8 @@ class _Builder:
         self.seed = seed
         self.rng = random.Random(seed + 22)  # nosec B311 # seeded generator of synthetic data, never for security
         self.manager = users["manager"]
+        # Open rounds fall due after the day the demo is made (tests make it for a fixed day).
+        self.due_from = max(today, timezone.localdate())
         self.summary = AuditsSummary()
         self.themes = {t.name: t for t in Theme.objects.filter(active=True)}
         self.actions_made = 0
@@ -254,6 +257,8 @@ class _Builder:
         that moderates fewer than `moderated` audits, is passed over for the next: a refused
         draw leaves nothing. None when the rule selects nothing."""
         assert definition.seed is not None
+        # A round is due today or later when it is drawn: last quarter's is dated back after.
+        due_when_drawn = max(due, timezone.localdate())
         for attempt in range(20):
             try:
                 with transaction.atomic():
@@ -262,13 +267,17 @@ class _Builder:
                         template,
                         replace(definition, seed=definition.seed + attempt),
                         auditors,
-                        due,
+                        due_when_drawn,
                         actor=self.manager,
                     )
                     if sample.audits.filter(role=AuditRole.MODERATION).count() < moderated:
                         raise _RedrawError
             except (ValidationError, _RedrawError):
                 continue
+            if due != due_when_drawn:
+                Sample.objects.filter(pk=sample.pk).update(due_date=due)
+                Audit.objects.filter(sample=sample).update(due_date=due)
+                sample.refresh_from_db()
             self.summary.rounds += 1
             return sample
         return self.draw(name, template, definition, auditors=auditors, due=due) if moderated else None
@@ -535,7 +544,7 @@ class _Builder:
                 moderation_percent=10,
             ),
             auditors=[self.manager, practitioner, self.users["senior.ffion"], self.users["senior.emrys"]],
-            due=self.today + dt.timedelta(days=21),
+            due=self.due_from + dt.timedelta(days=21),
         )
         if sample is None:
             return
@@ -636,7 +645,7 @@ class _Builder:
                 moderation_percent=0,
             ),
             auditors=[nia, seren],
-            due=self.today + dt.timedelta(days=14),
+            due=self.due_from + dt.timedelta(days=14),
         )
         if sample is None:
             return
@@ -662,7 +671,7 @@ class _Builder:
                 moderation_percent=0,
             ),
             auditors=[self.manager, police, nurse],
-            due=self.today + dt.timedelta(days=14),
+            due=self.due_from + dt.timedelta(days=14),
         )
         if sample is None:
             return
