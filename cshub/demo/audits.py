@@ -253,9 +253,9 @@ class _Builder:
         due: dt.date,
         moderated: int = 0,
     ) -> Sample | None:
-        """Draw a round (each try in a savepoint). A seed whose draw the pool cannot cover, or
-        that moderates fewer than `moderated` audits, is passed over for the next: a refused
-        draw leaves nothing. None when the rule selects nothing."""
+        """Draw a round (each try in a savepoint). A seed whose draw the pool cannot cover (the
+        error on "auditors"), or that moderates fewer than `moderated` audits, is passed over
+        for the next: a refused draw leaves nothing. None when the rule selects nothing."""
         assert definition.seed is not None
         # A round is due today or later when it is drawn: last quarter's is dated back after.
         due_when_drawn = max(due, timezone.localdate())
@@ -272,8 +272,12 @@ class _Builder:
                     )
                     if sample.audits.filter(role=AuditRole.MODERATION).count() < moderated:
                         raise _RedrawError
-            except (ValidationError, _RedrawError):
+            except _RedrawError:
                 continue
+            except ValidationError as error:
+                if set(getattr(error, "error_dict", {})) == {"auditors"}:
+                    continue  # another seed may draw cases this pool can cover
+                return None  # the rule selects nothing in the period (a small hub)
             if due != due_when_drawn:
                 Sample.objects.filter(pk=sample.pk).update(due_date=due)
                 Audit.objects.filter(sample=sample).update(due_date=due)
