@@ -57,6 +57,7 @@ from cshub.demo.accounts import DEMO_PASSWORD, DemoAccount
 from cshub.language.guidance import check
 from cshub.missing import actions as missing
 from cshub.missing.models import InterviewOutcome, MissingEpisode, ReturnInterview
+from cshub.people.access import may_see
 from cshub.people.models import Person, TimelineEntry
 from cshub.supervision.models import Supervision
 from cshub.tasks.actions import NewTask, finish_task
@@ -428,7 +429,10 @@ class _Builder:
     def learning_action(self, finding: Finding, completed: dt.date) -> Task:
         """Done, open or overdue, in turn."""
         audit = finding.audit
-        owner = audit.case_worker or self.manager
+        # The worker owns it, unless they may not see the child (a restricted record they are
+        # not named on): then the auditor, who may.
+        worker = audit.case_worker
+        owner = worker if worker is not None and may_see(worker, audit.person) else audit.auditor
         theme = finding.themes.all()[0].name
         turn = self.actions_made % 3
         self.actions_made += 1
@@ -528,6 +532,8 @@ class _Builder:
             worker, completed = audit.case_worker, audit.completed_at
             assert worker is not None
             assert completed is not None
+            if not may_see(worker, audit.person):
+                continue  # a restricted record the worker is not named on
             actions.mark_feedback_read(audit, actor=worker)
             Audit.objects.filter(pk=audit.pk).update(feedback_read_at=completed + dt.timedelta(days=2))
 
