@@ -24,6 +24,7 @@ from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
 from cshub.demo.area_register import build_register
+from cshub.demo.audits import build_audits
 from cshub.demo.consultations import CONSULTATIONS_PER_YEAR, build_consultations
 from cshub.demo.disruption import make_disruption
 from cshub.demo.documents import make_documents
@@ -210,6 +211,8 @@ class HubGenerator:
                 seed=self.seed,
                 per_year=round(CONSULTATIONS_PER_YEAR * self.count / self.years / 240),
             )
+            # Case audits (issue 22): rounds done, in progress, peer and multi-agency.
+            build_audits(self.users, self.today, seed=self.seed)
             sync_people()  # the hub's own children and the locality's CIN factors, flagged
         return self.summary
 
