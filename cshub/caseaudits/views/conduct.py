@@ -296,7 +296,7 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
     if audit.auditor_id != _user(request).pk:
         raise Http404("No such audit")
     try:
-        theme_ids = [int(t) for t in request.POST.getlist("themes")]
+        theme_ids = [int(t) for t in request.POST.getlist("themes") if 0 < int(t) < 2**31]
     except ValueError:
         theme_ids = []
     try:
@@ -320,7 +320,7 @@ def _date(request: HttpRequest, prefix: str) -> dt.date | None:
             int(request.POST.get(f"{prefix}-month", "")),
             int(request.POST.get(f"{prefix}-day", "")),
         )
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
