@@ -13,6 +13,7 @@ from cshub.caseaudits.models import COUNTED_RULES, AuditTemplate, SampleRule, Su
 from cshub.core.codes import ExploitationType
 from cshub.core.dates import local_today
 from cshub.core.forms import GovukDateField, GovukForm
+from cshub.core.ids import parse_id
 
 
 def auditors() -> "QuerySet[User]":
@@ -25,12 +26,33 @@ def auditors() -> "QuerySet[User]":
     )
 
 
+def _ids_only(values: Any) -> None:
+    """An id past 64 bits (or not a number) is not looked up: the database cannot hold it."""
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value not in (None, "") and parse_id(value) is None:
+            raise forms.ValidationError("Select from the list")
+
+
+class TemplateChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        _ids_only(value)
+        return super().clean(value)
+
+
 class AuditorChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        _ids_only(value)
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.get_agency_display()})"
 
 
 class AuditorsChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        _ids_only(value)
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.get_agency_display()})"
 
@@ -47,7 +69,7 @@ class SampleForm(GovukForm):
         help_text="For example, Open cases, November 2026",
         error_messages={"required": "Enter a name for the audit round"},
     )
-    template = forms.ModelChoiceField(
+    template = TemplateChoice(
         label="Audit template",
         queryset=AuditTemplate.objects.none(),
         widget=forms.RadioSelect,
@@ -169,7 +191,7 @@ class CancelForm(GovukForm):
 
 
 class AuditCaseForm(GovukForm):
-    template = forms.ModelChoiceField(
+    template = TemplateChoice(
         label="Audit template",
         queryset=AuditTemplate.objects.none(),
         widget=forms.RadioSelect,
