@@ -1,6 +1,7 @@
 """Carrying out an audit (issue 22, part B): sections saved and submitted, the lead's overall
 grade, findings with themes, learning actions on the actions list, the worker's feedback."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -294,3 +295,29 @@ def test_manager_links_skip_pages_not_there(hub: dict[str, Any], monkeypatch: An
     )
     assert conduct._links(hub["manager"]) == [(reverse("caseaudits:home"), "Here", "")]
     assert conduct._links(hub["worker"]) == []
+
+
+def test_a_learning_action_agreed_on_the_page_goes_to_the_chosen_worker(
+    hub: dict[str, Any], client_for: Any
+) -> None:
+    audit, finding, worker = hub["case_audit"], hub["finding"], hub["worker"]
+    prefix = f"action_{finding.pk}_"
+    url = reverse("caseaudits:add_action", args=[audit.pk, finding.pk])
+    manager = client_for("team_manager")
+    day = TODAY + dt.timedelta(days=21)
+    due = {
+        f"due_{finding.pk}-day": day.day,
+        f"due_{finding.pk}-month": day.month,
+        f"due_{finding.pk}-year": day.year,
+    }
+    refused = manager.post(
+        url, {f"{prefix}description": "Refresh the summary", f"{prefix}owner": "99999", **due}
+    )
+    assert refused.status_code == 400 and "Select who will do it from the list" in refused.content.decode()
+    assert not finding.actions.exists()
+    manager.post(
+        url, {f"{prefix}description": "Refresh the summary", f"{prefix}owner": str(worker.pk), **due}
+    )
+    task = finding.actions.get()
+    # Theirs (on "Mine" of the actions list), in their agency when none is chosen.
+    assert (task.owner, task.owner_agency, task.owner_name) == (worker, worker.agency, "")

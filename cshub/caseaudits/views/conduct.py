@@ -36,6 +36,7 @@ from cshub.caseaudits.models import (
 )
 from cshub.caseaudits.seeing import Mode, may_compare, mode_for, partner
 from cshub.core.codes import Agency
+from cshub.meetings.forms import action_owners
 from cshub.people.access import get_child_for_user, may_see
 from cshub.people.models import Person
 from cshub.tasks.actions import NewTask
@@ -222,7 +223,8 @@ def _detail(
             "answer_choices": AnswerChoice.choices,
             "finding_kinds": FindingKind.choices,
             "themes": Theme.objects.filter(active=True),
-            "agencies": Agency.choices,
+            "agencies": [("", "The CSHub user's agency"), *Agency.choices],
+            "owners": action_owners(),
             "partner": other,
             "compare": other is not None and may_compare(user, *_pair(audit, other)),
             "worker": audit.case_worker_id == user.pk,
@@ -337,14 +339,27 @@ def add_action(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
         return _detail(
             request, audit, person, mode, errors={f"{prefix}due_date": ["Enter a real due date"]}, status=400
         )
+    chosen = request.POST.get(f"{prefix}owner", "")
+    owner = action_owners().filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+    if chosen and owner is None:
+        return _detail(
+            request,
+            audit,
+            person,
+            mode,
+            errors={f"{prefix}owner": ["Select who will do it from the list"]},
+            status=400,
+        )
+    agency = request.POST.get(f"{prefix}owner_agency", "") or (owner.agency if owner else "")
     try:
         actions.add_learning_action(
             finding,
             NewTask(
                 description=request.POST.get(f"{prefix}description", ""),
-                owner_agency=request.POST.get(f"{prefix}owner_agency", ""),
+                owner_agency=agency,
                 due_date=due,
-                owner_name=request.POST.get(f"{prefix}owner_name", ""),
+                owner=owner,
+                owner_name="" if owner else request.POST.get(f"{prefix}owner_name", ""),
             ),
             actor=_user(request),
         )
