@@ -21,7 +21,7 @@ from cshub.access.permissions import Perm
 from cshub.caseaudits.models import AuditTemplate, TemplateSection
 from cshub.caseaudits.sampling import Case
 from cshub.core.codes import Agency
-from cshub.people.access import may_see
+from cshub.people.access import is_named, may_see
 from cshub.people.models import Person
 
 
@@ -93,7 +93,8 @@ class _Pool:
     def sees(self, user: User, person: Person) -> bool:
         key = (user.pk, person.pk)
         if key not in self._sees:
-            self._sees[key] = may_see(user, person)
+            # Named on a restricted record, not just inside a break-glass window that ends.
+            self._sees[key] = may_see(user, person) and (not person.restricted or is_named(user, person))
         return self._sees[key]
 
     def eligible(

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cshub.access.models import User
+from cshub.access.permissions import Perm
 from cshub.caseaudits.models import Audit, Evidence, Question
 from cshub.casework.due import standard
 from cshub.casework.models import Assessment, CaseSummary
@@ -21,7 +23,7 @@ from cshub.core.dates import format_date, format_datetime
 from cshub.language.guidance import check
 from cshub.meetings.models import AgendaItem
 from cshub.notes.models import CaseNote
-from cshub.people.models import TimelineEntry
+from cshub.people.models import Person, TimelineEntry
 from cshub.plans.models import ChildPlan
 from cshub.supervision.models import Oversight, Supervision
 
@@ -211,7 +213,12 @@ def _language(audit: Audit, today: dt.date) -> EvidenceNote:
     )
 
 
-def _meeting_decisions(audit: Audit, today: dt.date) -> EvidenceNote:
+def _meeting_decisions(audit: Audit, today: dt.date, user: User | None = None) -> EvidenceNote:
+    """The child's agenda items and their decisions, as the meetings pages show them: only to a
+    reader of minutes, and an item that also names a child the reader may not see shows
+    neither its title nor its decision (meetings.queries does the same)."""
+    if user is not None and not user.has(Perm.VIEW_MINUTES):
+        return EvidenceNote("You do not have access to meeting minutes: look at the child's timeline")
     items = list(
         AgendaItem.objects.filter(children__id=audit.person_id, removed_at__isnull=True)
         .select_related("meeting__meeting_type")
@@ -219,10 +226,22 @@ def _meeting_decisions(audit: Audit, today: dt.date) -> EvidenceNote:
     )
     if not items:
         return EvidenceNote("The child has not been discussed at a meeting")
+    hidden: set[int] = set()
+    if user is not None:
+        hidden = set(
+            AgendaItem.children.through.objects.filter(agendaitem_id__in=[i.pk for i in items])
+            .exclude(person_id__in=Person.objects.visible_to(user).values("pk"))
+            .values_list("agendaitem_id", flat=True)
+        )
     undecided = [i for i in items if not i.decision.strip()]
     details = [
-        f"{format_date(i.meeting.date)}, {i.meeting.meeting_type.name}: {i.title} — "
-        + (f"decision: {i.decision}" if i.decision.strip() else "no decision recorded")
+        f"{format_date(i.meeting.date)}, {i.meeting.meeting_type.name}: "
+        + (
+            "an item that also names a child whose record you may not see"
+            if i.pk in hidden
+            else f"{i.title} — "
+            + (f"decision: {i.decision}" if i.decision.strip() else "no decision recorded")
+        )
         for i in items
     ]
     return EvidenceNote(
@@ -273,12 +292,20 @@ _KINDS: dict[str, Callable[[Audit, dt.date], EvidenceNote]] = {
 }
 
 
-def evidence_for(audit: Audit) -> dict[str, EvidenceNote]:
-    """One note per Evidence code the audit's template uses, from a bounded number of queries."""
+def evidence_for(audit: Audit, user: User | None = None) -> dict[str, EvidenceNote]:
+    """One note per Evidence code the audit's template uses, from a bounded number of queries,
+    as `user` may read it (meeting items naming a child they may not see are not shown)."""
     codes = set(
         Question.objects.filter(section__template_id=audit.template_id)
         .exclude(evidence="")
         .values_list("evidence", flat=True)
     )
     today = timezone.localdate()
-    return {code: _KINDS[code](audit, today) for code in sorted(codes) if code in _KINDS}
+    notes = {
+        code: _KINDS[code](audit, today)
+        for code in sorted(codes)
+        if code in _KINDS and code != Evidence.MEETING_DECISIONS
+    }
+    if Evidence.MEETING_DECISIONS in codes:
+        notes[Evidence.MEETING_DECISIONS] = _meeting_decisions(audit, today, user)
+    return notes

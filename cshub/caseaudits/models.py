@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cshub.access.models import User
@@ -233,7 +233,10 @@ class AuditQuerySet(models.QuerySet["Audit"]):
 
     def for_auditor(self, user: "User") -> "AuditQuerySet":
         """Audits this user has something to answer in: as lead auditor or for a section."""
-        return self.filter(Q(auditor=user) | Q(parts__auditor=user)).distinct()
+        # A subquery, not a join: counts annotated afterwards count every part of the audit.
+        return self.filter(
+            Q(auditor=user) | Exists(AuditPart.objects.filter(audit=OuterRef("pk"), auditor=user))
+        )
 
     def visible_to(self, user: "User") -> "AuditQuerySet":
         """Audits about children the user may see."""

@@ -505,13 +505,14 @@ class _Builder:
         audits = list(sample.audits.order_by("pk"))
         primaries = [a for a in audits if a.role == AuditRole.PRIMARY]
         done_on: dict[int, dt.date] = {}
+        later: list[tuple[Audit, Finding, dt.date]] = []
         for n, audit in enumerate(primaries):
             quality = self.quality()
             day = drawn_on + dt.timedelta(days=2 + (n * span) // max(len(primaries), 1))
             done_on[audit.pk] = day
             self.complete(audit, quality)
-            for finding in self.findings(audit)[: 1 if n % 2 == 0 else 0]:
-                self.learning_action(finding, day)
+            # Learning actions once the moderations are done too (the pair is blind until then).
+            later += [(audit, f, day) for f in self.findings(audit)[: 1 if n % 2 == 0 else 0]]
             self.date_back(audit, _at(drawn_on, 9), _at(day, 10), _at(day, 15))
         moderations = [a for a in audits if a.role == AuditRole.MODERATION]
         for n, moderation in enumerate(moderations):
@@ -524,6 +525,9 @@ class _Builder:
             self.complete(moderation, min(grade, 3), grade=GRADES[grade])
             day = min(done_on[primary.pk] + dt.timedelta(days=4), quarter_end)
             self.date_back(moderation, _at(drawn_on, 9), _at(day, 10), _at(day, 16))
+        for audit, finding, day in later:
+            self.learning_action(finding, day)
+            self.date_back(audit, _at(drawn_on, 9), _at(day, 10), _at(day, 15))
         # The audited workers have read their feedback, but for the demo practitioner's last.
         practitioner = self.users["practitioner"]
         theirs = [a for a in primaries if a.case_worker_id == practitioner.pk]

@@ -148,6 +148,7 @@ def test_a_finding_needs_an_active_theme(hub: dict[str, Any]) -> None:
 
 def test_a_learning_action_is_an_audit_task_on_the_actions_list(hub: dict[str, Any], client_for: Any) -> None:
     finding = hub["finding"]
+    complete(hub["case_audit"])
     task = actions.add_learning_action(
         finding,
         NewTask(
@@ -301,6 +302,7 @@ def test_a_learning_action_agreed_on_the_page_goes_to_the_chosen_worker(
     hub: dict[str, Any], client_for: Any
 ) -> None:
     audit, finding, worker = hub["case_audit"], hub["finding"], hub["worker"]
+    complete(audit)
     prefix = f"action_{finding.pk}_"
     url = reverse("caseaudits:add_action", args=[audit.pk, finding.pk])
     manager = client_for("team_manager")

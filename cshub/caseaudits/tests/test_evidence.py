@@ -180,3 +180,25 @@ def test_evidence_takes_a_bounded_number_of_queries(hub: dict[str, Any]) -> None
     small = count()
     grow(25)
     assert count() == small <= 30
+
+
+def test_meeting_decisions_hide_an_item_naming_a_child_the_auditor_may_not_see(
+    hub: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    item = hub["item"]
+    item.children.add(hub["restricted"])
+    meetings.save_minutes(
+        item, discussion="Seen together", decision="Tia to move out of area", actor=hub["manager"]
+    )
+    audit = make_audit(hub, auditor=hub["manager"], template=one_question_template("MEETING_DECISIONS"))
+    # The manager is named on the restricted record: the item reads in full.
+    assert (
+        "decision: Tia to move out of area"
+        in evidence_for(audit, hub["manager"])["MEETING_DECISIONS"].details[0]
+    )
+    # A missing-service worker not named on it: the item, but neither its title nor its decision.
+    hidden = evidence_for(audit, personas["missing_worker"])["MEETING_DECISIONS"].details[0]
+    assert "Tia" not in hidden and "names a child whose record you may not see" in hidden
+    # An analyst does not read minutes at all.
+    none = evidence_for(audit, personas["analyst"])["MEETING_DECISIONS"]
+    assert none.summary.startswith("You do not have access to meeting minutes") and not none.details

@@ -158,7 +158,7 @@ def _detail(
     parts = {p.section_id: p for p in audit.parts.select_related("auditor")}
     sections = list(audit.template.sections.prefetch_related("questions"))
     answers = {a.question_id: a for a in audit.answers.all()} if mode in (Mode.FULL, Mode.SECTIONS) else {}
-    evidence = evidence_for(audit) if mode in (Mode.FULL, Mode.SECTIONS) else {}
+    evidence = evidence_for(audit, _user(request)) if mode in (Mode.FULL, Mode.SECTIONS) else {}
     is_open = audit.status in (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS)
     rows = []
     for section in sections:

@@ -71,6 +71,8 @@ def save_part(
         raise PermissionDenied("only the auditor allocated this section answers it")
     locks.claim(audit)
     part.refresh_from_db()
+    if part.auditor_id != actor.pk:  # given to someone else while this request waited
+        raise PermissionDenied("only the auditor allocated this section answers it")
     _require_open(audit)
     if part.submitted_at is not None:
         raise ValidationError({"__all__": "This section has been submitted: nothing was changed"})
@@ -149,6 +151,8 @@ def complete_audit(audit: Audit, *, overall_grade: str, rationale: str, feedback
     if audit.auditor_id != actor.pk:
         raise PermissionDenied("only the lead auditor completes the audit")
     locks.claim(audit)
+    if audit.auditor_id != actor.pk:  # given to someone else while this request waited
+        raise PermissionDenied("only the lead auditor completes the audit")
     _require_open(audit)
     errors: dict[str, str] = {}
     waiting = [p.section.title for p in audit.parts.select_related("section") if p.submitted_at is None]
@@ -216,6 +220,22 @@ def add_learning_action(finding: Finding, task: NewTask, *, actor: User) -> Task
     the finding."""
     audit = finding.audit
     _require_lead(actor, audit)
+    locks.claim(audit)
+    if audit.auditor_id != actor.pk:  # given to someone else while this request waited
+        raise PermissionDenied("only the lead auditor records findings and learning actions")
+    # An action goes on the child's timeline and the actions list, which the other auditor of
+    # a blind pair and the audited worker can read: only once the audit (and its pair) is done.
+    if audit.status != AuditStatus.COMPLETED:
+        raise ValidationError({"__all__": "Agree learning actions once the audit is completed"})
+    pair_open = (
+        audit.moderations.open().exists()
+        if audit.role == AuditRole.PRIMARY
+        else Audit.objects.open().filter(moderations=audit).exists()
+    )
+    if pair_open:
+        raise ValidationError(
+            {"__all__": "Agree learning actions once the moderation of this audit is completed too"}
+        )
     row = agree_task(
         task,
         [audit.person],

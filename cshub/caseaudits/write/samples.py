@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cshub.access.models import User
@@ -33,7 +34,7 @@ from cshub.casework.models import Episode
 from cshub.core import locks
 from cshub.core.codes import ExploitationType
 from cshub.missing.models import ReturnInterview
-from cshub.people.access import may_see
+from cshub.people.access import is_named, may_see
 from cshub.people.actions import require
 from cshub.people.models import Person
 
@@ -147,6 +148,7 @@ def draw_sample(
         raise ValidationError({"name": "Enter a name for the audit round"})
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The date the audits are due must be today or in the future"})
+    locks.claim(template)  # a template withdrawn at this moment is refused, not drawn from
     preview = preview_sample(template, definition, auditors, actor=actor)
     sample = Sample.objects.create(
         name=name,
@@ -253,6 +255,7 @@ def audit_case(
         )
         subject = Subject.RETURN_INTERVIEW
     errors: dict[str, str] = {}
+    locks.claim(template)
     if template.status != TemplateStatus.PUBLISHED:
         errors["template"] = "This template is not in use: choose a published template"
     elif template.subject != subject:
@@ -281,9 +284,40 @@ def _auditor_problem(auditor: User, case: sampling.Case) -> str:
         return f"{auditor} is this case's worker: choose another auditor"
     if not auditor.has(Perm.CONDUCT_AUDIT):
         return f"{auditor} cannot carry out case audits: choose another auditor"
-    if not may_see(auditor, Person.objects.get(pk=case.person_id)):
+    person = Person.objects.get(pk=case.person_id)
+    # Named on a restricted record, not just inside a break-glass window that ends.
+    if not may_see(auditor, person) or (person.restricted and not is_named(auditor, person)):
         return f"{auditor} may not see this child's record: choose another auditor"
     return ""
+
+
+def _lock_pair(audit: Audit) -> None:
+    """Lock an audit and the other audits of its moderation pair, always in the same order
+    (by id), and re-read it: two managers changing the two audits of one pair at once take
+    turns, so neither can make one person both its auditor and its moderator."""
+    primary = audit.moderates_id or audit.pk
+    list(
+        Audit.objects.select_for_update()
+        .filter(Q(pk=primary) | Q(moderates_id=primary))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    audit.refresh_from_db()
+
+
+def _current_worker(audit: Audit) -> int | None:
+    """Whose case it is now (it may have moved since the round was drawn)."""
+    if audit.episode_id is not None:
+        return (
+            Episode.objects.filter(pk=audit.episode_id).values_list("allocated_worker_id", flat=True).first()
+        )
+    if audit.return_interview_id is not None:
+        return (
+            ReturnInterview.objects.filter(pk=audit.return_interview_id)
+            .values_list("interviewer_id", flat=True)
+            .first()
+        )
+    return None
 
 
 @transaction.atomic
@@ -291,7 +325,7 @@ def reallocate(audit: Audit, auditor: User, *, actor: User) -> Audit:
     """Give a not-yet-completed audit (its lead parts) to another auditor; the case's own
     worker, or (a moderation) the first auditor: ValidationError on "auditor"."""
     require(actor, Perm.MANAGE_AUDITS)
-    locks.claim(audit)
+    _lock_pair(audit)
     if audit.status not in (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS):
         raise ValidationError(
             {"auditor": "Only an audit not yet completed or cancelled can go to another auditor"}
@@ -300,6 +334,8 @@ def reallocate(audit: Audit, auditor: User, *, actor: User) -> Audit:
         raise ValidationError({"auditor": f"{auditor} already has this audit: choose another auditor"})
     case = sampling.Case("", 0, audit.person_id, audit.case_worker_id)
     problem = _auditor_problem(auditor, case)
+    if not problem and auditor.pk == _current_worker(audit):
+        problem = f"{auditor} is this case's worker now: choose another auditor"
     if not problem and audit.moderates_id is not None:
         first = audit.moderates
         assert first is not None
@@ -337,7 +373,7 @@ def cancel_audit(audit: Audit, reason: str, *, actor: User) -> Audit:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason the audit is cancelled"})
-    locks.claim(audit)
+    _lock_pair(audit)
     if audit.status not in (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS):
         raise ValidationError({"reason": "Only an audit not yet completed or cancelled can be cancelled"})
     cancelled = [audit, *audit.moderations.open()]
