@@ -5,6 +5,7 @@ those whose primary audit and moderation both completed in it; learning actions 
 from a case audit, on the period's last day (today while it has not ended)."""
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Greatest
 
 from cshub.assurance.metrics.agreement import weighted_kappa
 from cshub.assurance.metrics.base import Count as CountResult
@@ -25,14 +26,17 @@ def completed(period: Period) -> "QuerySet[Audit]":
 
 
 def moderated_pairs(period: Period) -> "QuerySet[Audit]":
-    """Completed moderations whose primary audit is completed too, both on London dates in
-    the period."""
-    return Audit.objects.filter(
-        role=AuditRole.MODERATION,
-        status=AuditStatus.COMPLETED,
-        moderates__status=AuditStatus.COMPLETED,
-        **period.timestamps("completed_at"),
-        **period.timestamps("moderates__completed_at"),
+    """Completed moderations whose primary audit is completed too, counted in the period (London
+    dates) in which the later of the two was completed: a pair that straddles a quarter's end
+    counts once, in the later quarter."""
+    return (
+        Audit.objects.filter(
+            role=AuditRole.MODERATION,
+            status=AuditStatus.COMPLETED,
+            moderates__status=AuditStatus.COMPLETED,
+        )
+        .annotate(paired_at=Greatest("completed_at", "moderates__completed_at"))
+        .filter(**period.timestamps("paired_at"))
     )
 
 

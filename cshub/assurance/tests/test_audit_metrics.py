@@ -143,10 +143,10 @@ def test_moderation_agreement_and_kappa_over_pairs_completed_in_the_period(hub):
     pair(hub, "GOOD", "GOOD", day)
     pair(hub, "INADEQUATE", "INADEQUATE", day)
     pair(hub, "GOOD", "REQUIRES_IMPROVEMENT", day)
-    # Not pairs of the period: the primary completed in March; the moderation not completed;
-    # the moderation completed in May.
+    # Not pairs of the period: both completed in March; the moderation not completed; the
+    # moderation completed in May (a pair counts when the later of the two was completed).
     early = audit(hub, "OUTSTANDING", at(dt.date(2026, 3, 30)))
-    audit(hub, "INADEQUATE", day, moderates=early)
+    audit(hub, "INADEQUATE", at(dt.date(2026, 3, 31)), moderates=early)
     open_moderation = audit(hub, "OUTSTANDING", day)
     audit(hub, "", None, moderates=open_moderation, status=AuditStatus.IN_PROGRESS)
     late = audit(hub, "OUTSTANDING", day)
@@ -154,6 +154,14 @@ def test_moderation_agreement_and_kappa_over_pairs_completed_in_the_period(hub):
     m = metric.compute(APRIL)
     assert m["audits.moderation.agreement"] == Percent(3, 4)
     assert m["audits.moderation.kappa"] == Value(0.714)  # 5/7, worked above
+
+
+def test_a_pair_straddling_the_periods_end_counts_once_when_the_later_audit_completed(hub):
+    primary = audit(hub, "GOOD", at(dt.date(2026, 3, 30)))
+    audit(hub, "REQUIRES_IMPROVEMENT", at(dt.date(2026, 4, 2)), moderates=primary)
+    march = metric.compute(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+    assert march["audits.moderation.agreement"] == Percent(0, 0)
+    assert metric.compute(APRIL)["audits.moderation.agreement"] == Percent(0, 1)
 
 
 def test_kappa_is_null_when_undefined(hub):

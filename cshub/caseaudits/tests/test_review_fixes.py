@@ -108,3 +108,19 @@ def test_a_section_auditor_sees_the_whole_audits_progress(hub: dict[str, Any]) -
     client = sign_in_verified(Client(), police)
     page = client.get(reverse("caseaudits:home")).content.decode()
     assert "0 of 3 sections" in page
+
+
+def test_a_finding_or_an_action_sent_twice_is_recorded_once(hub: dict[str, Any]) -> None:
+    audit = hub["case_audit"]
+    themes = [hub["theme"].pk]
+    first = actions.record_finding(
+        audit, kind="IMPROVE", text="No chronology.", theme_ids=themes, actor=hub["manager"]
+    )
+    again = actions.record_finding(
+        audit, kind="IMPROVE", text="No chronology. ", theme_ids=themes, actor=hub["manager"]
+    )
+    assert again == first and audit.findings.filter(text="No chronology.").count() == 1
+    complete(audit)
+    task = actions.add_learning_action(first, _action(first, hub["worker"]), actor=hub["manager"])
+    assert actions.add_learning_action(first, _action(first, hub["worker"]), actor=hub["manager"]) == task
+    assert first.actions.count() == 1 and Task.objects.filter(source="AUDIT").count() == 1

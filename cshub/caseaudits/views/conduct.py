@@ -216,6 +216,11 @@ def _detail(
             "lead": lead,
             "may_complete": lead and is_open and submitted == len(parts),
             "may_record": lead and audit.status != AuditStatus.CANCELLED and mode == Mode.FULL,
+            # Learning actions reach the child's timeline: once the audit and its pair are done.
+            "may_act": lead
+            and mode == Mode.FULL
+            and audit.status == AuditStatus.COMPLETED
+            and (other is None or other.status not in (AuditStatus.ALLOCATED, AuditStatus.IN_PROGRESS)),
             "findings": findings,
             "errors": errors,
             "post": request.POST if request.method == "POST" else {},

@@ -202,6 +202,13 @@ def record_finding(audit: Audit, *, kind: str, text: str, theme_ids: list[int], 
         errors["themes"] = "Select at least one theme for the finding"
     if errors:
         raise ValidationError(errors)
+    locks.claim(audit)
+    if audit.auditor_id != actor.pk:  # given to someone else while this request waited
+        raise PermissionDenied("only the lead auditor records findings and learning actions")
+    # The form sent twice (a double click) records the finding once.
+    same = audit.findings.filter(kind=kind, text=text.strip()).first()
+    if same is not None:
+        return same
     finding = Finding.objects.create(audit=audit, kind=kind, text=text.strip(), recorded_by=actor)
     finding.themes.set(themes)
     record_event(
@@ -236,6 +243,10 @@ def add_learning_action(finding: Finding, task: NewTask, *, actor: User) -> Task
         raise ValidationError(
             {"__all__": "Agree learning actions once the moderation of this audit is completed too"}
         )
+    # The form sent twice (a double click) agrees the action once.
+    same = finding.actions.filter(description=task.description.strip(), due_date=task.due_date).first()
+    if same is not None:
+        return same
     row = agree_task(
         task,
         [audit.person],
