@@ -1,7 +1,7 @@
 """Case audits: the quality of the hub's practice as its own audits grade it
 (docs/metrics.md, "Case audits"). Each figure a few aggregate queries: audits counted are
 PRIMARY audits whose `completed_at` falls on a London date in the period; moderated pairs
-those whose primary audit and moderation both completed in it; learning actions are tasks
+those whose primary audit and moderation are both completed, the later in it; learning actions are tasks
 from a case audit, on the period's last day (today while it has not ended)."""
 
 from django.db.models import Count, F, Q, QuerySet
