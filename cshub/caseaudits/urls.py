@@ -1,4 +1,10 @@
-from cshub.caseaudits.views import conduct, dashboard, samples, templates
+from cshub.caseaudits.views import conduct, dashboard, samples, templates, themes
 
 app_name = "caseaudits"
-urlpatterns = [*conduct.urlpatterns, *templates.urlpatterns, *samples.urlpatterns, *dashboard.urlpatterns]
+urlpatterns = [
+    *conduct.urlpatterns,
+    *templates.urlpatterns,
+    *themes.urlpatterns,
+    *samples.urlpatterns,
+    *dashboard.urlpatterns,
+]
