@@ -362,7 +362,40 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     )
     finding.themes.add(theme)
 
+    # Reports and returns (issue 23): a team (the manager and the practitioner in it), a
+    # course the practitioner's role needs (valid 12 months), a record of it for the
+    # practitioner, and a version of the visit standard.
+    from cshub.standards.models import PracticeStandard, StandardCode
+    from cshub.workforce import models as wf
+
+    team = wf.Team.objects.create(name="Complex Safeguarding Team", manager=manager)
+    for staff in (manager, worker):
+        wf.Membership.objects.create(user=staff, team=team, since=TODAY - dt.timedelta(days=365))
+    course = wf.Course.objects.create(name="Child exploitation: recognising the signs", valid_months=12)
+    course_requirement = wf.CourseRequirement.objects.create(course=course, role="practitioner")
+    training_record = wf.TrainingRecord.objects.create(
+        user=worker,
+        course=course,
+        completed_on=TODAY - dt.timedelta(days=100),
+        expires_on=TODAY - dt.timedelta(days=100) + dt.timedelta(days=365),
+        provider="The safeguarding partnership",
+        recorded_by=manager,
+    )
+    practice_standard = PracticeStandard.objects.create(
+        code=StandardCode.VISIT,
+        version=1,
+        days=10,
+        effective_from=TODAY - dt.timedelta(days=400),
+        reason="The hub's standard since it opened.",
+        set_by=manager,
+    )
+
     return {
+        "team": team,
+        "course": course,
+        "course_requirement": course_requirement,
+        "training_record": training_record,
+        "practice_standard": practice_standard,
         "audit_template": draft_template,
         "audit_section": audit_section,
         "audit_question": audit_question,

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "cshub.consultations",
     "cshub.register",
     "cshub.caseaudits",
+    "cshub.standards",
+    "cshub.workforce",
     "cshub.language",
     "cshub.meetings",
     "cshub.intelligence",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "cshub.notifications",
     "cshub.assurance",
     "cshub.reports",
+    "cshub.returns",
     "cshub.interchange",
     "cshub.api",
     "cshub.demo",
@@ -216,7 +219,12 @@ CSHUB_NOTE_EDIT_MINUTES = int(os.environ.get("CSHUB_NOTE_EDIT_MINUTES", "60"))
 # The missing-from-care profile is reviewed this often, and after each missing episode.
 CSHUB_PHILOMENA_REVIEW_DAYS = int(os.environ.get("CSHUB_PHILOMENA_REVIEW_DAYS", "90"))
 CSHUB_PAGE_SIZE = 25
-# Practice standards (days). The first exploitation risk assessment is due within
+# This hub, as the region knows it (the quarterly regional return's `hub` column, the annual
+# report's title): a short stable id (letters, digits, hyphens) and the name people read.
+CSHUB_HUB_ID = os.environ.get("CSHUB_HUB_ID", "demo-hub")
+CSHUB_HUB_NAME = os.environ.get("CSHUB_HUB_NAME", "Demo Complex Safeguarding Hub")
+# Practice standards (days): the defaults before a team manager sets each on the practice
+# standards page (cshub.standards: versioned, the standard in force on the day). The first exploitation risk assessment is due within
 # ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW
 # days, and within ASSESSMENT_AFTER_EVENT days of a significant event (a high-risk missing
 # episode). Plans are reviewed on a cadence set by the last assessed risk level.

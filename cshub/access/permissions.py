@@ -45,6 +45,11 @@ class Perm(models.TextChoices):
         "Set audit templates and themes, draw dip samples and allocate case audits",
     )
     CONDUCT_AUDIT = "conduct_audit", "Carry out the case audits allocated to them"
+    SET_STANDARDS = "set_standards", "Set the hub's practice standards"
+    MANAGE_WORKFORCE = (
+        "manage_workforce",
+        "Set teams, courses and the training each role needs, and record staff training",
+    )
 
 
 class RoleCode(models.TextChoices):
@@ -104,6 +109,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.MANAGE_REGISTER,
         Perm.MANAGE_AUDITS,
         Perm.CONDUCT_AUDIT,
+        Perm.SET_STANDARDS,
+        Perm.MANAGE_WORKFORCE,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,

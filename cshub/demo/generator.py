@@ -23,6 +23,7 @@ from cshub.core.codes import ExploitationType, Outcome
 from cshub.core.dates import LONDON
 from cshub.demo import names, texts
 from cshub.demo.accounts import ensure_demo_accounts
+from cshub.demo.annual import build_annual_report
 from cshub.demo.area_register import build_register
 from cshub.demo.audits import build_audits
 from cshub.demo.consultations import CONSULTATIONS_PER_YEAR, build_consultations
@@ -32,6 +33,8 @@ from cshub.demo.meetings import make_meetings
 from cshub.demo.network import make_network
 from cshub.demo.philomena import make_profiles
 from cshub.demo.practice import PracticeMaker
+from cshub.demo.standards import build_standards
+from cshub.demo.workforce import build_workforce
 from cshub.missing import actions as missing
 from cshub.missing.models import MissingFlag
 from cshub.people import actions as people
@@ -213,6 +216,11 @@ class HubGenerator:
             )
             # Case audits (issue 22): rounds done, in progress, peer and multi-agency.
             build_audits(self.users, self.today, seed=self.seed)
+            # Reports and returns (issue 23): teams and training, the practice standards'
+            # history, the annual report's texts.
+            build_workforce(self.users, self.today, seed=self.seed)
+            build_standards(self.users, self.today)
+            build_annual_report(self.users, self.today)
             sync_people()  # the hub's own children and the locality's CIN factors, flagged
         return self.summary
 

@@ -1,0 +1,5 @@
+"""The quarterly regional return's pages (part E), if any."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
