@@ -5,7 +5,8 @@ An entry holds every figure of one period as metrics.compute() gave it, under th
 version it was read at (core.dataversion: every write and every import raises it in its
 own transaction) and a key of all else the figures depend on: the period, the day a
 figure "on the period's last day" is measured (today, while the period has not ended),
-the supervision standard, which figures (the view), and the code that computes them. Only
+the practice standards (every version and the settings before them:
+`standards.fingerprint()`), which figures (the view), and the code that computes them. Only
 an entry of the current version is read, so a figure computed before a change is never
 served after it; entries of older versions are deleted when a newer one is stored.
 
@@ -25,8 +26,8 @@ from cshub.assurance.metrics import Count, Metrics, Percent, Period, Value
 from cshub.assurance.metrics.base import Result
 from cshub.assurance.metrics.disproportionality import RateRatio
 from cshub.assurance.models import CachedFigures
-from cshub.casework.due import standard
 from cshub.core import dataversion
+from cshub.standards import standards
 
 # What the figures are: the true values, as the dashboard shows them to everyone entitled
 # to see figures (analysts, strategic leads, team managers alike). Suppression for
@@ -56,7 +57,7 @@ def key(period: Period, view: str = TRUE_VALUES) -> str:
             period.start.isoformat(),
             period.end.isoformat(),
             period.measured_on.isoformat(),
-            str(standard("SUPERVISION")),
+            standards.fingerprint(),
         ]
     )
 

@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,7 +53,7 @@ def _case_summary(audit: Audit, today: dt.date) -> EvidenceNote:
     if latest is None:
         return EvidenceNote("No case summary on the record", warning=True, link=link)
     age = _age(timezone.localdate(latest.written_at), today)
-    limit = settings.CSHUB_SUMMARY_MAX_AGE_DAYS
+    limit = standard("SUMMARY", today)
     return EvidenceNote(
         f"Case summary written {format_date(latest.written_at)} ({_days(age)} ago)",
         [f"Older than the practice standard of {_days(limit)}"] if age > limit else [],
@@ -140,7 +139,7 @@ def _child_voice(audit: Audit, today: dt.date) -> EvidenceNote:
 def _supervision(audit: Audit, today: dt.date) -> EvidenceNote:
     last = Supervision.objects.about_child(audit.person).order_by("-held_on", "-id").first()
     oversight = Oversight.objects.filter(episode__person_id=audit.person_id).order_by("-recorded_at").first()
-    limit = standard("SUPERVISION")
+    limit = standard("SUPERVISION", today)
     link = reverse("supervision:child", args=[audit.person_id])
     details = [
         f"Management oversight last recorded {format_date(oversight.recorded_at)}"

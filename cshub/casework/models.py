@@ -10,6 +10,8 @@ from cshub.core.codes import Agency, Outcome
 from cshub.core.limits import long_text
 from cshub.people.models import Person, visible_q
 from cshub.referrals.models import Referral
+from cshub.standards import standards as practice
+from cshub.standards.models import StandardCode
 
 
 class FeedbackHow(models.TextChoices):
@@ -208,7 +210,10 @@ class CaseSummary(models.Model):
     def __str__(self) -> str:
         return f"Case summary of {self.written_at:%d/%m/%Y}"
 
-    def is_stale(self, today: dt.date | None = None) -> bool:
+    def is_stale(self, today: dt.date | None = None, max_age: int | None = None) -> bool:
+        """Older than `max_age` days (the case summary standard in force today by default)."""
         today = today or timezone.localdate()
+        if max_age is None:
+            max_age = practice.standard(StandardCode.SUMMARY, today)
         age = today - timezone.localtime(self.written_at).date()
-        return age.days > settings.CSHUB_SUMMARY_MAX_AGE_DAYS
+        return age.days > max_age

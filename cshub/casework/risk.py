@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
-from cshub.casework.due import standard
+from cshub.casework.due import in_force
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.missing.models import MissingEpisode, PoliceRisk
 from cshub.people.models import Person
@@ -30,8 +30,10 @@ def with_current_risk(qs: QS, person: str = "person", today: dt.date | None = No
     """`qs` annotated with `risk_level` (the reviewer's level on the child's last reviewed
     assessment, or None), `risk_assessed_on` (that assessment's date), `risk_rank` (3 high
     … 0 none, for sorting) and `risk_review_overdue` (the next assessment on the child's
-    open episode is overdue today). `person` is the path from a row to the child's id."""
+    open episode is overdue today, by the standards in force today: one query for them,
+    however many rows). `person` is the path from a row to the child's id."""
     today = today or timezone.localdate()
+    rules = in_force(today)
     child = OuterRef(person)
     reviewed = (
         Assessment.objects.filter(episode__person=child)
@@ -50,7 +52,7 @@ def with_current_risk(qs: QS, person: str = "person", today: dt.date | None = No
         person=child,
         police_risk=PoliceRisk.HIGH,
         reported_at__date__gt=OuterRef("risk_last_assessed"),
-        reported_at__date__lt=today - dt.timedelta(days=standard("ASSESSMENT_AFTER_EVENT")),
+        reported_at__date__lt=today - dt.timedelta(days=rules["ASSESSMENT_AFTER_EVENT"]),
     )
     annotated: QS = qs.annotate(
         risk_level=Subquery(reviewed.values("reviewer_risk_level")[:1]),
@@ -67,12 +69,12 @@ def with_current_risk(qs: QS, person: str = "person", today: dt.date | None = No
             When(risk_open_since__isnull=True, then=Value(False)),
             When(
                 risk_last_assessed__isnull=True,
-                risk_open_since__lt=today - dt.timedelta(days=standard("ASSESSMENT_FIRST")),
+                risk_open_since__lt=today - dt.timedelta(days=rules["ASSESSMENT_FIRST"]),
                 then=Value(True),
             ),
             When(risk_last_assessed__isnull=True, then=Value(False)),
             When(
-                Q(risk_last_assessed__lt=today - dt.timedelta(days=standard("ASSESSMENT_REVIEW")))
+                Q(risk_last_assessed__lt=today - dt.timedelta(days=rules["ASSESSMENT_REVIEW"]))
                 | Exists(high_risk_since_then),
                 then=Value(True),
             ),

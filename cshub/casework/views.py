@@ -12,7 +12,7 @@ from cshub.access.decorators import require_perm
 from cshub.access.models import User
 from cshub.access.permissions import Perm
 from cshub.audit.events import record_views
-from cshub.casework import actions, queries
+from cshub.casework import actions, due, queries
 from cshub.casework.forms import (
     AllocationForm,
     CaseSummaryForm,
@@ -45,6 +45,7 @@ def _episode_for(user: User, pk: int) -> Episode:
 def child(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_child_for_user(_user(request), pk, part="overview")
     summary = person.case_summaries.select_related("written_by").first()
+    max_age = due.standard("SUMMARY", timezone.localdate())
     return render(
         request,
         "casework/child.html",
@@ -55,9 +56,9 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
             "episodes": person.episodes.select_related("allocated_worker"),
             "referrals": person.referrals.all()[:10],
             "recent": person.timeline.select_related("recorded_by")[:5],
-            "stale": summary.is_stale() if summary else False,
+            "stale": summary.is_stale(max_age=max_age) if summary else False,
             "tab": "overview",
-            "summary_max_age": settings.CSHUB_SUMMARY_MAX_AGE_DAYS,
+            "summary_max_age": max_age,
         },
     )
 

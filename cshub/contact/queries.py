@@ -14,24 +14,28 @@ from cshub.people.models import Person
 TRANSITION_AGE = 17
 
 
-def practice_flags(person: Person, episode: Episode | None, today: dt.date | None = None) -> list[str]:
+def practice_flags(
+    person: Person, episode: Episode | None, today: dt.date | None = None, rules: due.Standards | None = None
+) -> list[str]:
+    """By `rules`, the practice standards in force today (read here if not given)."""
     today = today or timezone.localdate()
     flags: list[str] = []
     if episode is None:
         return flags
+    rules = due.in_force(today) if rules is None else rules
     voice = VoiceEntry.objects.filter(person=person).first()
-    voice_days = due.standard("VOICE")
+    voice_days = rules["VOICE"]
     if voice is None or (today - voice.gathered_on).days > voice_days:
         flags.append(
             f"No entry in {person.forename}'s own words in the last {voice_days} days"
             + (f" (last: {format_date(voice.gathered_on)})" if voice else "")
         )
     visit = Contact.objects.filter(episode=episode, seen=True).first()
-    visit_days = due.standard("VISIT")
+    visit_days = rules["VISIT"]
     if visit is None or (today - visit.on).days > visit_days:
         flags.append(f"{person.forename} has not been seen in the last {visit_days} days")
     active = TeamMember.objects.filter(episode=episode).active_on(today)
-    limit = due.standard("TEAM_SIZE")
+    limit = due.standard("TEAM_SIZE", today)  # a setting, not a versioned standard: no query
     count = active.count()
     if count > limit:
         flags.append(

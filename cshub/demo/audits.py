@@ -23,7 +23,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -49,6 +48,7 @@ from cshub.caseaudits.models import (
     TemplateStatus,
     Theme,
 )
+from cshub.casework.due import standard
 from cshub.casework.models import CaseSummary
 from cshub.contact.models import VoiceEntry
 from cshub.core.dates import LONDON
@@ -189,7 +189,7 @@ class _Builder:
             if summary is None:
                 return AnswerChoice.NO
             age = (self.today - summary.written_at.astimezone(LONDON).date()).days
-            return AnswerChoice.YES if age <= settings.CSHUB_SUMMARY_MAX_AGE_DAYS else AnswerChoice.PARTLY
+            return AnswerChoice.YES if age <= standard("SUMMARY", self.today) else AnswerChoice.PARTLY
         if code == Evidence.CHILD_VOICE:
             voice = VoiceEntry.objects.filter(person_id=person).order_by("-gathered_on").first()
             if voice is None:

@@ -321,7 +321,8 @@ DEFINITIONS: dict[str, Definition] = {
     "assessments.within_4_weeks": Definition(
         "percent",
         # The first assessment of each episode (earliest date; on a tie, recorded first),
-        # among all its assessments, then those of them completed in the period.
+        # among all its assessments, then those of them completed in the period. 28 days:
+        # the default ASSESSMENT_FIRST standard (a bench's hub has set no versions).
         "WITH first AS (SELECT a.completed_date, e.open_date FROM assessment a "
         "LEFT JOIN episode e ON e.id = a.episode_id "
         "QUALIFY row_number() OVER (PARTITION BY a.episode_id ORDER BY a.completed_date, a.rowid) = 1) "

@@ -107,15 +107,16 @@ _DUE_COLUMNS = (
 )
 
 
-def _dues(row: Mapping[str, Any]) -> list[tuple[str, str, dt.date]]:
-    """(kind, what, due date) of every due date of one annotated episode's columns."""
+def _dues(row: Mapping[str, Any], rules: due.Standards) -> list[tuple[str, str, dt.date]]:
+    """(kind, what, due date) of every due date of one annotated episode's columns, by
+    `rules` (the practice standards in force today, read once for the whole list)."""
     open_date: dt.date = row["open_date"]
-    assessment = due.assessment_due(open_date, row["last_assessed"], row["high_risk_since"])
+    assessment = due.assessment_due(open_date, row["last_assessed"], row["high_risk_since"], rules)
     dues = [(ASSESSMENT, f"{assessment.what} ({assessment.why})", assessment.due_date)]
     if row["plan_id"] is not None:
         since = row["plan_reviewed"] or timezone.localtime(row["plan_written"]).date()
         level = row["last_level"] or "MEDIUM"
-        days = due.standard(f"PLAN_REVIEW_{level}")
+        days = rules[f"PLAN_REVIEW_{level}"]
         dues.append(
             (
                 PLAN_REVIEW,
@@ -128,11 +129,11 @@ def _dues(row: Mapping[str, Any]) -> list[tuple[str, str, dt.date]]:
         (
             VISIT,
             f"Visit: last seen {seen:%-d %B %Y}" if seen else "Visit: not seen since the episode opened",
-            (seen or open_date) + dt.timedelta(days=due.standard("VISIT")),
+            (seen or open_date) + dt.timedelta(days=rules["VISIT"]),
         )
     )
     summary = row["last_summary"]
-    max_age = settings.CSHUB_SUMMARY_MAX_AGE_DAYS
+    max_age = rules["SUMMARY"]
     dues.append(
         (
             SUMMARY,
@@ -176,11 +177,12 @@ def practitioner_work(user: User, today: dt.date) -> PractitionerWork:
     horizon = today + dt.timedelta(days=SOON_DAYS)
     mine = Episode.objects.visible_to(user).open().filter(allocated_worker=user)
     rows = list(_with_due_dates(mine))
+    rules = due.in_force(today)
     due_soon = sorted(
         (
             (due_date, kind, what, ep)
             for ep in rows
-            for kind, what, due_date in _dues(ep.__dict__)
+            for kind, what, due_date in _dues(ep.__dict__, rules)
             if due_date <= horizon
         ),
         key=lambda d: (d[0], d[1]),
@@ -331,8 +333,9 @@ def manager_work(user: User, now: dt.datetime) -> ManagerWork:
         "allocated_worker__last_name",
         "allocated_worker__username",
     )
+    rules = due.in_force(today)
     for ep in episodes:
-        overdue = [kind for kind, _, due_date in _dues(ep) if due_date < today]
+        overdue = [kind for kind, _, due_date in _dues(ep, rules) if due_date < today]
         if overdue:
             worker = ep["allocated_worker_id"]
             row = by_worker[f"user {worker}" if worker else ""]

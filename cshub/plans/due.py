@@ -1,5 +1,6 @@
 """When a child's plan is next reviewed: on a cadence set by the last assessed risk level
-(settings.CSHUB_STANDARDS PLAN_REVIEW_HIGH/MEDIUM/LOW), from the last review or the plan."""
+(the practice standards PLAN_REVIEW_HIGH/MEDIUM/LOW in force on the day the list is drawn),
+from the last review or the plan."""
 
 import datetime as dt
 
@@ -14,12 +15,14 @@ from cshub.plans.models import ChildPlan
 from cshub.supervision.models import Supervision
 
 
-def plan_review_due(plan: ChildPlan) -> casework_due.Due:
+def plan_review_due(plan: ChildPlan, rules: casework_due.Standards | None = None) -> casework_due.Due:
+    """The plan's next review, by `rules` (the standards in force today by default)."""
+    rules = casework_due.in_force() if rules is None else rules
     last_review = plan.reviews.first()
     since = last_review.reviewed_on if last_review else timezone.localtime(plan.written_at).date()
     assessment = plan.episode.assessments.first()
     level = assessment.risk_level if assessment else "MEDIUM"
-    days = casework_due.standard(f"PLAN_REVIEW_{level}")
+    days = rules[f"PLAN_REVIEW_{level}"]
     return casework_due.Due(
         "Plan review", since + dt.timedelta(days=days), f"every {days} days at {level.lower()} risk"
     )
@@ -58,6 +61,7 @@ def current_plan(episode: Episode) -> ChildPlan | None:
 def overdue_for_meeting(day: dt.date) -> list[tuple[Person, str]]:
     """Assessments and plan reviews overdue on `day`: one source of the daily meeting's agenda."""
     found = casework_due.overdue_for_meeting(day)
+    rules = casework_due.in_force(day)
     plans = (
         ChildPlan.objects.filter(episode__in=Episode.objects.open_on(day), written_at__date__lte=day)
         .select_related("episode__person")
@@ -69,7 +73,7 @@ def overdue_for_meeting(day: dt.date) -> list[tuple[Person, str]]:
         if plan.episode_id in seen:
             continue
         seen.add(plan.episode_id)
-        due = plan_review_due(plan)
+        due = plan_review_due(plan, rules)
         if due.overdue(day):
             found.append(
                 (plan.episode.person, f"Plan review overdue (due {due.due_date:%-d %B %Y}, {due.why})")

@@ -6,10 +6,14 @@
 - `days_in_force(code, day)`: the same as a database expression, for figures and due lists
   computed in SQL: `day` is an expression (`F("open_date")`, `OuterRef(...)`) or a date.
 
-`casework.due.standard(name)` is kept as the old name of `standard(name)` for non-standard
-settings (TEAM_SIZE)."""
+- `fingerprint()`: a digest of every version and the settings before them, for a key of
+  figures kept (`assurance.cached`): a figure may use the standard of any day.
+
+`casework.due.standard(name, on)` is the old name of `standard(name, on)`, and gives the
+non-standard settings (TEAM_SIZE) too."""
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -53,3 +57,15 @@ def days_in_force(code: str, day: "Expression | OuterRef | dt.date | Any") -> Co
     outer row, or a date), the setting before the first version."""
     newest = PracticeStandard.objects.filter(code=code).in_force_on(day).values("days")[:1]
     return Coalesce(Subquery(newest, output_field=IntegerField()), Value(default(code)))
+
+
+def fingerprint() -> str:
+    """A digest of every version of every standard and of the settings before them (one
+    query): it changes whenever any figure's standard on any day could."""
+    digest = hashlib.sha256()
+    digest.update(repr([(code, default(code)) for code in CODES]).encode())
+    rows = PracticeStandard.objects.order_by("code", "version").values_list(
+        "code", "version", "days", "effective_from"
+    )
+    digest.update(repr(list(rows)).encode())
+    return digest.hexdigest()[:16]

@@ -53,7 +53,9 @@ DRILLS: dict[str, Drill] = {
     ),
     "supervision.overdue": Drill(
         "Open episodes with no supervision within the supervision standard",
-        lambda p: without_supervision(Episode.objects.all(), p.measured_on, standard("SUPERVISION")),
+        lambda p: without_supervision(
+            Episode.objects.all(), p.measured_on, standard("SUPERVISION", p.measured_on)
+        ),
         "person",
     ),
     # Anonymous consultations are counted (records) but name no child (person null).

@@ -9,6 +9,8 @@ from cshub.assurance.metrics.sqlfns import AddDays
 from cshub.casework.due import standard
 from cshub.casework.models import Assessment, Episode, RiskLevel
 from cshub.referrals.models import Referral
+from cshub.standards.models import StandardCode
+from cshub.standards.standards import days_in_force
 from cshub.supervision.models import without_supervision
 
 LEVELS = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
@@ -28,7 +30,9 @@ def assessments(period: Period) -> Metrics:
         | Q(completed_date=OuterRef("completed_date"), pk__lt=OuterRef("pk"))
     )
     first = completed.exclude(Exists(earlier))
-    deadline = AddDays(F("episode__open_date"), 28)
+    # The first assessment's clock starts at the opening: the standard in force that day.
+    opened = OuterRef("episode__open_date")
+    deadline = AddDays(F("episode__open_date"), days_in_force(StandardCode.ASSESSMENT_FIRST, opened))
     reviewed = completed.exclude(reviewer_risk_level="")
     pairs = {
         (a, r): n
@@ -93,11 +97,11 @@ def caseloads(period: Period) -> Metrics:
 
 def supervision(period: Period) -> Metrics:
     """Open episodes on the period's last day (today while it has not ended) with no
-    supervision held within the supervision standard (CSHUB_SUPERVISION_DAYS, 28 by
-    default) up to it."""
+    supervision held within the supervision standard in force on that day up to it."""
+    day = period.measured_on
     return {
         "supervision.overdue": CountResult(
-            without_supervision(Episode.objects.all(), period.measured_on, standard("SUPERVISION")).count()
+            without_supervision(Episode.objects.all(), day, standard("SUPERVISION", day)).count()
         )
     }
 

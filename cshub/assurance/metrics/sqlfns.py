@@ -23,21 +23,34 @@ _Sql = tuple[str, list[Any]]
 
 
 class AddDays(Func):
-    """A date plus a whole number of days (negative: minus), as a date."""
+    """A date plus a whole number of days (negative: minus), as a date. The days are a
+    number, or an integer expression of the row (a practice standard in force on one of
+    its dates: `cshub.standards.standards.days_in_force`)."""
 
     output_field = DateField()
 
-    def __init__(self, expression: Any, days: int) -> None:
-        super().__init__(expression)
-        self.days = int(days)
+    def __init__(self, expression: Any, days: "int | Expression | Any") -> None:
+        if isinstance(days, int):
+            super().__init__(expression)
+            self.days: int | None = int(days)
+        else:
+            super().__init__(expression, days)
+            self.days = None
 
     def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, '{self.days:+d} days')", list(params)
+        if self.days is not None:
+            return f"date({sql}, '{self.days:+d} days')", list(params)
+        days_sql, days_params = compiler.compile(self.source_expressions[1])
+        # SQLite's modifier is text: "28 days", "-3 days".
+        return f"date({sql}, CAST(({days_sql}) AS INTEGER) || ' days')", [*params, *days_params]
 
     def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> _Sql:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql})::date + {self.days:d})", list(params)
+        if self.days is not None:
+            return f"(({sql})::date + {self.days:d})", list(params)
+        days_sql, days_params = compiler.compile(self.source_expressions[1])
+        return f"(({sql})::date + ({days_sql})::integer)", [*params, *days_params]
 
 
 class AddHours(Func):

@@ -15,7 +15,9 @@ from cshub.assurance.metrics.disproportionality import RateRatio
 from cshub.assurance.models import CachedFigures
 from cshub.conftest import TODAY, make_child, make_referral
 from cshub.core import dataversion
+from cshub.core.dates import local_today
 from cshub.interchange.importer import run_import
+from cshub.standards.actions import set_standard
 from cshub.tests.test_concurrency import at_once, no_server_errors, signed_in
 
 # Tables only the metrics engine reads on the performance page.
@@ -108,13 +110,18 @@ def test_only_the_current_version_is_kept(hub):
     assert list(CachedFigures.objects.values_list("version", flat=True)) == [dataversion.current()]
 
 
-def test_the_key_holds_what_the_figures_depend_on(settings):
+def test_the_key_holds_what_the_figures_depend_on(settings, personas):
     ended = Period(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
     assert cached.key(ended) != cached.key(ended, "another view")
     assert cached.key(ended) != cached.key(Period(dt.date(2024, 4, 1), dt.date(2025, 3, 30)))
     before = cached.key(ended)
     settings.CSHUB_STANDARDS = {**settings.CSHUB_STANDARDS, "SUPERVISION": 14}
     assert cached.key(ended) != before  # supervision.overdue counts against the standard
+    # A new version of a standard (from any day: within_4_weeks reads the standard of each
+    # episode's opening) is a new key, without waiting for the data version.
+    before = cached.key(ended)
+    set_standard("ASSESSMENT_FIRST", 21, local_today(), "Tighter", actor=personas["team_manager"])
+    assert cached.key(ended) != before
 
 
 @pytest.mark.usefixtures("live_db")

@@ -4,7 +4,8 @@ SQLite and PostgreSQL alike."""
 import datetime as dt
 
 import pytest
-from django.db.models import DateField, DateTimeField, Value
+from django.conf import settings
+from django.db.models import DateField, DateTimeField, IntegerField, Value
 
 from cshub.assurance.metrics.sqlfns import (
     AddDays,
@@ -20,6 +21,8 @@ from cshub.assurance.metrics.sqlfns import (
 from cshub.conftest import make_child
 from cshub.core.dates import LONDON
 from cshub.people.models import Person
+from cshub.standards.models import PracticeStandard
+from cshub.standards.standards import days_in_force
 
 # The nights the clocks changed, and midsummer and midwinter days.
 DAYS = [
@@ -72,6 +75,36 @@ def test_date_parts_and_days(personas, d):
     )
     for days in (-90, 28, 182):
         assert _one(person, AddDays(date, days)) == d + dt.timedelta(days=days)
+        assert _one(person, AddDays(date, Value(days, IntegerField()))) == d + dt.timedelta(days=days)
+
+
+def test_add_days_of_a_practice_standard_in_force_on_the_day(personas):
+    """The days may be an expression of the row: the standard in force on one of its dates."""
+    person = make_child(personas["team_manager"])
+    opened = dt.date(2025, 6, 2)
+    PracticeStandard.objects.create(
+        code="ASSESSMENT_FIRST",
+        version=1,
+        days=20,
+        effective_from=opened,
+        reason="r",
+        set_by=personas["team_manager"],
+    )
+    PracticeStandard.objects.create(
+        code="ASSESSMENT_FIRST",
+        version=2,
+        days=35,
+        effective_from=opened + dt.timedelta(days=1),
+        reason="r",
+        set_by=personas["team_manager"],
+    )
+    date = Value(opened, DateField())
+    assert _one(person, AddDays(date, days_in_force("ASSESSMENT_FIRST", date))) == dt.date(2025, 6, 22)
+    before = Value(opened - dt.timedelta(days=1), DateField())
+    default = settings.CSHUB_STANDARDS["ASSESSMENT_FIRST"]
+    assert _one(person, AddDays(before, days_in_force("ASSESSMENT_FIRST", before))) == dt.date(
+        2025, 6, 1
+    ) + dt.timedelta(days=default)
 
 
 def test_london_date_of_an_instant_is_zoneinfos_across_clock_changes(personas):

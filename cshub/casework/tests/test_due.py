@@ -8,22 +8,25 @@ from cshub.casework import actions as casework
 from cshub.casework import due
 from cshub.conftest import TODAY
 from cshub.missing import actions as missing
+from cshub.standards.standards import CODES, default
 
 D = dt.date
+# The settings' standards (the defaults), as `in_force` gives them before any version.
+DEFAULTS = {code: default(code) for code in CODES}
 
 
 def test_the_first_assessment_is_due_four_weeks_after_opening() -> None:
-    result = due.assessment_due(D(2026, 2, 1), None, None)
+    result = due.assessment_due(D(2026, 2, 1), None, None, DEFAULTS)
     assert result.due_date == D(2026, 3, 1)
     assert result.what == "First exploitation risk assessment"
     assert not result.overdue(D(2026, 3, 1)) and result.overdue(D(2026, 3, 2))
 
 
 def test_reviews_are_due_every_three_months_or_a_week_after_a_high_risk_episode() -> None:
-    assert due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), None).due_date == D(2026, 5, 3)
-    sooner = due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 10))
+    assert due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), None, DEFAULTS).due_date == D(2026, 5, 3)
+    sooner = due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 10), DEFAULTS)
     assert sooner.due_date == D(2026, 3, 17) and "high-risk missing" in sooner.why
-    later_than_review = due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), D(2026, 4, 30))
+    later_than_review = due.assessment_due(D(2026, 1, 1), D(2026, 2, 1), D(2026, 4, 30), DEFAULTS)
     assert later_than_review.due_date == D(2026, 5, 3)
 
 

@@ -20,9 +20,10 @@ register = template.Library()
 def due_card(context: dict[str, Any], person: Person) -> dict[str, Any]:
     episode = person.episodes.open().first()
     today = timezone.localdate()
+    rules = casework_due.in_force(today)  # the standards in force today, read once
     items: list[dict[str, Any]] = []
     if episode is not None:
-        assessment = casework_due.for_episode(episode)
+        assessment = casework_due.for_episode(episode, rules)
         items.append(
             {"what": assessment.what, "due": assessment.due_date, "overdue": assessment.overdue(today)}
         )
@@ -30,25 +31,36 @@ def due_card(context: dict[str, Any], person: Person) -> dict[str, Any]:
         if plan is None:
             items.append({"what": "Child's plan", "due": None, "overdue": True, "note": "Not written yet"})
         else:
-            review = due.plan_review_due(plan)
+            review = due.plan_review_due(plan, rules)
             items.append({"what": review.what, "due": review.due_date, "overdue": review.overdue(today)})
     return {
         "person": person,
         "episode": episode,
         "items": items,
-        "flags": practice_flags(person, episode, today),
+        "flags": practice_flags(person, episode, today, rules),
         "user": context.get("user"),
     }
 
 
-@register.inclusion_tag("plans/caseload_flags.html")
-def caseload_flags(episode: Episode) -> dict[str, Any]:
-    """Short tags for a caseload row: assessment, visit, supervision against the standards."""
+def _rules(context: template.Context, today: dt.date) -> casework_due.Standards:
+    """The standards in force today, read once per page however many rows call for them."""
+    rules: casework_due.Standards | None = context.render_context.get(f"standards:{today.isoformat()}")
+    if rules is None:
+        rules = casework_due.in_force(today)
+        context.render_context[f"standards:{today.isoformat()}"] = rules
+    return rules
+
+
+@register.inclusion_tag("plans/caseload_flags.html", takes_context=True)
+def caseload_flags(context: template.Context, episode: Episode) -> dict[str, Any]:
+    """Short tags for a caseload row: assessment, visit, supervision against the standards
+    in force today."""
     today = timezone.localdate()
+    rules = _rules(context, today)
     tags = []
     # A caseload's rows carry the review rule already (`casework.risk`): no query a row.
     overdue = getattr(episode, "risk_review_overdue", None)
-    if overdue if overdue is not None else casework_due.for_episode(episode).overdue(today):
+    if overdue if overdue is not None else casework_due.for_episode(episode, rules).overdue(today):
         tags.append("Assessment overdue")
     # A worker's caseload carries the last visit and supervision too (`due.with_practice_dates`).
     if hasattr(episode, "last_seen_on"):
@@ -58,10 +70,8 @@ def caseload_flags(episode: Episode) -> dict[str, Any]:
         seen_on = seen.on if seen else None
         last = Supervision.objects.about(episode).only("held_on").first()
         supervised_on = last.held_on if last else None
-    if seen_on is None or (today - seen_on).days > casework_due.standard("VISIT"):
+    if seen_on is None or (today - seen_on).days > rules["VISIT"]:
         tags.append("Visit overdue")
-    if supervised_on is None or (today - supervised_on) > dt.timedelta(
-        days=casework_due.standard("SUPERVISION")
-    ):
+    if supervised_on is None or (today - supervised_on) > dt.timedelta(days=rules["SUPERVISION"]):
         tags.append("Supervision overdue")
     return {"tags": tags}
