@@ -24,6 +24,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("caseaudits:home"),
             user.has(Perm.CONDUCT_AUDIT) or user.has(Perm.MANAGE_AUDITS),
         ),
+        (
+            "Practice standards",
+            reverse("standards:home"),
+            user.has(Perm.SET_STANDARDS) or user.has(Perm.VIEW_AGGREGATES),
+        ),
         ("Referrals", reverse("referrals:list"), user.has(Perm.DECIDE_REFERRAL)),
         ("Consultations", reverse("consultations:list"), user.has(Perm.RECORD_CONSULTATION)),
         ("Return interviews", reverse("missing:queue"), user.has(Perm.RECORD_MISSING)),

@@ -20,6 +20,7 @@ from cshub.core.dates import format_date, local_today
 from cshub.core.limits import field_limit, too_long
 from cshub.standards import standards
 from cshub.standards.models import PracticeStandard
+from cshub.standards.wording import days_text
 
 # The longest a standard may be: a year (and a leap day). More is a slip of the keyboard.
 MOST_DAYS = 366
@@ -83,7 +84,7 @@ def set_standard(
         if old_days == days:
             raise ValidationError(
                 {
-                    "days": f"The standard from {format_date(effective_from)} is already {days} days: "
+                    "days": f"The standard from {format_date(effective_from)} is already {days_text(days)}: "
                     "enter a different number of days or date"
                 }
             )

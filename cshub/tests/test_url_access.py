@@ -294,6 +294,11 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "caseaudits:reallocate": ({"pk": "case_audit"}, only(M), 302),
     "caseaudits:cancel_audit": ({"pk": "case_audit"}, only(M), 302),
     "caseaudits:audit_episode": ({"pk": "episode"}, only(M), 302),
+    # Practice standards (issue 23, part A): read by all who see children or figures, changed
+    # by SET_STANDARDS holders (team managers). `code`: the fixture version's code.
+    "standards:home": ({}, only(P, M, MW, A, SL), 302),
+    "standards:history": ({"code": "practice_standard"}, only(P, M, MW, A, SL), 302),
+    "standards:change": ({"code": "practice_standard"}, only(M), 302),
 }
 
 
@@ -324,7 +329,7 @@ def test_every_url_has_an_access_rule() -> None:
 
 def _url(name: str, hub: dict[str, Any]) -> str:
     kwargs, _, _ = EXPECTED[name]
-    return reverse(name, kwargs={k: hub[v].pk for k, v in kwargs.items()})
+    return reverse(name, kwargs={k: hub[v].code if k == "code" else hub[v].pk for k, v in kwargs.items()})
 
 
 @pytest.mark.parametrize("name", URL_NAMES)
