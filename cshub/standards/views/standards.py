@@ -93,7 +93,6 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
             "row": row,
             "today": today,
             "default_days": standards.default(code),
-            "default_rule": rule(code, standards.default(code)),
             "affects": WORDING[code].affects,
             "can_set": _user(request).has(Perm.SET_STANDARDS),
         },
@@ -138,7 +137,9 @@ def change(request: HttpRequest, code: str) -> HttpResponse:
                 "new_rule": rule(code, data["days"]),
                 "effective_from": data["effective_from"],
                 "reason": data["reason"].strip(),
-                "from_today": data["effective_from"] <= today,
+                "starts": "today"
+                if data["effective_from"] == today
+                else ("past" if data["effective_from"] < today else "future"),
             },
         )
     try:
