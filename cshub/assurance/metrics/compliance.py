@@ -24,6 +24,7 @@ disagree."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -40,6 +41,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cshub.assurance.metrics.base import Metrics, Percent, Period
 from cshub.casework.models import Assessment, CaseSummary, Episode, EpisodeQuerySet, RiskLevel
@@ -78,7 +80,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
 
 
-def _flag(condition: Q) -> Case:
+def _flag(condition: Any) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -188,6 +190,7 @@ class Group:
     pk: int | None
     label: str
     figures: dict[str, Percent]
+    team: int | None = None  # a worker's team
 
     @property
     def children(self) -> int:
@@ -214,23 +217,17 @@ def by_team(day: dt.date) -> list[Group]:
     return sorted(groups, key=lambda g: (g.pk is None, g.label))
 
 
-def by_worker(day: dt.date, team: int | None = None, *, every_team: bool = True) -> list[Group]:
-    """Per allocated worker (a staff figure: never published, never in the return), by name;
-    with `every_team` False only those of `team` (None: the workers in no team)."""
-    episodes = Episode.objects.all()
-    if not every_team:
-        episodes = (
-            episodes.filter(allocated_worker__membership__team=team)
-            if team is not None
-            else episodes.filter(allocated_worker__membership__isnull=True)
-        )
+def by_worker(day: dt.date) -> list[Group]:
+    """Per allocated worker, with their team (a staff figure: never published, never in the
+    return), by name, "Not allocated" last."""
     rows = (
-        annotate_within(episodes, day)
+        annotate_within(Episode.objects.all(), day)
         .values(
             "allocated_worker",
             "allocated_worker__first_name",
             "allocated_worker__last_name",
             "allocated_worker__username",
+            team_pk=F("allocated_worker__membership__team"),
         )
         .annotate(**_counts())
         .order_by()
@@ -239,8 +236,42 @@ def by_worker(day: dt.date, team: int | None = None, *, every_team: bool = True)
     for r in rows:
         name = f"{r['allocated_worker__first_name']} {r['allocated_worker__last_name']}".strip()
         label = (name or r["allocated_worker__username"]) if r["allocated_worker"] else NOT_ALLOCATED
-        groups.append(Group(r["allocated_worker"], label, _percents(r)))
+        groups.append(Group(r["allocated_worker"], label, _percents(r), r["team_pk"]))
     return sorted(groups, key=lambda g: (g.pk is None, g.label))
+
+
+def plus(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+def last_and_due(row: Episode, key: str, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """For a row of `annotate_within(…, day)`: the last date the standard rests on and the
+    last day it is within (it is within on `day` exactly when that is on or after `day`);
+    None when nothing makes it due (no plan yet, no entry in the child's words)."""
+    days = in_force(day)
+    r: Any = row
+    if key == "visit":
+        opened = plus(r.open_date, days["VISIT"] - 1)
+        return r.last_visit, max(plus(r.last_visit, days["VISIT"]), opened) if r.last_visit else opened
+    if key == "supervision":
+        last = r.last_supervision
+        return last, plus(last, days["SUPERVISION"] - 1) if last else None
+    if key == "assessment":
+        if r.last_assessment is None:
+            return None, plus(r.open_date, days["ASSESSMENT_FIRST"])
+        due = plus(r.last_assessment, days["ASSESSMENT_REVIEW"])
+        if r.high_risk_since is not None:
+            due = min(due, plus(r.high_risk_since, days["ASSESSMENT_AFTER_EVENT"]))
+        return r.last_assessment, due
+    if key == "plan_review":
+        if r.plan_id is None:
+            return None, None
+        since = r.last_plan_review or timezone.localtime(r.plan_written_at).date()
+        return since, plus(since, days[f"PLAN_REVIEW_{r.plan_level}"])
+    if key == "voice":
+        return r.last_voice, plus(r.last_voice, days["VOICE"]) if r.last_voice else None
+    written = timezone.localtime(r.last_summary_at).date() if r.last_summary_at else None
+    return written, plus(written, days["SUMMARY"]) if written else None
 
 
 def compute(period: Period) -> Metrics:

@@ -50,18 +50,21 @@ def ago(days: int) -> dt.date:
 
 
 def within(ep: Episode) -> dict[str, bool]:
+    """Whether the episode is within each standard on D; and the due date the drill-down
+    shows agrees (within exactly when it is due on or after D)."""
     row = compliance.annotate_within(Episode.objects.filter(pk=ep.pk), D).get()
-    return {s.key: getattr(row, f"within_{s.key}") for s in compliance.STANDARDS}
+    found = {s.key: getattr(row, f"within_{s.key}") for s in compliance.STANDARDS}
+    for key, yes in found.items():
+        _, due = compliance.last_and_due(row, key, D)
+        assert yes == (due is not None and due >= D), (key, due)
+    return found
 
 
 def visit(ep: Episode, days_ago: int, *, seen: bool = True) -> None:
+    worker = ep.allocated_worker
+    assert worker is not None
     Contact.objects.create(
-        episode=ep,
-        kind=ContactKind.VISIT,
-        on=ago(days_ago),
-        seen=seen,
-        where="Home",
-        recorded_by=ep.allocated_worker,
+        episode=ep, kind=ContactKind.VISIT, on=ago(days_ago), seen=seen, where="Home", recorded_by=worker
     )
 
 
@@ -202,7 +205,7 @@ def test_the_standard_in_force_on_the_measured_day(staff: tuple[User, User]) -> 
         code="VISIT", version=2, days=14, effective_from=D, reason="r", set_by=manager
     )
     assert not within(ep)["visit"]  # 14 days on D
-    row = compliance.annotate_within(Episode.objects.filter(pk=ep.pk), ago(1)).get()
+    row: Any = compliance.annotate_within(Episode.objects.filter(pk=ep.pk), ago(1)).get()
     assert row.within_visit  # 20 days the day before: 14 days after the visit
     month_before = Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
     Contact.objects.filter(episode=ep).update(on=dt.date(2026, 5, 31) - dt.timedelta(days=15))
@@ -227,7 +230,7 @@ def test_by_team_and_worker_add_up_to_the_hub(staff: tuple[User, User], personas
     workers = {g.pk: g for g in compliance.by_worker(D)}
     assert workers[worker.pk].figures["visit"] == Percent(1, 2)
     assert workers[None].label == compliance.NOT_ALLOCATED
-    assert [g.pk for g in compliance.by_worker(D, team.pk, every_team=False)] == [worker.pk]
+    assert workers[worker.pk].team == team.pk and workers[police.pk].team is None
     assert (
         compliance.hub(D)["visit"]
         == Percent(2, 4)
