@@ -66,15 +66,27 @@ def _share(p: Percent) -> int | None:
     return None if p.percent is None else round(p.percent)
 
 
-def _trend(label: str, points: list[tuple[Month, compliance.Group | None]]) -> charts.Chart:
+@dataclass(frozen=True)
+class Trend:
+    """A team's chart and its table: per standard, (month, cell) for each month; a month
+    with no children open to the team shows "No children" (the chart has no point there;
+    "c" is for suppressed figures, which these are not)."""
+
+    chart: charts.Chart
+    rows: list[tuple[str, list[tuple[str, str]]]]
+
+
+def _trend(label: str, points: list[tuple[Month, compliance.Group | None]]) -> Trend:
     series = [
         (s.title, [_share(g.figures[s.key]) if g else None for _, g in points]) for s in compliance.STANDARDS
     ]
-    return charts.lines(
-        f"{label}: % of children within each standard, by month",
-        [f"{m.day:%b %y}" for m, _ in points],
-        series,
-    )
+    columns = [f"{m.day:%b %y}" for m, _ in points]
+    chart = charts.lines(f"{label}: % of children within each standard, by month", columns, series)
+    rows = [
+        (name, [(c, "No children" if v is None else f"{v}%") for c, v in zip(columns, values, strict=True)])
+        for name, values in series
+    ]
+    return Trend(chart, rows)
 
 
 @require_perm(Perm.VIEW_AGGREGATES)
