@@ -418,6 +418,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         "subject": subject,
         "link": link,
         "figure": SimpleNamespace(pk="missing.reports"),
+        "compliance_standard": SimpleNamespace(pk="visit"),
         "held": held,
         "area_flag": area_flag,
         "held_flag": held_flag,

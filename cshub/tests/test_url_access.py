@@ -79,6 +79,10 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "casework:my_caseload": ({}, only(P, M), 302),
     "casework:team_caseload": ({}, only(M), 302),
     "assurance:performance": ({}, only(M, A, SL), 302),
+    # The compliance dashboard: figures for aggregate viewers; workers and children for managers.
+    "standards:compliance": ({}, only(M, A, SL), 302),
+    "standards:compliance_team": ({"standard": "compliance_standard", "pk": "team"}, only(M), 302),
+    "standards:compliance_worker": ({"standard": "compliance_standard", "pk": "worker"}, only(M), 302),
     # The audit dashboard: figures only (MANAGE_AUDITS or VIEW_AGGREGATES).
     "caseaudits:dashboard": ({}, only(M, A, SL), 302),
     # Names the children behind a figure: aggregates and children's records both needed.

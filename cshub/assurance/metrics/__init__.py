@@ -11,6 +11,7 @@ from typing import Any
 from cshub.assurance.metrics import (
     area,
     audits,
+    compliance,
     consultations,
     demand,
     disproportionality,
@@ -39,7 +40,7 @@ __all__ = [
 # The modules whose figures the interchange files carry (what `cshub bench metrics` has
 # DuckDB compute too); the others' figures come from records only CSHub holds.
 FROM_INTERCHANGE = (demand, missing, impact, practice, disproportionality)
-ENGINE_ONLY = (disruption, consultations, area, audits)
+ENGINE_ONLY = (disruption, consultations, area, audits, compliance)
 
 
 def compute(period: Period, modules: tuple[Any, ...] = FROM_INTERCHANGE + ENGINE_ONLY) -> Metrics:
