@@ -49,17 +49,20 @@ def staff() -> "QuerySet[User]":
     )
 
 
-def _holds_role(code: str, user_ref: str = "pk") -> Exists:
-    return Exists(User.roles.through.objects.filter(user_id=OuterRef(user_ref), role__code=code))
+def _holds_role(code: str) -> Exists:
+    return Exists(User.roles.through.objects.filter(user_id=OuterRef("pk"), role__code=code))
 
 
-def needs_q(requirements: Iterable[CourseRequirement], user_ref: str = "pk") -> Q:
+def needs_q(requirements: Iterable[CourseRequirement]) -> Q:
     """A condition on users: matched by any of these requirements (of one course)."""
     found = Q(pk__in=[])
     for r in requirements:
-        q = Q(_holds_role(r.role, user_ref)) if r.role else Q()
-        if r.agency:
-            q &= Q(agency=r.agency)
+        parts = ([Q(_holds_role(r.role))] if r.role else []) + ([Q(agency=r.agency)] if r.agency else [])
+        if not parts:
+            return Q(pk__isnull=False)  # every role in every agency (an empty Q() would vanish in |)
+        q = parts[0]
+        for part in parts[1:]:
+            q &= part
         found |= q
     return found
 
