@@ -5,6 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
@@ -24,8 +26,9 @@ def team(personas: dict[str, User], manager: User, course: Course) -> Team:
     return t
 
 
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
+def text(response: HttpResponseBase) -> str:
+    assert isinstance(response, HttpResponse)
+    return response.content.decode()
 
 
 def test_analysts_see_shares_without_names(

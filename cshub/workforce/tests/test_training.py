@@ -49,7 +49,7 @@ def test_the_latest_covering_record_counts(personas: dict[str, User], manager: U
     worker = personas["practitioner"]
     record(worker, course, dt.date(2025, 1, 10), manager)
     record(worker, course, dt.date(2026, 1, 10), manager)
-    found = [s for s in required_courses(worker, dt.date(2026, 2, 1)) if s.course == course][0]
+    found = next(s for s in required_courses(worker, dt.date(2026, 2, 1)) if s.course == course)
     assert found.status == Status.UP_TO_DATE
     assert (found.completed_on, found.expires_on) == (dt.date(2026, 1, 10), dt.date(2027, 1, 10))
 
@@ -83,8 +83,8 @@ def test_who_needs_a_course(personas: dict[str, User], manager: User) -> None:
     actions.add_requirement(
         police_practitioners, role="practitioner", agency="POLICE", reason="First responders.", actor=manager
     )
-    for role in personas:
-        assert status(personas[role], every) == Status.NEVER, role
+    for role, person in personas.items():
+        assert status(person, every) == Status.NEVER, role
     assert status(personas["missing_worker"], missing_only) == Status.NEVER
     assert status(personas["practitioner"], missing_only) is None
     assert status(personas["practitioner"], police_practitioners) is None  # social care
