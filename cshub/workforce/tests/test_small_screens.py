@@ -40,7 +40,13 @@ def test_the_workforce_pages_at_1280_and_375_px(live_server: Any, tmp_path: Path
         found |= widths(live_server, worker, width, ["/account/"])
         found |= widths(live_server, users["analyst"], width, ["/workforce/training/"])
         problems = {
-            path: (page["status"], page["scrollWidth"], page["hidden"][:3], page["axe"], page["consoleErrors"])
+            path: (
+                page["status"],
+                page["scrollWidth"],
+                page["hidden"][:3],
+                page["axe"],
+                page["consoleErrors"],
+            )
             for path, page in found.items()
             if page["status"] != 200
             or page["scrollWidth"] > page["viewport"]
