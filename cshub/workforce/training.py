@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -228,3 +229,22 @@ def managed_team(viewer: User, team: Team) -> bool:
     return viewer.has(Perm.MANAGE_WORKFORCE) or (
         viewer.has(Perm.VIEW_TEAM_CASELOAD) and team.manager_id == viewer.pk
     )
+
+
+def statuses_for(people: Iterable[User], day: dt.date) -> dict[int, list[CourseStatus]]:
+    """Each person's required courses and their status (no dates), for a page of people:
+    one query per course whatever the number of people."""
+    ids = [p.pk for p in people if p.is_active]
+    found: dict[int, list[CourseStatus]] = {pk: [] for pk in ids}
+    courses = {c.pk: c for c in Course.objects.filter(active=True)}
+    for course_id, reqs in requirements_by_course().items():
+        # Rows carrying the rule's annotations (which the model's type does not know).
+        rows: Any = annotate_status(staff().filter(pk__in=ids).filter(needs_q(reqs)), course_id, day).only(
+            "pk"
+        )
+        for row in rows:
+            status = status_of(row.up_to_date, row.beyond_window, row.ever)
+            found[row.pk].append(CourseStatus(courses[course_id], status, None, None))
+    for items in found.values():
+        items.sort(key=lambda s: (ORDER.index(s.status), s.course.name))
+    return found

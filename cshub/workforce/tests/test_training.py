@@ -12,7 +12,7 @@ from cshub.assurance.metrics.publication import publish
 from cshub.workforce import actions
 from cshub.workforce.models import Course
 from cshub.workforce.tests.conftest import record
-from cshub.workforce.training import Status, required_courses, shares
+from cshub.workforce.training import Status, required_courses, shares, statuses_for
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 6, 1)
@@ -143,3 +143,19 @@ def test_the_figure_is_in_the_engine_and_teams_are_never_published(
     published = publish(figures)
     assert "training.up_to_date" in published
     assert not any(name.startswith("training.up_to_date.by_team.") for name in published)
+
+
+def test_a_page_of_people_has_the_same_statuses_as_each_person(
+    personas: dict[str, User], manager: User, course: Course
+) -> None:
+    every = actions.create_course("Safeguarding level 3", valid_months=36, actor=manager)
+    actions.add_requirement(every, reason="Statutory guidance.", actor=manager)
+    record(personas["practitioner"], course, DAY - dt.timedelta(days=340), manager)  # expiring
+    record(personas["analyst"], every, DAY - dt.timedelta(days=4 * 365), manager)  # expired
+    people = list(personas.values())
+    together = statuses_for(people, DAY)
+    for person in people:
+        alone = [(s.course.pk, s.status) for s in required_courses(person, DAY)]
+        assert [(s.course.pk, s.status) for s in together[person.pk]] == alone, person.username
+    assert together[personas["practitioner"].pk][0].status == Status.NEVER
+    assert Status.EXPIRING in {s.status for s in together[personas["practitioner"].pk]}

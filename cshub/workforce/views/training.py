@@ -217,7 +217,8 @@ def training_people(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     today = local_today()
-    rows = [(person, rules.required_courses(person, today)) for person in page]
+    statuses = rules.statuses_for(page, today)
+    rows = [(person, statuses.get(person.pk, [])) for person in page]
     query = f"team={raw_team}" if raw_team else (f"agency={agency}" if agency else "")
     return render(
         request,
