@@ -9,15 +9,33 @@ from cshub.access.models import User
 from cshub.access.permissions import RoleCode
 from cshub.core.codes import Agency
 from cshub.core.forms import GovukDateField, GovukForm
+from cshub.core.ids import parse_id
 from cshub.workforce.models import Course, Team
 
 
-class StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+def _ids_only(values: Any) -> None:
+    """An id past 64 bits (or not a number) is not looked up: the database cannot hold it."""
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value not in (None, "") and parse_id(value) is None:
+            raise forms.ValidationError("Select from the list")
+
+
+class IdChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        _ids_only(value)
+        return super().clean(value)
+
+
+class StaffChoice(IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.get_agency_display()})"
 
 
 class StaffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        _ids_only(value)
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.get_agency_display()})"
 
@@ -76,7 +94,7 @@ class CourseForm(GovukForm):
 
 
 class RequirementForm(GovukForm):
-    course = forms.ModelChoiceField(
+    course = IdChoice(
         label="Course",
         queryset=Course.objects.none(),
         empty_label="Choose a course",
@@ -101,7 +119,7 @@ class RequirementForm(GovukForm):
 class RecordForm(GovukForm):
     """One record: a new one for a person (with a course) or a correction (without)."""
 
-    course = forms.ModelChoiceField(
+    course = IdChoice(
         label="Course",
         queryset=Course.objects.none(),
         empty_label="Choose a course",

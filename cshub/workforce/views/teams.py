@@ -135,9 +135,8 @@ def team_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """Confirm, then take someone out of the team (their training records stay theirs)."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "team"), team_id=pk, user_id=user_pk
-    )
+    team, member = get_object_or_404(Team, pk=pk), get_object_or_404(User, pk=user_pk)  # past 64 bits: 404
+    membership = get_object_or_404(Membership.objects.select_related("user", "team"), team=team, user=member)
     if request.method == "POST":
         actions.remove_member(membership.user, actor=actor(request))
         messages.success(
