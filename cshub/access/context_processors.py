@@ -50,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("intelligence:dashboard"),
             user.has(Perm.VIEW_INTELLIGENCE) or user.has(Perm.VIEW_AGGREGATES),
         ),
+        ("Workforce", reverse("workforce:training"), user.has(Perm.MANAGE_WORKFORCE)),
         ("Access review", reverse("access_review"), user.has(Perm.REVIEW_ACCESS)),
         ("Imports", reverse("interchange:imports"), user.has(Perm.IMPORT_DATA)),
         ("Users", reverse("access:users"), user.has(Perm.MANAGE_USERS)),

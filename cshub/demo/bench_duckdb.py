@@ -36,6 +36,7 @@ ENGINE_ONLY_PREFIXES = {
     "consultations.": "the benchmark's interchange files carry no consultations",
     "area.": "the benchmark's interchange files carry no whole-area register flags",
     "audits.": "case audits are not in the interchange files",
+    "training.": "staff and their training are not in the interchange files",
 }
 
 

@@ -54,7 +54,7 @@ class Session:
         headers = {"Cookie": self.cookie}
         data = None
         if form is not None:
-            data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf}).encode()
+            data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf}, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif body is not None:
             data = json.dumps(body).encode()

@@ -291,6 +291,28 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
         302,
     ),
     "subjectaccess:release": ({"request_pk": "subject_access"}, dict.fromkeys(ROLES, 403), 302),
+    # Teams and training (issue 23, part C): managers (MANAGE_WORKFORCE) change them; the
+    # shares are figures for analysts and strategic leads too; a person's training is theirs
+    # and their managers' (anyone else: 404, workforce/tests/test_pages.py).
+    "workforce:teams": ({}, only(M), 302),
+    "workforce:team_create": ({}, only(M), 302),
+    "workforce:team": ({"pk": "team"}, only(M), 302),
+    "workforce:team_edit": ({"pk": "team"}, only(M), 302),
+    "workforce:team_active": ({"pk": "team"}, only(M, ok=405), 302),
+    "workforce:member_remove": ({"pk": "team", "user_pk": "worker"}, only(M), 302),
+    "workforce:courses": ({}, only(M), 302),
+    "workforce:course_create": ({}, only(M), 302),
+    "workforce:course_edit": ({"pk": "course"}, only(M), 302),
+    "workforce:course_active": ({"pk": "course"}, only(M, ok=405), 302),
+    "workforce:training_needs": ({}, only(M), 302),
+    "workforce:requirement_remove": ({"pk": "course_requirement"}, only(M), 302),
+    "workforce:training": ({}, only(M, A, SL), 302),
+    "workforce:training_people": ({}, only(M), 302),
+    "workforce:session_record": ({}, only(M), 302),
+    "workforce:person": ({"pk": "worker"}, {**dict.fromkeys(ROLES, 404), P: 200, M: 200}, 302),
+    "workforce:record_add": ({"pk": "worker"}, only(M), 302),
+    "workforce:record_edit": ({"pk": "training_record"}, only(M), 302),
+    "workforce:record_withdraw": ({"pk": "training_record"}, only(M), 302),
     # Case audit rounds and allocation (issue 22, part C): MANAGE_AUDITS, team managers.
     "caseaudits:samples": ({}, only(M), 302),
     "caseaudits:sample_new": ({}, only(M), 302),

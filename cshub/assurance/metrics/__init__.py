@@ -20,6 +20,7 @@ from cshub.assurance.metrics import (
     missing,
     practice,
     publication,
+    workforce,
 )
 from cshub.assurance.metrics.base import Count, Metrics, Percent, Period, Value
 
@@ -40,7 +41,7 @@ __all__ = [
 # The modules whose figures the interchange files carry (what `cshub bench metrics` has
 # DuckDB compute too); the others' figures come from records only CSHub holds.
 FROM_INTERCHANGE = (demand, missing, impact, practice, disproportionality)
-ENGINE_ONLY = (disruption, consultations, area, audits, compliance)
+ENGINE_ONLY = (disruption, consultations, area, audits, compliance, workforce)
 
 
 def compute(period: Period, modules: tuple[Any, ...] = FROM_INTERCHANGE + ENGINE_ONLY) -> Metrics:

@@ -11,7 +11,7 @@ from cshub.assurance.metrics.base import Metrics, Percent
 C = "c"
 
 # Figures about individual members of staff: never published.
-STAFF_PREFIXES = ("caseload.by_worker.",)
+STAFF_PREFIXES = ("caseload.by_worker.", "training.up_to_date.by_team.")
 
 # (cells' prefix, the cells' field, the breakdown's total, the total's field): the cells'
 # fields add up to the total's.
@@ -31,6 +31,9 @@ BREAKDOWNS: list[tuple[str, str, str, str]] = [
     # Completed audits by grade (every completed audit has one grade). Findings by theme are
     # not a breakdown: a finding may have several themes, as area.by_concern.
     ("audits.grade", "numerator", "audits.completed", "value"),
+    # Every (person, required course) pair is in its person's agency.
+    ("training.up_to_date.by_agency", "numerator", "training.up_to_date", "numerator"),
+    ("training.up_to_date.by_agency", "denominator", "training.up_to_date", "denominator"),
 ]
 
 

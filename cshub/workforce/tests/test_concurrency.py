@@ -1,0 +1,48 @@
+"""Forms sent several times at once to a live server (PostgreSQL in CI runs them side by
+side): one training record per person, one requirement, one membership, and no 5xx."""
+
+from typing import Any
+
+import pytest
+
+from cshub.access.models import User
+from cshub.tests.test_concurrency import AT_ONCE, at_once, no_server_errors, signed_in
+from cshub.workforce import actions
+from cshub.workforce.models import CourseRequirement, Membership, TrainingRecord
+
+pytestmark = pytest.mark.usefixtures("live_db")
+
+
+def test_a_session_recorded_at_once_is_one_record_each(live_server: Any, personas: dict[str, User]) -> None:
+    manager = personas["team_manager"]
+    course = actions.create_course("County lines and CCE", valid_months=12, actor=manager)
+    session = signed_in(live_server, manager)
+    people = [personas["practitioner"].pk, personas["missing_worker"].pk]
+    form = {
+        "course": course.pk,
+        "completed_on_day": "3",
+        "completed_on_month": "2",
+        "completed_on_year": "2026",
+        "people": people,
+    }
+    statuses = at_once([lambda: session.send("POST", "/workforce/training/record/", form=form)] * AT_ONCE)
+    no_server_errors(statuses)
+    assert TrainingRecord.objects.filter(course=course).count() == 2
+
+
+def test_a_requirement_and_a_membership_added_at_once_are_one(
+    live_server: Any, personas: dict[str, User]
+) -> None:
+    manager = personas["team_manager"]
+    course = actions.create_course("Trafficking and the NRM", valid_months=24, actor=manager)
+    team = actions.create_team("Police exploitation team", "POLICE", actor=manager)
+    session = signed_in(live_server, manager)
+    requirement = {"course": course.pk, "role": "practitioner", "agency": "", "reason": "First responders."}
+    member = {"user": personas["practitioner"].pk}
+    statuses = at_once(
+        [lambda: session.send("POST", "/workforce/training-needs/", form=requirement)] * (AT_ONCE // 2)
+        + [lambda: session.send("POST", f"/workforce/teams/{team.pk}/", form=member)] * (AT_ONCE // 2)
+    )
+    no_server_errors(statuses)
+    assert CourseRequirement.objects.filter(course=course).count() == 1
+    assert Membership.objects.filter(user=personas["practitioner"]).count() == 1
