@@ -103,6 +103,7 @@ def annual_report_pdf(request: HttpRequest) -> HttpResponse:
         "reports/annual_document.html",
         {
             "report": report,
+            "forms": {},
             "printed_by": "" if published else (user.get_full_name() or user.username),
             "printed_at": timezone.now(),
         },
@@ -182,6 +183,7 @@ def scrutiny_report(request: HttpRequest) -> HttpResponse:
             "report": report,
             "cover": cover,
             "cover_form": cover_form,
+            "forms": {},
             "can_write": can_write,
             "query": f"year={year}",
             "page": True,
@@ -197,7 +199,7 @@ def scrutiny_report_pdf(request: HttpRequest) -> HttpResponse:
     report = annual.build(year, published=True)
     pdf = render_pdf(
         "reports/scrutiny_document.html",
-        {"report": report, "cover": annual.cover(year), "printed_at": timezone.now()},
+        {"report": report, "forms": {}, "cover": annual.cover(year), "printed_at": timezone.now()},
     )
     _exported(user, "scrutiny report", year, True, "pdf")
     return pdf_response(pdf, f"scrutiny-report-{annual.year_label(year).replace(' to ', '-')}.pdf")
