@@ -45,14 +45,14 @@ TEXTS: dict[str, str] = {
         "the plan with them after each review."
     ),
     AnnualPart.DISRUPTION: (
-        "Police and the hub used disruption notices, closure orders and arrests against the "
-        "adults and places linked to children, and joint operations with neighbouring areas "
-        "targeted county lines."
+        "Police and the hub worked together against the adults and places linked to children. "
+        "Disruption activity is recorded in CSHub from this year's end, so next year's report "
+        "counts it here."
     ),
     AnnualPart.QUALITY: (
-        "Case audits found strong relationships with children and good multi-agency working. "
-        "Recording the child's voice and timely supervision were the themes most often needing "
-        "improvement; learning actions are tracked to completion."
+        "Managers agreed with most assessed risk levels, and most first assessments were on "
+        "time. The hub's programme of case audits began after the year ended; its findings "
+        "will be reported next year."
     ),
     AnnualPart.LAST_PRIORITIES: (
         "Return interviews within 72 hours: improved, and now a standing item at performance "

@@ -266,6 +266,8 @@ class Reader:
             num, den = self._field(name, "numerator"), self._field(name, "denominator")
             if result.denominator == 0:
                 return "No cases"
+            if percent is None:  # suppressed: the count and its total say no more
+                return C
             return f"{_pct(percent)} ({_n(num)} of {_n(den)})"
         if isinstance(result, Value):
             value = self._field(name, "value")
@@ -318,7 +320,12 @@ def _row(name: str, label: str, now: Reader, before: Reader, previous_label: str
         unit = " points" if percent else ""
         change = f"{'Up' if x > y else 'Down'} {diff:g}{unit}"
         words = f"{'up' if x > y else 'down'} from {b}"
-    return Row(name, label, a, b, change, f"{label}: {a}, {words} in {previous_label}.")
+    return Row(name, label, a, b, change, f"{label}: {_lower(a)}, {_lower(words)} in {previous_label}.")
+
+
+def _lower(text: str) -> str:
+    """ "No cases" and "Not enough data" inside a sentence."""
+    return text.replace("No cases", "no cases").replace("Not enough data", "not enough data")
 
 
 def _chart(title: str, reader: Reader, items: list[tuple[str, str]], *, shares: bool = True) -> Chart:
@@ -348,47 +355,60 @@ def _name(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
 
+def _add(s: AnnualSection, chart: Chart) -> None:
+    """The chart with its table; none when every number in it is 0 (nothing to draw)."""
+    if all(cells[0] == "0" for _, cells in chart.rows):
+        s.notes.append(f"{chart.title}: none this year.")
+    else:
+        s.charts.append(chart)
+
+
 def _extras(part: str, s: AnnualSection, now: Reader) -> None:
     """A section's charts (each with its table) and tables beyond its figures."""
     if part == AnnualPart.CONTEXT:
-        s.charts.append(
+        _add(
+            s,
             _chart(
                 "Referrals by main type of exploitation",
                 now,
                 [(str(t.label), f"referrals.by_primary_type.{t.value}") for t in ExploitationType],
-            )
+            ),
         )
     elif part == AnnualPart.CHILDREN:
-        s.charts.append(
+        _add(
+            s,
             _chart(
                 "Referrals by gender", now, [(GENDER_LABELS[g], f"referrals.by_gender.{g}") for g in GENDERS]
-            )
+            ),
         )
-        s.charts.append(
+        _add(
+            s,
             _chart(
                 "Children open to the hub on 31 March, by age",
                 now,
                 [(AGE_LABELS[b], f"episodes.open_at_end.by_age.{b}") for b in OPEN_AGE_BANDS],
-            )
+            ),
         )
         s.notes.append(
             "Gender is as the child describes it where recorded. Ages are on the last day of the year."
         )
     elif part == AnnualPart.DISRUPTION:
-        s.charts.append(
+        _add(
+            s,
             _chart(
                 "Disruptions by type",
                 now,
                 [(str(t.label), f"disruption.by_type.{t.value}") for t in DisruptionType],
-            )
+            ),
         )
     elif part == AnnualPart.QUALITY:
-        s.charts.append(
+        _add(
+            s,
             _chart(
                 "Case audits completed, by overall grade",
                 now,
                 [(str(Grade(g).label), f"audits.grade.{k}") for g, k in GRADE_KEYS.items()],
-            )
+            ),
         )
         themes = dict(Theme.objects.values_list("pk", "name"))
         names = [n for n in now.metrics if n.startswith(THEME_PREFIX + ".")]

@@ -140,7 +140,9 @@ def test_no_staff_name_in_the_published_page_pdf_or_word_document(area, client_f
 
 def test_each_save_of_a_text_is_a_new_version_and_the_newest_is_shown(area, client_for, personas):
     lead = client_for("strategic_lead")
-    assert b"Enter the text" in lead.post(f"{URL}?{Q}", {"part": "priorities", "priorities-text": " "}).content
+    assert (
+        b"Enter the text" in lead.post(f"{URL}?{Q}", {"part": "priorities", "priorities-text": " "}).content
+    )
     lead.post(f"{URL}?{Q}", {"part": "priorities", "priorities-text": "First draft of the priorities."})
     response = lead.post(f"{URL}?{Q}", {"part": "priorities", "priorities-text": "Agreed priorities."})
     assert response.status_code == 302 and response["Location"].endswith("#priorities")
@@ -159,9 +161,7 @@ def test_a_section_without_its_own_text_shows_the_dashboards_commentary_for_the_
     lead = personas["strategic_lead"]
     assurance_actions.write_commentary("missing", year_period(YEAR), "From the dashboard.", actor=lead)
     # the dashboard's commentary for another period is not the year's
-    assurance_actions.write_commentary(
-        "impact", annual.year_period(YEAR - 1), "Last year's impact.", actor=lead
-    )
+    assurance_actions.write_commentary("impact", year_period(YEAR - 1), "Last year's impact.", actor=lead)
     report = annual.build(YEAR, published=False)
     missing = next(s for s in report.sections if s.key == "missing")
     assert missing.commentary.text == "From the dashboard." and missing.commentary.from_dashboard
@@ -202,9 +202,7 @@ def _cover_post(**changes: str) -> dict[str, str]:
     return data | changes
 
 
-def test_the_cover_report_is_data_each_save_a_version_and_the_scrutiny_report_is_published(
-    area, client_for
-):
+def test_the_cover_report_is_data_each_save_a_version_and_the_scrutiny_report_is_published(area, client_for):
     lead = client_for("strategic_lead")
     response = lead.post(f"{URL}scrutiny/?{Q}", _cover_post(subject=""))
     assert b"Enter the subject" in response.content and not ScrutinyCover.objects.exists()
