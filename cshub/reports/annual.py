@@ -227,7 +227,7 @@ def last_complete_year(today: dt.date | None = None) -> int:
 def years(today: dt.date | None = None) -> list[int]:
     """The complete reporting years a report can be made for, newest first."""
     last = last_complete_year(today)
-    return list(range(last, last - 6, -1))
+    return list(range(last, last - 10, -1))
 
 
 class Reader:
