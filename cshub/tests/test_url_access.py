@@ -90,6 +90,13 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     # The problem profile follows the dashboard: managers, analysts and strategic leads.
     "reports:problem_profile": ({}, only(M, A, SL), 302),
     "reports:problem_profile_pdf": ({}, only(M, A, SL), 302),
+    # The annual and scrutiny reports follow the dashboard too (texts: WRITE_COMMENTARY).
+    "reports:annual_report": ({}, only(M, A, SL), 302),
+    "reports:annual_report_pdf": ({}, only(M, A, SL), 302),
+    "reports:annual_report_docx": ({}, only(M, A, SL), 302),
+    "reports:scrutiny_report": ({}, only(M, A, SL), 302),
+    "reports:scrutiny_report_pdf": ({}, only(M, A, SL), 302),
+    "reports:scrutiny_report_docx": ({}, only(M, A, SL), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),
