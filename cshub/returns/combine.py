@@ -15,7 +15,18 @@ from cshub.assurance.metrics.publication import publish
 from cshub.returns.read import Problem, ReturnFile, read
 from cshub.returns.schema import COUNT, SCHEMA_VERSION, Catalogue, Quarter
 
-COLUMNS = ("schema", "level", "hub", "quarter", "measure", "kind", "numerator", "denominator", "value", "hubs")
+COLUMNS = (
+    "schema",
+    "level",
+    "hub",
+    "quarter",
+    "measure",
+    "kind",
+    "numerator",
+    "denominator",
+    "value",
+    "hubs",
+)
 REGION, HUB = "region", "hub"
 
 
@@ -138,7 +149,18 @@ def table(regional: Regional, *, publication: bool = False) -> list[tuple[Any, .
             numerator, denominator = row.numerator, row.denominator
             value = result.value if isinstance(result, Count) else result.percent
         out.append(
-            (SCHEMA_VERSION, REGION, "", quarter, row.measure, row.kind, numerator, denominator, value, ";".join(row.hubs))
+            (
+                SCHEMA_VERSION,
+                REGION,
+                "",
+                quarter,
+                row.measure,
+                row.kind,
+                numerator,
+                denominator,
+                value,
+                ";".join(row.hubs),
+            )
         )
     if not publication:
         for f in regional.files:

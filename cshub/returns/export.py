@@ -15,7 +15,7 @@ from cshub.returns import write
 from cshub.returns.schema import COLUMNS, HUB_ID, SCHEMA_VERSION, Quarter, Row, rows_from
 
 
-class NotReady(ValueError):
+class NotEndedError(ValueError):
     """The quarter has not ended: its return cannot be made yet."""
 
 
@@ -41,7 +41,7 @@ def last_ended() -> Quarter:
 def rows(quarter: Quarter) -> list[Row]:
     """The return's rows for an ended quarter, from `compute()` for its period only."""
     if quarter.period.end >= local_today():
-        raise NotReady(f"{quarter} has not ended: it ends on {format_date(quarter.period.end)}")
+        raise NotEndedError(f"{quarter} has not ended: it ends on {format_date(quarter.period.end)}")
     return rows_from(hub_id(), quarter, compute(quarter.period))
 
 

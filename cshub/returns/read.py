@@ -78,7 +78,9 @@ def load(name: str, data: bytes) -> tuple[list[Record], list[Problem]]:
     return load_csv(name, data)
 
 
-def _records(name: str, header: list[Any], rows: list[tuple[int, list[Any]]]) -> tuple[list[Record], list[Problem]]:
+def _records(
+    name: str, header: list[Any], rows: list[tuple[int, list[Any]]]
+) -> tuple[list[Record], list[Problem]]:
     found = ["" if h is None else str(h).strip() for h in header]
     while found and not found[-1]:
         found.pop()
@@ -169,7 +171,9 @@ def _whole(value: Any, xlsx: bool) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value >= 0 else f"{value} is not a whole number of 0 or more"
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else f"{value} is not a whole number of 0 or more"
+        return (
+            int(value) if value.is_integer() and value >= 0 else f"{value} is not a whole number of 0 or more"
+        )
     text = _text(value)
     return int(text) if WHOLE.fullmatch(text) else f'"{text}" is not a whole number of 0 or more'
 
@@ -202,6 +206,7 @@ def check(
 
     hub: tuple[str, int] | None = None
     quarter: tuple[Quarter, int] | None = None
+    catalogues: dict[Quarter, Catalogue] = {}
     seen: dict[str, int] = {}
     rows: list[Row] = []
     for record in records:
@@ -210,7 +215,9 @@ def check(
         ok = not formulas
         schema = _text(c["schema"])
         if schema != str(SCHEMA_VERSION):
-            problem(line, "schema", f'schema version "{schema}" is not one this CSHub reads ({SCHEMA_VERSION})')
+            problem(
+                line, "schema", f'schema version "{schema}" is not one this CSHub reads ({SCHEMA_VERSION})'
+            )
             ok = False
         row_hub = _text(c["hub"])
         if not HUB_ID.fullmatch(row_hub):
@@ -231,7 +238,11 @@ def check(
             if quarter is None:
                 quarter = (row_quarter, line)
             elif row_quarter != quarter[0]:
-                problem(line, "quarter", f"{row_quarter} differs from {quarter[0]} on line {quarter[1]} (one quarter per file)")
+                problem(
+                    line,
+                    "quarter",
+                    f"{row_quarter} differs from {quarter[0]} on line {quarter[1]} (one quarter per file)",
+                )
                 ok = False
                 row_quarter = None
         measure = _text(c["measure"])
@@ -245,7 +256,9 @@ def check(
         else:
             seen[measure] = line
             if row_quarter is not None:
-                known = catalogue_for(row_quarter)
+                if row_quarter not in catalogues:
+                    catalogues[row_quarter] = catalogue_for(row_quarter)
+                known = catalogues[row_quarter]
                 if why := known.problem(measure):
                     problem(line, "measure", why)
                     ok = False
@@ -258,7 +271,9 @@ def check(
         elif expected_kind and kind != expected_kind:
             problem(line, "kind", f"{measure} is a {expected_kind}, not a {kind}")
             ok = False
-        numerator = _whole(c["numerator"], xlsx) if not _blank(c["numerator"]) else "enter the numerator (the count)"
+        numerator = (
+            _whole(c["numerator"], xlsx) if not _blank(c["numerator"]) else "enter the numerator (the count)"
+        )
         if isinstance(numerator, str):
             problem(line, "numerator", numerator)
             ok = False
@@ -303,7 +318,14 @@ def check(
                 ok = False
         if ok and hub and row_quarter and isinstance(numerator, int):
             rows.append(
-                Row(hub[0], row_quarter, measure, kind, numerator, denominator if isinstance(denominator, int) else None)
+                Row(
+                    hub[0],
+                    row_quarter,
+                    measure,
+                    kind,
+                    numerator,
+                    denominator if isinstance(denominator, int) else None,
+                )
             )
     if hub is None or quarter is None:
         return None, problems

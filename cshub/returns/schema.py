@@ -59,7 +59,9 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         match = QUARTER.fullmatch(text.strip())
         if not match:
-            raise ValueError(f'"{text}" is not a quarter (YYYY-Qn, n from 1 to 4: 2025-Q3 is October to December 2025)')
+            raise ValueError(
+                f'"{text}" is not a quarter (YYYY-Qn, n from 1 to 4: 2025-Q3 is October to December 2025)'
+            )
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

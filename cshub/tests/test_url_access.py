@@ -86,6 +86,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     # The problem profile follows the dashboard: managers, analysts and strategic leads.
     "reports:problem_profile": ({}, only(M, A, SL), 302),
     "reports:problem_profile_pdf": ({}, only(M, A, SL), 302),
+    # The quarterly regional return (issue 23, part E): figures only, as the performance page.
+    "returns:regional_return": ({}, only(M, A, SL), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),

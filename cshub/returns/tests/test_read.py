@@ -90,14 +90,35 @@ def bad(line_no, replacement):
             "1,bolton,2025-Q3,referrals.received,count,12,,12",
             'bury.csv:3: hub: "bury" differs from "bolton" on line 2 (one hub per file)',
         ),
-        ("2,bury,2025-Q3,referrals.received,count,12,,12", 'bury.csv:2: schema: schema version "2" is not one this CSHub reads (1)'),
-        ("1,bury,2025-Q3,referrals.received,percent,12,20,60", "bury.csv:2: kind: referrals.received is a count, not a percent"),
-        ("1,bury,2025-Q3,referrals.received,ratio,12,,12", 'bury.csv:2: kind: "ratio" is not count or percent'),
-        ("1,bury,2025-Q3,referrals.received,count,twelve,,12", 'bury.csv:2: numerator: "twelve" is not a whole number of 0 or more'),
-        ("1,bury,2025-Q3,referrals.received,count,-1,,-1", 'bury.csv:2: numerator: "-1" is not a whole number of 0 or more'),
-        ("1,bury,2025-Q3,referrals.received,count,12,12,12", "bury.csv:2: denominator: a count has no denominator; leave it blank"),
+        (
+            "2,bury,2025-Q3,referrals.received,count,12,,12",
+            'bury.csv:2: schema: schema version "2" is not one this CSHub reads (1)',
+        ),
+        (
+            "1,bury,2025-Q3,referrals.received,percent,12,20,60",
+            "bury.csv:2: kind: referrals.received is a count, not a percent",
+        ),
+        (
+            "1,bury,2025-Q3,referrals.received,ratio,12,,12",
+            'bury.csv:2: kind: "ratio" is not count or percent',
+        ),
+        (
+            "1,bury,2025-Q3,referrals.received,count,twelve,,12",
+            'bury.csv:2: numerator: "twelve" is not a whole number of 0 or more',
+        ),
+        (
+            "1,bury,2025-Q3,referrals.received,count,-1,,-1",
+            'bury.csv:2: numerator: "-1" is not a whole number of 0 or more',
+        ),
+        (
+            "1,bury,2025-Q3,referrals.received,count,12,12,12",
+            "bury.csv:2: denominator: a count has no denominator; leave it blank",
+        ),
         ("1,bury,2025-Q3,referrals.received,count,12,,13", "bury.csv:2: value: 13 is not the count 12"),
-        ("1,bury,2025-Q3,referrals.received,count,12,,12,extra", "bury.csv:2: row: 9 cells; the header has 8 columns"),
+        (
+            "1,bury,2025-Q3,referrals.received,count,12,,12,extra",
+            "bury.csv:2: row: 9 cells; the header has 8 columns",
+        ),
         ("", "bury.csv:2: row: a blank row; remove it"),
     ],
 )
@@ -110,14 +131,35 @@ def test_each_bad_row_is_reported_with_file_line_and_column(line, expected):
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,62.5", "bury.csv:3: value: 62.5 does not agree with 9/12 = 75.0 (to within 0.01)"),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,62.5",
+            "bury.csv:3: value: 62.5 does not agree with 9/12 = 75.0 (to within 0.01)",
+        ),
         ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75.01", None),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75.02", "bury.csv:3: value: 75.02 does not agree with 9/12 = 75.0 (to within 0.01)"),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,13,12,108.33", "bury.csv:3: numerator: 13 is more than the denominator 12"),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,,75", "bury.csv:3: denominator: enter the denominator"),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,", "bury.csv:3: value: enter the percentage of 9/12"),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75%", 'bury.csv:3: value: "75%" is not a number'),
-        ("1,bury,2025-Q3,referrals.by_gender.male,percent,0,0,0", "bury.csv:3: value: must be blank when the denominator is 0"),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75.02",
+            "bury.csv:3: value: 75.02 does not agree with 9/12 = 75.0 (to within 0.01)",
+        ),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,13,12,108.33",
+            "bury.csv:3: numerator: 13 is more than the denominator 12",
+        ),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,9,,75",
+            "bury.csv:3: denominator: enter the denominator",
+        ),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,",
+            "bury.csv:3: value: enter the percentage of 9/12",
+        ),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75%",
+            'bury.csv:3: value: "75%" is not a number',
+        ),
+        (
+            "1,bury,2025-Q3,referrals.by_gender.male,percent,0,0,0",
+            "bury.csv:3: value: must be blank when the denominator is 0",
+        ),
     ],
 )
 def test_a_percentage_must_agree_with_its_numerator_and_denominator(line, expected):
@@ -195,7 +237,10 @@ def test_a_good_xlsx_is_read():
 
 
 def test_an_xlsx_with_a_formula_is_refused():
-    rows = [*GOOD_ROWS[:2], [1, "bury", "2025-Q3", "referrals.by_gender.male", "percent", 9, 12, "=F3/G3*100"]]
+    rows = [
+        *GOOD_ROWS[:2],
+        [1, "bury", "2025-Q3", "referrals.by_gender.male", "percent", 9, 12, "=F3/G3*100"],
+    ]
     assert xlsx_problems(rows) == ["bury.xlsx:3: value: a formula; enter the value itself"]
 
 

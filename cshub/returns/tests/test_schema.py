@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from cshub.assurance import dashboard
-from cshub.assurance.metrics import Count, Percent, Value, compute
+from cshub.assurance.metrics import Count, Metrics, Percent, Value, compute
 from cshub.returns.schema import COUNT, PERCENT, Catalogue, Quarter, catalogue, exclusion, rows_from
 
 
@@ -46,7 +46,7 @@ def test_the_measures_follow_the_engines_results_by_rule(db):
 
 
 def test_a_figure_added_to_the_engine_is_in_or_out_by_the_same_rule():
-    figures = {
+    figures: Metrics = {
         "training.up_to_date": Percent(3, 4),
         "training.up_to_date.by_agency.POLICE": Percent(1, 2),
         "compliance.visit": Percent(5, 8),
@@ -63,7 +63,9 @@ def test_a_figure_added_to_the_engine_is_in_or_out_by_the_same_rule():
 def test_the_catalogue_says_why_a_measure_is_refused():
     known = Catalogue(Quarter(2025, 3), {"referrals.received": COUNT, "area.new_flags.2025-10": COUNT})
     assert known.problem("referrals.received") is None
-    assert known.problem("referrals.recieved") == '"referrals.recieved" is not a measure of the regional return'
+    assert (
+        known.problem("referrals.recieved") == '"referrals.recieved" is not a measure of the regional return'
+    )
     assert known.problem("area.new_flags.2025-06") == "area.new_flags.2025-06 is not a month of 2025-Q3"
     assert known.problem("episodes.open_min") == (
         "episodes.open_min is not in the regional return: "

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "This hub's quarterly regional return; `combine` makes the regional table from hubs' returns."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quarter", help="the quarter of the reporting year, YYYY-Qn (2025-Q3: October to December 2025)")
+        parser.add_argument(
+            "--quarter", help="the quarter of the reporting year, YYYY-Qn (2025-Q3: October to December 2025)"
+        )
         parser.add_argument("--format", choices=write.FORMATS, default="csv")
         parser.add_argument("--output", help="the file to write (default: CSV to standard output)")
         sub = parser.add_subparsers(dest="action", metavar="combine")
@@ -31,14 +33,23 @@ class Command(BaseCommand):
         )
         joined.add_argument("files", nargs="+", metavar="FILE")
         joined.add_argument("--format", dest="combined_format", choices=write.FORMATS, default="csv")
-        joined.add_argument("--output", dest="combined_output", help="the file to write (default: CSV to standard output)")
         joined.add_argument(
-            "--publication", action="store_true", help="suppress small numbers (1 to 4) as 'c', as the engine publishes"
+            "--output", dest="combined_output", help="the file to write (default: CSV to standard output)"
+        )
+        joined.add_argument(
+            "--publication",
+            action="store_true",
+            help="suppress small numbers (1 to 4) as 'c', as the engine publishes",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options.get("action") == "combine":
-            self._combine(options["files"], options["combined_format"], options["combined_output"], options["publication"])
+            self._combine(
+                options["files"],
+                options["combined_format"],
+                options["combined_output"],
+                options["publication"],
+            )
         else:
             self._return(options["quarter"], options["format"], options["output"])
 
@@ -96,7 +107,10 @@ class Command(BaseCommand):
                     ("to", f"{format_date(p.end)} ({p.end.isoformat()})"),
                     ("hubs", ", ".join(regional.hubs)),
                     ("schema version", SCHEMA_VERSION),
-                    ("for publication", "yes: small numbers suppressed as c" if publication else "no: true values"),
+                    (
+                        "for publication",
+                        "yes: small numbers suppressed as c" if publication else "no: true values",
+                    ),
                 ],
             )
         self._write(data, fmt, output)
