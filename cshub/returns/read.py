@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from cshub.assurance.metrics import Percent
 from cshub.returns.schema import (
     COLUMNS,
     COUNT,
@@ -309,11 +310,11 @@ def check(
                 problem(line, "value", f"enter the percentage of {numerator}/{denominator}")
                 ok = False
             elif denominator and value is not None and not agrees(value, numerator, denominator):
-                exact = Row("", Quarter(2000, 1), "", PERCENT, numerator, denominator).value
+                exact = Percent(numerator, denominator).percent
                 problem(
                     line,
                     "value",
-                    f"{_text(c['value'])} does not agree with {numerator}/{denominator} = {exact} (to within 0.01)",
+                    f"{_text(c['value'])} does not agree with {numerator}/{denominator} = {exact:.2f} (to within 0.01)",
                 )
                 ok = False
         if ok and hub and row_quarter and isinstance(numerator, int):

@@ -121,7 +121,7 @@ def test_every_problem_of_every_file_is_reported(files):
     combined, problems = combine_paths([*paths, paths[0].parent / "missing.csv"], catalogue_for)
     assert combined is None
     assert [str(p) for p in problems] == [
-        f"{paths[0]}:7: value: 62.50 does not agree with 1/2 = 50.0 (to within 0.01)",
+        f"{paths[0]}:7: value: 62.50 does not agree with 1/2 = 50.00 (to within 0.01)",
         f'{paths[1]}:8: measure: "referrals.recieved" is not a measure of the regional return',
         f"{paths[0].parent / 'missing.csv'}:1: file: cannot be read (No such file or directory)",
         f"{paths[2]}:2: quarter: 2025-Q2, but {paths[0]} is for 2025-Q3 (every file must be for the same quarter)",

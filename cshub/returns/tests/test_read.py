@@ -133,12 +133,12 @@ def test_each_bad_row_is_reported_with_file_line_and_column(line, expected):
     [
         (
             "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,62.5",
-            "bury.csv:3: value: 62.5 does not agree with 9/12 = 75.0 (to within 0.01)",
+            "bury.csv:3: value: 62.5 does not agree with 9/12 = 75.00 (to within 0.01)",
         ),
         ("1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75.01", None),
         (
             "1,bury,2025-Q3,referrals.by_gender.male,percent,9,12,75.02",
-            "bury.csv:3: value: 75.02 does not agree with 9/12 = 75.0 (to within 0.01)",
+            "bury.csv:3: value: 75.02 does not agree with 9/12 = 75.00 (to within 0.01)",
         ),
         (
             "1,bury,2025-Q3,referrals.by_gender.male,percent,13,12,108.33",
@@ -194,7 +194,7 @@ def test_every_problem_of_a_file_is_reported_not_just_the_first():
         'bury.csv:2: numerator: "x" is not a whole number of 0 or more',
         "bury.csv:3: row: a blank row; remove it",
         'bury.csv:4: measure: "nonsense" is not a measure of the regional return',
-        "bury.csv:5: value: 40 does not agree with 1/2 = 50.0 (to within 0.01)",
+        "bury.csv:5: value: 40 does not agree with 1/2 = 50.00 (to within 0.01)",
     ]
 
 
