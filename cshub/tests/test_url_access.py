@@ -97,6 +97,8 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "reports:scrutiny_report": ({}, only(M, A, SL), 302),
     "reports:scrutiny_report_pdf": ({}, only(M, A, SL), 302),
     "reports:scrutiny_report_docx": ({}, only(M, A, SL), 302),
+    # The quarterly regional return (issue 23, part E): figures only, as the performance page.
+    "returns:regional_return": ({}, only(M, A, SL), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),
