@@ -15,6 +15,7 @@ from cshub.casework import actions as casework
 from cshub.casework.models import Assessment, CaseSummary
 from cshub.conftest import TODAY
 from cshub.contact import actions as contact
+from cshub.core.dates import LONDON, local_today
 from cshub.meetings import actions as meetings
 from cshub.notes import actions as notes
 from cshub.people import actions as people
@@ -31,8 +32,15 @@ def _note(hub: dict[str, Any], code: str, **extra: Any) -> Any:
 
 def test_case_summary_and_its_age(hub: dict[str, Any]) -> None:
     note = _note(hub, "CASE_SUMMARY")
-    assert note.summary == f"Case summary written {TODAY.day} {TODAY:%B %Y} (0 days ago)" and not note.warning
-    CaseSummary.objects.filter(person=hub["child"]).update(written_at=timezone.now() - dt.timedelta(days=40))
+    written = timezone.localdate(CaseSummary.objects.get(person=hub["child"]).written_at)
+    assert (
+        note.summary == f"Case summary written {written.day} {written:%B %Y} (0 days ago)"
+        and not note.warning
+    )
+    # Noon on the London date 40 days ago: "days ago" counts London dates, and 40 days of
+    # elapsed time back from late evening can cross the clock change into the day after.
+    forty_days_ago = dt.datetime.combine(local_today() - dt.timedelta(days=40), dt.time(12), tzinfo=LONDON)
+    CaseSummary.objects.filter(person=hub["child"]).update(written_at=forty_days_ago)
     stale = _note(hub, "CASE_SUMMARY")
     assert stale.warning and "(40 days ago)" in stale.summary
     assert stale.details == ["Older than the practice standard of 28 days"]

@@ -168,9 +168,9 @@ def test_the_childs_page_flags_and_the_figures_agree(hub: dict[str, Any]) -> Non
         for r in compliance.annotate_within(Episode.objects.filter(pk__in=[e.pk for e in cases]), TODAY)
     }
     unsupervised = set(
-        without_supervision(Episode.objects.all(), TODAY, casework_due.standard("SUPERVISION")).values_list(
-            "pk", flat=True
-        )
+        without_supervision(
+            Episode.objects.all(), TODAY, casework_due.standard("SUPERVISION", TODAY)
+        ).values_list("pk", flat=True)
     )
     for episode in cases:
         row: Any = rows[episode.pk]
