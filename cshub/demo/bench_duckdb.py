@@ -37,6 +37,7 @@ ENGINE_ONLY_PREFIXES = {
     "area.": "the benchmark's interchange files carry no whole-area register flags",
     "audits.": "case audits are not in the interchange files",
     "training.": "staff and their training are not in the interchange files",
+    "compliance.": "plans, the child's own words and case summaries are not in the interchange files",
 }
 
 

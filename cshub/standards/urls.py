@@ -3,4 +3,5 @@ from django.urls import URLPattern, URLResolver
 from cshub.standards.views import compliance, standards
 
 app_name = "standards"
-urlpatterns: list[URLPattern | URLResolver] = [*standards.urlpatterns, *compliance.urlpatterns]
+# The compliance routes come first: "compliance" would otherwise be read as a standard code.
+urlpatterns: list[URLPattern | URLResolver] = [*compliance.urlpatterns, *standards.urlpatterns]

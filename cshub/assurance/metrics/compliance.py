@@ -244,11 +244,11 @@ def plus(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
 
-def last_and_due(row: Episode, key: str, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """For a row of `annotate_within(…, day)`: the last date the standard rests on and the
-    last day it is within (it is within on `day` exactly when that is on or after `day`);
+def last_and_due(row: Episode, key: str, days: dict[str, int]) -> tuple[dt.date | None, dt.date | None]:
+    """For a row of `annotate_within(…, day)` and the standards in force on that day
+    (`in_force(day)`, read once for a whole list): the last date the standard rests on and
+    the last day it is within (it is within on `day` exactly when that is on or after `day`);
     None when nothing makes it due (no plan yet, no entry in the child's words)."""
-    days = in_force(day)
     r: Any = row
     if key == "visit":
         opened = plus(r.open_date, days["VISIT"] - 1)

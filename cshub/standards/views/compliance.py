@@ -19,6 +19,7 @@ from cshub.audit.events import record_views
 from cshub.casework.models import Episode
 from cshub.core.dates import format_date, local_today
 from cshub.reports import charts
+from cshub.standards.standards import in_force
 from cshub.workforce.models import Team
 
 MONTHS = 12
@@ -143,8 +144,9 @@ def _children(request: HttpRequest, slug: str, title: str, episodes: Any, back: 
         .select_related("person")
         .order_by("person__surname", "person__forename", "pk")
     )
+    days = in_force(chosen.day)
     listed = [
-        {"episode": r, "person": r.person, "last_due": compliance.last_and_due(r, standard.key, chosen.day)}
+        {"episode": r, "person": r.person, "last_due": compliance.last_and_due(r, standard.key, days)}
         for r in rows
     ]
     with transaction.atomic():
