@@ -7,15 +7,20 @@ from django import forms
 
 from cshub.core.dates import local_today
 from cshub.core.forms import GovukDateField, GovukFormMixin
+from cshub.standards.actions import MOST_DAYS
 
 
 class ChangeForm(GovukFormMixin, forms.Form):
     days = forms.IntegerField(
         label="Number of days",
+        min_value=1,
+        max_value=MOST_DAYS,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={
             "required": "Enter the number of days",
             "invalid": "The number of days must be a whole number, like 21",
+            "min_value": "The number of days must be 1 or more",
+            "max_value": f"The number of days must be {MOST_DAYS} or fewer",
         },
     )
     effective_from = GovukDateField(
