@@ -96,6 +96,18 @@ def limit_text(name: str, field: forms.Field) -> None:
     field.error_messages["max_length"] = too_long(label, field.max_length).replace("%", "%%")
 
 
+# Control characters that text pasted from a word processor carries (a manual line break is a
+# vertical tab, a page break a form feed): kept as the breaks they mean, every other one
+# (never typed, and not allowed in XML: a Word or PDF export would fail on it) dropped.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n\n"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def plain_text(text: str) -> str:
+    """Text as a form saves it: breaks kept, other control characters dropped."""
+    return _CONTROL.sub("", text.translate(_BREAKS))
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets, error classes to fields that failed validation, and a
     length limit to every text field (`limit_text`).
@@ -125,6 +137,15 @@ class GovukFormMixin:
             for widget_class, css in _INPUT_CLASSES.items():
                 if type(field.widget) is widget_class:
                     field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+
+    def _clean_fields(self) -> None:
+        """Each field's text as `plain_text`, before the form's own clean and a model form's
+        instance see it."""
+        super()._clean_fields()  # type: ignore[misc]
+        cleaned: dict[str, Any] = self.cleaned_data  # type: ignore[attr-defined]
+        for key, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[key] = plain_text(value)
 
     def full_clean(self) -> None:
         for key, text_field in self.fields.items():  # again: forms add fields after __init__

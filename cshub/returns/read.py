@@ -30,7 +30,11 @@ from cshub.returns.schema import (
 )
 
 SHEET = "return"
-WHOLE = re.compile(r"\d+")
+WHOLE = re.compile(r"\d{1,15}")
+# A return has one row a measure (a few hundred): anything far larger is not a return, and is
+# refused before it is read (a small XLSX can declare a sheet of 17 billion cells).
+MOST_BYTES = 20 * 1024 * 1024
+MOST_ROWS = 20_000
 DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -74,6 +78,8 @@ def _blank(value: Any) -> bool:
 
 def load(name: str, data: bytes) -> tuple[list[Record], list[Problem]]:
     """The rows of a CSV or XLSX return (an XLSX is a zip file), or the problems of its layout."""
+    if len(data) > MOST_BYTES:
+        return [], [Problem(name, 1, "file", f"larger than {MOST_BYTES // (1024 * 1024)} MB: not a return")]
     if data[:4] == b"PK\x03\x04":
         return load_xlsx(name, data)
     return load_csv(name, data)
@@ -131,16 +137,25 @@ def load_csv(name: str, data: bytes) -> tuple[list[Record], list[Problem]]:
 
 def load_xlsx(name: str, data: bytes) -> tuple[list[Record], list[Problem]]:
     try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return [], [Problem(name, 1, "file", f"not a readable XLSX workbook ({type(exc).__name__})")]
+    if unpacked > 5 * MOST_BYTES:
+        return [], [Problem(name, 1, "file", "unpacks to more than a return could hold: not a return")]
+    try:
         book = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         return [], [Problem(name, 1, "file", f"not a readable XLSX workbook ({type(exc).__name__})")]
     if SHEET not in book.sheetnames:
         return [], [Problem(name, 1, "sheet", f'no sheet named "{SHEET}"')]
     sheet = book[SHEET]
+    if sheet.max_row > MOST_ROWS:
+        return [], [Problem(name, 1, "sheet", f"{sheet.max_row} rows: a return has one row a measure")]
     problems: list[Problem] = []
     rows: list[tuple[int, list[Any]]] = []
     header: list[Any] = []
-    for cells in sheet.iter_rows():
+    # Only the return's columns and one more (a stray column is reported, not read to its end).
+    for cells in sheet.iter_rows(max_col=min(sheet.max_column, len(COLUMNS) + 1)):
         values = []
         for cell in cells:
             if cell.data_type == "f":

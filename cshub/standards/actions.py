@@ -16,7 +16,7 @@ from cshub.access.permissions import Perm
 from cshub.audit.events import record_event
 from cshub.audit.models import Action
 from cshub.core import locks
-from cshub.core.dates import format_date, local_today
+from cshub.core.dates import format_date, local_today, plausible_event
 from cshub.core.limits import field_limit, too_long
 from cshub.standards import standards
 from cshub.standards.models import PracticeStandard
@@ -56,6 +56,8 @@ def check(code: str, days: int | None, effective_from: dt.date | None, reason: s
             f"The date the standard applies from must be {format_date(earliest)} or later: "
             "figures for earlier months may already have been reported"
         )
+    elif problem := plausible_event(effective_from, "date the standard applies from", future=True):
+        errors["effective_from"] = problem
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = "Enter why the standard is changing"

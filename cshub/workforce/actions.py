@@ -53,6 +53,8 @@ def _text(value: str) -> str:
 
 
 def _check_team(name: str, agency: str, manager: User | None, team: Team | None) -> None:
+    # Names are checked and written one at a time: two teams of one name (in any case) never.
+    locks.hold("workforce:team-name")
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Enter the team's name"
@@ -164,6 +166,7 @@ def remove_member(user: User, *, actor: User) -> None:
 
 
 def _check_course(name: str, valid_months: int | None, course: Course | None) -> None:
+    locks.hold("workforce:course-name")  # as teams' names
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Enter the course's name"

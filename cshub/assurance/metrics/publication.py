@@ -11,7 +11,9 @@ from cshub.assurance.metrics.base import Metrics, Percent
 C = "c"
 
 # Figures about individual members of staff: never published.
-STAFF_PREFIXES = ("caseload.by_worker.", "training.up_to_date.by_team.")
+# Training by agency too: an agency may have one or two members of staff in the hub, and its
+# cells count (person, course) pairs, so small-number suppression would not hide them.
+STAFF_PREFIXES = ("caseload.by_worker.", "training.up_to_date.by_team.", "training.up_to_date.by_agency.")
 
 # (cells' prefix, the cells' field, the breakdown's total, the total's field): the cells'
 # fields add up to the total's.
@@ -31,10 +33,17 @@ BREAKDOWNS: list[tuple[str, str, str, str]] = [
     # Completed audits by grade (every completed audit has one grade). Findings by theme are
     # not a breakdown: a finding may have several themes, as area.by_concern.
     ("audits.grade", "numerator", "audits.completed", "value"),
-    # Every (person, required course) pair is in its person's agency.
-    ("training.up_to_date.by_agency", "numerator", "training.up_to_date", "numerator"),
-    ("training.up_to_date.by_agency", "denominator", "training.up_to_date", "denominator"),
+    # Every disruption has one type and one outcome.
+    ("disruption.by_type", "numerator", "disruption.total", "value"),
+    ("disruption.by_outcome", "numerator", "disruption.total", "value"),
 ]
+
+# Figures that repeat a breakdown's cell: hidden whenever that cell is.
+MIRRORS = {
+    "disruption.arrests": ("disruption.by_type.ARREST", "numerator"),
+    "disruption.charges": ("disruption.by_type.CHARGE", "numerator"),
+    "disruption.convictions": ("disruption.by_type.CONVICTION", "numerator"),
+}
 
 
 def published(name: str) -> bool:
@@ -96,6 +105,9 @@ def publish(
                 _, _, smallest = min(candidates)
                 _hide(docs[smallest], field)
                 changed = True
+    for name, (cell, field) in MIRRORS.items():
+        if name in docs and cell in docs and docs[cell].get(field) == C:
+            docs[name] = {**docs[name], "value": C}
     return docs
 
 

@@ -98,3 +98,34 @@ def test_published_figures_name_no_staff(hub: dict[str, Any]) -> None:
     internal = StringIO()
     call_command("metrics", "--from", PERIOD.start.isoformat(), "--to", TODAY.isoformat(), stdout=internal)
     assert f"caseload.by_worker.{worker}" in internal.getvalue()  # true values stay internal
+
+
+def test_disruption_types_are_suppressed_secondarily_and_so_are_the_counts_that_repeat_them() -> None:
+    # 20 disruptions: 2 arrests and 18 charges. Publishing the 18 beside the total would give
+    # the 2 away, and so would the arrests count that repeats the type's cell.
+    metrics: dict[str, Any] = {
+        "disruption.total": Count(20),
+        "disruption.by_type.ARREST": Percent(2, 20),
+        "disruption.by_type.CHARGE": Percent(18, 20),
+        "disruption.by_type.CONVICTION": Percent(0, 20),
+        "disruption.arrests": Count(2),
+        "disruption.charges": Count(18),
+        "disruption.convictions": Count(0),
+    }
+    out = _published(metrics)
+    assert out["disruption.by_type.ARREST"]["numerator"] == "c"
+    assert out["disruption.by_type.CHARGE"]["numerator"] == "c"
+    assert out["disruption.arrests"] == {"value": "c"}
+    assert out["disruption.charges"] == {"value": "c"}
+    assert out["disruption.convictions"] == {"value": 0}
+    assert out["disruption.total"] == {"value": 20}
+
+
+def test_training_by_agency_is_a_staff_figure_never_published() -> None:
+    metrics: dict[str, Any] = {
+        "training.up_to_date": Percent(50, 60),
+        "training.up_to_date.by_agency.POLICE": Percent(5, 6),
+    }
+    out = _published(metrics)
+    assert "training.up_to_date.by_agency.POLICE" not in out
+    assert out["training.up_to_date"]["numerator"] == 50

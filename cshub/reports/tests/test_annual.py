@@ -281,3 +281,16 @@ def test_the_last_complete_year_by_default_and_the_demo_writes_its_texts(persona
     assert report.introduction and report.priorities and report.last_priorities
     assert all(s.commentary and not s.commentary.from_dashboard for s in report.sections)
     assert annual.cover(2025).report_to == "Children and Young People Scrutiny Committee"
+
+
+def test_text_pasted_from_a_word_processor_keeps_its_breaks_and_the_word_document_still_opens(
+    area, client_for
+):
+    # A manual line break is a vertical tab and a page break a form feed: not allowed in XML.
+    lead = client_for("strategic_lead")
+    pasted = "Return interviews improved.\x0bMost within 72 hours.\x0cNext year\x01: the same."
+    lead.post(f"{URL}?{Q}", {"part": "missing", "missing-text": pasted})
+    saved = AnnualText.objects.get(year=YEAR, part="missing").text
+    assert saved == "Return interviews improved.\nMost within 72 hours.\n\nNext year: the same."
+    doc = _docx(client_for("team_manager").get(f"{URL}docx/?{Q}"))
+    assert "Next year: the same." in [p.text for p in doc.paragraphs]

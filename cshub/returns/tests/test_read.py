@@ -261,3 +261,23 @@ def test_an_xlsx_without_the_return_sheet_is_refused():
 def test_a_broken_xlsx_is_refused():
     _, found = read_bytes("bury.xlsx", b"PK\x03\x04 not really a zip", catalogue_for)
     assert [str(p) for p in found] == ["bury.xlsx:1: file: not a readable XLSX workbook (BadZipFile)"]
+
+
+def test_a_small_xlsx_declaring_a_huge_sheet_is_refused_before_it_is_read():
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "return"
+    sheet.append(list(COLUMNS))
+    sheet["XFD1048576"] = "x"  # 2 cells written; 17 billion positions if read cell by cell
+    out = io.BytesIO()
+    book.save(out)
+    assert len(out.getvalue()) < 10_000
+    _, found = read_bytes("bury.xlsx", out.getvalue(), catalogue_for)
+    assert [str(p) for p in found] == ["bury.xlsx:1: sheet: 1048576 rows: a return has one row a measure"]
+
+
+def test_a_number_too_long_to_be_a_count_is_a_problem_not_a_crash():
+    line = "1,bury,2025-Q3,referrals.received,count," + "9" * 5000 + ",,12"
+    found = problems("\n".join([HEADER, line]))
+    assert len(found) >= 1 and found[0].startswith("bury.csv:2: numerator: ")

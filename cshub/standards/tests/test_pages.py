@@ -107,6 +107,7 @@ def test_a_change_is_confirmed_before_it_is_made(hub: dict[str, Any], client_for
             "Enter the date the standard applies from",
         ),
         ({"effective_from_month": "13"}, "must be a real date"),
+        ({"effective_from_year": "9999"}, "must be within 10 years from today"),
         ({"days": "28"}, "is already 28 days"),
     ],
 )

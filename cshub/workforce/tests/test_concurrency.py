@@ -8,7 +8,7 @@ import pytest
 from cshub.access.models import User
 from cshub.tests.test_concurrency import AT_ONCE, at_once, no_server_errors, signed_in
 from cshub.workforce import actions
-from cshub.workforce.models import CourseRequirement, Membership, TrainingRecord
+from cshub.workforce.models import Course, CourseRequirement, Membership, Team, TrainingRecord
 
 pytestmark = pytest.mark.usefixtures("live_db")
 
@@ -46,3 +46,18 @@ def test_a_requirement_and_a_membership_added_at_once_are_one(
     no_server_errors(statuses)
     assert CourseRequirement.objects.filter(course=course).count() == 1
     assert Membership.objects.filter(user=personas["practitioner"]).count() == 1
+
+
+def test_a_team_and_a_course_created_at_once_are_one_each(
+    live_server: Any, personas: dict[str, User]
+) -> None:
+    session = signed_in(live_server, personas["team_manager"])
+    team = {"name": "Missing from home service", "agency": "MISSING_SERVICE", "description": ""}
+    course = {"name": "Return home interviews", "provider": "", "valid_months": "24", "description": ""}
+    statuses = at_once(
+        [lambda: session.send("POST", "/workforce/teams/new/", form=team)] * (AT_ONCE // 2)
+        + [lambda: session.send("POST", "/workforce/courses/new/", form=course)] * (AT_ONCE // 2)
+    )
+    no_server_errors(statuses)
+    assert Team.objects.filter(name__iexact="Missing from home service").count() == 1
+    assert Course.objects.filter(name__iexact="Return home interviews").count() == 1
