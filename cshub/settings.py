@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "cshub.assurance",
     "cshub.reports",
     "cshub.returns",
+    "cshub.region",
+    "cshub.linkage",
+    "cshub.crossborder",
+    "cshub.regional",
     "cshub.interchange",
     "cshub.api",
     "cshub.demo",
@@ -223,6 +227,18 @@ CSHUB_PAGE_SIZE = 25
 # report's title): a short stable id (letters, digits, hyphens) and the name people read.
 CSHUB_HUB_ID = os.environ.get("CSHUB_HUB_ID", "demo-hub")
 CSHUB_HUB_NAME = os.environ.get("CSHUB_HUB_NAME", "Demo Complex Safeguarding Hub")
+# A region of CSHub instances (docs/region.md): "hub" (the default: a hub's case system) or
+# "region" (the regional CSHub: no case records; it matches linkage keys, relays alerts and
+# combines the quarterly returns).
+CSHUB_INSTANCE = os.environ.get("CSHUB_INSTANCE", "hub")
+if CSHUB_INSTANCE not in ("hub", "region"):
+    raise ImproperlyConfigured('CSHUB_INSTANCE must be "hub" or "region"')
+# This instance's Ed25519 private key (PEM), made by `cshub region keys` (rotated with
+# `cshub region rotate-keys`); the public key is given to every peer.
+CSHUB_REGION_KEY_FILE = Path(os.environ.get("CSHUB_REGION_KEY_FILE", VAR_DIR / "region" / "ed25519.pem"))
+# The region's linkage secret: every hub of the region encodes with the same one, the region
+# never has it (so it cannot encode a name and look it up). Demo and tests use a fixed one.
+CSHUB_LINKAGE_SECRET = os.environ.get("CSHUB_LINKAGE_SECRET", "demo-region-linkage-secret" if DEMO else "")
 # Practice standards (days): the defaults before a team manager sets each on the practice
 # standards page (cshub.standards: versioned, the standard in force on the day). The first exploitation risk assessment is due within
 # ASSESSMENT_FIRST days of the episode opening; each is reviewed within ASSESSMENT_REVIEW

@@ -25,3 +25,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one connection between threads for an in-memory database (hiding every race).
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# Tests encode with a fixed linkage secret (docs/region.md), never a deployment's.
+CSHUB_LINKAGE_SECRET = "test-only-linkage-secret"

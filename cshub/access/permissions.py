@@ -46,6 +46,12 @@ class Perm(models.TextChoices):
     )
     CONDUCT_AUDIT = "conduct_audit", "Carry out the case audits allocated to them"
     SET_STANDARDS = "set_standards", "Set the hub's practice standards"
+    DECIDE_CROSS_BORDER = (
+        "decide_cross_border",
+        "Confirm or reject matches with other hubs, and request or approve sharing with them",
+    )
+    VIEW_REGION = "view_region", "See the regional picture: figures per hub, flows and pending matches"
+    MANAGE_REGION = "manage_region", "Register the region's hubs and rotate this instance's keys"
     MANAGE_WORKFORCE = (
         "manage_workforce",
         "Set teams, courses and the training each role needs, and record staff training",
@@ -111,6 +117,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.CONDUCT_AUDIT,
         Perm.SET_STANDARDS,
         Perm.MANAGE_WORKFORCE,
+        Perm.DECIDE_CROSS_BORDER,
+        Perm.VIEW_REGION,
     ],
     RoleCode.MISSING_WORKER: [
         *_CASE_READ,
@@ -122,9 +130,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.RECORD_CONSULTATION,
         Perm.CONDUCT_AUDIT,
     ],
-    RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API],
-    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES],
-    RoleCode.SYSADMIN: [Perm.MANAGE_USERS, Perm.MANAGE_RETENTION],
+    RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API, Perm.VIEW_REGION],
+    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES, Perm.VIEW_REGION],
+    RoleCode.SYSADMIN: [Perm.MANAGE_USERS, Perm.MANAGE_RETENTION, Perm.MANAGE_REGION],
 }
 
 # Roles a system administrator gives that take effect only once a strategic lead approves:

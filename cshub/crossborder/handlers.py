@@ -1,0 +1,1 @@
+"""The messages this app receives (docs/region.md): `@handles(kind)` functions."""
