@@ -392,7 +392,8 @@ def run_load(
 
         def client(c: Client) -> None:
             turn = 0
-            while time.monotonic() < deadline:
+            # At least one round of the mix, however slow the machine: every kind is tried.
+            while time.monotonic() < deadline or turn < len(MIX):
                 kind = MIX[turn % len(MIX)]
                 try:
                     sample, write = c.step(kind)
