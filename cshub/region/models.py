@@ -70,10 +70,18 @@ class Message(models.Model):
     created_by = models.ForeignKey(
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Inbox: the id the sender gave the message (its outbox row's id; the body's `id`). A
+    # message sent again after a lost answer is the same message: answered as the first time.
+    remote_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["direction", "status", "next_attempt_at"], name="region_msg_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["peer", "remote_id"], condition=models.Q(direction="in"), name="region_inbox_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.kind} ({self.peer})"
@@ -88,3 +96,7 @@ class SeenNonce(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["peer", "nonce"], name="region_nonce_once")]
+        indexes = [models.Index(fields=["seen_at"], name="region_nonce_seen_at")]
+
+    def __str__(self) -> str:
+        return f"{self.nonce} ({self.peer_id})"
