@@ -6,6 +6,7 @@ import re
 import urllib.parse
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -136,13 +137,13 @@ def key_statement(hub_id: str, pem: str) -> bytes:
     return KEY_STATEMENT.format(hub=hub_id, key=pem.strip()).encode("utf-8")
 
 
-def rotate_keys(*, hub_id: str, actor: User | None) -> tuple[str, list[Peer]]:
+def rotate_keys(*, actor: User | None) -> tuple[str, list[Peer]]:
     """A new key pair for this instance; every active peer is sent a `region.key` message
     (signed with the old key, with the new key's signature of the statement). (new PEM, peers)."""
     old_pem, new_pem, until = keys.rotate()
-    proof = keys.sign(keys.private_key(), key_statement(hub_id, new_pem))
+    proof = keys.sign(keys.private_key(), key_statement(settings.CSHUB_HUB_ID, new_pem))
     with transaction.atomic():
-        peers = list(Peer.objects.filter(active=True).exclude(hub_id=hub_id))
+        peers = list(Peer.objects.filter(active=True))
         record_event(
             actor,
             Action.UPDATE,

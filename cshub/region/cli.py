@@ -66,7 +66,7 @@ def register(command: BaseCommand, options: dict[str, Any]) -> None:
 
 def rotate_keys(command: BaseCommand, options: dict[str, Any]) -> None:
     try:
-        pem, peers = actions.rotate_keys(hub_id=settings.CSHUB_HUB_ID, actor=None)
+        pem, peers = actions.rotate_keys(actor=None)
     except instance_keys.KeyFileError as problem:
         raise CommandError(str(problem)) from problem
     command.stdout.write(f"New key: {instance_keys.fingerprint(pem)}")
@@ -144,7 +144,6 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         raise CommandError("--every must be at least 1 second")
     once = bool(options.get("once"))
     while True:
-        close_old_connections()
         try:
             _deliver_round(command)
         except DatabaseError:  # the database away for a moment: logged, tried next round
@@ -159,3 +158,4 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             time.sleep(every)
         except KeyboardInterrupt:
             return
+        close_old_connections()  # a connection broken while asleep is opened again
