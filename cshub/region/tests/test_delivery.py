@@ -214,3 +214,32 @@ def test_a_rotated_key_is_told_to_peers_and_used_once_they_accept_it(live_server
     assert received.status == MessageStatus.ACCEPTED
     reply = json.dumps(Message.objects.get(direction=Direction.OUT, kind="region.key").reply)
     assert reply == '{"changed": true}'
+
+
+@pytest.mark.usefixtures("live_db")
+def test_one_signed_request_sent_twice_at_once_is_applied_once(live_server: Any) -> None:
+    import urllib.error
+    import urllib.request
+
+    from cshub.region.tests.helpers import body, make_peer, signed_headers
+
+    _, key = make_peer()
+    data = body(1)
+    headers = {**signed_headers(key, data), "Content-Type": "application/json"}
+    barrier = Barrier(2)
+
+    def send() -> int:
+        url = live_server.url + "/region/inbox/"
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - the live server
+        barrier.wait(timeout=30)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - http to the live server
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(pool.map(lambda _: send(), range(2)))
+    assert statuses == [200, 409]
+    assert applied() == [1]
+    assert Message.objects.filter(direction=Direction.IN).count() == 1
