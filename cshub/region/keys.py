@@ -113,15 +113,18 @@ def previous_key(now: dt.datetime | None = None) -> PreviousKey | None:
     """The key this instance signed with before its last rotation, while peers still accept it."""
     path = previous_file()
     try:
-        saved = json.loads(path.read_text())
+        text = path.read_text()
     except FileNotFoundError:
         return None
-    except ValueError as error:
+    try:
+        saved = json.loads(text)
+        until: dt.datetime = dt.datetime.fromisoformat(saved["until"])
+        pem: bytes = saved["key"].encode("ascii")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise KeyFileError(f"{path} is not a previous key file") from error
-    until = dt.datetime.fromisoformat(saved["until"])
     if until <= (now or timezone.now()):
         return None
-    return PreviousKey(_load_private(saved["key"].encode("ascii"), path), until)
+    return PreviousKey(_load_private(pem, path), until)
 
 
 def rotate() -> tuple[str, str, dt.datetime]:

@@ -13,6 +13,7 @@ Handlers are plain functions `(sender: Peer, payload: dict) -> dict` (the reply'
 each part tests its own with no server: `dispatch(peer, kind, payload)`."""
 
 import datetime as dt
+import http.client
 import json
 import logging
 import urllib.error
@@ -118,17 +119,19 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def signing_key(to: Peer) -> Ed25519PrivateKey:
     """This instance's key, or, after a rotation, the previous one for a peer that has not yet
-    accepted the `region.key` message telling it the new key (until the grace period ends)."""
+    accepted the `region.key` message telling it the new key (until the grace period ends).
+    A peer not sent one (registered after the rotation) was given the new key."""
     current = keys.private_key()
     previous = keys.previous_key()
     if previous is None:
         return current
     current_pem = keys.public_pem(current)
-    told = Message.objects.filter(
-        direction=Direction.OUT, peer=to, kind="region.key", status=MessageStatus.ACCEPTED
-    ).only("payload")
-    if any(m.payload.get("public_key") == current_pem for m in told.order_by("-created_at")[:20]):
-        return current
+    sent = Message.objects.filter(direction=Direction.OUT, peer=to, kind="region.key").only(
+        "payload", "status"
+    )
+    told = [m for m in sent.order_by("-created_at")[:20] if m.payload.get("public_key") == current_pem]
+    if not told or any(m.status == MessageStatus.ACCEPTED for m in told):
+        return current  # registered since the rotation (it was given the new key), or told
     return previous.key
 
 
@@ -208,7 +211,7 @@ def deliver(message: Message) -> str:
     headers["Content-Type"] = "application/json"
     try:
         status, raw = _post(url, body, headers)
-    except (OSError, ValueError) as fault:
+    except (OSError, ValueError, http.client.HTTPException) as fault:
         reason = getattr(fault, "reason", None) or fault
         error = f"Could not reach {to.hub_id}: {type(fault).__name__} ({reason})"
         log.warning(

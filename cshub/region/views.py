@@ -32,7 +32,12 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def _refuse(status: int, reason: str, *, sender: str) -> JsonResponse:
-    log.warning("region inbox: refused a message from %s (%d): %s", sender[:40] or "(none)", status, reason)
+    log.warning(
+        "region inbox: refused a message from %s (%d): %s",
+        signing.printable(sender) or "(none)",
+        status,
+        reason,
+    )
     return JsonResponse({"ok": False, "error": reason}, status=status)
 
 

@@ -263,3 +263,19 @@ def test_the_status_page_shows_peers_and_messages_but_no_payload(client_for: Any
         assert "PAYLOAD-MARKER" not in page
     assert client_for("practitioner").get("/region/").status_code == 403
     assert "No messages received yet." in client_for("sysadmin").get("/region/?direction=in").content.decode()
+
+
+@pytest.mark.django_db
+def test_after_a_rotation_only_peers_not_yet_told_get_the_old_key(key_file: Path) -> None:
+    old = keys.make_keys()
+    bury = Peer.objects.create(hub_id="bury", name="Bury", url="https://bury.example", public_key=_pem())
+    actions.rotate_keys(actor=None)
+    new = keys.public_pem(keys.private_key())
+    # Registered after the rotation, with the new key: signing with the old one would be refused.
+    salford = Peer.objects.create(
+        hub_id="salford", name="Salford", url="https://salford.example", public_key=new
+    )
+    assert keys.public_pem(transport.signing_key(bury)) == old
+    assert keys.public_pem(transport.signing_key(salford)) == new
+    Message.objects.filter(peer=bury, kind="region.key").update(status=MessageStatus.ACCEPTED)
+    assert keys.public_pem(transport.signing_key(bury)) == new
