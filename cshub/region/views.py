@@ -81,9 +81,9 @@ def _apply(message: Message, peer: Peer) -> None:
         with transaction.atomic():
             reply = transport.dispatch(peer, message.kind, message.payload)
     except transport.Refused as refusal:
-        message.status, message.error = MessageStatus.REFUSED, str(refusal) or "Refused"
+        message.status, message.error = MessageStatus.REFUSED, (str(refusal) or "Refused")[:2000]
     except ValidationError as invalid:
-        message.status, message.error = MessageStatus.REFUSED, "; ".join(invalid.messages)
+        message.status, message.error = MessageStatus.REFUSED, "; ".join(invalid.messages)[:2000]
     else:
         message.status, message.reply = MessageStatus.ACCEPTED, reply if isinstance(reply, dict) else {}
     message.done_at = timezone.now()
