@@ -131,7 +131,12 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[Perm]] = {
         Perm.CONDUCT_AUDIT,
     ],
     RoleCode.ANALYST: [Perm.VIEW_AGGREGATES, Perm.USE_API, Perm.VIEW_REGION],
-    RoleCode.STRATEGIC_LEAD: [Perm.VIEW_AGGREGATES, Perm.WRITE_COMMENTARY, Perm.APPROVE_ROLES, Perm.VIEW_REGION],
+    RoleCode.STRATEGIC_LEAD: [
+        Perm.VIEW_AGGREGATES,
+        Perm.WRITE_COMMENTARY,
+        Perm.APPROVE_ROLES,
+        Perm.VIEW_REGION,
+    ],
     RoleCode.SYSADMIN: [Perm.MANAGE_USERS, Perm.MANAGE_RETENTION, Perm.MANAGE_REGION],
 }
 

@@ -7,6 +7,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from cshub.core.limits import long_text
+
 
 class PeerRole(models.TextChoices):
     HUB = "hub", "Hub"
@@ -21,9 +23,9 @@ class Peer(models.Model):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=8, choices=PeerRole.choices, default=PeerRole.HUB)
     url = models.URLField(max_length=300)  # its base URL: https://… (http only on loopback)
-    public_key = models.TextField()  # PEM, SubjectPublicKeyInfo
+    public_key = long_text()  # PEM, SubjectPublicKeyInfo
     # The key it signed with before its last rotation, accepted until `previous_key_until`.
-    previous_key = models.TextField(blank=True)
+    previous_key = long_text(blank=True)
     previous_key_until = models.DateTimeField(null=True, blank=True)
     # Postcode districts ("M8", "BL9") this hub covers: where a missing child was found, a
     # place's postcode, tells which hub's area it is (cross-border alerts).
@@ -63,17 +65,25 @@ class Message(models.Model):
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    error = models.TextField(blank=True)  # why it failed or was refused
+    error = long_text(blank=True)  # why it failed or was refused
     reply = models.JSONField(null=True, blank=True)  # what the peer answered
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Inbox: the id the sender gave the message (its outbox row's id; the body's `id`). A
+    # message sent again after a lost answer is the same message: answered as the first time.
+    remote_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["direction", "status", "next_attempt_at"], name="region_msg_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["peer", "remote_id"], condition=models.Q(direction="in"), name="region_inbox_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.kind} ({self.peer})"
@@ -88,3 +98,7 @@ class SeenNonce(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["peer", "nonce"], name="region_nonce_once")]
+        indexes = [models.Index(fields=["seen_at"], name="region_nonce_seen_at")]
+
+    def __str__(self) -> str:
+        return f"{self.nonce} ({self.peer_id})"

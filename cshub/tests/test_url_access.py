@@ -99,6 +99,10 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "reports:scrutiny_report_docx": ({}, only(M, A, SL), 302),
     # The quarterly regional return (issue 23, part E): figures only, as the performance page.
     "returns:regional_return": ({}, only(M, A, SL), 302),
+    # The region (issue 24, part A): the link status for VIEW_REGION and MANAGE_REGION; the
+    # inbox takes signed POSTs only (cshub/region/tests/test_inbox.py).
+    "region:status": ({}, only(M, A, SL, SA), 302),
+    "region:inbox": ({}, dict.fromkeys(ROLES, 405), 405),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),

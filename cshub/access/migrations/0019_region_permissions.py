@@ -6,16 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0018_standards_workforce_permissions'),
+        ("access", "0018_standards_workforce_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolepermission',
-            name='permission',
-            field=models.CharField(choices=[('view_child', "See children's records"), ('edit_child', "Create and change people's details"), ('record_referral', 'Record referrals to the hub'), ('decide_referral', 'Make the threshold decision on a referral'), ('open_episode', 'Open and allocate hub episodes'), ('record_missing', 'Record missing episodes and return interviews'), ('write_case_summary', 'Write case summaries and mark the chronology'), ('close_episode', "Record an episode's closure for authorisation"), ('authorise_closure', 'Authorise the closure of an episode'), ('view_team_caseload', "See the whole team's caseload"), ('restrict_record', 'Restrict a record and name who may see it'), ('review_access', 'See who viewed a record, and break-glass access'), ('view_aggregates', 'See aggregate figures (no names)'), ('write_commentary', 'Write the commentary that goes with the figures'), ('import_data', 'Import records in bulk (interchange files)'), ('manage_users', 'Manage user accounts and roles'), ('use_api', 'Create personal API tokens'), ('record_casework', "Record assessments, plans, visits, direct work and the child's voice"), ('review_casework', 'Review assessments and record management oversight'), ('record_supervision', 'Record supervision'), ('run_meetings', 'Prepare, chair and minute meetings'), ('view_minutes', 'Read meeting minutes and decisions'), ('view_police_only', 'See police-only information shared at meetings'), ('view_intelligence', 'See intelligence: subjects, links and networks'), ('record_intelligence', 'Record intelligence subjects and links'), ('merge_people', 'Merge and unmerge duplicate records'), ('approve_roles', 'Approve roles at team manager and above'), ('manage_retention', 'Set retention rules, see what is due and place legal holds'), ('dispose_records', 'Dispose of records due under the retention rules'), ('subject_access', 'Prepare, redact and release subject access exports'), ('record_consultation', 'Record consultations from other professionals'), ('manage_register', 'Record flags and triage the whole-area register'), ('manage_audits', 'Set audit templates and themes, draw dip samples and allocate case audits'), ('conduct_audit', 'Carry out the case audits allocated to them'), ('set_standards', "Set the hub's practice standards"), ('decide_cross_border', 'Confirm or reject matches with other hubs, and request or approve sharing with them'), ('view_region', 'See the regional picture: figures per hub, flows and pending matches'), ('manage_region', "Register the region's hubs and rotate this instance's keys"), ('manage_workforce', 'Set teams, courses and the training each role needs, and record staff training')], max_length=40),
+            model_name="rolepermission",
+            name="permission",
+            field=models.CharField(
+                choices=[
+                    ("view_child", "See children's records"),
+                    ("edit_child", "Create and change people's details"),
+                    ("record_referral", "Record referrals to the hub"),
+                    ("decide_referral", "Make the threshold decision on a referral"),
+                    ("open_episode", "Open and allocate hub episodes"),
+                    ("record_missing", "Record missing episodes and return interviews"),
+                    ("write_case_summary", "Write case summaries and mark the chronology"),
+                    ("close_episode", "Record an episode's closure for authorisation"),
+                    ("authorise_closure", "Authorise the closure of an episode"),
+                    ("view_team_caseload", "See the whole team's caseload"),
+                    ("restrict_record", "Restrict a record and name who may see it"),
+                    ("review_access", "See who viewed a record, and break-glass access"),
+                    ("view_aggregates", "See aggregate figures (no names)"),
+                    ("write_commentary", "Write the commentary that goes with the figures"),
+                    ("import_data", "Import records in bulk (interchange files)"),
+                    ("manage_users", "Manage user accounts and roles"),
+                    ("use_api", "Create personal API tokens"),
+                    (
+                        "record_casework",
+                        "Record assessments, plans, visits, direct work and the child's voice",
+                    ),
+                    ("review_casework", "Review assessments and record management oversight"),
+                    ("record_supervision", "Record supervision"),
+                    ("run_meetings", "Prepare, chair and minute meetings"),
+                    ("view_minutes", "Read meeting minutes and decisions"),
+                    ("view_police_only", "See police-only information shared at meetings"),
+                    ("view_intelligence", "See intelligence: subjects, links and networks"),
+                    ("record_intelligence", "Record intelligence subjects and links"),
+                    ("merge_people", "Merge and unmerge duplicate records"),
+                    ("approve_roles", "Approve roles at team manager and above"),
+                    ("manage_retention", "Set retention rules, see what is due and place legal holds"),
+                    ("dispose_records", "Dispose of records due under the retention rules"),
+                    ("subject_access", "Prepare, redact and release subject access exports"),
+                    ("record_consultation", "Record consultations from other professionals"),
+                    ("manage_register", "Record flags and triage the whole-area register"),
+                    (
+                        "manage_audits",
+                        "Set audit templates and themes, draw dip samples and allocate case audits",
+                    ),
+                    ("conduct_audit", "Carry out the case audits allocated to them"),
+                    ("set_standards", "Set the hub's practice standards"),
+                    (
+                        "decide_cross_border",
+                        "Confirm or reject matches with other hubs, and request or approve sharing with them",
+                    ),
+                    ("view_region", "See the regional picture: figures per hub, flows and pending matches"),
+                    ("manage_region", "Register the region's hubs and rotate this instance's keys"),
+                    (
+                        "manage_workforce",
+                        "Set teams, courses and the training each role needs, and record staff training",
+                    ),
+                ],
+                max_length=40,
+            ),
         ),
     ]
 
