@@ -231,6 +231,8 @@ def receive_encodings(
     if not all(isinstance(r, str) and REF.match(r) for r in withdrawn):
         raise transport.Refused("A withdrawn ref is not 32 hex digits")
     valid = [_valid_record(item) for item in records]
+    if len({v[0] for v in valid}) != len(valid):
+        raise transport.Refused("A ref appears twice in one message")
     full = payload.get("full") is True
     set_id = str(payload.get("set", "")) if full else ""
     if full and set_id and not re.match(r"^[0-9a-f]{32}$", set_id):

@@ -46,12 +46,17 @@ def encode_all(records: Sequence[synthetic.Record]) -> list[Encoded]:
     out = []
     for r in records:
         ids = r.identifiers()
-        out.append(Encoded(str(r.hub), r.person + f"@{r.hub}", r.kind, encoding.encode(ids), encoding.blocks(ids)))
+        out.append(
+            Encoded(str(r.hub), r.person + f"@{r.hub}", r.kind, encoding.encode(ids), encoding.blocks(ids))
+        )
     return out
 
 
 def sweep(
-    encoded: Sequence[Encoded], candidates: Sequence[Pair], truth: set[tuple[int, int]], thresholds: Sequence[float]
+    encoded: Sequence[Encoded],
+    candidates: Sequence[Pair],
+    truth: set[tuple[int, int]],
+    thresholds: Sequence[float],
 ) -> list[Score]:
     """Precision and recall at each threshold, one-to-one as the region keeps them."""
     scores = []
@@ -120,3 +125,47 @@ def run(
             result.splink_error = f"Splink is not installed ({missing}): pip install -r requirements-dev.txt"
         result.splink_seconds = time.perf_counter() - started
     return result
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--no-splink", action="store_true", help="linkage: leave out the Splink reference")
+    parser.add_argument(
+        "--threshold", type=float, default=matching.THRESHOLD, help="linkage: the score a match needs"
+    )
+
+
+def command(options: dict[str, Any], write: Callable[[str], Any]) -> None:
+    """`cshub bench linkage --hubs N --people N [--seed N] [--no-splink]`."""
+    result = run(
+        options["hubs"],
+        options["people"],
+        seed=options["seed"],
+        threshold=options["threshold"],
+        with_splink=not options["no_splink"],
+        progress=write,
+    )
+    write(
+        f"Hubs {result.hubs}, people {result.people:,}, records {result.records:,}, true pairs {result.true_pairs:,}"
+    )
+    write(
+        f"Encoding (filters and blocking keys): {result.encode_seconds:.1f} s; matching "
+        f"({result.candidates:,} candidate pairs): {result.match_seconds:.1f} s; together "
+        f"{result.encode_seconds + result.match_seconds:.1f} s"
+    )
+    write(f"At the threshold: {result.at_threshold.row()}")
+    write(
+        f"False match rate: {result.at_threshold.false / max(result.records, 1) * 1000:.2f} per 1,000 records"
+    )
+    top = best(result.sweep)
+    write(f"Best F1 of the sweep: {top.row()}")
+    for s in result.sweep:
+        if s.precision >= 0.99:
+            write(f"Highest recall at precision >= 0.99: {s.row()}")
+            break
+    if result.splink is not None:
+        write(
+            f"Splink (DuckDB, in the clear), best threshold: {result.splink.row()} in {result.splink_seconds:.1f} s"
+        )
+        write(f"F1, encoded minus Splink: {result.at_threshold.f1 - result.splink.f1:+.4f}")
+    elif result.splink_error:
+        write(result.splink_error)

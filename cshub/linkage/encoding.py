@@ -38,7 +38,7 @@ BLOCK_HEX = 16  # a blocking key: the first 16 hex digits of its HMAC-SHA256
 
 # The filter is three sections, each the Bloom filter of one group of fields, compared
 # separately by the region (`score`): names, date of birth, postcode district.
-SECTIONS = {"names": (0, 640), "dob": (640, 256), "district": (896, 128)}  # (first bit, bits)
+SECTIONS = {"names": (0, 576), "dob": (576, 320), "district": (896, 128)}  # (first bit, bits)
 WEIGHTS = {"names": 0.55, "dob": 0.35, "district": 0.10}
 FIELD_SECTION = {"name": "names", "order": "names", "nick": "names", "dob": "dob", "district": "district"}
 
@@ -46,7 +46,16 @@ FIELD_SECTION = {"name": "names", "order": "names", "nick": "names", "dob": "dob
 K_NAME = 15  # the bigrams of every name part, in any order (a swap scores the same)
 K_ORDER = 3  # the first letter of the forename and of the surname, in order
 K_NICK = 10  # the forename's nickname group (Bill, William: one token)
-K_DOB = 20  # day, month, year, day-and-month in either order, the whole date, two windows of days
+K_DOB = {
+    "d": 10,
+    "m": 10,
+    "y": 25,
+    "p": 10,
+    "f": 15,
+    "w": 15,
+    "v": 15,
+}  # date of birth tokens, by their first letter
+MISSING = 0.5  # how alike a section counts when one of the records has none (no date of birth, no address)
 K_DISTRICT = 20  # the postcode district ("M8")
 
 
@@ -126,8 +135,18 @@ def tokens(ids: Identifiers) -> list[tuple[str, str, int]]:
             found.add(("order", f"s{sur[0][0]}", K_ORDER))
     if ids.date_of_birth:
         day = ids.date_of_birth
+        low, high = sorted((day.day, day.month))
         found.update(
-            {("dob", f"d{day.day}", K_DOB), ("dob", f"m{day.month}", K_DOB), ("dob", f"y{day.year}", K_DOB)}
+            ("dob", token, K_DOB[token[0]])
+            for token in (
+                f"d{day.day}",
+                f"m{day.month}",
+                f"y{day.year}",
+                f"p{low}-{high}",  # day and month, either way round
+                f"f{day.isoformat()}",
+                f"w{day.year}-{day.month}-{day.day // 4}",  # days close together share a window
+                f"v{day.year}-{day.month}-{(day.day + 2) // 4}",
+            )
         )
     if ids.district:
         found.add(("district", ids.district.upper(), K_DISTRICT))
@@ -169,14 +188,12 @@ def sections(bits: int) -> tuple[int, int, int]:
 def score(a: int, b: int) -> float:
     """How alike two records are, 0 to 1: the Dice coefficient of each section, weighted
     (names 0.55, date of birth 0.35, district 0.10); a section empty in either record (no
-    date of birth, no address) is left out and the others' weights scaled up."""
-    total = weight = 0.0
+    date of birth, no address) counts as half alike (`MISSING`)."""
+    total = 0.0
     for name, mask in MASKS.items():
         x, y = a & mask, b & mask
-        if x and y:
-            total += WEIGHTS[name] * dice(x, y)
-            weight += WEIGHTS[name]
-    return total / weight if weight else 0.0
+        total += WEIGHTS[name] * (dice(x, y) if x and y else MISSING)
+    return total
 
 
 def soundex(word: str) -> str:

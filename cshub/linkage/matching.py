@@ -10,11 +10,11 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 
-from cshub.linkage.encoding import WEIGHTS, sections
+from cshub.linkage.encoding import MISSING, WEIGHTS, sections
 
 # Chosen with `cshub bench linkage` (docs/performance.md, "Linkage across hubs"): the
 # best F1 on the synthetic region, with recall at least 0.95 and precision at least 0.99.
-THRESHOLD = 0.76
+THRESHOLD = 0.75
 # A blocking key shared by more records than this says too little to be worth comparing
 # every pair in it (a very common name and year): the records' other keys still find them.
 MAX_BLOCK = 2000
@@ -75,15 +75,9 @@ def candidate_scores(records: Sequence[Encoded], threshold: float, stats: Stats 
             stats.candidates += 1
             # encoding.score(), unrolled: this loop is the region's time.
             (n2, d2, p2), (cn2, cd2, cp2) = parts[j], counts[j]
-            total = wn * 2 * (n & n2).bit_count() / (cn + cn2) if cn and cn2 else 0.0
-            weight = wn if cn and cn2 else 0.0
-            if cd and cd2:
-                total += wd * 2 * (d & d2).bit_count() / (cd + cd2)
-                weight += wd
-            if cp and cp2:
-                total += wp * 2 * (p & p2).bit_count() / (cp + cp2)
-                weight += wp
-            score = total / weight if weight else 0.0
+            score = wn * (2 * (n & n2).bit_count() / (cn + cn2) if cn and cn2 else MISSING)
+            score += wd * (2 * (d & d2).bit_count() / (cd + cd2) if cd and cd2 else MISSING)
+            score += wp * (2 * (p & p2).bit_count() / (cp + cp2) if cp and cp2 else MISSING)
             if score >= threshold:
                 found.append(Pair(i, j, score))
     stats.above = len(found)

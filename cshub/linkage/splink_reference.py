@@ -12,7 +12,7 @@ the match probability that gives the best F1."""
 from collections.abc import Sequence
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-not-found, unused-ignore]
+import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 import splink.comparison_library as cl  # type: ignore[import-not-found, unused-ignore]
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # type: ignore[import-not-found, unused-ignore]
 
@@ -51,7 +51,10 @@ def predictions(records: Sequence[synthetic.Record]) -> list[Pair]:
             block_on("dob"),
             block_on("surname", "substr(dob, 1, 7)"),
             block_on("first_name", "substr(dob, 1, 7)"),
-            "l.first_name = r.surname and l.surname = r.first_name",
+            {
+                "blocking_rule": "l.first_name = r.surname and l.surname = r.first_name",
+                "sql_dialect": "duckdb",
+            },
         ],
         retain_intermediate_calculation_columns=False,
     )
