@@ -14,7 +14,7 @@ from cshub.linkage.encoding import MISSING, WEIGHTS, sections
 
 # Chosen with `cshub bench linkage` (docs/performance.md, "Linkage across hubs"): the
 # best F1 on the synthetic region, with recall at least 0.95 and precision at least 0.99.
-THRESHOLD = 0.75
+THRESHOLD = 0.77
 # A blocking key shared by more records than this says too little to be worth comparing
 # every pair in it (a very common name and year): the records' other keys still find them.
 MAX_BLOCK = 2000

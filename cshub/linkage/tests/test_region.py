@@ -167,7 +167,7 @@ REGION_APPS = {"region", "linkage", "regional", "audit"}
 
 
 def _identifiers(records: list[Record]) -> tuple[set[str], list[str]]:
-    words = set()
+    words: set[str] = set()
     for r in records:
         for name in (r.forename, r.surname, *(n for alias in r.aliases for n in alias)):
             words.update(w.lower() for w in re.split(r"[^A-Za-z]+", name) if len(w) >= 2)
