@@ -12,10 +12,10 @@ def test_precision_and_recall_on_a_small_synthetic_region() -> None:
     found = matching.find_matches(encoded)
     result = bench.score({(min(p.a, p.b), max(p.a, p.b)) for p in found}, truth, matching.THRESHOLD)
     false_match_rate = result.false / len(records)
-    print(f"{result.row()}; false match rate {false_match_rate * 1000:.2f} per 1,000 records")
-    assert result.precision >= 0.99
-    assert result.recall >= 0.93
-    assert false_match_rate <= 0.002
+    report = f"{result.row()}; false match rate {false_match_rate * 1000:.2f} per 1,000 records"
+    assert result.precision >= 0.99, report
+    assert result.recall >= 0.93, report
+    assert false_match_rate <= 0.002, report
     # One-to-one: no record is matched twice with the same other hub.
     sides = [(p.a, encoded[p.b].hub) for p in found] + [(p.b, encoded[p.a].hub) for p in found]
     assert len(sides) == len(set(sides))

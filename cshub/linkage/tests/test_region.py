@@ -132,7 +132,7 @@ def test_each_hubs_decision_is_kept_and_only_theirs() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad, reason",
+    ("bad", "reason"),
     [
         ({"schema": 2}, "schema"),
         ({"records": [{"ref": "x", "kind": "child", "clk": "", "blocks": []}]}, "ref"),
