@@ -39,3 +39,24 @@ def record_match(
         detail={"match": region_match_id, "hub": their_hub.hub_id, "score": str(score)},
     )
     return match
+
+
+@transaction.atomic
+def withdraw_match(region_match_id: str) -> CrossBorderMatch | None:
+    """The region says a match no longer holds (`linkage.unmatch`): withdrawn, unless a
+    manager already decided it (the decision stays). None when there is no such match."""
+    locks.hold(f"crossborder:match:{region_match_id}")
+    match = CrossBorderMatch.objects.filter(region_match_id=region_match_id).select_related("ours").first()
+    if match is None:
+        return None
+    if match.status == MatchStatus.PENDING:
+        match.status = MatchStatus.WITHDRAWN
+        match.save(update_fields=["status"])
+        record_event(
+            None,
+            Action.UPDATE,
+            match,
+            child_id=match.ours.person_id,
+            detail={"match": region_match_id, "status": "withdrawn"},
+        )
+    return match

@@ -50,3 +50,97 @@ class LinkageRef(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.ref}"
+
+
+# On the region ---------------------------------------------------------------------------
+# What the hubs sent and what the region found: opaque refs, Bloom filters, keyed blocking
+# keys, scores and hub ids. Never a name, a date of birth or a postcode (the region has not
+# the linkage secret: it cannot tell what a filter or a blocking key was made of).
+
+
+class RegionEncoding(models.Model):
+    """The latest encoding a hub sent of one of its records (replaced when sent again)."""
+
+    hub = models.ForeignKey("region.Peer", on_delete=models.CASCADE, related_name="+")
+    ref = models.CharField(max_length=32)
+    kind = models.CharField(max_length=5, choices=RecordKind.choices)
+    schema = models.PositiveSmallIntegerField(default=1)
+    clk = models.BinaryField()  # the Bloom filter's bytes
+    blocks = models.JSONField(default=list)  # keyed blocking keys, hex
+    full_set = models.CharField(max_length=32, blank=True)  # the last full set it came in
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "ref"], name="linkage_encoding_once")]
+
+    def __str__(self) -> str:
+        return f"{self.hub_id}:{self.ref}"
+
+
+class FullSet(models.Model):
+    """A hub's full set of encodings, sent in parts: when every part has arrived, the hub's
+    encodings not in it are withdrawn."""
+
+    hub = models.ForeignKey("region.Peer", on_delete=models.CASCADE, related_name="+")
+    set_id = models.CharField(max_length=32)
+    parts = models.PositiveIntegerField()
+    received = models.JSONField(default=list)  # the part numbers received
+    complete_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "set_id"], name="linkage_full_set_once")]
+
+    def __str__(self) -> str:
+        return f"Full set {self.set_id}"
+
+
+class RegionMatchStatus(models.TextChoices):
+    ACTIVE = "active", "Matched"
+    WITHDRAWN = "withdrawn", "Withdrawn: the encodings no longer match"
+
+
+class SideDecision(models.TextChoices):
+    PENDING = "pending", "To decide"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+def new_match_id() -> str:
+    return secrets.token_hex(16)
+
+
+class RegionMatch(models.Model):
+    """Two records of two hubs the region found to match (both hubs are told)."""
+
+    match_id = models.CharField(max_length=32, unique=True, default=new_match_id)
+    kind = models.CharField(max_length=5, choices=RecordKind.choices)
+    hub_a = models.ForeignKey("region.Peer", on_delete=models.PROTECT, related_name="+")
+    ref_a = models.CharField(max_length=32)
+    hub_b = models.ForeignKey("region.Peer", on_delete=models.PROTECT, related_name="+")
+    ref_b = models.CharField(max_length=32)
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    status = models.CharField(
+        max_length=10, choices=RegionMatchStatus.choices, default=RegionMatchStatus.ACTIVE
+    )
+    decision_a = models.CharField(max_length=10, choices=SideDecision.choices, default=SideDecision.PENDING)
+    decision_b = models.CharField(max_length=10, choices=SideDecision.choices, default=SideDecision.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="linkage_match_status")]
+
+    def __str__(self) -> str:
+        return f"Match {self.match_id}"
+
+
+class MatchingState(models.Model):
+    """One row: whether encodings arrived since matching last ran, and what it found."""
+
+    needs_run = models.BooleanField(default=False)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_stats = models.JSONField(default=dict, blank=True)  # counts only
+
+    def __str__(self) -> str:
+        return "Matching state"

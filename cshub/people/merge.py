@@ -47,6 +47,7 @@ class Clash(enum.Enum):
 RULES: dict[str, tuple[Clash, str]] = {
     "people.accessgrant": (Clash.STAYS, ""),  # that person is already named on the survivor
     "missing.missingflag": (Clash.STAYS, ""),  # the survivor has that flag open already
+    "linkage.linkageref": (Clash.STAYS, ""),  # the survivor keeps its ref; the merged one's is withdrawn
     "plans.safetyplan": (Clash.RENUMBER, "version"),
     "plans.triggerplan": (Clash.RENUMBER, "version"),
 }

@@ -2,7 +2,8 @@
 `cshub bench search --people N`: see cshub/demo/search_bench.py.
 `cshub bench intelligence --links N`: see cshub/demo/intel_bench.py.
 `cshub bench pages --scale hub|region --users N --seconds S`: see cshub/demo/pages_bench.py.
-`cshub bench load --scale hub|region --clients N --seconds S`: see cshub/demo/load_bench.py."""
+`cshub bench load --scale hub|region --clients N --seconds S`: see cshub/demo/load_bench.py.
+`cshub bench linkage --hubs N --people N`: see cshub/linkage/bench.py."""
 
 import datetime as dt
 import statistics
@@ -25,6 +26,7 @@ from cshub.demo.bench_duckdb import DEFINITIONS, disagreements, duckdb_figures, 
 from cshub.demo.dashboard_bench import time_dashboard
 from cshub.demo.names_realistic import generate_people
 from cshub.interchange.importer import run_import
+from cshub.linkage import bench as linkage_bench
 from cshub.people.models import Person
 
 RUNS = 3  # metrics: each engine times the year this many times; the median is reported
@@ -34,7 +36,7 @@ class Command(BaseCommand):
     help = "Benchmark the import and the metrics engine against DuckDB on the same data, in the same run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["metrics", "search", "intelligence", "pages", "load"])
+        parser.add_argument("what", choices=["metrics", "search", "intelligence", "pages", "load", "linkage"])
         parser.add_argument(
             "--scale", choices=list(SCALES), default="hub", help="metrics: the history's size"
         )
@@ -67,8 +69,12 @@ class Command(BaseCommand):
 
         pages_bench.add_arguments(parser)
         load_bench.add_arguments(parser)
+        linkage_bench.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "linkage":  # synthetic people in memory: no database
+            linkage_bench.command(options, self.stdout.write)
+            return
         # Pages, --reuse: the database an earlier run built (its import made hub workers' accounts).
         reuse = options["what"] == "pages" and options["reuse"]
         refusal = refuse_real_database()

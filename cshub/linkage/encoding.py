@@ -1,0 +1,241 @@
+"""The keyed Bloom-filter encoding of a record's identifiers, schema 1 (docs/region.md,
+"Linkage: the encoding").
+
+A cryptographic long-term key (CLK: Schnell, Bachteler and Reiher 2009; the field-weighted
+form of clkhash's schemas): each identifier is cut into tokens (name bigrams, the parts of
+the date of birth, the postcode district), and each token sets `k` bits of one 1024-bit
+filter, chosen by double hashing (h1 + i·h2 mod 1024) with HMAC-SHA256 keyed by the region's
+linkage secret, a key per field. Without the secret nobody can tell which tokens set which
+bits; with two filters anyone can compare them (the Dice coefficient of their bits).
+
+The same person recorded differently by two hubs still scores high: a misspelling changes
+a few bigrams; a forename and surname recorded the other way round give the same tokens in
+the `name` field (the bigrams of every name part, unordered), only the small `order` field
+differs; a wrong day of birth changes one token of three; every name a person is known by
+(the name and each alias) adds its tokens to the one filter; a nickname of a forename gives
+the same `nick` token as the full name.
+
+Blocking keys are keyed too (HMAC, 16 hex): the region groups records by them without
+learning what they were made of. Everything here is a pure function of `Identifiers`: the
+hub side (`cshub.linkage.actions`) and the benchmark (`cshub bench linkage`) share it."""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jellyfish
+from django.conf import settings
+
+from cshub.people.names import nickname_group, normalise
+
+SCHEMA = 1
+BITS = 1024
+BYTES = BITS // 8
+BLOCK_HEX = 16  # a blocking key: the first 16 hex digits of its HMAC-SHA256
+
+# The filter is three sections, each the Bloom filter of one group of fields, compared
+# separately by the region (`score`): names, date of birth, postcode district.
+SECTIONS = {"names": (0, 576), "dob": (576, 320), "district": (896, 128)}  # (first bit, bits)
+WEIGHTS = {"names": 0.55, "dob": 0.35, "district": 0.10}
+FIELD_SECTION = {"name": "names", "order": "names", "nick": "names", "dob": "dob", "district": "district"}
+
+# Field: how many bits each of its tokens sets (its weight within its section).
+K_NAME = 15  # the bigrams of every name part, in any order (a swap scores the same)
+K_ORDER = 3  # the first letter of the forename and of the surname, in order
+K_NICK = 10  # the forename's nickname group (Bill, William: one token)
+K_DOB = {
+    "d": 10,
+    "m": 10,
+    "y": 25,
+    "p": 10,
+    "f": 15,
+    "w": 15,
+    "v": 15,
+}  # date of birth tokens, by their first letter
+MISSING = 0.5  # how alike a section counts when one of the records has none (no date of birth, no address)
+K_DISTRICT = 20  # the postcode district ("M8")
+
+
+@dataclasses.dataclass(frozen=True)
+class Name:
+    forename: str
+    surname: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Identifiers:
+    """What a hub encodes of one record: every name it is known by (the first is its name),
+    its date of birth if known and the postcode district of its current address if any."""
+
+    names: tuple[Name, ...]
+    date_of_birth: dt.date | None = None
+    district: str = ""
+
+
+def district_of(postcode: str) -> str:
+    """The outward code of a UK postcode ("M8 5RT" and "m85rt" give "M8")."""
+    compact = "".join(postcode.upper().split())
+    if len(compact) < 5:
+        return compact if 2 <= len(compact) <= 4 else ""
+    return compact[:-3]
+
+
+def _secret() -> bytes:
+    secret = str(settings.CSHUB_LINKAGE_SECRET)
+    if not secret:
+        raise RuntimeError("CSHUB_LINKAGE_SECRET is not set: a hub needs the region's linkage secret")
+    return secret.encode()
+
+
+@lru_cache(maxsize=64)
+def _key(secret: bytes, purpose: str) -> bytes:
+    return hmac.digest(secret, f"cshub-linkage/{SCHEMA}/{purpose}".encode(), "sha256")
+
+
+@lru_cache(maxsize=65536)  # tokens repeat (bigrams, days, months, years): each is hashed once
+def _token_bits(secret: bytes, field: str, token: str, k: int) -> int:
+    first, size = SECTIONS[FIELD_SECTION[field]]
+    digest = hmac.digest(_key(secret, f"clk/{field}"), token.encode(), "sha256")
+    h1 = int.from_bytes(digest[:8], "big")
+    h2 = int.from_bytes(digest[8:16], "big") | 1  # odd: the k positions differ
+    bits = 0
+    for i in range(k):
+        bits |= 1 << (first + (h1 + i * h2) % size)
+    return bits
+
+
+def _words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def bigrams(word: str) -> list[str]:
+    padded = f"_{word}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def nick(word: str) -> str:
+    """One name for a forename and its nicknames (the first of its group, alphabetically)."""
+    return min(nickname_group(word)) if word else ""
+
+
+def tokens(ids: Identifiers) -> list[tuple[str, str, int]]:
+    """(field, token, k) for every token of the record (the same token once)."""
+    found: set[tuple[str, str, int]] = set()
+    for name in ids.names:
+        fore, sur = _words(name.forename), _words(name.surname)
+        for word in fore + sur:
+            found.update(("name", gram, K_NAME) for gram in bigrams(word))
+        if fore:
+            found.add(("order", f"f{fore[0][0]}", K_ORDER))
+            found.add(("nick", nick(fore[0]), K_NICK))
+        if sur:
+            found.add(("order", f"s{sur[0][0]}", K_ORDER))
+    if ids.date_of_birth:
+        day = ids.date_of_birth
+        low, high = sorted((day.day, day.month))
+        found.update(
+            ("dob", token, K_DOB[token[0]])
+            for token in (
+                f"d{day.day}",
+                f"m{day.month}",
+                f"y{day.year}",
+                f"p{low}-{high}",  # day and month, either way round
+                f"f{day.isoformat()}",
+                f"w{day.year}-{day.month}-{day.day // 4}",  # days close together share a window
+                f"v{day.year}-{day.month}-{(day.day + 2) // 4}",
+            )
+        )
+    if ids.district:
+        found.add(("district", ids.district.upper(), K_DISTRICT))
+    return sorted(found)
+
+
+def encode(ids: Identifiers) -> int:
+    """The record's Bloom filter, as an int of `BITS` bits."""
+    secret = _secret()
+    bits = 0
+    for field, token, k in tokens(ids):
+        bits |= _token_bits(secret, field, token, k)
+    return bits
+
+
+def to_bytes(bits: int) -> bytes:
+    return bits.to_bytes(BYTES, "big")
+
+
+def from_bytes(data: bytes) -> int:
+    if len(data) != BYTES:
+        raise ValueError(f"an encoding is {BYTES} bytes")
+    return int.from_bytes(data, "big")
+
+
+def dice(a: int, b: int) -> float:
+    """The Dice coefficient of two filters: 2|a∧b| / (|a| + |b|)."""
+    total = a.bit_count() + b.bit_count()
+    return 2 * (a & b).bit_count() / total if total else 0.0
+
+
+MASKS = {name: ((1 << size) - 1) << first for name, (first, size) in SECTIONS.items()}
+
+
+def sections(bits: int) -> tuple[int, int, int]:
+    return bits & MASKS["names"], bits & MASKS["dob"], bits & MASKS["district"]
+
+
+def score(a: int, b: int) -> float:
+    """How alike two records are, 0 to 1: the Dice coefficient of each section, weighted
+    (names 0.55, date of birth 0.35, district 0.10); a section empty in either record (no
+    date of birth, no address) counts as half alike (`MISSING`)."""
+    total = 0.0
+    for name, mask in MASKS.items():
+        x, y = a & mask, b & mask
+        total += WEIGHTS[name] * (dice(x, y) if x and y else MISSING)
+    return total
+
+
+def soundex(word: str) -> str:
+    return str(jellyfish.soundex(word)) if word else ""
+
+
+def block_values(ids: Identifiers) -> set[str]:
+    """The blocking keys in the clear (hashed by `blocks` before they leave the hub). Two
+    records share one if they agree on any of: a name part's Soundex and the year of birth
+    (either part: a swap still blocks); the month and day of birth and a name part's first
+    letter; the Soundex codes of both name parts, in any order (no date of birth needed);
+    the forename's nickname group and the year of birth."""
+    keys: set[str] = set()
+    day = ids.date_of_birth
+    for name in ids.names:
+        fore, sur = _words(name.forename), _words(name.surname)
+        parts = [w for w in (fore[:1] + sur[:1] + sur[1:2]) if w]
+        codes = sorted({soundex(w) for w in parts})
+        if day:
+            for word in parts:
+                keys.add(f"sx-y|{soundex(word)}|{day.year}")
+                keys.add(f"md-i|{day.month}-{day.day}|{word[0]}")
+            if fore:
+                keys.add(f"nk-y|{nick(fore[0])}|{day.year}")
+        if len(codes) >= 2:
+            for i, a in enumerate(codes):
+                for b in codes[i + 1 :]:
+                    keys.add(f"sx-sx|{a}|{b}")
+        elif codes and not day:
+            keys.add(f"sx|{codes[0]}")
+    return keys
+
+
+def blocks(ids: Identifiers) -> list[str]:
+    """The record's blocking keys, keyed (HMAC-SHA256 with the linkage secret), sorted."""
+    key = _key(_secret(), "blocks")
+    return sorted({hmac.digest(key, v.encode(), "sha256").hex()[:BLOCK_HEX] for v in block_values(ids)})
+
+
+def digest(kind: str, clk: bytes, keys: Iterable[str]) -> str:
+    """What the hub remembers of the encoding it last sent (sent again only when it changes)."""
+    h = hashlib.sha256(f"{SCHEMA}|{kind}|".encode())
+    h.update(clk)
+    h.update("|".join(sorted(keys)).encode())
+    return h.hexdigest()

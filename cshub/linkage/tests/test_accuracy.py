@@ -1,0 +1,33 @@
+"""Linkage accuracy on synthetic people with the truth known (a small region; the full-scale
+figures are `cshub bench linkage`, docs/performance.md). Not timed."""
+
+from cshub.linkage import bench, matching, synthetic
+
+
+def test_precision_and_recall_on_a_small_synthetic_region() -> None:
+    records = synthetic.generate(4, 4000, seed=3)
+    truth = set(synthetic.true_pairs(records))
+    assert len(truth) > 500
+    encoded = bench.encode_all(records)
+    found = matching.find_matches(encoded)
+    result = bench.score({(min(p.a, p.b), max(p.a, p.b)) for p in found}, truth, matching.THRESHOLD)
+    false_match_rate = result.false / len(records)
+    report = f"{result.row()}; false match rate {false_match_rate * 1000:.2f} per 1,000 records"
+    assert result.precision >= 0.99, report
+    assert result.recall >= 0.93, report
+    assert false_match_rate <= 0.002, report
+    # One-to-one: no record is matched twice with the same other hub.
+    sides = [(p.a, encoded[p.b].hub) for p in found] + [(p.b, encoded[p.a].hub) for p in found]
+    assert len(sides) == len(set(sides))
+
+
+def test_the_synthetic_region_is_the_same_for_the_same_seed_and_shares_people() -> None:
+    first, again = synthetic.generate(3, 500, seed=5), synthetic.generate(3, 500, seed=5)
+    assert first == again
+    assert len({r.person for r in first}) == 500
+    pairs = list(synthetic.true_pairs(first))
+    assert len(first) > 550 and len(pairs) > 50
+    assert all(first[a].hub != first[b].hub for a, b in pairs)
+    # Recorded differently at the other hub, as hubs do: most often the name or the date.
+    changed = [(a, b) for a, b in pairs if first[a].identifiers() != first[b].identifiers()]
+    assert len(changed) > len(pairs) / 3
