@@ -176,8 +176,8 @@ def receive_request(sender: Peer, payload: dict[str, Any]) -> InfoRequest:
     nothing stored, without a purpose or lawful basis, or naming a match or ref we do not hold
     with that hub."""
     request_id = _text(payload, "request", 64)
-    purpose = _text(payload, "purpose", PURPOSE_MAX_LENGTH).strip()
-    lawful_basis = _text(payload, "lawful_basis", 64)
+    purpose = _text(payload, "purpose", PURPOSE_MAX_LENGTH, required=False).strip()
+    lawful_basis = _text(payload, "lawful_basis", 64, required=False)
     if len(purpose) < PURPOSE_MIN_LENGTH:
         raise transport.Refused(f"A request needs a purpose of at least {PURPOSE_MIN_LENGTH} characters")
     if lawful_basis not in LawfulBasis.values:
@@ -336,7 +336,7 @@ def receive_reply(sender: Peer, payload: dict[str, Any]) -> InfoRequest:
         request,
         child_id=child_id_of(request.match),
         detail={
-            "request": str(uuid),
+            "request": str(request_uuid),
             "hub": sender.hub_id,
             "decision": decision,
             "fields": sorted(summary or {}),
