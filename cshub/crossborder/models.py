@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cshub.core.limits import long_text
 from cshub.linkage.models import LinkageRef
 from cshub.region.models import Peer
 
@@ -33,7 +34,7 @@ class CrossBorderMatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = long_text(blank=True)
 
     class Meta:
         ordering = ["-told_at"]
@@ -85,9 +86,9 @@ class InfoRequest(models.Model):
     hub that holds the record (RECEIVED): the same uuid on both sides."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    match = models.ForeignKey(CrossBorderMatch, on_delete=models.PROTECT, related_name="requests")
+    match = models.ForeignKey(CrossBorderMatch, on_delete=models.CASCADE, related_name="requests")
     direction = models.CharField(max_length=8, choices=RequestDirection.choices)
-    purpose = models.TextField()
+    purpose = long_text()
     lawful_basis = models.CharField(max_length=40, choices=LawfulBasis.choices)
     # Who asked: the user on the asking hub; their name, role and agency as told on both sides.
     requested_by = models.ForeignKey(
@@ -104,7 +105,7 @@ class InfoRequest(models.Model):
     )
     decided_by_name = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = long_text(blank=True)
     # The agreed summary: what was sent (RECEIVED side) or received (SENT side), by field key.
     summary = models.JSONField(null=True, blank=True)
 
