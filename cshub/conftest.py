@@ -392,7 +392,7 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
     from cshub.crossborder import testing as crossborder  # issue 24, part C
 
     cross_border_match = crossborder.make_match(child, confirmed_by=manager)
-    cross_border_pending = crossborder.make_match(second)
+    cross_border_pending = crossborder.make_match(child, crossborder.other_hub("salford", "Salford hub"))
     cross_border_request = crossborder.receive_request(cross_border_match)
 
     return {
