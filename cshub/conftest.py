@@ -389,8 +389,16 @@ def hub(personas: dict[str, User]) -> dict[str, Any]:
         reason="The hub's standard since it opened.",
         set_by=manager,
     )
+    from cshub.crossborder import testing as crossborder  # issue 24, part C
+
+    cross_border_match = crossborder.make_match(child, confirmed_by=manager)
+    cross_border_pending = crossborder.make_match(child, crossborder.other_hub("salford", "Salford hub"))
+    cross_border_request = crossborder.receive_request(cross_border_match)
 
     return {
+        "cross_border_match": cross_border_match,
+        "cross_border_pending": cross_border_pending,
+        "cross_border_request": cross_border_request,
         "team": team,
         "course": course,
         "course_requirement": course_requirement,

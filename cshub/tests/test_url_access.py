@@ -103,6 +103,14 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     # inbox takes signed POSTs only (cshub/region/tests/test_inbox.py).
     "region:status": ({}, only(M, A, SL, SA), 302),
     "region:inbox": ({}, dict.fromkeys(ROLES, 405), 405),
+    # Cross-border matches and sharing (issue 24, part C): the list for managers; a match and a
+    # request for whoever may see the child; deciding and requesting for DECIDE_CROSS_BORDER.
+    "crossborder:list": ({}, only(M), 302),
+    "crossborder:match": ({"pk": "cross_border_match"}, CASE, 302),
+    "crossborder:decide_match": ({"pk": "cross_border_pending"}, only(M), 302),
+    "crossborder:request_information": ({"pk": "cross_border_match"}, only(M), 302),
+    "crossborder:request": ({"pk": "cross_border_request"}, CASE, 302),
+    "crossborder:decide_request": ({"pk": "cross_border_request"}, only(M), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),
