@@ -99,6 +99,12 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "reports:scrutiny_report_docx": ({}, only(M, A, SL), 302),
     # The quarterly regional return (issue 23, part E): figures only, as the performance page.
     "returns:regional_return": ({}, only(M, A, SL), 302),
+    # Cross-border alerts and the regional picture (issue 24, part D). The regional picture is
+    # only on the region (these tests run as a hub: 404 to those allowed; on the region:
+    # cshub/regional/tests/test_pages.py). Acknowledging is a POST (any alert pk will do here).
+    "regional:dashboard": ({}, only(M, A, SL, ok=404), 302),
+    "regional:alerts": ({}, only(M), 302),
+    "regional:acknowledge": ({"pk": "child"}, only(M, ok=405), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),
