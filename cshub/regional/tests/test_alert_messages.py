@@ -37,6 +37,9 @@ def sent(kind: str) -> list[Message]:
 
 @override_settings(CSHUB_INSTANCE="region", CSHUB_HUB_ID="gm-region")
 def test_the_region_relays_to_the_hubs_named_and_only_them(peers: dict[str, Peer]) -> None:
+    from cshub.regional.tests.conftest import make_peer
+
+    make_peer("oldham", "Oldham", districts=["OL1"])  # a hub the alert does not name
     payload = raise_payload(to=["bury", "wigan"])
     assert dispatch(peers["bolton"], "alert.raise", payload) == {"relayed": 2}
     notified = sent("alert.notify")
