@@ -144,8 +144,11 @@ def test_the_picture_with_nothing_received(peers: dict[str, Peer], client_for: A
 
 
 def test_one_suppressed_hub_cell_takes_the_next_smallest_with_it() -> None:
-    region = {"n": {"value": 35}, "p": {"numerator": 40, "denominator": 60, "percent": 66.67}}
-    hubs = {
+    region: dict[str, dict[str, Any]] = {
+        "n": {"value": 35},
+        "p": {"numerator": 40, "denominator": 60, "percent": 66.67},
+    }
+    hubs: dict[str, dict[str, dict[str, Any]]] = {
         "a": {"n": {"value": 12}, "p": {"numerator": 10, "denominator": 20, "percent": 50.0}},
         "b": {"n": {"value": "c"}, "p": {"numerator": 30, "denominator": 40, "percent": 75.0}},
         "c": {"n": {"value": 20}, "p": {"numerator": 0, "denominator": 0, "percent": None}},
