@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -240,7 +240,14 @@ def store_return(
             "send it again with replace to replace it"
         )
     if existing is None:
-        received = ReceivedReturn.objects.create(peer=sender, quarter=str(quarter), message=message)
+        try:
+            with transaction.atomic():  # two copies at once: the second is refused, as later
+                received = ReceivedReturn.objects.create(peer=sender, quarter=str(quarter), message=message)
+        except IntegrityError:
+            raise transport.Refused(
+                f"A return for {quarter} from {sender.hub_id} was received already; "
+                "send it again with replace to replace it"
+            ) from None
         status = "received"
     else:
         received = existing
