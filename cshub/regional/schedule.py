@@ -137,5 +137,10 @@ def tick() -> None:
     except transport.Refused:
         logger.info("regional: no region registered; nothing raised or sent")
         return
-    counts = (scan_missing(), scan_places(), send_due_return())
+    try:
+        sent = send_due_return()
+    except ValueError as exc:  # CSHUB_HUB_ID is not a hub id: said, and the alerts still raised
+        logger.warning("regional: the return was not sent: %s", exc)
+        sent = False
+    counts = (scan_missing(), scan_places(), sent)
     logger.info("regional: %d missing alerts, %d place alerts, return sent: %s", *counts)
