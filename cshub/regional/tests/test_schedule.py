@@ -111,3 +111,11 @@ def test_tick_with_no_region_registered_does_nothing(db: Any, personas: dict[str
 def test_tick_on_the_region_with_no_matching_yet_sends_nothing(peers: dict[str, Peer]) -> None:
     schedule.tick()
     assert not Message.objects.exists()
+
+
+@override_settings(CSHUB_HUB_ID="not a hub id", CSHUB_HUB_NAME="Wigan")
+def test_a_return_that_cannot_be_made_does_not_stop_the_alerts(peers: dict[str, Peer], worker: User) -> None:
+    episode(make_child(worker), "Bury BL9 0AB")
+    schedule.tick()
+    assert not Message.objects.filter(kind="return.quarterly").exists()
+    assert len(raised("missing_found")) == 1
