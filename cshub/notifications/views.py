@@ -18,6 +18,7 @@ from cshub.core.limits import without_long_text
 from cshub.notifications import actions, work
 from cshub.notifications.forms import EmailChoicesForm
 from cshub.referrals.models import Referral
+from cshub.regional.models import CrossBorderAlert
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has(Perm.VIEW_TEAM_CASELOAD):
         team = work.manager_work(user, now)
         context["team"] = team
+        context["cross_border_alerts"] = CrossBorderAlert.objects.filter(acknowledged_at__isnull=True).count()
         shown += team.people
     if user.has(Perm.MANAGE_USERS) and len(context) == 2:
         return redirect("access:users")

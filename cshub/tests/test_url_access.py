@@ -111,6 +111,12 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, int], int]] = {
     "crossborder:request_information": ({"pk": "cross_border_match"}, only(M), 302),
     "crossborder:request": ({"pk": "cross_border_request"}, CASE, 302),
     "crossborder:decide_request": ({"pk": "cross_border_request"}, only(M), 302),
+    # Cross-border alerts and the regional picture (issue 24, part D). The regional picture is
+    # only on the region (these tests run as a hub: 404 to those allowed; on the region:
+    # cshub/regional/tests/test_pages.py). Acknowledging is a POST (any alert pk will do here).
+    "regional:dashboard": ({}, only(M, A, SL, ok=404), 302),
+    "regional:alerts": ({}, only(M), 302),
+    "regional:acknowledge": ({"pk": "child"}, only(M, ok=405), 302),
     "interchange:imports": ({}, only(M), 302),
     "missing:record": ({"pk": "child"}, only(P, M, MW), 302),
     "missing:queue": ({}, only(P, M, MW), 302),

@@ -10,9 +10,13 @@ from cshub.region.models import Peer, PeerRole
 
 
 def make_peer(hub_id: str, role: str = PeerRole.HUB) -> Peer:
-    return Peer.objects.create(
-        hub_id=hub_id, name=hub_id.title(), role=role, url=f"https://{hub_id}.example", public_key="-"
+    """The peer of that id (the `hub` fixture may have made it already: it holds matches
+    with "bury" and "salford")."""
+    peer, _ = Peer.objects.get_or_create(
+        hub_id=hub_id,
+        defaults={"name": hub_id.title(), "role": role, "url": f"https://{hub_id}.example", "public_key": "-"},
     )
+    return peer
 
 
 def ref_of(record: Record) -> str:
