@@ -80,6 +80,7 @@ def run_region_demo(
             region.command(instance, "demo", "--no-serve", "--seed", str(seed))
             return region.command(instance, "region_demo", "hub").stdout.strip()
 
+        region.migrate()
         with ThreadPoolExecutor(max_workers=2) as pool:  # the hubs two at a time (2 cores)
             for said in pool.map(prepare, region.instances):
                 say(said)

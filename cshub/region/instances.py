@@ -11,12 +11,15 @@ synthetic data only.
 `Region` starts them, waits until each answers and stops them all (SIGTERM, then SIGKILL
 after a grace period) when its `with` block ends, on Ctrl-C as on an error."""
 
+import atexit
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess  # nosec B404 # our own interpreter and module, fixed arguments
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +49,8 @@ DROPPED = (
     "PYTEST_XDIST_WORKER",
     "PYTEST_CURRENT_TEST",
 )
+# An empty database this process migrated (cshub.region.instances.Region.migrate).
+_MIGRATED: dict[str, Path] = {}
 PUBLIC_KEY = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.S)
 
 
@@ -170,7 +175,7 @@ class Region:
             said = (done.stderr.strip() or done.stdout.strip()).splitlines()
             raise InstanceError(
                 f"`cshub {' '.join(args)}` failed on {instance.hub_id}: "
-                + (said[-1] if said else f"exit status {done.returncode}")
+                + (said[-1].removeprefix("CommandError: ") if said else f"exit status {done.returncode}")
             )
         return done
 
@@ -228,12 +233,27 @@ class Region:
             ",".join(other.districts),
         )
 
+    def migrate(self) -> None:
+        """Every instance's database migrated. A new one starts as a copy of an empty
+        database this process migrated before (the same code: the same schema and rows),
+        which saves most of a region's start-up."""
+        for instance in self.instances:
+            copy = _MIGRATED.get("empty")
+            if not instance.database.exists() and copy is not None and copy.exists():
+                shutil.copyfile(copy, instance.database)
+                continue
+            fresh = not instance.database.exists()
+            self.command(instance, "migrate", "--noinput", "--verbosity", "0")
+            if fresh and "empty" not in _MIGRATED and not Path(f"{instance.database}-wal").exists():
+                template = Path(tempfile.mkdtemp(prefix="cshub-migrated-")) / "cshub.sqlite3"
+                shutil.copyfile(instance.database, template)
+                atexit.register(shutil.rmtree, template.parent, True)
+                _MIGRATED["empty"] = template
+
     # Servers ------------------------------------------------------------------------
     def start(self, *, timeout: float = 120) -> None:
         """Serve every instance (migrated first), and wait until each answers."""
-        for instance in self.instances:
-            if instance.process is None:
-                self.command(instance, "migrate", "--noinput", "--verbosity", "0")
+        self.migrate()
         for instance in self.instances:
             if instance.process is not None:
                 continue

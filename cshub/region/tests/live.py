@@ -3,6 +3,7 @@ a browser that signs in over HTTP, a proxy in front of the region that can tampe
 replay what passes, and readers of each instance's own SQLite file."""
 
 import http.client
+import json
 import secrets
 import sqlite3
 import threading
@@ -189,14 +190,17 @@ class Proxy:
 
 
 def tampered(body: bytes) -> bytes:
-    """The body with one character of its payload changed (the signature no longer fits)."""
-    at = body.find(b'"payload"')
-    at = body.find(b'"', at + len(b'"payload"') + 3) if at >= 0 else len(body) // 2
-    for n in range(at + 1, len(body)):
-        if chr(body[n]).isalnum():
-            swapped = b"B" if body[n : n + 1] == b"A" else b"A"
-            return body[:n] + swapped + body[n + 1 :]
-    return body + b" "
+    """The body changed after it was signed, still valid JSON: the first record's ref (or,
+    with no records, one more field in the payload)."""
+    message = json.loads(body)
+    payload = message.setdefault("payload", {})
+    records = payload.get("records") or []
+    if records and isinstance(records[0], dict) and records[0].get("ref"):
+        ref = records[0]["ref"]
+        records[0]["ref"] = ref[:-1] + ("0" if ref[-1] != "0" else "1")
+    else:
+        payload["tampered"] = True
+    return json.dumps(message).encode()
 
 
 @contextmanager

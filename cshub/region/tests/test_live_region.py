@@ -33,6 +33,7 @@ OWN_CHILDREN = 40  # each hub's children of its own (not shared): the false matc
 
 def prepare(region: Region) -> None:
     """Each instance's data, then every server started."""
+    region.migrate()
     region.command(region.region, "region_demo", "region")
     for n, hub in enumerate(region.hubs):
         region.command(hub, "region_demo", "hub", "--extra-children", str(OWN_CHILDREN), "--seed", str(n))
@@ -76,19 +77,20 @@ def test_a_region_on_loopback_serves_each_hub_its_own_data_and_stops(tmp_path: P
         ((pk,),) = rows(bury, "SELECT id FROM people_person WHERE source_id = 'region-demo:c01:bury'")
         status, page = Browser(bury, "manager").get(f"/children/{pk}/")
         assert status == 200 and "Jaydon" in page
-        status, page = Browser(centre, "analyst").get("/")
-        assert status == 200
+        status, _ = Browser(centre, "analyst").get("/")
+        assert status in (200, 302)
         processes = [i.process for i in region.instances]
     # Stopped when the block ends: every server gone, no port answering.
     assert all(p is not None and p.poll() is not None for p in processes)
     assert not any(answers(i.url + "/") for i in region.instances)
 
 
-@pytest.fixture
-def linked(tmp_path: Path) -> Any:
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The region and two hubs, every peer registered (the region known to the hubs through
-    a proxy that can tamper with or replay a message), encodings sent and matches told."""
-    with make_region(tmp_path, ("manchester", "bury")) as region:
+    a proxy that can tamper with or replay a message), encodings sent and matches told.
+    Started once for the tests below (once per test worker that runs one of them)."""
+    with make_region(tmp_path_factory.mktemp("region"), ("manchester", "bury")) as region:
         prepare(region)
         with proxy_in_front_of(region.region) as proxy:
             region.register_all(urls={region.region.hub_id: proxy.url})
