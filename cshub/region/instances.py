@@ -12,6 +12,7 @@ synthetic data only.
 after a grace period) when its `with` block ends, on Ctrl-C as on an error."""
 
 import atexit
+import ctypes
 import os
 import re
 import shutil
@@ -49,6 +50,7 @@ DROPPED = (
     "PYTEST_XDIST_WORKER",
     "PYTEST_CURRENT_TEST",
 )
+PR_SET_PDEATHSIG = 1  # prctl(2)
 # An empty database this process migrated (cshub.region.instances.Region.migrate).
 _MIGRATED: dict[str, Path] = {}
 PUBLIC_KEY = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.S)
@@ -266,6 +268,7 @@ class Region:
                 stdin=subprocess.DEVNULL,
                 cwd=settings.BASE_DIR,
                 start_new_session=True,  # its own process group: Ctrl-C reaches us, we stop it
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 # prctl only: no lock taken
             )
             log.close()
         deadline = time.monotonic() + timeout
@@ -306,6 +309,13 @@ def _signal_group(process: "subprocess.Popen[bytes]", sig: signal.Signals) -> No
     """Signal the process group of a server we started (it leads its own session)."""
     with suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it runs: TERM it if the process that started it dies
+    without stopping it (killed, say), so no server outlives its region (Linux)."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def answers(url: str) -> bool:
