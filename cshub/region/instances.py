@@ -51,7 +51,7 @@ DROPPED = (
     "PYTEST_CURRENT_TEST",
 )
 PR_SET_PDEATHSIG = 1  # prctl(2)
-# An empty database this process migrated (cshub.region.instances.Region.migrate).
+# An empty database this process migrated, by role (Region.migrate).
 _MIGRATED: dict[str, Path] = {}
 PUBLIC_KEY = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.S)
 
@@ -237,20 +237,20 @@ class Region:
 
     def migrate(self) -> None:
         """Every instance's database migrated. A new one starts as a copy of an empty
-        database this process migrated before (the same code: the same schema and rows),
-        which saves most of a region's start-up."""
+        database this process migrated before for the same role (the same code: the same
+        schema and rows), which saves most of a region's start-up."""
         for instance in self.instances:
-            copy = _MIGRATED.get("empty")
+            copy = _MIGRATED.get(instance.role)
             if not instance.database.exists() and copy is not None and copy.exists():
                 shutil.copyfile(copy, instance.database)
                 continue
             fresh = not instance.database.exists()
             self.command(instance, "migrate", "--noinput", "--verbosity", "0")
-            if fresh and "empty" not in _MIGRATED and not Path(f"{instance.database}-wal").exists():
+            if fresh and instance.role not in _MIGRATED and not Path(f"{instance.database}-wal").exists():
                 template = Path(tempfile.mkdtemp(prefix="cshub-migrated-")) / "cshub.sqlite3"
                 shutil.copyfile(instance.database, template)
                 atexit.register(shutil.rmtree, template.parent, True)
-                _MIGRATED["empty"] = template
+                _MIGRATED[instance.role] = template
 
     # Servers ------------------------------------------------------------------------
     def start(self, *, timeout: float = 120) -> None:

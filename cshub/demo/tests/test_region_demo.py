@@ -4,6 +4,7 @@ instances' settings. The servers themselves: cshub/region/tests/test_live_region
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,12 +20,12 @@ from cshub.demo.region import (
     key_of,
     make_shared_people,
 )
-from cshub.demo.region_serve import region_instances
+from cshub.demo.region_serve import link_region, region_instances
 from cshub.intelligence.models import Subject
 from cshub.missing.models import MissingEpisode
 from cshub.people.models import Person
 from cshub.referrals.models import Referral
-from cshub.region.instances import Region
+from cshub.region.instances import Instance, InstanceError, Region
 
 
 def test_the_shared_people_differ_between_hubs_as_real_records_do() -> None:
@@ -121,3 +122,26 @@ def test_each_instance_has_its_own_database_and_only_hubs_have_the_linkage_secre
 def test_the_region_demo_serves_on_loopback_only() -> None:
     with pytest.raises(CommandError, match="loopback only"):
         call_command("demo", "--region", "--addr", "0.0.0.0:8000")
+
+
+class _Unbuilt(Region):
+    """A region whose `cshub region` commands are not built: each says so."""
+
+    def command(self, instance: Instance, *args: str, check: bool = True, timeout: float = 900) -> Any:
+        self.ran.append((instance.hub_id, *args))
+        raise InstanceError(
+            f"`cshub {' '.join(args)}` failed on {instance.hub_id}: `cshub region keys` is not built yet"
+        )
+
+    ran: list[tuple[str, ...]]
+
+
+def test_the_region_demo_says_what_it_could_not_do_and_sends_nothing_without_peers(tmp_path: Path) -> None:
+    region = _Unbuilt(region_instances(tmp_path, 18000), linkage_secret=LINKAGE_SECRET)
+    region.ran = []
+    said: list[str] = []
+    problems = link_region(region, said.append)
+    assert problems == [
+        "keys and peers: `cshub region keys` failed on gm-region: `cshub region keys` is not built yet"
+    ]
+    assert region.ran == [("gm-region", "region", "keys")]  # no encodings sent without peers
