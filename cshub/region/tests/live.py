@@ -168,7 +168,8 @@ class Proxy:
                 if mode == "tamper":
                     body = tampered(body)
                 status, answer = proxy.forward(self.path, headers, body)
-                if mode == "replay":
+                if mode == "replay":  # the first answer is the attacker's; the sender gets the second
+                    proxy.seen.append(Seen(self.path, headers, body, status))
                     status, answer = proxy.forward(self.path, headers, body)
                 proxy.seen.append(Seen(self.path, headers, body, status))
                 self.send_response(status)

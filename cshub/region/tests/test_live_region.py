@@ -146,35 +146,47 @@ def test_a_shared_child_is_matched_and_both_hubs_told_and_a_child_not_shared_is_
 def test_a_tampered_message_and_a_replayed_one_are_refused_and_logged_on_both_sides(linked: Any) -> None:
     region, proxy = linked
     manchester, centre = region["manchester"], region.region
-    refused_here = messages(manchester, "out", "refused")
-    refused_there = messages(centre, "in", "refused")
-    accepted_there = messages(centre, "in", "accepted")
-    # Tampered on the way: one byte of the payload changed after it was signed.
-    proxy.mode = "tamper"
-    region.command(manchester, "region", "send-encodings", "--all")
-    region.command(manchester, "region", "deliver", check=False)
-    assert proxy.seen[-1].status in (400, 401, 403), proxy.seen[-1].status
-    assert messages(manchester, "out", "refused") == refused_here + 1
-    assert rows(
+
+    def counts() -> tuple[int, int, int]:
+        return (
+            messages(manchester, "out", "refused"),
+            messages(centre, "in", "refused"),
+            messages(centre, "in", "accepted"),
+        )
+
+    def send_through(mode: str) -> list[int]:
+        """Encodings sent now, the next request through the proxy in this mode: what the
+        region answered to each request that reached it."""
+        before = len(proxy.seen)
+        proxy.mode = mode
+        region.command(manchester, "region", "send-encodings", "--all")
+        region.command(manchester, "region", "deliver", check=False)
+        return [seen.status for seen in proxy.seen[before:]]
+
+    # Tampered on the way: the payload changed after it was signed.
+    refused_here, refused_there, accepted_there = counts()
+    statuses = send_through("tamper")
+    assert 400 <= statuses[0] < 500, statuses
+    ok = sum(200 <= s < 300 for s in statuses)  # any other message of the round, untouched
+    assert counts() == (refused_here + 1, refused_there + 1, accepted_there + ok)  # nothing of it applied
+    ((error,),) = rows(
         manchester,
-        "SELECT error FROM region_message WHERE direction = 'out' AND status = 'refused' ORDER BY created_at DESC",
-    )[0][0]
-    assert messages(centre, "in", "refused") == refused_there + 1
-    assert messages(centre, "in", "accepted") == accepted_there  # nothing of it applied
-    # Replayed: the same signed request sent again (the first is accepted, the second refused).
-    proxy.mode = "replay"
-    region.command(manchester, "region", "send-encodings", "--all")
-    region.command(manchester, "region", "deliver", check=False)
-    assert proxy.seen[-1].status in (400, 401, 403, 409), proxy.seen[-1].status
-    assert messages(centre, "in", "accepted") == accepted_there + 1
-    assert messages(centre, "in", "refused") == refused_there + 2
-    assert messages(manchester, "out", "refused") == refused_here + 2
+        "SELECT error FROM region_message WHERE direction = 'out' AND status = 'refused' "
+        "ORDER BY created_at DESC LIMIT 1",
+    )
+    assert error
+    # Replayed: the same signed request sent twice; the region accepts the first and refuses
+    # the second, and the sender (who is answered the second) records the refusal.
+    refused_here, refused_there, accepted_there = counts()
+    statuses = send_through("replay")
+    assert 200 <= statuses[0] < 300 and 400 <= statuses[1] < 500, statuses
+    ok = sum(200 <= s < 300 for s in statuses)
+    assert counts() == (refused_here + 1, refused_there + 1, accepted_there + ok)
     # And a request kept from earlier, sent again straight to the region: refused too.
     earlier = proxy.seen[0]
     status, _ = proxy.forward(earlier.path, earlier.headers, earlier.body)
-    assert status in (400, 401, 403, 409)
-    assert messages(centre, "in", "accepted") == accepted_there + 1
-    assert messages(centre, "in", "refused") == refused_there + 3
+    assert 400 <= status < 500, status
+    assert counts() == (refused_here + 1, refused_there + 2, accepted_there + ok)
 
 
 def _forbidden(region: Region) -> tuple[set[str], set[str]]:
