@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 STATIC_STAMP := frontend/build/.built
 COLLECT_STAMP := var/static/.collected
 
-.PHONY: install demo test lint typecheck audit check browser browser-check clean
+.PHONY: install demo region-demo test lint typecheck audit check browser browser-check clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(STATIC_STAMP) $(COLLECT_STAMP)
 
@@ -30,6 +30,10 @@ $(COLLECT_STAMP): $(PY_STAMP) $(STATIC_STAMP) $(shell find cshub -path '*/static
 
 demo: install
 	CSHUB_DEMO=1 $(BIN)/cshub demo
+
+# Three synthetic hubs and the region, each its own server on 127.0.0.1:8000-8003 (docs/region.md).
+region-demo: install
+	CSHUB_DEMO=1 $(BIN)/cshub demo --region
 
 test: install
 	$(BIN)/pytest -n 2 -p xdist

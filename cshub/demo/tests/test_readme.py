@@ -24,8 +24,8 @@ def test_every_option_of_cshub_demo_is_in_the_readme() -> None:
     options = [
         s for action in parser._actions for s in action.option_strings if s.startswith("--") and action.help
     ]
-    own = [o for o in options if o in ("--no-serve", "--seed", "--addr")]
-    assert own == ["--no-serve", "--seed", "--addr"]
+    own = [o for o in options if o in ("--no-serve", "--seed", "--addr", "--region")]
+    assert own == ["--no-serve", "--seed", "--addr", "--region"]
     for option in own:
         assert "cshub demo" in README and re.search(rf"cshub demo[^\n]*{option}", README), option
 

@@ -21,8 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
         parser.add_argument("--seed", type=int, default=2026, help="random seed of the synthetic hub")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+        parser.add_argument(
+            "--region",
+            action="store_true",
+            help="three synthetic hubs and the region, each its own server, from --addr's port on "
+            "(docs/region.md)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["region"]:
+            self._region(options)
+            return
         call_command("migrate", verbosity=0, interactive=False)
         refusal = refuse_real_database()
         if refusal:
@@ -66,3 +75,25 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write(f"Serving CSHub on http://{options['addr']}/ (Ctrl+C to stop)")
             call_command("runserver", options["addr"], use_reloader=False)
+
+    def _region(self, options: dict[str, Any]) -> None:
+        from cshub.demo.region_serve import run_region_demo
+        from cshub.region.instances import InstanceError
+
+        host, _, port = options["addr"].rpartition(":")
+        if host not in ("127.0.0.1", "localhost") or not port.isdigit():
+            raise CommandError("The region demo serves on loopback only: --addr 127.0.0.1:PORT")
+
+        def say(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        try:
+            run_region_demo(
+                settings.VAR_DIR / "region-demo",
+                int(port),
+                say,
+                serve=not options["no_serve"],
+            )
+        except InstanceError as exc:
+            raise CommandError(str(exc)) from exc
