@@ -54,7 +54,8 @@ def link_region(region: Region, say: Callable[[str], None]) -> list[str]:
     for hub in region.hubs:
         step("encodings", hub, "region", "send-encodings", "--all")
         step("delivery", hub, "region", "deliver")
-    say("Telling both hubs of each match the region found…")
+    say("Matching at the region, and telling both hubs of each match it found…")
+    step("matching", region.region, "region", "run", "--once")
     step("delivery", region.region, "region", "deliver")
     quarter = str(last_ended())
     say(f"Sending each hub's quarterly return for {quarter}…")

@@ -14,7 +14,12 @@ def make_peer(hub_id: str, role: str = PeerRole.HUB) -> Peer:
     with "bury" and "salford")."""
     peer, _ = Peer.objects.get_or_create(
         hub_id=hub_id,
-        defaults={"name": hub_id.title(), "role": role, "url": f"https://{hub_id}.example", "public_key": "-"},
+        defaults={
+            "name": hub_id.title(),
+            "role": role,
+            "url": f"https://{hub_id}.example",
+            "public_key": "-",
+        },
     )
     return peer
 
