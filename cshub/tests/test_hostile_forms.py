@@ -14,12 +14,13 @@ Whatever the page says, it must not be a server error. Every URL with an id is a
 with an id past 64 bits."""
 
 import datetime as dt
+import uuid
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urljoin
 
 import pytest
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from cshub.tests.test_url_access import EXPECTED, URL_NAMES, _url
 
@@ -249,7 +250,33 @@ def test_no_form_gives_a_server_error(name: str, hub: dict[str, Any], client_for
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("name", [n for n in URL_NAMES if EXPECTED[n][0]])
+def _routes_by_converter() -> dict[str, set[str]]:
+    """Each named URL's converters ("int", "uuid", …) by its namespaced name."""
+    found: dict[str, set[str]] = {}
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = (
+                    f"{namespace}:{p.namespace}" if namespace and p.namespace else p.namespace or namespace
+                )
+                walk(p.url_patterns, inner)
+            elif p.name:
+                kinds = {
+                    type(c).__name__.removesuffix("Converter").lower() for c in p.pattern.converters.values()
+                }
+                found[f"{namespace}:{p.name}" if namespace else p.name] = kinds
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+CONVERTERS = _routes_by_converter()
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in URL_NAMES if EXPECTED[n][0] and "uuid" not in CONVERTERS.get(n, set())]
+)
 def test_an_id_past_64_bits_is_not_a_server_error(name: str, hub: dict[str, Any], client_for: Any) -> None:
     client = client_for("team_manager")
     client.raise_request_exception = False
@@ -257,3 +284,15 @@ def test_an_id_past_64_bits_is_not_a_server_error(name: str, hub: dict[str, Any]
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code < 500, f"{method.__name__.upper()} {url}: {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in URL_NAMES if EXPECTED[n][0] and "uuid" in CONVERTERS.get(n, set())]
+)
+def test_an_unknown_uuid_is_not_found(name: str, hub: dict[str, Any], client_for: Any) -> None:
+    client = client_for("team_manager")
+    client.raise_request_exception = False
+    url = reverse(name, kwargs=dict.fromkeys(EXPECTED[name][0], uuid.uuid4()))
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 404, f"{method.__name__.upper()} {url}: {response.status_code}"
