@@ -12,6 +12,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": [], "demo_mode": settings.DEMO}
+    region = settings.CSHUB_INSTANCE == "region"  # the regional CSHub: no children, the regional picture
+    cross_border = not region and (user.has(Perm.DECIDE_CROSS_BORDER) or user.has(Perm.VIEW_TEAM_CASELOAD))
     items: list[tuple[str, str, bool]] = [
         ("Home", reverse("home"), user.has(Perm.VIEW_CHILD) or user.has(Perm.VIEW_AGGREGATES)),
         ("Find a child", reverse("people:search"), user.has(Perm.VIEW_CHILD)),
@@ -49,6 +51,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "Intelligence",
             reverse("intelligence:dashboard"),
             user.has(Perm.VIEW_INTELLIGENCE) or user.has(Perm.VIEW_AGGREGATES),
+        ),
+        ("Cross-border", reverse("crossborder:list"), cross_border),
+        ("Cross-border alerts", reverse("regional:alerts"), cross_border),
+        ("Regional picture", reverse("regional:dashboard"), region and user.has(Perm.VIEW_REGION)),
+        (
+            "Region links",
+            reverse("region:status"),
+            user.has(Perm.MANAGE_REGION) or user.has(Perm.VIEW_REGION),
         ),
         ("Workforce", reverse("workforce:training"), user.has(Perm.MANAGE_WORKFORCE)),
         ("Access review", reverse("access_review"), user.has(Perm.REVIEW_ACCESS)),

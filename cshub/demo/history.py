@@ -33,6 +33,7 @@ REFERRALS = {
 MISSING_REPORTS, MISSING_CHILDREN = 4958, 1381
 INTERVIEWS, WITHIN_72H = 2976, 2179
 CLOSURES = 100  # with outcomes: 73 EET, 91 stable, 90 relationship, 73 feedback
+HISTORY_SEED = 2223  # the seed the published figures are pinned on (tests)
 BEFORE_MISSING, REDUCED = 50, 30  # children missing before the hub opened; of them, missing less by the end
 
 
@@ -45,7 +46,7 @@ def _iso(value: dt.datetime) -> str:
 
 
 class History:
-    def __init__(self, seed: int = 2223) -> None:
+    def __init__(self, seed: int = HISTORY_SEED) -> None:
         self.rng = random.Random(seed)  # nosec B311 # seeded generator of synthetic data, never for security
         self.rows: dict[str, list[list[str]]] = {key: [] for key in BY_KEY}
         self.people = 0
@@ -235,7 +236,7 @@ class History:
                     writer.writerows(rows)
 
 
-def import_history(seed: int = 2223) -> ImportResult:
+def import_history(seed: int = HISTORY_SEED) -> ImportResult:
     history = History(seed)
     history.build()
     history.population()

@@ -19,8 +19,10 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -100,12 +102,29 @@ def enqueue(to: Peer, kind: str, payload: dict[str, Any], *, actor: User | None)
     return message
 
 
-def dispatch(sender: Peer, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Run the handler of `kind` (the inbox view calls this inside its transaction)."""
+# The inbox message whose handler is running (`dispatch`): a handler that keeps what it was
+# sent names the message it came in (`current_message`).
+_CURRENT: ContextVar[uuid.UUID | None] = ContextVar("cshub_region_inbox_message", default=None)
+
+
+def current_message() -> uuid.UUID | None:
+    """The id of the inbox message being handled (None outside `dispatch`)."""
+    return _CURRENT.get()
+
+
+def dispatch(
+    sender: Peer, kind: str, payload: dict[str, Any], *, message: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """Run the handler of `kind` (the inbox view calls this inside its transaction, with the
+    inbox message's id)."""
     handler = HANDLERS.get(kind)
     if handler is None:
         raise Refused(f"Unknown kind of message: {kind}")
-    return handler(sender, payload)
+    token = _CURRENT.set(message)
+    try:
+        return handler(sender, payload)
+    finally:
+        _CURRENT.reset(token)
 
 
 # Sending ----------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _apply(message: Message, peer: Peer) -> None:
     """Run the handler in a savepoint: refused, it leaves nothing behind but the inbox row."""
     try:
         with transaction.atomic():
-            reply = transport.dispatch(peer, message.kind, message.payload)
+            reply = transport.dispatch(peer, message.kind, message.payload, message=message.id)
     except transport.Refused as refusal:
         message.status, message.error = MessageStatus.REFUSED, (str(refusal) or "Refused")[:2000]
     except ValidationError as invalid:

@@ -51,7 +51,11 @@ def raise_alert(
     if RaisedAlert.objects.filter(type=kind, source=source).exists():
         return None
     region = transport.region_peer()
-    raised = RaisedAlert.objects.create(type=kind, source=source, to=sorted(to), when=when)
+    try:
+        with transaction.atomic():  # raised at once by the round and by a signal: one wins
+            raised = RaisedAlert.objects.create(type=kind, source=source, to=sorted(to), when=when)
+    except IntegrityError:
+        return None
     hub = str(settings.CSHUB_HUB_ID)
     words = alerts.text(
         kind,

@@ -140,5 +140,7 @@ def return_quarterly(sender: Peer, payload: dict[str, Any]) -> dict[str, Any]:
     if checked.quarter != quarter:
         raise Refused(f"The rows are for {checked.quarter}, but the message says {quarter}")
     with transaction.atomic():
-        status = actions.store_return(sender, quarter, checked.rows, replace=replace)
+        status = actions.store_return(
+            sender, quarter, checked.rows, replace=replace, message=transport.current_message()
+        )
     return {"status": status}

@@ -26,7 +26,7 @@ class AlertType(models.TextChoices):
 
 class RaisedAlert(models.Model):
     """An alert this hub raised to the region: `source` says what it was about, on this hub
-    only ("missing:<episode id>", "place:<subject id>"), so the scan raises it once."""
+    only ("missing:<episode id>", "place:<subject id>:<quarter>"), so the scan raises it once."""
 
     alert = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     type = models.CharField(max_length=20, choices=AlertType.choices)

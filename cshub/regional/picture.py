@@ -53,9 +53,30 @@ class Picture:
         return [h for h in self.hubs if h.hub_id not in self.received]
 
 
-def quarters() -> list[Quarter]:
+def returned_quarters() -> list[Quarter]:
+    """The quarters some hub sent a return for, newest first."""
     found = {Quarter.parse(q) for q in ReceivedReturn.objects.values_list("quarter", flat=True).distinct()}
     return sorted(found, reverse=True)
+
+
+def flow_quarters() -> list[Quarter]:
+    """The quarters an alert crossed a border in (the current one included), newest first."""
+    found = {
+        Quarter.parse(q)
+        for q in AlertFlow.objects.filter(count__gt=0).values_list("quarter", flat=True).distinct()
+    }
+    return sorted(found, reverse=True)
+
+
+def quarters() -> list[Quarter]:
+    """Every quarter with something to show: a return, or alerts across a border."""
+    return sorted(set(returned_quarters()) | set(flow_quarters()), reverse=True)
+
+
+def later_flows(quarter: Quarter | None) -> list[Quarter]:
+    """Quarters after the one shown in which alerts crossed a border (the quarter under way,
+    say, whose returns are not due yet), newest first."""
+    return [q for q in flow_quarters() if quarter is None or q > quarter]
 
 
 def _files(quarter: Quarter, received: dict[str, ReceivedReturn]) -> list[ReturnFile]:
@@ -101,7 +122,9 @@ def suppress(region: dict[str, dict[str, Any]], hubs: dict[str, dict[str, dict[s
 
 def picture(chosen: Quarter | None) -> Picture:
     available = quarters()
-    quarter = chosen if chosen in available else (available[0] if available else None)
+    returned = returned_quarters()
+    default = returned[0] if returned else (available[0] if available else None)
+    quarter = chosen if chosen in available else default
     hubs = list(Peer.objects.filter(role=PeerRole.HUB, active=True).order_by("name"))
     if quarter is None:
         return Picture(None, available, hubs, {})
@@ -181,8 +204,7 @@ def flows(quarter: Quarter | None) -> list[Flow]:
 
 def pending(hubs: list[Peer]) -> list[tuple[str, int]] | None:
     """Matches waiting for each hub's decision, or None when there is no matching yet."""
-    found = matches.region_matches()
-    if found is None:
+    if not matches.any_matching():
         return None
-    counts = matches.pending_by_hub(found)
+    counts = matches.pending_by_hub()
     return [(h.name, counts.get(h.hub_id, 0)) for h in hubs]

@@ -73,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             error = "Choose a quarter from the list"
     p = picture.picture(chosen)
     if chosen is not None and p.quarter != chosen:
-        error = "No return has been received for that quarter: choose one from the list"
+        error = "Nothing has been received for that quarter: choose one from the list"
     heads = picture.headline(p)
     chart = charts.bars("Referrals received, by hub", heads) if heads else None
     flows = picture.flows(p.quarter)
@@ -85,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "p": p,
             "chart": chart,
             "flows": flows,
+            "later_flows": picture.later_flows(p.quarter),
             "pending": pending,
             "error": error,
             "hub_names": {h.hub_id: h.name for h in p.hubs},

@@ -15,6 +15,7 @@ from cshub.assurance.metrics import Count, Percent
 from cshub.audit.models import AuditEvent
 from cshub.conftest import ROLES
 from cshub.core.dates import local_today
+from cshub.linkage.models import RegionMatch
 from cshub.region.models import Peer
 from cshub.regional import actions, picture
 from cshub.regional.models import AlertFlow, CrossBorderAlert
@@ -120,8 +121,29 @@ def test_the_picture_sums_recomputes_and_suppresses(returns: dict[str, Peer], cl
     assert "3 of 3 hubs sent a return" in page
     flows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("Cross-border flows", 1)[1]))
     assert "Bolton Bury 7" in flows and "Wigan Bolton c" in flows
-    # The region's matches (linkage.RegionMatch): none yet, so each hub waits on none.
-    assert ">Waiting</th>" in page and "No matching yet" not in page
+    # The region's matches (linkage.RegionMatch): none yet.
+    assert "No matching yet" in page
+
+
+@region
+def test_the_matches_waiting_are_each_hubs_own_undecided_sides(
+    returns: dict[str, Peer], client_for: Any
+) -> None:
+    bolton, bury, wigan = (Peer.objects.get(hub_id=h) for h in ("bolton", "bury", "wigan"))
+
+    def match(a: Peer, b: Peer, kind: str = "child", **fields: Any) -> None:
+        RegionMatch.objects.create(kind=kind, hub_a=a, ref_a="r1", hub_b=b, ref_b="r2", score="0.9", **fields)
+
+    match(bolton, bury)  # both to decide
+    match(bolton, bury, decision_a="confirmed")  # Bury to decide
+    match(wigan, bolton, decision_a="rejected", decision_b="confirmed")  # decided by both
+    match(bury, wigan, status="withdrawn")  # no longer a match
+    match(bury, wigan, kind="adult")  # both to decide
+    page = client_for("analyst").get(reverse("regional:dashboard")).content.decode()
+    waiting = page.split("Matches waiting for a decision", 1)[1]
+    assert cells(waiting, "Bolton") == ["1"]
+    assert cells(waiting, "Bury") == ["3"]
+    assert cells(waiting, "Wigan") == ["1"]
 
 
 @region
@@ -133,7 +155,7 @@ def test_a_hub_not_sent_is_shown_and_the_quarter_is_chosen(returns: dict[str, Pe
     page = client.get(reverse("regional:dashboard"), {"quarter": str(QUARTER)}).content.decode()
     assert "3 of 4 hubs sent a return" in page and "Not received" in page
     wrong = client.get(reverse("regional:dashboard"), {"quarter": "1999-Q1"}).content.decode()
-    assert "No return has been received for that quarter" in wrong
+    assert "Nothing has been received for that quarter" in wrong
     assert "Error: Regional picture" in wrong
 
 
@@ -157,3 +179,18 @@ def test_one_suppressed_hub_cell_takes_the_next_smallest_with_it() -> None:
     picture.suppress(region, hubs)
     assert [hubs[h]["n"]["value"] for h in "abc"] == ["c", "c", 20]
     assert hubs["a"]["p"]["percent"] == 50.0  # no cell of p was suppressed
+
+
+@region
+def test_flows_of_the_quarter_under_way_are_one_click_away(returns: dict[str, Peer], client_for: Any) -> None:
+    now = Quarter.containing(QUARTER.period.end + dt.timedelta(days=1))  # no return for it yet
+    AlertFlow.objects.create(type="missing_found", from_hub="wigan", to_hub="bury", quarter=str(now), count=6)
+    client = client_for("strategic_lead")
+    page = client.get(reverse("regional:dashboard")).content.decode()
+    assert f"Regional picture: {QUARTER}" in page
+    assert f'href="?quarter={now}"' in page
+    later = client.get(reverse("regional:dashboard"), {"quarter": str(now)}).content.decode()
+    assert f"Regional picture: {now}" in later and "Error:" not in later
+    assert "0 of 3 hubs sent a return" in later
+    flows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", later.split("Cross-border flows", 1)[1]))
+    assert "Wigan Bury 6" in flows

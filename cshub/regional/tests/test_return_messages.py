@@ -2,6 +2,7 @@
 file, stored; a quarter received already refused unless `replace`, then replaced; nothing
 half-applied. And the hub's side: `send_return`, `cshub region send-return`."""
 
+import uuid
 from typing import Any
 
 import pytest
@@ -49,8 +50,12 @@ def test_a_return_is_received_then_refused_again_without_replace(
     peers: dict[str, Peer], figures: dict[str, Any]
 ) -> None:
     first = rows_for("bolton", figures, **{"referrals.received": Count(12)})
-    assert dispatch(peers["bolton"], "return.quarterly", payload(first)) == {"status": "received"}
+    came_in = uuid.uuid4()  # the inbox message's id, as the inbox view passes it
+    assert dispatch(peers["bolton"], "return.quarterly", payload(first), message=came_in) == {
+        "status": "received"
+    }
     assert stored("bolton")["referrals.received"] == (12, None)
+    assert ReceivedReturn.objects.get().message == came_in  # the region can show which message it was
     assert len(stored("bolton")) == len(first)
     second = rows_for("bolton", figures, **{"referrals.received": Count(15)})
     with pytest.raises(Refused, match="received already; send it again with replace"):

@@ -13,12 +13,14 @@ from cshub.access.models import User
 from cshub.conftest import make_child
 from cshub.core.dates import local_today
 from cshub.disruption.tests.conftest import link, place
+from cshub.missing.actions import MissingReport, record_missing_episode
 from cshub.missing.models import MissingEpisode
 from cshub.people.models import Person
 from cshub.region.models import Message, Peer
 from cshub.regional import schedule
 from cshub.regional.models import RaisedAlert
 from cshub.returns.export import last_ended
+from cshub.returns.schema import Quarter
 
 
 def episode(child: Person, found: str, *, days_ago: int = 2) -> MissingEpisode:
@@ -89,7 +91,9 @@ def test_a_hotspot_in_another_hubs_area_raises_one_alert(peers: dict[str, Peer],
     assert message.payload["to"] == ["bolton"]
     assert "3 or more children known to Wigan" in message.payload["text"]
     assert "BL1" not in str(message.payload) and "Bus station" not in str(message.payload)
-    assert RaisedAlert.objects.get().source == f"place:{busy.pk}"
+    assert RaisedAlert.objects.get().source == schedule.place_source(
+        busy.pk, Quarter.containing(local_today())
+    )
 
 
 @override_settings(CSHUB_HUB_ID="wigan", CSHUB_HUB_NAME="Wigan")
@@ -119,3 +123,53 @@ def test_a_return_that_cannot_be_made_does_not_stop_the_alerts(peers: dict[str, 
     schedule.tick()
     assert not Message.objects.filter(kind="return.quarterly").exists()
     assert len(raised("missing_found")) == 1
+
+
+def found_through_the_action(child: Person, found: str, actor: User) -> MissingEpisode:
+    back = timezone.now() - dt.timedelta(hours=3)
+    report = MissingReport(reported_at=back - dt.timedelta(hours=20), returned_at=back, found_location=found)
+    return record_missing_episode(child, report, actor=actor)
+
+
+@override_settings(CSHUB_HUB_ID="wigan", CSHUB_HUB_NAME="Wigan")
+def test_an_episode_recorded_as_found_in_another_hubs_area_raises_its_alert_at_once(
+    peers: dict[str, Peer], personas: dict[str, User]
+) -> None:
+    worker = personas["missing_worker"]
+    found = found_through_the_action(make_child(worker), "Bury interchange, BL9 0AB", worker)
+    (message,) = raised("missing_found")  # in the outbox now, before any round
+    assert message.payload["to"] == ["bury"]
+    assert RaisedAlert.objects.get().source == f"missing:{found.pk}"
+    assert schedule.scan_missing() == 0  # the round does not raise it again
+    found_through_the_action(make_child(worker, "Amara", "Brambleford"), "At home, WN1 1AA", worker)
+    assert len(raised("missing_found")) == 1  # our own area: no alert
+
+
+@override_settings(CSHUB_HUB_ID="wigan", CSHUB_HUB_NAME="Wigan")
+def test_with_no_region_an_episode_found_elsewhere_is_recorded_and_alerted_by_no_one(
+    db: Any, personas: dict[str, User]
+) -> None:
+    worker = personas["missing_worker"]
+    found = found_through_the_action(make_child(worker), "Bury interchange, BL9 0AB", worker)
+    assert MissingEpisode.objects.filter(pk=found.pk).exists()
+    assert not RaisedAlert.objects.exists() and not Message.objects.exists()
+
+
+@override_settings(CSHUB_HUB_ID="wigan", CSHUB_HUB_NAME="Wigan", CSHUB_INTEL_ADULT_CHILDREN=3)
+def test_a_place_alerted_last_quarter_is_alerted_again_while_it_is_still_a_hotspot(
+    peers: dict[str, Peer], worker: User
+) -> None:
+    busy = place(worker, "Bus station", "BL1 1AA")
+    seen = local_today() - dt.timedelta(days=10)
+    for i in range(3):
+        link(worker, busy, make_child(worker, f"Child{i}", "Ashby"), seen)
+    quarter = Quarter.containing(local_today())
+    RaisedAlert.objects.create(
+        type="place_border",
+        source=schedule.place_source(busy.pk, quarter.previous()),
+        to=["bolton"],
+        when=seen,
+    )
+    assert schedule.scan_places() == 1
+    assert schedule.scan_places() == 0  # once this quarter
+    assert RaisedAlert.objects.filter(source=schedule.place_source(busy.pk, quarter)).exists()
