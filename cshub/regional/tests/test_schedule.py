@@ -173,3 +173,20 @@ def test_a_place_alerted_last_quarter_is_alerted_again_while_it_is_still_a_hotsp
     assert schedule.scan_places() == 1
     assert schedule.scan_places() == 0  # once this quarter
     assert RaisedAlert.objects.filter(source=schedule.place_source(busy.pk, quarter)).exists()
+
+
+def test_a_place_alerted_under_the_old_source_is_not_told_again_this_quarter(db: Any) -> None:
+    """The migration to one alert a quarter renames what was raised before, by its quarter."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cshub.regional.migrations.0002_place_alert_per_quarter")
+    day = dt.date(2026, 11, 20)
+    RaisedAlert.objects.create(type="place_border", source="place:7", to=["bolton"], when=day)
+    RaisedAlert.objects.create(type="missing_found", source="missing:7", to=["bolton"], when=day)
+    migration.forwards(apps, None)
+    assert set(RaisedAlert.objects.values_list("source", flat=True)) == {
+        schedule.place_source(7, Quarter.containing(day)),
+        "missing:7",
+    }
