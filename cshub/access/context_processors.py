@@ -6,12 +6,14 @@ from django.urls import reverse
 
 from cshub.access.permissions import Perm
 
+REGION_ITEMS = {"Regional picture", "Region links", "Users", "Roles to approve"}
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The service navigation for this user's permissions (pages they may not use are not shown)."""
     user = request.user
     if not user.is_authenticated:
-        return {"nav_items": [], "demo_mode": settings.DEMO}
+        return {"nav_items": [], "demo_mode": settings.DEMO, "instance_name": settings.CSHUB_HUB_NAME}
     region = settings.CSHUB_INSTANCE == "region"  # the regional CSHub: no children, the regional picture
     cross_border = not region and (user.has(Perm.DECIDE_CROSS_BORDER) or user.has(Perm.VIEW_TEAM_CASELOAD))
     items: list[tuple[str, str, bool]] = [
@@ -71,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             user.has(Perm.MANAGE_RETENTION) or user.has(Perm.DISPOSE_RECORDS),
         ),
     ]
+    if region:  # the regional CSHub holds no children: only its own pages and its accounts
+        items = [item for item in items if item[0] in REGION_ITEMS]
     path = request.path
     allowed = [(label, href) for label, href, ok in items if ok]
     # The current item is the longest link that the path starts with ("/caseload/team/"
@@ -78,4 +82,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     matches = [href for _, href in allowed if (path == href if href == "/" else path.startswith(href))]
     current = max(matches, key=len, default=None)
     nav = [{"label": label, "href": href, "current": href == current} for label, href in allowed]
-    return {"nav_items": nav, "demo_mode": settings.DEMO}
+    return {"nav_items": nav, "demo_mode": settings.DEMO, "instance_name": settings.CSHUB_HUB_NAME}

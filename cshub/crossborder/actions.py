@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cshub.access.models import User
 from cshub.audit.events import record_event
@@ -173,6 +174,7 @@ def request_information(
             "ref": match.their_ref,
             "purpose": purpose,
             "lawful_basis": lawful_basis,
+            "requested_at": request.requested_at.isoformat(),
             "requested_by": {
                 "name": request.requested_by_name,
                 "role": request.requested_by_role,
@@ -228,6 +230,7 @@ def receive_request(sender: Peer, payload: dict[str, Any]) -> InfoRequest:
         raise transport.Refused("This request was received already")
     request = InfoRequest.objects.create(
         id=request_uuid,
+        requested_at=_asked_at(payload),
         match=match,
         direction=RequestDirection.RECEIVED,
         purpose=purpose,
@@ -244,6 +247,27 @@ def receive_request(sender: Peer, payload: dict[str, Any]) -> InfoRequest:
         detail={"request": str(request_uuid), "hub": sender.hub_id, "lawful_basis": lawful_basis},
     )
     return request
+
+
+ASKED_SKEW = dt.timedelta(minutes=5)  # a sender's clock this far ahead of ours is still believed
+
+
+def _asked_at(payload: dict[str, Any]) -> dt.datetime:
+    """When the other hub's manager asked (`requested_at`, ISO 8601 with a time zone), so both
+    hubs show one time; now when a sender does not say. Refused when it is not such a time or
+    is in the future."""
+    said = payload.get("requested_at")
+    if said is None:
+        return timezone.now()
+    try:
+        when = parse_datetime(said) if isinstance(said, str) and len(said) <= 40 else None
+    except ValueError:  # well formed, but no such day or time
+        when = None
+    if when is None or timezone.is_naive(when):
+        raise transport.Refused("requested_at must be a date and time with a time zone (ISO 8601)")
+    if when > timezone.now() + ASKED_SKEW:
+        raise transport.Refused("requested_at is in the future")
+    return when
 
 
 def _text(payload: dict[str, Any], key: str, most: int, *, required: bool = True) -> str:

@@ -2,14 +2,15 @@ from typing import Any
 
 from django import forms
 
-from cshub.crossborder.models import PURPOSE_MAX_LENGTH, LawfulBasis, MatchStatus
+from cshub.core.forms import GovukForm
+from cshub.crossborder.models import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH, LawfulBasis, MatchStatus
 from cshub.linkage.models import RecordKind
 from cshub.region.models import Peer, PeerRole
 
 ALL = "all"
 
 
-class DecideMatchForm(forms.Form):
+class DecideMatchForm(GovukForm):
     decision = forms.TypedChoiceField(
         label="Are these records about the same person?",
         choices=[("confirm", "Yes, confirm the match"), ("reject", "No, reject the match")],
@@ -25,13 +26,20 @@ class DecideMatchForm(forms.Form):
     )
 
 
-class RequestForm(forms.Form):
+class RequestForm(GovukForm):
     purpose = forms.CharField(
         label="Why you need the information",
         help_text="The other hub's manager reads this before deciding. Say what the information is for.",
         widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=PURPOSE_MIN_LENGTH,
         max_length=PURPOSE_MAX_LENGTH,
-        error_messages={"required": "Enter the purpose of the request: why you need the information"},
+        error_messages={
+            "required": "Enter the purpose of the request: why you need the information",
+            "min_length": (
+                "Enter the purpose of the request: why you need the information, "
+                f"in at least {PURPOSE_MIN_LENGTH} characters"
+            ),
+        },
     )
     lawful_basis = forms.ChoiceField(
         label="Lawful basis for sharing",
@@ -41,7 +49,7 @@ class RequestForm(forms.Form):
     )
 
 
-class DecideRequestForm(forms.Form):
+class DecideRequestForm(GovukForm):
     decision = forms.ChoiceField(
         label="Do you agree to share?",
         choices=[
@@ -72,7 +80,7 @@ class DecideRequestForm(forms.Form):
         field.choices = offered
 
 
-class FilterForm(forms.Form):
+class FilterForm(GovukForm):
     status = forms.ChoiceField(
         label="Matches",
         required=False,

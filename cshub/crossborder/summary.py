@@ -35,6 +35,13 @@ LABELS = {f.key: f.label for f in FIELDS}
 VALUE_MAX_LENGTH = 500  # a received value longer than this is refused
 
 
+def in_order(summary: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) in the agreed order of `FIELDS` (a JSON object's keys come back in another
+    order from PostgreSQL's jsonb), then anything this version does not know, by its key."""
+    known = [(f.label, summary[f.key]) for f in FIELDS if f.key in summary]
+    return known + [(k, v) for k, v in sorted(summary.items()) if k not in LABELS]
+
+
 def person_of(ref: LinkageRef) -> Person:
     """The record a linkage ref stands for: the child, or the adult of concern's person."""
     if ref.person is not None:

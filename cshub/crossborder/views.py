@@ -32,7 +32,7 @@ from cshub.crossborder.models import (
 from cshub.linkage.models import RecordKind
 from cshub.people.access import get_child_for_user
 from cshub.people.models import Person
-from cshub.region.transport import Refused
+from cshub.region.transport import Refused, is_region
 
 
 def _user(request: HttpRequest) -> User:
@@ -125,8 +125,7 @@ def request_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         if info.direction == RequestDirection.SENT and info.summary:
             actions.read_summary(info, actor=user)  # who read what the other hub sent
         reads = list(info.reads.select_related("reader"))
-    labels = agreed.LABELS
-    shown = [(labels.get(key, key), value) for key, value in (info.summary or {}).items()]
+    shown = agreed.in_order(info.summary or {})
     may_decide = (
         user.has(Perm.DECIDE_CROSS_BORDER)
         and info.direction == RequestDirection.RECEIVED
@@ -177,6 +176,8 @@ def _visible(user: User, rows: "QuerySet[Any]", prefix: str = "") -> "QuerySet[A
 def cross_border(request: HttpRequest) -> HttpResponse:
     """Pending matches first, then requests received awaiting a decision, then requests sent
     awaiting a reply. Only records the user may see are named; others are counted."""
+    if is_region():
+        raise Http404("The region holds no records to match: the cross-border list is on each hub")
     user = _user(request)
     form = FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

@@ -15,6 +15,13 @@ from cshub.audit.events import record_views
 from cshub.casework import queries
 from cshub.casework.models import Episode
 from cshub.core.limits import without_long_text
+from cshub.crossborder.models import (
+    CrossBorderMatch,
+    InfoRequest,
+    MatchStatus,
+    RequestDirection,
+    RequestStatus,
+)
 from cshub.notifications import actions, work
 from cshub.notifications.forms import EmailChoicesForm
 from cshub.referrals.models import Referral
@@ -26,6 +33,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     assert isinstance(user, User)
+    if settings.CSHUB_INSTANCE == "region":  # the regional CSHub holds no children: its own pages
+        if user.has(Perm.VIEW_REGION):
+            return redirect("regional:dashboard")
+        if user.has(Perm.MANAGE_REGION):
+            return redirect("region:status")
     now = timezone.now()
     today = timezone.localdate(now)
     context: dict[str, object] = {"today": today, "soon_days": work.SOON_DAYS}
@@ -68,6 +80,10 @@ def home(request: HttpRequest) -> HttpResponse:
         team = work.manager_work(user, now)
         context["team"] = team
         context["cross_border_alerts"] = CrossBorderAlert.objects.filter(acknowledged_at__isnull=True).count()
+        context["cross_border_matches"] = CrossBorderMatch.objects.filter(status=MatchStatus.PENDING).count()
+        context["cross_border_requests"] = InfoRequest.objects.filter(
+            direction=RequestDirection.RECEIVED, status=RequestStatus.REQUESTED
+        ).count()
         shown += team.people
     if user.has(Perm.MANAGE_USERS) and len(context) == 2:
         return redirect("access:users")

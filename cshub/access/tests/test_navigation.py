@@ -48,3 +48,23 @@ def test_the_current_page_is_marked_in_the_menu(client_for: Callable[[str], Clie
     page = client_for("team_manager").get("/regional/alerts/").content.decode()
     current = re.findall(r'href="([^"]+)" aria-current="true"', page)
     assert current == ["/regional/alerts/"]
+
+
+@override_settings(CSHUB_INSTANCE="region")
+def test_on_the_region_the_home_page_is_the_regional_picture_and_no_hub_pages_are_offered(
+    client_for: Callable[[str], Client],
+) -> None:
+    lead = client_for("strategic_lead")
+    response = lead.get("/")
+    assert response.status_code == 302 and response["Location"] == "/regional/"
+    assert client_for("sysadmin").get("/")["Location"] == "/region/"
+    links = set(menu(client_for("team_manager"), "/regional/"))
+    assert links == {"/regional/", "/region/"}  # no Find a child, caseloads or meetings
+    assert client_for("team_manager").get("/cross-border/").status_code == 404
+
+
+@override_settings(CSHUB_HUB_NAME="Bury (synthetic)")
+def test_the_header_names_the_hub(client_for: Callable[[str], Client]) -> None:
+    page = client_for("practitioner").get("/").content.decode()
+    header = page.split("</header>", 1)[0]
+    assert "Bury (synthetic)" in header

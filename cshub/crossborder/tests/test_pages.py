@@ -95,7 +95,14 @@ def test_a_request_without_purpose_shows_a_clear_error_and_sends_nothing(
     short = manager.post(
         f"/cross-border/matches/{match.pk}/request/", {"purpose": "Risk", "lawful_basis": "ca1989_s47"}
     )
-    assert "at least 20 characters" in short.content.decode()
+    said = short.content.decode()
+    # On the field, linked from the summary, and the page titled as an error once.
+    assert (
+        '<p id="id_purpose-error" class="govuk-error-message">' in said and "at least 20 characters" in said
+    )
+    assert '<a href="#id_purpose">' in said
+    assert "govuk-textarea govuk-textarea--error" in said
+    assert "<title>Error: Request information" in said
     assert not InfoRequest.objects.exists()
     assert not Message.objects.filter(direction=Direction.OUT, kind="sharing.request").exists()
     sent = manager.post(
@@ -231,3 +238,16 @@ def test_an_adult_of_concerns_page_shows_other_hubs(personas: dict[str, Any], cl
     assert "Other hubs" in page and "a strong match (0.95)" in page
     assert client_for("missing_worker").get(f"/cross-border/matches/{match.pk}/").status_code == 200
     assert client_for("analyst").get(f"/cross-border/matches/{match.pk}/").status_code == 403
+
+
+def test_the_managers_home_page_counts_the_matches_to_decide(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    manager = client_for("team_manager")
+    assert "to decide" not in manager.get("/").content.decode()
+    worker = personas["practitioner"]
+    make_match(make_child(worker, "Jon", "Ellery"))
+    make_match(make_child(worker, "Kai", "Ellery"), other_hub("salford", "Salford hub"))
+    make_match(make_child(worker, "Amara", "Brambleford"), confirmed_by=personas["team_manager"])
+    page = manager.get("/").content.decode()
+    assert '<a class="govuk-link" href="/cross-border/">2 cross-border matches to decide</a>' in page

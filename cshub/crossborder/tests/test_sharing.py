@@ -74,6 +74,7 @@ def test_a_request_goes_direct_to_the_other_hub_with_its_purpose_and_basis(hub: 
         "ref": match.their_ref,
         "purpose": PURPOSE,
         "lawful_basis": "cda1998_s115",
+        "requested_at": sent.requested_at.isoformat(),
         "requested_by": {
             "name": "Team Manager Persona",
             "role": "Team manager",
@@ -131,6 +132,14 @@ def test_a_request_received_is_stored_and_audited(hub: dict[str, Any]) -> None:
     assert (event.child_id, event.detail["hub"]) == (hub["child"].pk, "bury")
 
 
+def test_a_request_received_keeps_the_time_it_was_asked(hub: dict[str, Any]) -> None:
+    """Both hubs show one time for a request: when it was asked, not when it arrived."""
+    match = make_match(hub["child"])
+    asked = "2026-11-30T09:15:00+00:00"
+    dispatch(match.their_hub, "sharing.request", request_payload(match, requested_at=asked))
+    assert InfoRequest.objects.get().requested_at.isoformat() == asked
+
+
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
@@ -143,6 +152,10 @@ def test_a_request_received_is_stored_and_audited(hub: dict[str, Any]) -> None:
         ({"request": "not-a-uuid"}, "Not a request id"),
         ({"requested_by": "someone"}, "who asked"),
         ({"purpose": 7}, "purpose"),
+        ({"requested_at": "yesterday"}, "requested_at"),
+        ({"requested_at": "2026-11-30T10:00:00"}, "requested_at"),  # no time zone
+        ({"requested_at": "2026-02-30T10:00:00+00:00"}, "requested_at"),  # no such day
+        ({"requested_at": "2999-01-01T10:00:00+00:00"}, "in the future"),
     ],
 )
 def test_a_bad_request_is_refused_with_nothing_stored(
@@ -324,3 +337,15 @@ def test_reading_a_received_summary_is_logged(hub: dict[str, Any]) -> None:
         child_id=hub["child"].pk,
         object_type="crossborder.inforequest",
     ).exists()
+
+
+def test_a_summary_received_reads_in_the_agreed_order_whatever_order_it_was_stored_in() -> None:
+    from cshub.crossborder.summary import in_order
+
+    stored = {"risk_level": "High", "zz_new": "x", "date_of_birth": "3 May 2011", "name": "Jon Ellery"}
+    assert in_order(stored) == [
+        ("Name", "Jon Ellery"),
+        ("Date of birth", "3 May 2011"),
+        ("Current risk level", "High"),
+        ("zz_new", "x"),
+    ]
