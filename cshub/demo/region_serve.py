@@ -109,6 +109,9 @@ def run_region_demo(
                 for instance in region.instances:
                     if instance.process is None or instance.process.poll() is not None:
                         raise InstanceError(f"{instance.hub_id} stopped: see {instance.log}")
-                    region.command(instance, "region", "run", "--once", check=False, timeout=120)
+                    done = region.command(instance, "region", "run", "--once", check=False, timeout=120)
+                    if done.returncode != 0:  # said once per failed round, not lost
+                        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
+                        say(f"A round on {instance.hub_id} failed: {said[-1] if said else done.returncode}")
         except KeyboardInterrupt:
             say("\nStopping the region…")
