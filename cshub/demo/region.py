@@ -234,7 +234,7 @@ def _child(record: Record, source: str, rng: random.Random, users: dict[str, Use
     referrals.record_referral(
         person,
         referrals.ReferralDetails(
-            received_date=today - dt.timedelta(days=rng.randint(10, 200)),
+            received_date=today - dt.timedelta(days=rng.randint(1, 9)),  # newly referred: awaiting a decision
             primary_type=rng.choice(["CCE", "CCE", "CSE"]),
             source_code="6",
             referrer_name=f"{rng.choice(names.WORKER_FIRST)} {rng.choice(names.SURNAMES)}",
