@@ -138,6 +138,11 @@ def test_the_manager_sees_the_summary_before_sending_and_unticks(
     )
     form = manager.get(f"/cross-border/requests/{received.pk}/decide/").content.decode()
     assert "Name: Kofi Ashcombe" in form and "Open to the hub: No" in form
+    # What to send shows under "Yes", the reason under "No" (each hidden until chosen, with JS).
+    yes, no = form.split('id="conditional-id_decision_0"', 1)[1].split('id="conditional-id_decision_1"', 1)
+    assert "What to send" in yes and "Reason" not in yes
+    assert "Reason" in no and "What to send" not in no
+    assert 'data-aria-controls="conditional-id_decision_0"' in form
     response = manager.post(
         f"/cross-border/requests/{received.pk}/decide/",
         {"decision": "approve", "share": ["name", "open_episode"]},
