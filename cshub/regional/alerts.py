@@ -65,8 +65,8 @@ def text(kind: str, *, from_name: str, when: dt.date, ref: str, children: int = 
     elif kind == AlertType.ADULT_TWO_HUBS:
         words = (
             f"An adult of concern you hold appears to be known to {from_name} too "
-            f"(matched on {day}); see your cross-border matches, or contact {from_name} "
-            f"quoting {ref}."
+            f"(matched on {day}); see your cross-border matches of adults, where you can confirm "
+            f"the match and ask {from_name} for information."
         )
     else:
         raise ValueError(f"not a type of alert: {kind}")

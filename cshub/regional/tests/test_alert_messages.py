@@ -159,5 +159,9 @@ def test_an_adult_matched_across_two_hubs_is_alerted_to_both_once(peers: dict[st
     assert notified["bolton"]["from"] == "bury" and "Bury" in notified["bolton"]["text"]
     assert notified["bury"]["from"] == "bolton" and "Bolton" in notified["bury"]["text"]
     assert notified["bolton"]["alert"] != notified["bury"]["alert"]
+    # No reference to quote: the region's own would mean nothing to the other hub; the match,
+    # which both hold, is where they take it further.
+    assert "GM-REGION" not in notified["bolton"]["text"]
+    assert "cross-border matches of adults" in notified["bolton"]["text"]
     assert list(AdultMatchAlert.objects.values_list("match", flat=True)) == ["m-1"]
     assert AlertFlow.objects.filter(type="adult_two_hubs").count() == 2
