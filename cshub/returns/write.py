@@ -33,6 +33,15 @@ def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _as_text(sheet: Any) -> None:
+    """Text that openpyxl took for a formula (it begins with "="), kept as the text it is: a
+    value never runs in the spreadsheet of whoever opens the file, and reads back the same."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def to_xlsx(
     sheet: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], read_me: Sequence[tuple[str, Any]]
 ) -> bytes:
@@ -44,12 +53,14 @@ def to_xlsx(
         cell.font = Font(bold=True)
     for row in rows:
         table.append([None if v == "" else v for v in row])  # blank cells, never empty text
+    _as_text(table)
     table.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJ", (8, 18, 10, 48, 10, 12, 12, 10, 10, 30), strict=False):
         table.column_dimensions[letter].width = width
     notes = book.create_sheet("read me")
     for key, value in read_me:
         notes.append([key, value])
+    _as_text(notes)
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 90
     for cell in notes["A"]:
