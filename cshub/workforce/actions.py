@@ -273,6 +273,9 @@ def add_requirement(
 @transaction.atomic
 def remove_requirement(requirement: CourseRequirement, *, actor: User) -> None:
     require(actor, Perm.MANAGE_WORKFORCE)
+    locks.claim(requirement.course)  # as add_requirement: removed twice at once, audited once
+    if not CourseRequirement.objects.filter(pk=requirement.pk).exists():
+        return  # removed already (a form sent twice)
     record_event(
         actor,
         Action.UPDATE,
@@ -377,11 +380,22 @@ def change_record(
 ) -> TrainingRecord:
     """Correct a record (not a withdrawn one). A blank expiry is the course's default."""
     require(actor, Perm.MANAGE_WORKFORCE)
+    locks.hold(f"workforce:training:{record.user_id}:{record.course_id}")  # as record_training
     locks.claim(record)
     errors: dict[str, str] = {}
     if record.withdrawn_at is not None:
         errors["completed_on"] = "This record was withdrawn: it cannot be changed"
     _check_record(record.course, completed_on, expires_on, errors)
+    if (
+        not errors
+        and TrainingRecord.objects.current()
+        .filter(user_id=record.user_id, course_id=record.course_id, completed_on=completed_on)
+        .exclude(pk=record.pk)
+        .exists()
+    ):
+        errors["completed_on"] = (
+            "This course is already recorded as completed on that day: change that record instead"
+        )
     if errors:
         raise ValidationError(errors)
     before = snapshot(record, RECORD_FIELDS)

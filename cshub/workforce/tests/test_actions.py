@@ -10,7 +10,7 @@ from cshub.access.models import User
 from cshub.audit.models import AuditEvent
 from cshub.core.dates import local_today
 from cshub.workforce import actions
-from cshub.workforce.models import Course, Membership, TrainingRecord
+from cshub.workforce.models import Course, CourseRequirement, Membership, TrainingRecord
 from cshub.workforce.tests.conftest import record
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,32 @@ def test_change_and_withdraw(personas: dict[str, User], manager: User, course: C
     with pytest.raises(ValidationError):
         actions.change_record(r, dt.date(2026, 2, 5), actor=manager)
     assert TrainingRecord.objects.filter(pk=r.pk).exists()  # never deleted
+
+
+def test_a_record_cannot_be_moved_onto_a_day_already_recorded(
+    personas: dict[str, User], manager: User, course: Course
+) -> None:
+    worker = personas["practitioner"]
+    first = record(worker, course, dt.date(2026, 2, 3), manager)
+    second = record(worker, course, dt.date(2026, 5, 3), manager)
+    with pytest.raises(ValidationError) as exc:
+        actions.change_record(second, dt.date(2026, 2, 3), actor=manager)
+    assert errors(exc) == {"completed_on"}
+    second.refresh_from_db()
+    assert second.completed_on == dt.date(2026, 5, 3)
+    actions.change_record(first, dt.date(2026, 2, 3), note="Same day, a note added.", actor=manager)  # itself
+
+
+def test_a_requirement_removed_twice_is_removed_and_audited_once(manager: User, course: Course) -> None:
+    requirement = actions.add_requirement(
+        course, role="analyst", agency="POLICE", reason="Police analysts map county lines", actor=manager
+    )
+    pk = requirement.pk
+    actions.remove_requirement(requirement, actor=manager)
+    actions.remove_requirement(CourseRequirement(pk=pk, course=course), actor=manager)  # a form sent twice
+    assert not course.requirements.filter(role="analyst").exists()
+    removed = AuditEvent.objects.filter(object_id=str(pk), action="UPDATE")
+    assert [e.detail["removed"] for e in removed] == [True]
 
 
 def test_courses(manager: User) -> None:
