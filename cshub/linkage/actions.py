@@ -318,7 +318,12 @@ def rematch(*, now: dt.datetime | None = None, threshold: float | None = None) -
         raise transport.Refused("Only the region matches encodings")
     locks.hold(MATCH_LOCK)
     now = now or timezone.now()
-    rows = list(RegionEncoding.objects.values_list("hub_id", "ref", "kind", "clk", "blocks"))
+    # Only encodings of this schema: one a hub sent before the schema changed is of other bits.
+    rows = list(
+        RegionEncoding.objects.filter(schema=encoding.SCHEMA).values_list(
+            "hub_id", "ref", "kind", "clk", "blocks"
+        )
+    )
     records = [Encoded(str(h), r, k, encoding.from_bytes(bytes(c)), b) for h, r, k, c, b in rows]
     stats = Stats()
     kwargs = {"threshold": threshold} if threshold is not None else {}

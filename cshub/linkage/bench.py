@@ -109,8 +109,8 @@ def run(
     match_seconds = time.perf_counter() - started
     at = score({(min(p.a, p.b), max(p.a, p.b)) for p in kept}, truth, threshold)
     progress(f"matched in {match_seconds:.1f} s: {at.row()}")
-    low = matching.candidate_scores(encoded, 0.6)
-    scores = sweep(encoded, low, truth, [round(0.6 + i / 100, 2) for i in range(40)])
+    low = matching.candidate_scores(encoded, 0.5)
+    scores = sweep(encoded, low, truth, [round(0.5 + i / 100, 2) for i in range(50)])
     result = Result(
         hubs, people, len(records), len(truth), encode_seconds, match_seconds, stats.candidates, at, scores
     )

@@ -43,4 +43,10 @@ def item(record: Record, ref: str | None = None) -> dict[str, Any]:
 
 
 def payload(records: Sequence[Record], **extra: Any) -> dict[str, Any]:
-    return {"schema": 1, "full": False, "records": [item(r) for r in records], "withdrawn": [], **extra}
+    return {
+        "schema": encoding.SCHEMA,
+        "full": False,
+        "records": [item(r) for r in records],
+        "withdrawn": [],
+        **extra,
+    }

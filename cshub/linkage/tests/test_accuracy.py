@@ -1,5 +1,6 @@
 """Linkage accuracy on synthetic people with the truth known (a small region; the full-scale
-figures are `cshub bench linkage`, docs/performance.md). Not timed."""
+figures are `cshub bench linkage`, docs/performance.md). Not timed. Seed 3: the score was
+fitted on seed 2 and is reported on seed 1."""
 
 from cshub.linkage import bench, matching, synthetic
 
@@ -14,7 +15,7 @@ def test_precision_and_recall_on_a_small_synthetic_region() -> None:
     false_match_rate = result.false / len(records)
     report = f"{result.row()}; false match rate {false_match_rate * 1000:.2f} per 1,000 records"
     assert result.precision >= 0.99, report
-    assert result.recall >= 0.93, report
+    assert result.recall >= 0.95, report  # schema 1 measured 0.9457 here: this fails for it
     assert false_match_rate <= 0.002, report
     # One-to-one: no record is matched twice with the same other hub.
     sides = [(p.a, encoded[p.b].hub) for p in found] + [(p.b, encoded[p.a].hub) for p in found]

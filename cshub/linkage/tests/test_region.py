@@ -10,7 +10,8 @@ from django.apps import apps
 from django.db import connection
 from django.test import override_settings
 
-from cshub.linkage import actions, schedule, synthetic
+from cshub.linkage import actions, encoding, schedule, synthetic
+from cshub.linkage.matching import THRESHOLD
 from cshub.linkage.models import RegionEncoding, RegionMatch, RegionMatchStatus, SideDecision
 from cshub.linkage.synthetic import Record
 from cshub.linkage.tests.helpers import item, make_peer, payload, ref_of
@@ -53,7 +54,7 @@ def test_a_match_across_two_hubs_is_told_to_both() -> None:
     assert told["bolton"]["ref"] == ref_of(KAYDEN) and told["bolton"]["their_ref"] == ref_of(KAYDEN_B)
     assert told["bolton"]["hub"] == "bury" and told["bury"]["hub"] == "bolton"
     assert told["bury"]["match"] == told["bolton"]["match"] == match.match_id
-    assert float(told["bury"]["score"]) >= 0.76
+    assert float(told["bury"]["score"]) >= THRESHOLD
     assert schedule.tick() == {}  # nothing new arrived: nothing to do
 
 
@@ -61,8 +62,21 @@ def test_records_of_one_hub_are_never_matched_with_each_other() -> None:
     a = make_peer("bolton")
     twin = Record(0, "p9", "child", "Kayden", "Ashworth", dt.date(2011, 3, 14), "M8")
     dispatch(a, "linkage.encodings", payload([KAYDEN]))
-    dispatch(a, "linkage.encodings", {"schema": 1, "records": [item(twin, "f" * 32)], "withdrawn": []})
+    dispatch(
+        a,
+        "linkage.encodings",
+        {"schema": encoding.SCHEMA, "records": [item(twin, "f" * 32)], "withdrawn": []},
+    )
     actions.rematch()
+    assert RegionMatch.objects.count() == 0
+
+
+def test_an_encoding_of_another_schema_is_never_compared() -> None:
+    a, b = make_peer("bolton"), make_peer("bury")
+    dispatch(a, "linkage.encodings", payload([KAYDEN]))
+    dispatch(b, "linkage.encodings", payload([KAYDEN_B]))
+    RegionEncoding.objects.filter(hub=b).update(schema=encoding.SCHEMA - 1)  # kept from before a change
+    assert actions.rematch()["records"] == 1
     assert RegionMatch.objects.count() == 0
 
 
@@ -73,7 +87,9 @@ def test_a_match_that_no_longer_holds_is_withdrawn_at_both_hubs() -> None:
     actions.rematch()
     moved_on = Record(1, "p1", "child", "Tomasz", "Wilczek", dt.date(2010, 11, 30), "BL1")
     dispatch(
-        b, "linkage.encodings", {"schema": 1, "records": [item(moved_on, ref_of(KAYDEN_B))], "withdrawn": []}
+        b,
+        "linkage.encodings",
+        {"schema": encoding.SCHEMA, "records": [item(moved_on, ref_of(KAYDEN_B))], "withdrawn": []},
     )
     assert RegionEncoding.objects.count() == 2  # replaced, not added
     assert actions.rematch()["withdrawn"] == 1
@@ -134,7 +150,8 @@ def test_each_hubs_decision_is_kept_and_only_theirs() -> None:
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
-        ({"schema": 2}, "schema"),
+        ({"schema": 1}, "schema"),  # the encoding before schema 2: other bits
+        ({"schema": 3}, "schema"),
         ({"records": [{"ref": "x", "kind": "child", "clk": "", "blocks": []}]}, "ref"),
         ({"records": [{"ref": "a" * 32, "kind": "place", "clk": "", "blocks": []}]}, "kind"),
         ({"records": [{"ref": "a" * 32, "kind": "child", "clk": "AAAA", "blocks": []}]}, "128 bytes"),
@@ -150,7 +167,11 @@ def test_each_hubs_decision_is_kept_and_only_theirs() -> None:
 def test_a_malformed_message_is_refused_and_nothing_stored(bad: dict[str, Any], reason: str) -> None:
     a = make_peer("bolton")
     with pytest.raises(Refused, match=reason):
-        dispatch(a, "linkage.encodings", {"schema": 1, "full": False, "records": [], "withdrawn": [], **bad})
+        dispatch(
+            a,
+            "linkage.encodings",
+            {"schema": encoding.SCHEMA, "full": False, "records": [], "withdrawn": [], **bad},
+        )
     assert not RegionEncoding.objects.exists()
 
 
