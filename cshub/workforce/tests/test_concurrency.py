@@ -1,6 +1,7 @@
 """Forms sent several times at once to a live server (PostgreSQL in CI runs them side by
 side): one training record per person, one requirement, one membership, and no 5xx."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -61,3 +62,31 @@ def test_a_team_and_a_course_created_at_once_are_one_each(
     no_server_errors(statuses)
     assert Team.objects.filter(name__iexact="Missing from home service").count() == 1
     assert Course.objects.filter(name__iexact="Return home interviews").count() == 1
+
+
+def test_two_records_moved_onto_one_day_at_once_leave_one_there(
+    live_server: Any, personas: dict[str, User]
+) -> None:
+    """Two corrections at once (one manager per record) that would both put the course on the
+    same day: one is saved, the other is refused with its reason, never two current records."""
+    manager, worker = personas["team_manager"], personas["practitioner"]
+    course = actions.create_course("Online grooming", valid_months=12, actor=manager)
+    first, second = (
+        actions.record_training([worker], course, day, actor=manager)[0]
+        for day in (dt.date(2026, 2, 3), dt.date(2026, 2, 10))
+    )
+    moved = {"completed_on_day": "17", "completed_on_month": "2", "completed_on_year": "2026"}
+    session = signed_in(live_server, manager)
+    statuses = at_once(
+        [
+            lambda r=r: session.send("POST", f"/workforce/records/{r.pk}/edit/", form=moved)
+            for r in (first, second)
+        ]
+    )
+    no_server_errors(statuses)
+    days = list(
+        TrainingRecord.objects.current()
+        .filter(user=worker, course=course)
+        .values_list("completed_on", flat=True)
+    )
+    assert sorted(days).count(dt.date(2026, 2, 17)) == 1 and len(days) == 2
