@@ -2,6 +2,7 @@
 side): one training record per person, one requirement, one membership, and no 5xx."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -77,12 +78,11 @@ def test_two_records_moved_onto_one_day_at_once_leave_one_there(
     )
     moved = {"completed_on_day": "17", "completed_on_month": "2", "completed_on_year": "2026"}
     session = signed_in(live_server, manager)
-    statuses = at_once(
-        [
-            lambda r=r: session.send("POST", f"/workforce/records/{r.pk}/edit/", form=moved)
-            for r in (first, second)
-        ]
-    )
+
+    def correct(record: TrainingRecord) -> Callable[[], Any]:
+        return lambda: session.send("POST", f"/workforce/records/{record.pk}/edit/", form=moved)
+
+    statuses = at_once([correct(first), correct(second)])
     no_server_errors(statuses)
     days = list(
         TrainingRecord.objects.current()
