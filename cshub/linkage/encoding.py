@@ -3,9 +3,9 @@
 
 A cryptographic long-term key (CLK: Schnell, Bachteler and Reiher 2009; the field-weighted
 form of clkhash's schemas): each identifier is cut into tokens (name bigrams, the parts of
-the date of birth, the postcode district), and each token sets `k` bits of one 1024-bit
-filter, chosen by double hashing (h1 + i·h2 mod 1024) with HMAC-SHA256 keyed by the region's
-linkage secret, a key per field. Without the secret nobody can tell which tokens set which
+the date of birth, the postcode district), and each token sets `k` bits of its section of
+one 1536-bit filter, chosen by double hashing (h1 + i·h2 mod the section's size) with
+HMAC-SHA256 keyed by the region's linkage secret, a key per field. Without the secret nobody can tell which tokens set which
 bits; with two filters anyone can compare them (the Dice coefficient of their bits).
 
 The same person recorded differently by two hubs still scores high: a misspelling changes
@@ -15,7 +15,9 @@ differs; a wrong day of birth changes the day and exact-date tokens and some of 
 of days around it (a day or two out keeps most of them); every name a person is known by
 (the name and each alias) adds its tokens to the one filter; a nickname of a forename gives
 the same `nick` token as the full name. The region scores a pair with a logistic model of
-the three sections' Dice coefficients (`evidence`, `score`).
+the first three sections' Dice coefficients (`evidence`, `score`); the last two (the
+forename's and the surname's tokens apart) keep two children of one family apart: twins,
+another forename with everything else the same (`forenames_alike`).
 
 Blocking keys are keyed too (HMAC, 16 hex): the region groups records by them without
 learning what they were made of. Everything here is a pure function of `Identifiers`: the
@@ -34,15 +36,38 @@ from django.conf import settings
 
 from cshub.people.names import nickname_group, normalise
 
-SCHEMA = 2  # 2 (December 2026): the date-of-birth tokens (windows of days; the year in `p`)
-BITS = 1024
+SCHEMA = 2  # 2 (December 2026): the date-of-birth tokens (windows of days; the year in `p`);
+# the forename's and the surname's sections (1536 bits)
+BITS = 1536
 BYTES = BITS // 8
 BLOCK_HEX = 16  # a blocking key: the first 16 hex digits of its HMAC-SHA256
 
 # The filter is three sections, each the Bloom filter of one group of fields, compared
 # separately by the region (`score`): names, date of birth, postcode district.
-SECTIONS = {"names": (0, 576), "dob": (576, 320), "district": (896, 128)}  # (first bit, bits)
-FIELD_SECTION = {"name": "names", "order": "names", "nick": "names", "dob": "dob", "district": "district"}
+# Two more sections, of the same size and one key, hold the forename's and the surname's
+# tokens apart: not in the score's model, they settle whether the forenames can be one
+# (`forenames_alike`), the surname's section standing in for the forename's when the names
+# were recorded the other way round.
+SECTIONS = {
+    "names": (0, 576),
+    "dob": (576, 320),
+    "district": (896, 128),
+    "fore": (1024, 256),
+    "sur": (1280, 256),
+}  # (first bit, bits)
+FIELD_SECTION = {
+    "name": "names",
+    "order": "names",
+    "nick": "names",
+    "dob": "dob",
+    "district": "district",
+    "fore": "fore",
+    "sur": "sur",
+}
+# The key a field's tokens are hashed with: the forename's and the surname's share one, so a
+# token sets the same places in either section (a swap is found by comparing across them).
+FIELD_KEY = {"fore": "part", "sur": "part"}
+PART_SHIFT = SECTIONS["sur"][0] - SECTIONS["fore"][0]
 
 # Field: how many bits each of its tokens sets (its weight within its section).
 K_NAME = 15  # the bigrams of every name part, in any order (a swap scores the same)
@@ -59,6 +84,14 @@ K_DOB = {
 WINDOW = 8  # days: each date sets the tokens of four windows of 8 days, starting 2 days apart
 MISSING = 0.5  # how alike the district counts when one of the records has none (no address)
 K_DISTRICT = 20  # the postcode district ("M8")
+K_PART = 3  # a bigram of the forename (or of the surname) in its own section
+K_PART_GROUP = 1  # each name of the forename's (or surname's first word's) nickname group
+GROUP_MOST = 24  # names of a group encoded at most (the alphabetically first)
+# Forenames less alike than this (their section's Dice, or across sections for a swap) share
+# nothing beyond chance and no nickname group: two people (twins, a brother and a sister born
+# a year apart, cousins), whatever else agrees. Such a pair scores at most `OTHER_FORENAME`.
+FORENAME_MIN = 0.33
+OTHER_FORENAME = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +133,7 @@ def _key(secret: bytes, purpose: str) -> bytes:
 @lru_cache(maxsize=65536)  # tokens repeat (bigrams, days, months, years): each is hashed once
 def _token_bits(secret: bytes, field: str, token: str, k: int) -> int:
     first, size = SECTIONS[FIELD_SECTION[field]]
-    digest = hmac.digest(_key(secret, f"clk/{field}"), token.encode(), "sha256")
+    digest = hmac.digest(_key(secret, f"clk/{FIELD_KEY.get(field, field)}"), token.encode(), "sha256")
     h1 = int.from_bytes(digest[:8], "big")
     h2 = int.from_bytes(digest[8:16], "big") | 1  # odd: the k positions differ
     bits = 0
@@ -133,6 +166,15 @@ def tokens(ids: Identifiers) -> list[tuple[str, str, int]]:
         if fore:
             found.add(("order", f"f{fore[0][0]}", K_ORDER))
             found.add(("nick", nick(fore[0]), K_NICK))
+        for field, words in (("fore", fore), ("sur", sur)):
+            found.update((field, gram, K_PART) for word in words for gram in bigrams(word))
+            if words:
+                # Every name of the first word's nickname group, one bit each: Polly and Mary,
+                # Lynn and Linda share most of theirs, Ethan and Jordan none.
+                found.update(
+                    (field, f"g:{name}", K_PART_GROUP)
+                    for name in sorted(nickname_group(words[0]))[:GROUP_MOST]
+                )
         if sur:
             found.add(("order", f"s{sur[0][0]}", K_ORDER))
     if ids.date_of_birth:
@@ -189,6 +231,21 @@ def sections(bits: int) -> tuple[int, int, int]:
     return bits & MASKS["names"], bits & MASKS["dob"], bits & MASKS["district"]
 
 
+def parts(bits: int) -> tuple[int, int]:
+    """The forename's and the surname's sections, both shifted to the forename's place."""
+    return bits & MASKS["fore"], (bits & MASKS["sur"]) >> PART_SHIFT
+
+
+def forenames_alike(a: tuple[int, int], b: tuple[int, int]) -> float | None:
+    """How alike two records' forenames are (`parts`): the Dice coefficient of their forename
+    sections, or of one's forename with the other's surname when that is higher (the names
+    recorded the other way round at one hub). None when either has no forename."""
+    (fa, sa), (fb, sb) = a, b
+    if not fa or not fb:
+        return None
+    return max(dice(fa, fb), dice(fa, sb) if sb else 0.0, dice(sa, fb) if sa else 0.0)
+
+
 # The match score: a logistic model of the three sections' Dice coefficients (names n, date
 # of birth d, district p), fitted on the synthetic region of `cshub bench linkage` with seed 2
 # (10 hubs, 30,000 people; the benchmark reports seed 1): evidence
@@ -238,13 +295,17 @@ def log_odds(p: float) -> float:
 
 def score(a: int, b: int) -> float:
     """How alike two records are, 0 to 1: the logistic model (`MODEL`) of the Dice
-    coefficients of their sections (names, date of birth, district)."""
+    coefficients of their sections (names, date of birth, district), at most
+    `OTHER_FORENAME` when their forenames cannot be one (`forenames_alike`)."""
     found: list[float | None] = []
-    for mask in MASKS.values():
+    for name in ("names", "dob", "district"):
+        mask = MASKS[name]
         x, y = a & mask, b & mask
         found.append(dice(x, y) if x and y else None)
     names, dob, district = found
-    return probability(evidence(names or 0.0, dob, district))
+    alike = probability(evidence(names or 0.0, dob, district))
+    fore = forenames_alike(parts(a), parts(b))
+    return min(alike, OTHER_FORENAME) if fore is not None and fore < FORENAME_MIN else alike
 
 
 def soundex(word: str) -> str:

@@ -10,7 +10,16 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 
-from cshub.linkage.encoding import evidence, log_odds, probability, sections
+from cshub.linkage.encoding import (
+    FORENAME_MIN,
+    OTHER_FORENAME,
+    evidence,
+    forenames_alike,
+    log_odds,
+    probability,
+    sections,
+)
+from cshub.linkage.encoding import parts as name_parts
 
 # Chosen with `cshub bench linkage --seed 2` (docs/performance.md, "Linkage across hubs"):
 # the lowest with precision at least 0.99 on the synthetic region of 10 hubs and 100,000
@@ -59,6 +68,7 @@ def candidate_scores(records: Sequence[Encoded], threshold: float, stats: Stats 
         for i in ids:
             by_record[i].append(ids)
     parts = [sections(r.bits) for r in records]
+    names = [name_parts(r.bits) for r in records]
     counts = [(n.bit_count(), d.bit_count(), p.bit_count()) for n, d, p in parts]
     hubs = [r.hub for r in records]
     at_least = log_odds(threshold)
@@ -82,7 +92,12 @@ def candidate_scores(records: Sequence[Encoded], threshold: float, stats: Stats 
                 2 * (p & p2).bit_count() / (cp + cp2) if cp and cp2 else None,
             )
             if z >= at_least:
-                found.append(Pair(i, j, probability(z)))
+                fore = forenames_alike(names[i], names[j])
+                score = probability(z)
+                if fore is not None and fore < FORENAME_MIN:
+                    score = min(score, OTHER_FORENAME)
+                if score >= threshold:
+                    found.append(Pair(i, j, score))
     stats.above = len(found)
     return found
 

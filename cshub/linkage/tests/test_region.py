@@ -154,10 +154,10 @@ def test_each_hubs_decision_is_kept_and_only_theirs() -> None:
         ({"schema": 3}, "schema"),
         ({"records": [{"ref": "x", "kind": "child", "clk": "", "blocks": []}]}, "ref"),
         ({"records": [{"ref": "a" * 32, "kind": "place", "clk": "", "blocks": []}]}, "kind"),
-        ({"records": [{"ref": "a" * 32, "kind": "child", "clk": "AAAA", "blocks": []}]}, "128 bytes"),
+        ({"records": [{"ref": "a" * 32, "kind": "child", "clk": "AAAA", "blocks": []}]}, "192 bytes"),
         ({"records": [{"ref": "a" * 32, "kind": "child", "clk": "not base64!", "blocks": []}]}, "base64"),
         (
-            {"records": [{"ref": "a" * 32, "kind": "child", "clk": "A" * 171 + "=", "blocks": ["Kayden"]}]},
+            {"records": [{"ref": "a" * 32, "kind": "child", "clk": "A" * 256, "blocks": ["Kayden"]}]},
             "blocking",
         ),
         ({"withdrawn": ["Kayden Ashworth"]}, "withdrawn"),
