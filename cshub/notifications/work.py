@@ -44,7 +44,7 @@ ASSESSMENT, PLAN_REVIEW, VISIT, SUMMARY, ACTION = (
     "Action",
 )
 KINDS = (ASSESSMENT, PLAN_REVIEW, VISIT, SUMMARY, ACTION)
-_PLURAL = {k: f"{k.lower()}s" for k in KINDS}
+_PLURAL = {k: f"{k.lower()}s" for k in KINDS} | {SUMMARY: "case summaries"}
 
 
 @dataclass(frozen=True)

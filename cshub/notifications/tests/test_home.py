@@ -279,3 +279,12 @@ def test_practitioner_home_lists_the_first_actions_due_and_says_how_many_more(pe
     assert f"Action number {SHOWN + 2}<" in listed  # the most overdue first
     assert "Action number 0<" not in listed and "Action number 2<" not in listed
     assert "And 3 more due or overdue: see all your actions." in page
+
+
+def test_a_workers_overdue_work_reads_as_english():
+    from collections import Counter
+
+    from cshub.notifications.work import SUMMARY, VISIT, WorkerOverdue
+
+    worker = WorkerOverdue("Gethin", Counter({SUMMARY: 4, VISIT: 1}))
+    assert worker.summary == "1 visit, 4 case summaries"
