@@ -111,7 +111,7 @@ def run_region_demo(
                         raise InstanceError(f"{instance.hub_id} stopped: see {instance.log}")
                     done = region.command(instance, "region", "run", "--once", check=False, timeout=120)
                     if done.returncode != 0:  # said once per failed round, not lost
-                        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
-                        say(f"A round on {instance.hub_id} failed: {said[-1] if said else done.returncode}")
+                        lines = (done.stderr.strip() or done.stdout.strip()).splitlines()
+                        say(f"A round on {instance.hub_id} failed: {lines[-1] if lines else done.returncode}")
         except KeyboardInterrupt:
             say("\nStopping the region…")
