@@ -93,10 +93,11 @@ def run(
     seed: int = 1,
     threshold: float = matching.THRESHOLD,
     with_splink: bool = True,
+    families: float = 0.0,
     progress: Callable[[str], Any] = lambda _: None,
 ) -> Result:
     progress(f"generating {people} people over {hubs} hubs")
-    records = synthetic.generate(hubs, people, seed=seed)
+    records = synthetic.generate(hubs, people, seed=seed, families=families)
     truth = set(synthetic.true_pairs(records))
     progress(f"{len(records)} records, {len(truth)} true pairs; encoding")
     started = time.perf_counter()
@@ -130,6 +131,12 @@ def run(
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--no-splink", action="store_true", help="linkage: leave out the Splink reference")
     parser.add_argument(
+        "--families",
+        type=float,
+        default=0.0,
+        help="linkage: the share of people with a brother or sister at another hub (never a match)",
+    )
+    parser.add_argument(
         "--threshold", type=float, default=matching.THRESHOLD, help="linkage: the score a match needs"
     )
 
@@ -142,6 +149,7 @@ def command(options: dict[str, Any], write: Callable[[str], Any]) -> None:
         seed=options["seed"],
         threshold=options["threshold"],
         with_splink=not options["no_splink"],
+        families=options.get("families") or 0.0,
         progress=write,
     )
     write(

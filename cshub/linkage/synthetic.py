@@ -11,7 +11,14 @@ well, recorded there as hubs really record the same child differently:
 - a nickname for the forename (the `nicknames` list), or known there by their alias only;
 - the postcode district of another address (a move, a placement out of area).
 
-Everything is drawn from one seeded generator: the same arguments give the same people."""
+And, when asked for (`families`, `cshub bench linkage --families 0.04`), families, who must
+not be matched: a share of people have a brother or a
+sister held by another hub, a different person of the same surname, in the same district half
+the time, a twin (the same date of birth) a third of the time, otherwise born one to six years
+apart. They are drawn by a generator of their own, after everyone else, so the people and
+records before them are those of the same seed without families.
+
+Everything is drawn from seeded generators: the same arguments give the same people."""
 
 import dataclasses
 import datetime as dt
@@ -110,10 +117,42 @@ def _corrupt(rng: random.Random, base: Record, hub: int, c: Corruption) -> Recor
     return Record(hub, base.person, base.kind, forename, surname, born, district, aliases)
 
 
+FAMILIES = 0.04  # of people with a brother or sister held by another hub, when asked for
+TWINS = 1 / 3  # of those brothers and sisters
+
+
+def _siblings(bases: list[Record], hubs: int, share: float, seed: int) -> list[Record]:
+    """A brother or sister at another hub for `share` of the people (see the module's text)."""
+    rng = random.Random(f"siblings:{seed}")  # nosec B311 # seeded generator of synthetic data
+    forenames = [b.forename for b in bases]
+    out = []
+    for base in bases:
+        if hubs < 2 or rng.random() >= share:
+            continue
+        hub = rng.choice([h for h in range(hubs) if h != base.hub])
+        own = {normalise(base.forename), *nicknames_direct(normalise(base.forename))}
+        forename = rng.choice(forenames)
+        while normalise(forename) in own:
+            forename = rng.choice(forenames)
+        born = base.date_of_birth
+        if born and rng.random() >= TWINS:
+            born = born + dt.timedelta(days=rng.choice((-1, 1)) * rng.randint(365, 6 * 365))
+        district = base.district if rng.random() < 0.5 else rng.choice(districts(hub))
+        out.append(Record(hub, f"{base.person}-sibling", base.kind, forename, base.surname, born, district))
+    return out
+
+
 def generate(
-    hubs: int, people: int, *, seed: int = 1, shared: float = 0.15, corruption: Corruption | None = None
+    hubs: int,
+    people: int,
+    *,
+    seed: int = 1,
+    shared: float = 0.15,
+    families: float = 0.0,
+    corruption: Corruption | None = None,
 ) -> list[Record]:
-    """`people` people over `hubs` hubs: each at one hub, `shared` of them at one or two more."""
+    """`people` people over `hubs` hubs: each at one hub, `shared` of them at one or two more,
+    and `families` of them with a brother or sister at another hub (never the same person)."""
     rng = random.Random(seed)  # nosec B311 # seeded generator of synthetic data, never for security
     c = corruption or Corruption()
     out: list[Record] = []
@@ -136,7 +175,10 @@ def generate(
             count = 2 if len(others) > 1 and rng.random() < 0.2 else 1
             for hub in rng.sample(others, count):
                 out.append(_corrupt(rng, base, hub, c))
-    return out
+    homes: dict[str, Record] = {}
+    for record in out:
+        homes.setdefault(record.person, record)  # each person's first record: their home hub's
+    return out + _siblings(list(homes.values()), hubs, families, seed)
 
 
 def true_pairs(records: list[Record]) -> Iterator[tuple[int, int]]:
